@@ -1,0 +1,1 @@
+"""The LeadGraph workbench (Streamlit) and its command line."""

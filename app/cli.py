@@ -1,0 +1,68 @@
+"""The ``leadgraph`` command line.
+
+Each command family lives in ``app/commands/<name>.py`` and exposes ``register(subparsers)``,
+which adds its sub-commands and sets ``handler`` (a function taking the parsed namespace and
+returning an exit code) on each. Exit codes: 0 ok; 1 a user's error (one line, no traceback);
+2 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from graph.errors import UserError
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 2
+
+# Command families, in the order `leadgraph --help` lists them.
+COMMAND_MODULES = [
+    "app.commands.db",
+    "app.commands.serve",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leadgraph",
+        description="LeadGraph: police-enterprise intelligence graph workbench.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def print_json(data: Any) -> None:
+    """Print one JSON document, keeping Chinese text readable."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except UserError as error:
+        print(f"leadgraph: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("leadgraph: interrupted", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as error:  # the one place that turns any failure into exit code 2
+        if args.debug:
+            traceback.print_exc()
+        print(f"leadgraph: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

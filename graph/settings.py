@@ -1,0 +1,117 @@
+"""Settings from the environment, in one typed place.
+
+Nothing else in LeadGraph reads ``os.environ``: every module asks :func:`load` for a
+:class:`Settings`. Values are read when :func:`load` is called, so tests and the CLI can set the
+environment first.
+
+=========================  ===========================================================  =========
+variable                   meaning                                                      default
+=========================  ===========================================================  =========
+``LEADGRAPH_HOME``         state folder: local Neo4j data, password, keys, reports      ``<project>/.leadgraph``
+``NEO4J_URI``              use this Neo4j instead of starting the local one             (unset)
+``NEO4J_USER``             user for ``NEO4J_URI``                                        ``neo4j``
+``NEO4J_PASSWORD``         password for ``NEO4J_URI``                                    (unset)
+``NEO4J_DATABASE``         database name                                                 server default
+``LEADGRAPH_NEO4J_PORT``   Bolt port of the local server                                 ``7687``
+``LEADGRAPH_JAVA``         java executable for the local server (Java 17 or 21)          ``java``
+``LEADGRAPH_HEAP``         JVM heap of the local server                                  ``4g``
+``LEADGRAPH_PAGECACHE``    Neo4j page cache of the local server                          ``4g``
+``LEADGRAPH_BATCH_SIZE``   rows per UNWIND write transaction                             ``10000``
+``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
+``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
+=========================  ===========================================================  =========
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    neo4j_uri: str | None
+    neo4j_user: str
+    neo4j_password: str | None
+    neo4j_database: str | None
+    local_port: int
+    java: str
+    heap: str
+    pagecache: str
+    batch_size: int
+    retry_seconds: float
+    id_key: str | None
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when LeadGraph starts and owns its Neo4j (no ``NEO4J_URI`` given)."""
+        return not self.neo4j_uri
+
+    @property
+    def server_dir(self) -> Path:
+        return self.home / "neo4j"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "neo4j.password"
+
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_port}"
+
+    def credentials(self) -> tuple[str, str]:
+        """User and password: the given ones, or the local server's generated password."""
+        if self.neo4j_uri:
+            return self.neo4j_user, self.neo4j_password or ""
+        return "neo4j", read_secret(self.password_file)
+
+    def hashing_key(self) -> bytes:
+        """Key of the keyed hash that turns ID numbers into Person keys."""
+        if self.id_key:
+            return self.id_key.encode()
+        return read_or_create_secret(self.home / "id-hash.key").encode()
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load() -> Settings:
+    """Read the settings from the environment now."""
+    env = os.environ
+    home = Path(env.get("LEADGRAPH_HOME") or PROJECT_ROOT / ".leadgraph").resolve()
+    return Settings(
+        home=home,
+        neo4j_uri=env.get("NEO4J_URI") or None,
+        neo4j_user=env.get("NEO4J_USER") or "neo4j",
+        neo4j_password=env.get("NEO4J_PASSWORD"),
+        neo4j_database=env.get("NEO4J_DATABASE") or None,
+        local_port=_int("LEADGRAPH_NEO4J_PORT", 7687),
+        java=env.get("LEADGRAPH_JAVA") or "java",
+        heap=env.get("LEADGRAPH_HEAP") or "4g",
+        pagecache=env.get("LEADGRAPH_PAGECACHE") or "4g",
+        batch_size=_int("LEADGRAPH_BATCH_SIZE", 10_000),
+        retry_seconds=float(env.get("LEADGRAPH_RETRY_SECONDS") or 60),
+        id_key=env.get("LEADGRAPH_ID_KEY") or None,
+    )
+
+
+def read_secret(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip() if path.exists() else ""
+
+
+def read_or_create_secret(path: Path) -> str:
+    """A random secret kept in ``path`` with mode 600, created on first use."""
+    if path.exists():
+        return read_secret(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value
