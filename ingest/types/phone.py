@@ -1,0 +1,133 @@
+"""Phone numbers: any form people type → one E.164 key, with type, carrier and region.
+
+Parsing is phonenumbers' (with China as the default region), not regexes of our own: it already
+understands ``+86`` / ``0086`` / ``86`` prefixes, spaces, dashes, brackets and full-width digits.
+Short service numbers (95xxx bank lines, 96xxx, 12xxx government lines, 100xx carrier lines) are
+not valid subscriber numbers for phonenumbers; they are accepted when its short-number metadata
+says they are valid short numbers in China, keyed ``+86`` + the short number and typed
+``service``.
+
+:func:`parse_phone` is cached by the raw string: the same number in the same form is parsed once
+per process, which matters when a million complaints share ten thousand agent phones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, ValidationResult, carrier, geocoder, shortnumberinfo
+
+DEFAULT_REGION = "CN"
+LOCALE = "zh"
+
+# A note in brackets with no digits in it ("138 0013 8000（张经理）") and a label before a colon
+# ("手机：138…", "Tel: …") are dropped before parsing; phonenumbers refuses text it can't read.
+_NOTE = re.compile(r"[(（\[【][^0-9()（）\[\]【】]*[)）\]】]")
+_LABEL = re.compile(r"^[^0-9+(（]*[:：]\s*")
+MIN_SERVICE_DIGITS = 5  # 95588, 12315, 10086; 110/120 are emergency numbers, not contacts
+
+_TYPE_NAMES = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+@dataclass(frozen=True)
+class PhoneInfo:
+    """A valid phone number: the E.164 key and what the number itself tells."""
+
+    e164: str
+    type: str  # mobile, fixed_line, service, toll_free, shared_cost (400), ...
+    carrier: str  # e.g. 中国移动; "" when unknown (fixed lines, ported numbers)
+    region: str  # e.g. 北京市; "" when unknown
+
+    @property
+    def key(self) -> str:
+        return f"phone:{self.e164}"
+
+    def props(self) -> dict[str, str]:
+        """The Phone node properties (natural key first)."""
+        return {"e164": self.e164, "type": self.type, "carrier": self.carrier, "region": self.region}
+
+
+def _digit_count(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+@lru_cache(maxsize=262_144)
+def parse_phone(raw: str) -> PhoneInfo:
+    """Parse ``raw`` into a :class:`PhoneInfo`; raise ``ValueError`` with the reason in words.
+
+    >>> parse_phone("0086-138-0013-8000").e164
+    '+8613800138000'
+    """
+    text = _LABEL.sub("", _NOTE.sub("", raw)).strip()
+    if not text:
+        raise ValueError("phone is empty")
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as error:
+        digits = _digit_count(text)
+        if digits == 0:
+            raise ValueError("phone has no digits") from None
+        if error.error_type == phonenumbers.NumberParseException.TOO_SHORT_NSN:
+            raise ValueError(f"phone too short: {digits} digits") from None
+        if error.error_type == phonenumbers.NumberParseException.TOO_LONG:
+            raise ValueError(f"phone too long: {digits} digits") from None
+        raise ValueError(f"not a phone number ({error._msg})") from None
+    national = str(number.national_number)
+    size = len(national)
+    if number.country_code == 86 and shortnumberinfo.is_valid_short_number_for_region(
+        number, DEFAULT_REGION
+    ):
+        if size < MIN_SERVICE_DIGITS:
+            raise ValueError(f"phone too short: {size} digits")
+        return PhoneInfo(f"+86{national}", "service", "", "")
+    if not phonenumbers.is_valid_number(number):
+        if number.country_code == 86 and re.match(r"1[3-9]", national) and size != 11:
+            # a mobile prefix: the length rule is exact (11 digits), say so plainly
+            raise ValueError(f"phone too {'short' if size < 11 else 'long'}: {size} digits")
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        if reason == ValidationResult.TOO_SHORT:
+            raise ValueError(f"phone too short: {size} digits")
+        if reason == ValidationResult.TOO_LONG:
+            raise ValueError(f"phone too long: {size} digits")
+        if reason == ValidationResult.INVALID_COUNTRY_CODE:
+            raise ValueError(f"unknown country code +{number.country_code}")
+        if number.country_code == 86 and national[0] in "23456789" and size in (7, 8):
+            raise ValueError(f"fixed-line number without area code: {size} digits")
+        if number.country_code == 86 and size < 9:
+            raise ValueError(f"phone too short: {size} digits")
+        raise ValueError(
+            f"not a valid number for {phonenumbers.region_code_for_number(number) or 'any region'}:"
+            f" {size} digits"
+        )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return PhoneInfo(
+        e164,
+        kind,
+        carrier.name_for_number(number, LOCALE),
+        geocoder.description_for_number(number, LOCALE),
+    )
+
+
+def phone_problem(raw: str) -> str | None:
+    """The reason ``raw`` is not a usable phone number, or None when it is one."""
+    try:
+        parse_phone(raw)
+    except ValueError as error:
+        return str(error)
+    return None
