@@ -1,0 +1,70 @@
+# LeadGraph: `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+LEADGRAPH := $(BIN)/leadgraph
+PORT ?= 8501
+TEST_HOME := $(CURDIR)/.leadgraph/test
+SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
+
+.PHONY: help run test lint bench stop system-deps venv jars clean
+
+help:
+	@echo "make run    - install, start the local Neo4j, load the demo world, serve the workbench"
+	@echo "make test   - install, start a throwaway Neo4j, run every test, stop it"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make stop   - stop the local Neo4j started by make run"
+
+# Debian packages: installed only when one is missing (apt-get needs root, as on CI here).
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# The virtual environment, reinstalled when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Neo4j jars from Maven's cache into graph/server/lib (a no-op once the pom is unchanged).
+jars: venv
+	$(BIN)/python -c "from graph.local_neo4j import ensure_jars; ensure_jars()"
+
+run: system-deps venv jars
+	$(LEADGRAPH) db start
+	$(LEADGRAPH) db init
+	$(LEADGRAPH) serve --port $(PORT)
+
+# A throwaway Neo4j in its own state folder and port; tests/conftest.py starts and stops it, and
+# the trailing stop makes sure it is gone even if pytest itself was killed.
+test: system-deps venv jars
+	rm -rf $(TEST_HOME)
+	LEADGRAPH_TEST_HOME=$(TEST_HOME) LEADGRAPH_TEST_PORT=7697 $(BIN)/pytest; \
+	status=$$?; \
+	LEADGRAPH_HOME=$(TEST_HOME) NEO4J_URI= $(LEADGRAPH) db stop >/dev/null 2>&1; \
+	exit $$status
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: venv jars
+	$(BIN)/python bench/write_batches.py
+
+stop: venv
+	$(LEADGRAPH) db stop
+
+clean: stop
+	rm -rf .leadgraph graph/server/lib

@@ -1,0 +1,37 @@
+"""`leadgraph serve`: the Streamlit workbench on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+WORKBENCH = Path(__file__).resolve().parent.parent / "workbench.py"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serve = subparsers.add_parser("serve", help="serve the workbench on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8501, help="HTTP port (default 8501)")
+    serve.set_defaults(handler=serve_command)
+
+
+def streamlit_command(port: int) -> list[str]:
+    """The command that serves the workbench: loopback only, no usage statistics sent anywhere."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(WORKBENCH),
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+        "--global.developmentMode=false",
+    ]
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    print(f"LeadGraph workbench on http://127.0.0.1:{args.port}")
+    return subprocess.call(streamlit_command(args.port))

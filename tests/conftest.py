@@ -1,0 +1,67 @@
+"""Shared fixtures: a real Neo4j for every test that needs one.
+
+Unless ``NEO4J_URI`` names a server, the test session starts its own throwaway local Neo4j in
+``LEADGRAPH_TEST_HOME`` (default ``.leadgraph/test``) on ``LEADGRAPH_TEST_PORT`` (default 7697),
+never the development database, and stops it at the end even when tests fail. With
+``NEO4J_URI`` set, tests use that server and WIPE ITS DATA: point it only at a scratch database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+if not os.environ.get("NEO4J_URI"):
+    os.environ["LEADGRAPH_HOME"] = os.environ.get(
+        "LEADGRAPH_TEST_HOME", str(ROOT / ".leadgraph" / "test")
+    )
+    os.environ["LEADGRAPH_NEO4J_PORT"] = os.environ.get("LEADGRAPH_TEST_PORT", "7697")
+    os.environ.setdefault("LEADGRAPH_HEAP", "2g")
+    os.environ.setdefault("LEADGRAPH_PAGECACHE", "1g")
+os.environ.setdefault("LEADGRAPH_RETRY_SECONDS", "60")
+
+from graph import local_neo4j, settings  # noqa: E402  (after the environment is set)
+from graph.schema import init_schema, wipe_data  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[settings.Settings]:
+    """The settings of a running Neo4j: the given one, or a local server this session owns."""
+    config = settings.load()
+    started_here = False
+    if config.uses_local_server and not local_neo4j.state(config).running:
+        local_neo4j.start(config)
+        started_here = True
+    try:
+        yield config
+    finally:
+        if started_here:
+            local_neo4j.stop(config)
+
+
+@pytest.fixture(scope="session")
+def session_store(neo4j_server: settings.Settings) -> Iterator[GraphStore]:
+    with GraphStore.open(neo4j_server) as store:
+        init_schema(store)
+        yield store
+
+
+@pytest.fixture
+def store(session_store: GraphStore) -> GraphStore:
+    """A store over an empty database (schema kept)."""
+    wipe_data(session_store)
+    return session_store
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
+    return SHARED_DATA

@@ -1,0 +1,116 @@
+"""The `leadgraph` command line as a user runs it: a real process, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import build_parser, main
+from graph import local_neo4j, settings
+from graph.errors import UserError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def all_command_paths(parser=None, prefix=()):  # type: ignore[no-untyped-def]
+    """Every command path, e.g. ('db', 'status'), found by walking the argparse tree."""
+    import argparse
+
+    parser = parser or build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*prefix, name)
+                yield from all_command_paths(sub, (*prefix, name))
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = list(all_command_paths())
+    assert ("db", "status") in paths and ("serve",) in paths
+    for path in paths:
+        with pytest.raises(SystemExit) as exit_info:
+            main([*path, "--help"])
+        assert exit_info.value.code == 0
+        assert "usage: leadgraph" in capsys.readouterr().out
+
+
+def test_closed_port_gives_one_line_error() -> None:
+    port = free_port()
+    result = run_cli(
+        "db", "status", env={"NEO4J_URI": f"bolt://127.0.0.1:{port}", "NEO4J_PASSWORD": "x"}
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"leadgraph: error: Neo4j at bolt://127.0.0.1:{port}")
+    assert "Traceback" not in result.stderr
+
+
+def test_user_error_exits_1_and_internal_error_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail_user(_args: object) -> int:
+        raise UserError("the file is missing")
+
+    def fail_internal(_args: object) -> int:
+        raise RuntimeError("boom")
+
+    from app.commands import db
+
+    monkeypatch.setattr(db, "stop_command", fail_user)
+    monkeypatch.setattr(db, "init_command", fail_internal)
+    assert main(["db", "stop"]) == 1
+    assert capsys.readouterr().err == "leadgraph: error: the file is missing\n"
+    assert main(["db", "init"]) == 2
+    assert "internal error: RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_db_status_json_prints_version_and_counts(neo4j_server: settings.Settings) -> None:
+    env = {}
+    if neo4j_server.uses_local_server:
+        env["NEO4J_URI"] = ""  # the local server of this test session, found by its state folder
+    result = run_cli("db", "status", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["server"]["version"].startswith("5.26")
+    assert set(status["nodes"]) >= {"Phone", "Firm", "Person", "Account", "Complaint"}
+    assert all(isinstance(v, int) for v in status["relationships"].values())
+
+
+def test_db_start_with_uri_set_starts_nothing() -> None:
+    result = run_cli("db", "start", env={"NEO4J_URI": "bolt://127.0.0.1:1"})
+    assert result.returncode == 1
+    assert "starts none" in result.stderr
+
+
+def test_db_start_on_a_taken_port_is_a_user_error(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        config = settings.load()
+        other = settings.Settings(**{**config.__dict__, "home": tmp_path, "neo4j_uri": None})
+        with pytest.raises(UserError, match="taken"):
+            local_neo4j.start(other, port=port)
