@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 LEADGRAPH := $(BIN)/leadgraph
 PORT ?= 8501
 TEST_HOME := $(CURDIR)/.leadgraph/test
+TEST_PORT ?= 7697
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
 .PHONY: help run test lint bench stop system-deps venv jars clean
@@ -51,7 +52,7 @@ run: system-deps venv jars
 # the trailing stop makes sure it is gone even if pytest itself was killed.
 test: system-deps venv jars
 	rm -rf $(TEST_HOME)
-	LEADGRAPH_TEST_HOME=$(TEST_HOME) LEADGRAPH_TEST_PORT=7697 $(BIN)/pytest; \
+	LEADGRAPH_TEST_HOME=$(TEST_HOME) LEADGRAPH_TEST_PORT=$(TEST_PORT) $(BIN)/pytest; \
 	status=$$?; \
 	LEADGRAPH_HOME=$(TEST_HOME) NEO4J_URI= $(LEADGRAPH) db stop >/dev/null 2>&1; \
 	exit $$status
