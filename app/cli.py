@@ -26,6 +26,8 @@ EXIT_INTERNAL_ERROR = 2
 COMMAND_MODULES = [
     "app.commands.db",
     "app.commands.serve",
+    "app.commands.ingest",
+    "app.commands.synth",
 ]
 
 
