@@ -21,13 +21,28 @@ _AMOUNT = re.compile(
 )
 
 
-@lru_cache(maxsize=65_536)
 def parse_amount(raw: str) -> float:
     """``raw`` as a float number of yuan; raise ``ValueError`` with the reason in words.
 
     >>> parse_amount("1.2万"), parse_amount("12,000元"), parse_amount("¥3000")
     (12000.0, 12000.0, 3000.0)
     """
+    result = _parse_cached(raw)
+    if type(result) is str:
+        raise ValueError(result)
+    return result  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=65_536)
+def _parse_cached(raw: str) -> float | str:
+    """The amount or the reason, cached by the raw string, refusals included."""
+    try:
+        return _parse(raw)
+    except ValueError as error:
+        return str(error)
+
+
+def _parse(raw: str) -> float:
     text = unicodedata.normalize("NFKC", raw).strip().lower().replace(" ", "")
     if not text:
         raise ValueError("amount is empty")

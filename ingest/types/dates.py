@@ -61,9 +61,24 @@ def _build(raw: str, parts: tuple[str | None, ...]) -> datetime:
         raise ValueError(f"impossible time {hour:02d}:{minute:02d}:{second:02d} in {raw!r}") from None
 
 
-@lru_cache(maxsize=65_536)
 def parse_datetime(raw: str) -> str:
     """``raw`` as ``yyyy-mm-ddThh:mm:ss``; raise ``ValueError`` with the reason in words."""
+    ok, value = _parse_cached(raw)
+    if not ok:
+        raise ValueError(value)
+    return value
+
+
+@lru_cache(maxsize=65_536)
+def _parse_cached(raw: str) -> tuple[bool, str]:
+    """(True, ISO value) or (False, reason), cached by the raw string, refusals included."""
+    try:
+        return True, _parse(raw)
+    except ValueError as error:
+        return False, str(error)
+
+
+def _parse(raw: str) -> str:
     text = _fold(raw)
     if not text:
         raise ValueError("date is empty")

@@ -26,6 +26,8 @@ import hmac
 import re
 import unicodedata
 
+from ingest.types.idcard import normalize_id
+
 BASES = ("id", "name_phone", "name_firm", "name")
 PID_HEX_CHARS = 32
 _DOTS = re.compile(r"[•・‧∙⋅･.]")
@@ -38,11 +40,6 @@ def fold_person_name(name: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def normalize_id_number(raw: str) -> str:
-    """An ID number as written for hashing and checking: width-folded, no spaces, ``X`` upper."""
-    return "".join(unicodedata.normalize("NFKC", raw).split()).upper()
-
-
 def make_pid(hashing_key: bytes, basis: str, *parts: str) -> str:
     """The pid for ``basis`` and its already-normalised ``parts``."""
     if basis not in BASES:
@@ -52,7 +49,7 @@ def make_pid(hashing_key: bytes, basis: str, *parts: str) -> str:
 
 
 def pid_from_id(hashing_key: bytes, id_number: str) -> str:
-    return make_pid(hashing_key, "id", normalize_id_number(id_number))
+    return make_pid(hashing_key, "id", normalize_id(id_number))
 
 
 def pid_from_name_phone(hashing_key: bytes, name: str, e164: str) -> str:

@@ -1,0 +1,446 @@
+"""The five clue kinds as data: fields, required fields, and what a valid row asserts.
+
+Every kind honours one contract (``ingest.pipeline``): read → map headers → :func:`validate` →
+``build(values, ctx)`` → :class:`~ingest.records.RowResult`. A kind is one :class:`Kind` row:
+its fields (name → check), the groups of which one field is required, and its builder.
+
+What each kind yields (entity keys as in ``ingest.records``; links per ``graph/model.yaml``):
+
+``phones`` (a blacklist or watch list)
+    ``Phone{e164, type, carrier, region, label?, tags?, note?, reported_date?}``.
+``firms`` (registry extracts)
+    ``Firm`` keyed ``firm:<USCC>`` (``key_strength: "uscc"``) or, with no code, ``firm:name:<name
+    key>`` (``key_strength: "name"``, see ``ingest.types.names``); props ``uscc?, name?,
+    name_key?, address?, status?, country?, registered_date?, business_scope?, external_id?``.
+    ``(Firm)-[:HAS_PHONE]->(Phone)`` for every phone; a legal representative becomes
+    ``(Person)-[:LEGAL_REP_OF]->(Firm)``, the Person keyed by ID number when given, else by name +
+    firm key (``pid_basis: "name_firm"``): a registry gives a name, and the same name at the same
+    firm is the same person, while two 张伟 at two firms are not merged.
+``complaints``
+    ``Complaint{complaint_id, source, channel?, institution?, filed_date?, text?, amount?,
+    slang_terms?, disguise_count?}`` keyed ``complaint:<source>:<complaint_id>`` (``source`` from
+    the row when the file has a source column, else the submitting org's slug).
+    ``FILED_BY`` → the complainant ``Person`` (by ID number; else by name + own phone; no Person
+    without either); ``(Person)-[:HAS_PHONE]->(Phone)`` for the complainant's own phone;
+    ``CONTACT`` → the contact ``Phone``; ``REPRESENTED_BY`` → the declared agent resolved by
+    :func:`resolve_party`.
+``accounts``
+    ``Account{platform, handle, nickname?, bio?, followers?, url?}``; ``ADVERTISES`` → every
+    ``Phone`` in the phone column, the bio or the nickname (prop ``found_in``); ``OPERATED_BY`` →
+    the operator (a USCC or firm name → ``Firm``, else a ``Person`` by name scoped to the account).
+``calls``
+    Two ``Phone`` nodes and ``(caller)-[:CALLED {count, first?, last?, total_seconds}]->(callee)``
+    for the row; the loader sums count and total_seconds and widens first/last across rows.
+
+Person props are ``pid``, ``pid_basis``, ``name`` (as given) and ``masked_id``; never the raw ID.
+Node and link records may be shared between rows (cached phone nodes): treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ingest.records import LinkRecord, NodeRecord
+from ingest.types.accounts import extract_phones, split_account
+from ingest.types.idcard import mask_id
+from ingest.types.names import firm_name_key, looks_like_firm
+from ingest.types.person import pid_from_id, pid_from_name, pid_from_name_firm, pid_from_name_phone
+from ingest.types.phone import PhoneInfo, parse_phone
+from ingest.types.uscc import normalize_uscc, uscc_problem
+from ingest.validate import CHECKS, Field, RowRejected
+
+Built = tuple[list[NodeRecord], list[LinkRecord]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a builder needs besides the row: the source slug and the hashing key."""
+
+    source: str
+    hashing_key: bytes
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    fields: tuple[Field, ...]
+    required: tuple[tuple[str, ...], ...]
+    build: Callable[[dict[str, Any], Context], Built]
+
+    @property
+    def checks(self) -> dict[str, Callable[[str], Any]]:
+        return {f.name: CHECKS[f.check] for f in self.fields}
+
+    @property
+    def multi_fields(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.multi)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+# --- node helpers ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=262_144)
+def phone_node(info: PhoneInfo) -> NodeRecord:
+    """The Phone node of a number (cached: the same record object for every row)."""
+    return NodeRecord("Phone", info.key, info.props())
+
+
+def _props(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: values[name] for name in names if name in values}
+
+
+def firm_by_uscc(uscc: str, name: str | None = None) -> NodeRecord:
+    props: dict[str, Any] = {"uscc": uscc, "key_strength": "uscc"}
+    if name:
+        props["name"] = name
+        props["name_key"] = firm_name_key(name)
+    return NodeRecord("Firm", f"firm:{uscc}", props)
+
+
+def firm_by_name(name: str) -> NodeRecord:
+    key = firm_name_key(name)
+    return NodeRecord(
+        "Firm", f"firm:name:{key}", {"name": name, "name_key": key, "key_strength": "name"}
+    )
+
+
+def person_node(pid: str, basis: str, name: str | None = None, id_number: str | None = None
+                ) -> NodeRecord:  # fmt: skip
+    props: dict[str, Any] = {"pid": pid, "pid_basis": basis}
+    if name:
+        props["name"] = name
+    if id_number:
+        props["masked_id"] = mask_id(id_number)
+    return NodeRecord("Person", f"person:{pid}", props)
+
+
+_USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
+_AT_HANDLE = re.compile(r"^@\S+$")
+
+
+def resolve_party(
+    text: str, field: str, ctx: Context, *, phone: str | None = None, scope: str
+) -> tuple[list[NodeRecord], list[LinkRecord], str]:
+    """Resolve a declared agent or operator to an entity: ``(nodes, links, entity key)``.
+
+    In order: 18 characters of USCC shape → that ``Firm`` (an invalid check character rejects
+    the row: no firm under a wrong key); ``platform:handle`` / ``platform @handle`` → that
+    ``Account`` (a bare ``@handle`` is refused: without its platform it would be a guess); a
+    firm-like name (公司, 事务所, Ltd …) → ``Firm`` by name key; anything else → a ``Person`` by
+    name. A phone number written in the text (``王经理 13800138000``) anchors that person
+    (``name_phone``) and adds ``(Person)-[:HAS_PHONE]->(Phone)``; otherwise ``phone`` (the row's
+    contact number) anchors it; with neither, the person is keyed by name within ``scope``
+    (``pid_basis: "name"``, the weakest key).
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    compact = normalize_uscc(folded)
+    if _USCC_SHAPE.match(compact) and any(ch.isdigit() for ch in compact):
+        problem = uscc_problem(compact)
+        if problem:
+            raise RowRejected([(field, text, f"USCC: {problem}")])
+        firm = firm_by_uscc(compact)
+        return [firm], [], firm.key
+    account = split_account(folded)
+    if account:
+        platform, handle = account
+        node = NodeRecord(
+            "Account", f"account:{platform}:{handle}", {"platform": platform, "handle": handle}
+        )
+        return [node], [], node.key
+    if _AT_HANDLE.match(folded):
+        raise RowRejected([(field, text, "account handle without a platform (write 抖音:@handle)")])
+    if looks_like_firm(folded):
+        firm = firm_by_name(folded)
+        return [firm], [], firm.key
+    phones = extract_phones(folded)
+    nodes: list[NodeRecord] = []
+    links: list[LinkRecord] = []
+    name = folded
+    if phones:
+        name = re.sub(r"[\d+\-\s()（）]{7,}", " ", folded).strip(" ,，:：;；") or folded
+        person = person_node(pid_from_name_phone(ctx.hashing_key, name, phones[0]),
+                             "name_phone", name)  # fmt: skip
+        info = parse_phone(phones[0])
+        nodes += [person, phone_node(info)]
+        links.append(LinkRecord("HAS_PHONE", person.key, info.key))
+        return nodes, links, person.key
+    if phone:
+        person = person_node(pid_from_name_phone(ctx.hashing_key, name, phone), "name_phone", name)
+    else:
+        person = person_node(pid_from_name(ctx.hashing_key, name, scope), "name", name)
+    return [person], [], person.key
+
+
+# --- builders ----------------------------------------------------------------------------------
+
+
+def build_phone(values: dict[str, Any], ctx: Context) -> Built:
+    info: PhoneInfo = values["phone"]
+    props = {**info.props(), **_props(values, ("label", "tags", "note", "reported_date"))}
+    return [NodeRecord("Phone", info.key, props)], []
+
+
+FIRM_PROPS = ("address", "status", "country", "registered_date", "business_scope",
+              "external_id", "note")  # fmt: skip
+
+
+def build_firm(values: dict[str, Any], ctx: Context) -> Built:
+    name = values.get("name")
+    try:
+        firm = firm_by_uscc(values["uscc"], name) if "uscc" in values else firm_by_name(name)
+    except ValueError as error:  # a name with nothing to key on ("...")
+        raise RowRejected([("name", name or "", str(error))]) from None
+    firm.props.update(_props(values, FIRM_PROPS))
+    nodes = [firm]
+    links: list[LinkRecord] = []
+    for info in values.get("phone", ()):
+        nodes.append(phone_node(info))
+        links.append(LinkRecord("HAS_PHONE", firm.key, info.key))
+    rep_name = values.get("legal_rep")
+    rep_id = values.get("legal_rep_id")
+    if rep_id:
+        person = person_node(pid_from_id(ctx.hashing_key, rep_id), "id", rep_name, rep_id)
+    elif rep_name:
+        person = person_node(
+            pid_from_name_firm(ctx.hashing_key, rep_name, firm.key), "name_firm", rep_name
+        )
+    else:
+        return nodes, links
+    nodes.append(person)
+    links.append(LinkRecord("LEGAL_REP_OF", person.key, firm.key))
+    return nodes, links
+
+
+# The one hook for complaint text intelligence: ingest.text.slang, when it is installed.
+_slang: Callable[[str], dict[str, Any]] | bool | None = False
+
+
+def text_summary(text: str) -> dict[str, Any]:
+    """Complaint properties derived from the text (``slang_terms``, ``disguise_count``), from
+    ``ingest.text.slang.summarize(scan(text))``; empty while that module does not exist."""
+    global _slang
+    if _slang is False:
+        try:
+            from ingest.text import slang  # type: ignore[attr-defined]
+
+            def summary(body: str) -> dict[str, Any]:
+                result = slang.summarize(slang.scan(body))
+                return dict(result) if isinstance(result, dict) else dict(vars(result))
+
+            _slang = summary
+        except ImportError:
+            _slang = None
+    if _slang is None or not text:
+        return {}
+    return _slang(text)  # type: ignore[operator]
+
+
+COMPLAINT_PROPS = ("channel", "institution", "filed_date", "text", "amount", "note")
+
+
+def build_complaint(values: dict[str, Any], ctx: Context) -> Built:
+    source = values.get("source") or ctx.source
+    complaint_id = values["complaint_id"]
+    key = f"complaint:{source}:{complaint_id}"
+    props = {"complaint_id": complaint_id, "source": source, **_props(values, COMPLAINT_PROPS)}
+    if "text" in values:
+        props.update(text_summary(values["text"]))
+    nodes = [NodeRecord("Complaint", key, props)]
+    links: list[LinkRecord] = []
+    own: PhoneInfo | None = values.get("complainant_phone")
+    contact: PhoneInfo | None = values.get("contact_phone")
+    name = values.get("complainant_name")
+    id_number = values.get("complainant_id")
+    person = None
+    if id_number:
+        person = person_node(pid_from_id(ctx.hashing_key, id_number), "id", name, id_number)
+    elif name and own:
+        person = person_node(pid_from_name_phone(ctx.hashing_key, name, own.e164), "name_phone",
+                             name)  # fmt: skip
+    if person:
+        nodes.append(person)
+        links.append(LinkRecord("FILED_BY", key, person.key))
+    if own:
+        nodes.append(phone_node(own))
+        if person:
+            links.append(LinkRecord("HAS_PHONE", person.key, own.key))
+    if contact:
+        if contact is not own:
+            nodes.append(phone_node(contact))
+        links.append(LinkRecord("CONTACT", key, contact.key))
+    agent = values.get("agent")
+    if agent:
+        more_nodes, more_links, agent_key = resolve_party(
+            agent, "agent", ctx, phone=contact.e164 if contact else None, scope=f"source:{source}"
+        )
+        nodes += more_nodes
+        links += more_links
+        links.append(LinkRecord("REPRESENTED_BY", key, agent_key))
+    return nodes, links
+
+
+ACCOUNT_PROPS = ("nickname", "bio", "followers", "url", "note")
+
+
+def build_account(values: dict[str, Any], ctx: Context) -> Built:
+    platform, handle = values["platform"], values["handle"]
+    key = f"account:{platform}:{handle}"
+    props = {"platform": platform, "handle": handle, **_props(values, ACCOUNT_PROPS)}
+    nodes = [NodeRecord("Account", key, props)]
+    links: list[LinkRecord] = []
+    advertised: dict[str, str] = {}
+    for info in values.get("phone", ()):
+        advertised.setdefault(info.e164, "phone")
+        nodes.append(phone_node(info))
+    for place in ("bio", "nickname"):
+        for e164 in extract_phones(values.get(place, "")) if place in values else ():
+            if e164 not in advertised:
+                advertised[e164] = place
+                nodes.append(phone_node(parse_phone(e164)))
+    for e164, place in advertised.items():
+        links.append(LinkRecord("ADVERTISES", key, f"phone:{e164}", {"found_in": place}))
+    operator_key = None
+    if "operator_uscc" in values:
+        firm = firm_by_uscc(values["operator_uscc"], values.get("operator"))
+        nodes.append(firm)
+        operator_key = firm.key
+    elif "operator" in values:
+        more_nodes, more_links, operator_key = resolve_party(
+            values["operator"], "operator", ctx, scope=key
+        )
+        nodes += more_nodes
+        links += more_links
+    if operator_key:
+        links.append(LinkRecord("OPERATED_BY", key, operator_key))
+    return nodes, links
+
+
+def build_call(values: dict[str, Any], ctx: Context) -> Built:
+    caller: PhoneInfo = values["caller"]
+    callee: PhoneInfo = values["callee"]
+    if caller.e164 == callee.e164:
+        raise RowRejected([("callee", callee.e164, "caller and callee are the same number")])
+    props: dict[str, Any] = {
+        "count": values.get("count", 1),
+        "total_seconds": values.get("duration", 0),
+    }
+    first = values.get("first") or values.get("call_time")
+    last = values.get("last") or values.get("call_time")
+    if first and last and last < first:
+        raise RowRejected([("last", last, f"last call {last} is before first call {first}")])
+    if first:
+        props["first"] = first
+    if last:
+        props["last"] = last
+    nodes = [phone_node(caller), phone_node(callee)]
+    return nodes, [LinkRecord("CALLED", caller.key, callee.key, props)]
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+F = Field
+NOTE = F("note", "text", "free text kept on the main node")
+
+KINDS: dict[str, Kind] = {
+    "phones": Kind(
+        "phones",
+        (
+            F("phone", "phone", "the number, any common form"),
+            F("label", "text", "what the list says the number is (催收, 代理维权 …)"),
+            F("tags", "tags", "several labels separated by ; , 、"),
+            F("reported_date", "date", "when the number was listed"),
+            NOTE,
+        ),
+        (("phone",),),
+        build_phone,
+    ),
+    "firms": Kind(
+        "firms",
+        (
+            F("uscc", "uscc", "统一社会信用代码, check character verified"),
+            F("name", "name", "registered name (the weaker key when there is no USCC)"),
+            F("phone", "phones", "the firm's phone numbers, several allowed"),
+            F("legal_rep", "name", "法定代表人's name"),
+            F("legal_rep_id", "id_number", "法定代表人's ID number, check digit verified"),
+            F("address", "text"),
+            F("status", "text"),
+            F("country", "text"),
+            F("registered_date", "date"),
+            F("business_scope", "text"),
+            F("external_id", "text", "the source's own id for the firm"),
+            NOTE,
+        ),
+        (("uscc", "name"),),
+        build_firm,
+    ),
+    "complaints": Kind(
+        "complaints",
+        (
+            F("complaint_id", "key", "the complaint's number at its source"),
+            F("source", "key", "who holds the complaint (default: the submitting org)"),
+            F("channel", "text"),
+            F("institution", "text", "the lender complained about"),
+            F("filed_date", "date"),
+            F("text", "text"),
+            F("amount", "amount", "yuan; 元, 万, ¥ and separators understood"),
+            F("complainant_name", "name"),
+            F("complainant_id", "id_number", "hashed into the Person key, stored masked"),
+            F("complainant_phone", "phone", "the complainant's own phone"),
+            F("contact_phone", "phone", "the number given for contact"),
+            F("agent", "text", "a declared agent: USCC, platform:handle, firm or person name"),
+            NOTE,
+        ),
+        (("complaint_id",),),
+        build_complaint,
+    ),
+    "accounts": Kind(
+        "accounts",
+        (
+            F("platform", "platform", "抖音 / douyin / 微博 …"),
+            F("handle", "handle", "compared case-insensitively, without @"),
+            F("nickname", "text"),
+            F("bio", "text", "phones found here are ADVERTISES links"),
+            F("phone", "phones", "phones the source lists for the account"),
+            F("operator", "text", "who runs it: USCC, firm name or person name"),
+            F("operator_uscc", "uscc"),
+            F("followers", "count"),
+            F("url", "text"),
+            NOTE,
+        ),
+        (("platform",), ("handle",)),
+        build_account,
+    ),
+    "calls": Kind(
+        "calls",
+        (
+            F("caller", "phone"),
+            F("callee", "phone"),
+            F("call_time", "datetime", "one call's start"),
+            F("duration", "seconds", "seconds, 1分35秒 or 01:35"),
+            F("count", "count", "calls the row stands for (aggregated records)"),
+            F("first", "datetime", "first call of an aggregated record"),
+            F("last", "datetime", "last call of an aggregated record"),
+            NOTE,
+        ),
+        (("caller",), ("callee",)),
+        build_call,
+    ),
+}
+
+
+def get_kind(name: str) -> Kind:
+    from graph.errors import UserError
+
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UserError(f"unknown kind {name!r}; the kinds are {', '.join(KINDS)}") from None

@@ -1,0 +1,198 @@
+"""One file of one kind → RowResults and QuarantineEntries: the database-free half of ingestion.
+
+::
+
+    for item in iter_file("complaints", "clues.csv", source="bank-a", hashing_key=key):
+        if isinstance(item, RowResult): ...        # nodes and links one accepted row asserts
+        else: ...                                   # a QuarantineEntry (file, row, field, value, reason)
+
+``iter_file`` opens the file, maps its headers and checks the mapping *before* it returns, so a
+file that cannot be read at all, or has unknown headers, raises :class:`graph.errors.UserError`
+at the call; then rows stream one at a time (memory stays flat for million-row files).
+
+Quarantine policy
+-----------------
+
+* A row is accepted whole or refused whole. Any bad value — required or optional, e.g. a bad
+  contact phone on a complaint — refuses the row, so nothing half-true is loaded and the analyst
+  fixes the row and submits it again.
+* A refused row yields one :class:`QuarantineEntry` per problem (every bad field, every missing
+  required field), consecutively, all with the row's number. It counts as one quarantined row:
+  ``rows read == RowResults + distinct quarantined row numbers`` (see :class:`Tally`).
+* Rows the reader cannot split into fields (broken JSON, too many cells) yield one entry with
+  ``field == ""``. Blank rows are not rows read.
+* Row numbers are those a person sees: for CSV/XLSX the header is row 1 and the first data row
+  row 2; for JSON Lines the first line is row 1; for JSON arrays the first element is row 1.
+* ``file`` in every entry is the file's name (the submission records the full path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import UserError
+from ingest.headers import (
+    ColumnMap,
+    Mapping,
+    as_mapping,
+    build_column_map,
+    match_score,
+)
+from ingest.kinds import KINDS, Context, Kind, get_kind
+from ingest.read import BrokenRow, open_table
+from ingest.records import QuarantineEntry, RowResult
+from ingest.validate import RowRejected, validate
+
+Item = RowResult | QuarantineEntry
+
+
+@dataclass
+class Tally:
+    """Counts of what ``iter_file`` yielded: feed it every item (``tally.add(item)``)."""
+
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    entries: int = 0
+    _last_bad_row: int = field(default=-1, repr=False)
+
+    def add(self, item: Item) -> None:
+        if isinstance(item, RowResult):
+            self.rows_loaded += 1
+            return
+        self.entries += 1
+        if item.row != self._last_bad_row:
+            self.rows_quarantined += 1
+            self._last_bad_row = item.row
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_loaded + self.rows_quarantined
+
+
+def _missing_required(kind: Kind, columns: ColumnMap, file: str) -> None:
+    present = columns.fields
+    for group in kind.required:
+        if not present.intersection(group):
+            wanted = " or ".join(group)
+            raise UserError(
+                f"{file}: no column for the required field {wanted} of kind {kind.name};"
+                " name it in --mapping MAP.yaml (columns: {\"your header\": \"" + group[0] + "\"})"
+            )
+
+
+def iter_file(
+    kind: str,
+    path: str | Path,
+    *,
+    source: str,
+    hashing_key: bytes,
+    mapping: Mapping | MappingABC[str, Any] | str | Path | None = None,
+    sheet: str | None = None,
+) -> Iterator[Item]:
+    """Read ``path`` as clues of ``kind``; yield a RowResult per accepted row and the
+    QuarantineEntries of every refused row, in file order.
+
+    ``source`` is the submitting org's slug (the complaint key's source unless the file has a
+    source column); ``hashing_key`` keys the Person hash (``graph.settings.load().hashing_key()``);
+    ``mapping`` is a mapping file path, a parsed mapping document or a :class:`Mapping`;
+    ``sheet`` picks an XLSX sheet. Raises UserError now when the file cannot be read, a header is
+    unknown or a required column is missing.
+    """
+    spec = get_kind(kind)
+    if not source or not source.strip():
+        raise UserError("a source (the submitting organisation) is required")
+    user_mapping = as_mapping(mapping)
+    path = Path(path)
+    table = open_table(path, sheet)
+    try:
+        columns = build_column_map(
+            kind, table.headers, file=path.name, mapping=user_mapping,
+            multi_fields=spec.multi_fields,
+        )  # fmt: skip
+        if table.format in ("csv", "xlsx"):
+            _missing_required(spec, columns, path.name)
+    except BaseException:
+        table.close()
+        raise
+    ctx = Context(source=source.strip(), hashing_key=hashing_key)
+    return _rows(spec, table, columns, user_mapping, ctx, path.name)
+
+
+def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | None,
+          ctx: Context, file: str) -> Iterator[Item]:  # fmt: skip
+    checks = spec.checks
+    required = spec.required
+    build = spec.build
+    header_key = tuple(table.headers)
+    maps: dict[tuple[str, ...], ColumnMap | UserError] = {header_key: columns}
+    with table:
+        for number, row in table.rows():
+            if isinstance(row, BrokenRow):
+                yield QuarantineEntry(file, number, "", row.value, row.reason)
+                continue
+            row_map = columns
+            if table.format in ("json", "jsonl"):  # objects may differ in their keys
+                keys = tuple(row)
+                found = maps.get(keys)
+                if found is None:
+                    try:
+                        found = build_column_map(spec.name, list(keys), file=file,
+                                                 mapping=user_mapping,
+                                                 multi_fields=spec.multi_fields)  # fmt: skip
+                    except UserError as error:
+                        found = error
+                    maps[keys] = found
+                if isinstance(found, UserError):
+                    yield QuarantineEntry(file, number, "", ", ".join(keys), str(found))
+                    continue
+                row_map = found
+            values = row_map.apply(row)
+            clean, problems = validate(values, checks, required)
+            if not problems:
+                try:
+                    nodes, links = build(clean, ctx)
+                except RowRejected as rejected:
+                    problems = rejected.problems
+                else:
+                    yield RowResult(number, nodes, links)
+                    continue
+            for name, value, reason in problems:
+                yield QuarantineEntry(file, number, name, value, reason)
+
+
+def guess_kind(path: str | Path, sheet: str | None = None) -> str | None:
+    """The kind whose aliases match most of the file's headers and whose required fields all
+    have a column; None when no kind fits. Raises UserError when the file cannot be read."""
+    with open_table(path, sheet) as table:
+        headers = table.headers
+    best: tuple[int, str] | None = None
+    for name, spec in KINDS.items():
+        try:
+            columns = build_column_map(name, headers, file=Path(path).name,
+                                       multi_fields=spec.multi_fields)  # fmt: skip
+        except UserError:
+            columns = None
+        if columns is not None:
+            present = columns.fields
+            if not all(present.intersection(group) for group in spec.required):
+                continue
+            score = match_score(name, headers) * 2  # every header known: a strong sign
+        else:
+            fields = _fields_matched(name, headers)
+            if not all(fields.intersection(group) for group in spec.required):
+                continue
+            score = match_score(name, headers)
+        if best is None or score > best[0]:
+            best = (score, name)
+    return best[1] if best else None
+
+
+def _fields_matched(kind: str, headers: list[str]) -> set[str]:
+    from ingest.headers import alias_table, normalize_header
+
+    aliases = alias_table(kind)
+    return {aliases[form] for h in headers if (form := normalize_header(h)) in aliases}

@@ -1,0 +1,469 @@
+"""Readers: clue files → ``(row_number, row)`` pairs, lazily, with flat memory.
+
+:func:`open_table` opens a file and returns a :class:`Table`: its ``headers`` (known before any
+row is read, so header mapping can fail fast) and ``rows()``, a generator of
+``(row_number, dict[str, str] | BrokenRow)``. :func:`iter_rows` is the same as one generator.
+
+Formats, chosen by extension (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, ``.jsonl``/
+``.ndjson``, ``.json``):
+
+* **CSV.** Encoding: a byte-order mark decides (UTF-8-BOM, UTF-16); otherwise strict decodes of a
+  sample are tried in order UTF-8, then GB18030 (a superset of GBK and GB2312, so GBK files decode
+  the same and the rare GB18030-only characters decode too); charset-normalizer is asked only
+  when both fail. If the first MiB is pure ASCII the sample is taken from the first non-ASCII
+  bytes further on. The delimiter (``,`` tab ``;`` ``|``) is the one most frequent outside quotes
+  in the header line. Quoted fields may hold newlines and delimiters. Row numbers count records
+  as a spreadsheet shows them: the header is row 1, the first data record row 2, however many
+  physical lines a quoted field spans. Blank records keep their row number but are skipped and
+  not counted as rows read.
+* **XLSX.** openpyxl in read-only mode, streaming, first sheet or the named one. The first row
+  with any value is the header; row numbers are the sheet's own row numbers.
+* **JSON Lines.** One object per line; row number = line number (first line 1); blank lines are
+  skipped. A line that is not a JSON object yields a :class:`BrokenRow` and reading goes on.
+* **JSON arrays** (``[{…}, {…}]``), parsed one element at a time: row number = element number
+  (first element 1). A broken element yields a :class:`BrokenRow`; since an array cannot be
+  resynchronised reliably after a syntax error, it is the last row of that file.
+
+Cell values become ``str``: None → ``""``, whole floats (Excel phone cells) → digits without
+``.0``, datetimes → ISO, JSON lists → items joined by ``;``, JSON objects → compact JSON.
+A file that cannot be read at all raises :class:`graph.errors.UserError` with one line of reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from graph.errors import UserError
+
+SAMPLE_BYTES = 1 << 20
+DELIMITERS = ",\t;|"
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+_JSON_CHUNK = 1 << 16
+_JSON_GIVE_UP = 1 << 20  # an error this far before the buffer's end is not "need more data"
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # complaint texts can be long
+
+
+@dataclass(frozen=True)
+class BrokenRow:
+    """A row the reader could not turn into fields: the raw text (shortened) and why."""
+
+    value: str
+    reason: str
+
+
+Row = dict[str, str]
+RowItem = tuple[int, "Row | BrokenRow"]
+
+
+def cell_text(value: Any) -> str:
+    """A cell or JSON value as the string the validators read."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(cell_text(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- encoding ----------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _sample(path: Path) -> bytes:
+    """The first MiB, or — when that is pure ASCII — a MiB from the first non-ASCII byte."""
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+        if head.isascii():
+            while chunk := handle.read(SAMPLE_BYTES):
+                if not chunk.isascii():
+                    start = next(i for i, byte in enumerate(chunk) if byte >= 0x80)
+                    # back up a little so a multi-byte character is not cut in front
+                    return chunk[max(0, start - 4) :] if start >= 4 else chunk
+        return head
+
+
+def _decodes(sample: bytes, encoding: str, whole: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        decoder.decode(sample, final=whole)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding to read ``path`` with (a Python codec name); UserError when none fits."""
+    sample = _sample(path)
+    for bom, encoding in _BOMS:
+        if sample.startswith(bom):
+            return encoding
+    whole = path.stat().st_size <= len(sample)
+    if sample.isascii():
+        return "utf-8"
+    # the sample may start mid-character when taken from further in; drop up to 3 lead bytes
+    for encoding in ("utf-8", "gb18030"):
+        if any(_decodes(sample[skip:], encoding, whole) for skip in range(4)):
+            return encoding
+    from charset_normalizer import from_bytes  # only when the usual suspects failed
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise UserError(f"{path.name}: cannot tell the text encoding (not UTF-8, GBK or GB18030)")
+    return best.encoding
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter most frequent outside quotes in the header line (``,`` on a tie or none)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _clean_headers(cells: list[Any]) -> list[str]:
+    return [cell_text(cell).strip() for cell in cells]
+
+
+def _decode_error(path: Path, encoding: str, error: UnicodeDecodeError) -> UserError:
+    return UserError(
+        f"{path.name}: bytes that are not {encoding} further into the file ({error.reason});"
+        " save it as UTF-8 and submit again"
+    )
+
+
+class Table:
+    """An opened clue file: ``headers`` now, ``rows()`` lazily. Use as a context manager."""
+
+    def __init__(self, path: Path, fmt: str, headers: list[str], rows: Iterator[RowItem],
+                 encoding: str | None = None, closer: Any = None) -> None:  # fmt: skip
+        self.path = path
+        self.format = fmt
+        self.headers = headers
+        self.encoding = encoding
+        self._rows = rows
+        self._closer = closer
+
+    def rows(self) -> Iterator[RowItem]:
+        return self._rows
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_csv(path: Path) -> Table:
+    encoding = detect_encoding(path)
+    handle = path.open("r", encoding=encoding, newline="")
+    try:
+        first = handle.readline()
+        while first and not first.strip():
+            first = handle.readline()
+        if not first:
+            raise UserError(f"{path.name}: the file is empty")
+        delimiter = sniff_delimiter(first)
+        header_cells = next(csv.reader([first], delimiter=delimiter))
+    except UnicodeDecodeError as error:
+        handle.close()
+        raise _decode_error(path, encoding, error) from None
+    except BaseException:
+        handle.close()
+        raise
+    headers = _clean_headers(header_cells)
+    width = len(headers)
+
+    def rows() -> Iterator[RowItem]:
+        reader = csv.reader(handle, delimiter=delimiter)
+        row_number = 1
+        try:
+            for cells in reader:
+                row_number += 1
+                if not cells or not any(cells):
+                    continue
+                if len(cells) > width and any(cells[width:]):
+                    yield row_number, BrokenRow(
+                        _shorten(delimiter.join(cells)),
+                        f"row has {len(cells)} cells, the header has {width}",
+                    )
+                    continue
+                yield row_number, dict(zip(headers, cells, strict=False))
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, encoding, error) from None
+        except csv.Error as error:
+            raise UserError(f"{path.name}: row {row_number + 1} cannot be read ({error})") from None
+        finally:
+            handle.close()
+
+    return Table(path, "csv", headers, rows(), encoding, handle.close)
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise UserError(
+                    f"{path.name}: no sheet named {sheet!r}; the sheets are {book.sheetnames}"
+                )
+            worksheet = book[sheet]
+        else:
+            worksheet = book.worksheets[0]
+        row_iter = worksheet.iter_rows(values_only=True)
+        headers: list[str] = []
+        row_number = 0
+        for values in row_iter:
+            row_number += 1
+            if any(v is not None and str(v).strip() for v in values):
+                headers = _clean_headers(list(values))
+                break
+        if not headers:
+            raise UserError(f"{path.name}: the sheet {worksheet.title!r} is empty")
+    except BaseException:
+        book.close()
+        raise
+    # trailing empty header cells (formatting that reaches further right) are not columns
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+
+    def rows() -> Iterator[RowItem]:
+        number = row_number
+        try:
+            for values in row_iter:
+                number += 1
+                cells = [cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    yield number, BrokenRow(
+                        _shorten(" | ".join(cells)), "row has values beyond the last header"
+                    )
+                    continue
+                yield number, dict(zip(headers, cells, strict=False))
+        finally:
+            book.close()
+
+    return Table(path, "xlsx", headers, rows(), None, book.close)
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def _json_row(value: Any) -> Row | BrokenRow:
+    if not isinstance(value, dict):
+        return BrokenRow(_shorten(json.dumps(value, ensure_ascii=False)),
+                         f"a JSON {type(value).__name__}, not an object")  # fmt: skip
+    return {str(k).strip(): cell_text(v) for k, v in value.items()}
+
+
+def _broken_json(text: str, error: json.JSONDecodeError) -> BrokenRow:
+    return BrokenRow(_shorten(text.strip()), f"broken JSON: {error.msg} at col {error.colno}")
+
+
+def _open_jsonl(path: Path) -> Table:
+    encoding = detect_encoding(path)
+    handle = path.open("r", encoding=encoding)
+
+    def parsed() -> Iterator[RowItem]:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield number, _broken_json(line, error)
+                    continue
+                yield number, _json_row(value)
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, encoding, error) from None
+        finally:
+            handle.close()
+
+    return _json_table(path, "jsonl", parsed(), encoding, handle.close)
+
+
+def _array_items(path: Path, handle: io.TextIOBase) -> Iterator[RowItem]:
+    """The elements of a top-level JSON array, one ``raw_decode`` at a time."""
+    decoder = json.JSONDecoder()
+    buffer = handle.read(_JSON_CHUNK).lstrip("\ufeff \t\r\n")
+    eof = not buffer
+    if not buffer.startswith("["):
+        raise UserError(f"{path.name}: a .json file must hold an array of objects or JSON Lines")
+    position, number, expect_item = 1, 0, True
+
+    def broken(reason: str) -> RowItem:
+        return number + 1, BrokenRow(_shorten(buffer[position : position + 200]), reason)
+
+    while True:
+        while True:  # skip whitespace, reading more when the buffer runs out
+            while position < len(buffer) and buffer[position] in " \t\r\n":
+                position += 1
+            if position < len(buffer) or eof:
+                break
+            more = handle.read(_JSON_CHUNK)
+            eof = not more
+            buffer, position = buffer[position:] + more, 0
+        if position >= len(buffer):
+            yield broken("broken JSON: the array is not closed with ]")
+            return
+        char = buffer[position]
+        if char == "]":
+            return
+        if not expect_item:
+            if char != ",":
+                yield broken(f"broken JSON after element {number}: expected ',' or ']'")
+                return
+            position += 1
+            expect_item = True
+            continue
+        try:
+            value, end = decoder.raw_decode(buffer, position)
+        except json.JSONDecodeError as error:
+            if not eof and error.pos + _JSON_GIVE_UP > len(buffer):
+                more = handle.read(max(_JSON_CHUNK, len(buffer)))
+                eof = not more
+                buffer, position = buffer[position:] + more, 0
+                continue
+            yield broken(
+                f"broken JSON in element {number + 1}: {error.msg}"
+                " (the rest of the array cannot be read)"
+            )
+            return
+        number += 1
+        expect_item = False
+        yield number, _json_row(value)
+        position = end
+        if not eof and len(buffer) - position < _JSON_CHUNK:
+            more = handle.read(_JSON_CHUNK)
+            eof = not more
+            buffer, position = buffer[position:] + more, 0
+
+
+def _open_json(path: Path) -> Table:
+    encoding = detect_encoding(path)
+    handle = path.open("r", encoding=encoding)
+    head = handle.read(64).lstrip("\ufeff \t\r\n")
+    handle.seek(0)
+    if not head.startswith("["):
+        handle.close()
+        return _open_jsonl(path)
+
+    def parsed() -> Iterator[RowItem]:
+        try:
+            yield from _array_items(path, handle)
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, encoding, error) from None
+        finally:
+            handle.close()
+
+    return _json_table(path, "json", parsed(), encoding, handle.close)
+
+
+def _json_table(path: Path, fmt: str, parsed: Iterator[RowItem], encoding: str,
+                closer: Any) -> Table:  # fmt: skip
+    """JSON has no header line: the keys of the first object are the headers. Rows read before
+    the first object (broken lines) are kept and replayed."""
+    pending: list[RowItem] = []
+    headers: list[str] = []
+    for item in parsed:
+        pending.append(item)
+        if isinstance(item[1], dict):
+            headers = list(item[1])
+            break
+
+    def rows() -> Iterator[RowItem]:
+        yield from pending
+        yield from parsed
+
+    return Table(path, fmt, headers, rows(), encoding, closer)
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def open_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Open a clue file for reading; raise UserError when it cannot be read at all."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if sheet is not None and suffix not in XLSX_SUFFIXES:
+        raise UserError(f"{path.name}: --sheet applies to XLSX workbooks only")
+    if suffix in XLSX_SUFFIXES:
+        return _open_xlsx(path, sheet)
+    if suffix in JSONL_SUFFIXES:
+        return _open_jsonl(path)
+    if suffix in JSON_SUFFIXES:
+        return _open_json(path)
+    if suffix in CSV_SUFFIXES or suffix == "":
+        return _open_csv(path)
+    if suffix == ".xls":
+        raise UserError(f"{path.name}: old .xls workbooks are not read; save it as .xlsx")
+    raise UserError(
+        f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv, .xlsx, .jsonl or .json"
+    )
+
+
+def iter_rows(path: str | Path, sheet: str | None = None) -> Iterator[RowItem]:
+    """``(row_number, row)`` for every row of ``path``; ``row`` is a dict or a BrokenRow."""
+    with open_table(path, sheet) as table:
+        yield from table.rows()
