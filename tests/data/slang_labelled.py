@@ -22,9 +22,30 @@ from pathlib import Path
 
 # term -> disguised spellings, written by hand
 DISGUISES: dict[str, list[str]] = {
-    "征信": ["正信", "徵信", "zhengxin", "zx", "z信", "征x", "征.信", "征 信", "ｚｘ", "争信",
-             "蒸信", "征xin", "Zheng Xin", "征-信", "𝐳𝐡𝐞𝐧𝐠𝐱𝐢𝐧", "徵.信", "正 信", "ZhengXin",
-             "zheng信", "征*信", "征_信", "証信"],
+    "征信": [
+        "正信",
+        "徵信",
+        "zhengxin",
+        "zx",
+        "z信",
+        "征x",
+        "征.信",
+        "征 信",
+        "ｚｘ",
+        "争信",
+        "蒸信",
+        "征xin",
+        "Zheng Xin",
+        "征-信",
+        "𝐳𝐡𝐞𝐧𝐠𝐱𝐢𝐧",
+        "徵.信",
+        "正 信",
+        "ZhengXin",
+        "zheng信",
+        "征*信",
+        "征_信",
+        "証信",
+    ],
     "征信修复": ["征信修fu", "zx修复", "徵信修復", "正信修复", "zxxf"],
     "逾期": ["鱼期", "yu期", "yq", "逾7", "逾.期", "逾棋", "yuqi", "逾 期", "渝期", "ｙｑ"],
     "催收": ["崔收", "摧收", "催shou", "cui收", "催.收", "吹收", "催 收", "cuishou", "催収"],
@@ -34,8 +55,17 @@ DISGUISES: dict[str, list[str]] = {
     "延期还款": ["延期还kuan", "延其还款", "yqhk"],
     "网贷": ["往贷", "网dai", "wd", "wang贷", "网.贷", "网货", "網貸", "wangdai", "惘贷"],
     "套路贷": ["套路dai", "tld", "套路袋"],
-    "协商还款": ["协伤还款", "xshk", "协商还kuan", "斜商还款", "协商huan款", "协商還款",
-                 "协 商 还 款", "協商還款", "xie商还款"],
+    "协商还款": [
+        "协伤还款",
+        "xshk",
+        "协商还kuan",
+        "斜商还款",
+        "协商huan款",
+        "协商還款",
+        "协 商 还 款",
+        "協商還款",
+        "xie商还款",
+    ],
     "停息挂账": ["停息挂帐", "停息褂账", "txgz", "停xi挂账", "亭息挂账", "停息掛賬", "停.息.挂.账"],
     "债务优化": ["债务忧化", "zwyh", "债雾优化", "債務優化", "债务you化"],
     "债务协商": ["债务协伤", "zwxs", "债务xie商"],
@@ -337,8 +367,14 @@ def build() -> list[dict[str, object]]:
 
     def add(group: str, marked: str) -> None:
         text, expected = parse(marked)
-        rows.append({"id": f"{group}-{len(rows) + 1:04d}", "group": group, "text": text,
-                     "expected": expected})
+        rows.append(
+            {
+                "id": f"{group}-{len(rows) + 1:04d}",
+                "group": group,
+                "text": text,
+                "expected": expected,
+            }
+        )
 
     # Initials in context-only mode need another hit nearby; they live in SENTENCES.
     context_only = {"cs", "dl", "qs", "fw", "jm", "sa", "mx"}
