@@ -19,6 +19,10 @@ variable                   meaning                                              
 ``LEADGRAPH_BATCH_SIZE``   rows per UNWIND write transaction                             ``10000``
 ``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
+``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
+``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
+``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
+``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
 =========================  ===========================================================  =========
 """
 
@@ -46,6 +50,10 @@ class Settings:
     batch_size: int
     retry_seconds: float
     id_key: str | None
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    session_timeout_minutes: int = 30
+    demo_accounts: bool = True
 
     @property
     def uses_local_server(self) -> bool:
@@ -98,6 +106,11 @@ def load() -> Settings:
         batch_size=_int("LEADGRAPH_BATCH_SIZE", 10_000),
         retry_seconds=float(env.get("LEADGRAPH_RETRY_SECONDS") or 60),
         id_key=env.get("LEADGRAPH_ID_KEY") or None,
+        lockout_threshold=_int("LEADGRAPH_LOCKOUT_THRESHOLD", 5),
+        lockout_minutes=_int("LEADGRAPH_LOCKOUT_MINUTES", 15),
+        session_timeout_minutes=_int("LEADGRAPH_SESSION_TIMEOUT_MINUTES", 30),
+        demo_accounts=(env.get("LEADGRAPH_DEMO_ACCOUNTS") or "1").strip().lower()
+        not in ("0", "false", "no", "off"),
     )
 
 
