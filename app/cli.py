@@ -27,7 +27,9 @@ COMMAND_MODULES = [
     "app.commands.db",
     "app.commands.serve",
     "app.commands.ingest",
+    "app.commands.trace",
     "app.commands.synth",
+    "app.commands.scan",
 ]
 
 

@@ -152,7 +152,10 @@ def test_an_analyst_can_add_a_term_without_code(tmp_path: Path) -> None:
             {
                 "version": "test-1",
                 "categories": {
-                    "loan": {"label": "贷款", "terms": [{"term": "口子", "initials": "off"}]}
+                    "loan": {
+                        "label": "贷款",
+                        "terms": [{"term": "口子", "initials": "off", "variants": ["口孑"]}],
+                    }
                 },
             },
             allow_unicode=True,
@@ -164,6 +167,7 @@ def test_an_analyst_can_add_a_term_without_code(tmp_path: Path) -> None:
     assert [(h.term, h.surface, h.disguise) for h in detector.scan("新kouzi，秒下")] == [
         ("口子", "kouzi", "pinyin")
     ]
+    assert [h.disguise for h in detector.scan("找口孑")] == ["listed"]
     assert cache.is_file()
     reloaded = Detector(load_lexicon(path), cache_file=cache)
     assert reloaded.scan("新口子") == detector.scan("新口子")
