@@ -1,0 +1,169 @@
+"""The generator's parts: numbers unique and valid, variants that still mean the value,
+literal text that fits in GBK."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import phonenumbers
+import pytest
+
+from ingest.synth import formats, names, texts
+from ingest.synth.ids import (
+    MOBILE_PREFIXES,
+    IdAllocator,
+    Permutation,
+    PhoneAllocator,
+    UsccAllocator,
+    e164,
+)
+from ingest.types.idcard import is_valid_id
+from ingest.types.uscc import is_valid_uscc
+
+
+def parse(raw: str) -> str:
+    number = phonenumbers.parse(raw, "CN")
+    assert phonenumbers.is_valid_number(number), raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 1000, 4097])
+def test_permutation_is_a_bijection(size: int) -> None:
+    perm = Permutation(size, random.Random(size))
+    values = [perm(i) for i in range(size)]
+    assert sorted(values) == list(range(size))
+    assert [perm.inverse(v) for v in values] == list(range(size))
+
+
+def test_allocated_numbers_are_distinct_and_valid() -> None:
+    rng = random.Random(1)
+    phones = PhoneAllocator(rng)
+    mobiles = [phones.mobile() for _ in range(5000)]
+    assert len(set(mobiles)) == 5000
+    assert all(phones.mobile_index(m) == i for i, m in enumerate(mobiles))
+    for mobile in mobiles[:500]:
+        assert parse(mobile) == e164(mobile)
+    for _, _, area in names.CITIES:
+        lines = [phones.fixed_line(area) for _ in range(200)]
+        assert len(set(lines)) == 200
+        assert all(parse(line) == e164(line) for line in lines)
+    ids = IdAllocator(rng)
+    numbers = [ids.new()[0] for _ in range(5000)]
+    assert len(set(numbers)) == 5000 and all(is_valid_id(n) for n in numbers)
+    usccs = UsccAllocator(rng)
+    codes = [usccs.new("500103", 2005 + i % 20, law_firm=i % 7 == 0) for i in range(5000)]
+    assert len(set(codes)) == 5000 and all(is_valid_uscc(c) for c in codes)
+    assert all(c.startswith("31") for i, c in enumerate(codes) if i % 7 == 0)
+
+
+def test_every_mobile_prefix_is_valid() -> None:
+    rng = random.Random(2)
+    for prefix in MOBILE_PREFIXES:
+        for _ in range(50):
+            parse(prefix + f"{rng.randrange(10**8):08d}")
+
+
+def test_phone_variants_mean_the_same_number() -> None:
+    rng = random.Random(3)
+    seen = set()
+    for _ in range(2000):
+        variant = formats.mobile_variant(rng, "13800138000", plain_share=0)
+        seen.add(variant)
+        assert parse(variant) == "+8613800138000", variant
+        fixed = formats.phone_variant(rng, "075561234567")
+        assert parse(fixed) == "+8675561234567", fixed
+    assert len(seen) >= 10
+
+
+def test_short_phone_is_invalid() -> None:
+    value, reason = formats.bad_short_phone(random.Random(4), "13800138000")
+    assert len(value) == 10 and reason == "phone too short: 10 digits"
+    assert not phonenumbers.is_valid_number(phonenumbers.parse(value, "CN"))
+
+
+def test_date_and_amount_forms() -> None:
+    day = date(2025, 9, 1)
+    assert [formats.date_text(day, s) for s in formats.DATE_STYLES] == [
+        "2025-09-01",
+        "2025/9/1",
+        "2025年9月1日",
+        "2025.09.01",
+        "20250901",
+    ]
+    text, reason = formats.bad_date(random.Random(5), 2025, "chinese")
+    assert text.startswith("2025年") and reason.startswith("impossible date 2025-")
+    forms = {formats.amount_text(random.Random(i), 12000, "wan") for i in range(50)}
+    assert "1.2万" in forms
+
+
+def test_account_variants_canonicalise() -> None:
+    rng = random.Random(6)
+    canonical = {v: k for k, v in formats.PLATFORM_NAMES.items()}
+    for _ in range(200):
+        platform = formats.platform_variant(rng, "xiaohongshu")
+        assert canonical.get(platform, platform.lower()) == "xiaohongshu"
+        assert formats.handle_variant(rng, "fawu_lawyer12").lstrip("@").lower() == "fawu_lawyer12"
+
+
+@pytest.mark.parametrize("form", texts.BIO_FORMS)
+def test_disguised_phones_keep_the_digits(form: str) -> None:
+    rng = random.Random(7)
+    while True:
+        got, text = texts.disguise_phone(rng, "13800138000")
+        if got == form:
+            break
+    folded = text.translate(
+        str.maketrans("０１２３４５６７８９零幺二三四五六七八九", "01234567890123456789")
+    )
+    assert "".join(ch for ch in folded if ch.isdigit()) == "13800138000"
+
+
+def _literals() -> list[str]:
+    found = [
+        *texts.OPENINGS,
+        *texts.TRIED,
+        *texts.DEMANDS,
+        *texts.CLOSINGS,
+        *texts.HOSTILE,
+        *texts.SYNONYMS[0],
+        *[s for group in texts.GRIEVANCES.values() for s in group],
+        *[s for group in texts.RING_POOL.values() for s in group],
+        *[v for group in texts.SLANG.values() for v in group],
+        *texts.CHANNELS_LENDER,
+        *names.AGENT_NICKS,
+        names.SURNAMES,
+        names.GIVEN,
+        *names.TRADE_NAMES,
+        *names.RING_INDUSTRIES,
+        *names.ORGANIC_INDUSTRIES,
+        *names.RING_SCOPE,
+        *names.ORGANIC_SCOPE,
+        *[lender.name for lender in names.LENDERS],
+    ]
+    return found
+
+
+def test_literal_text_fits_in_gbk() -> None:
+    for text in _literals():
+        text.encode("gbk")
+    for rare in names.RARE_GIVEN:
+        rare.encode("gb18030")
+        with pytest.raises(UnicodeEncodeError):
+            rare.encode("gbk")
+
+
+def test_organic_texts_vary() -> None:
+    rng = random.Random(8)
+    made = [texts.organic_text(rng, "某贷", "95000", "13800138000") for _ in range(300)]
+    assert len(set(made)) == 300
+
+
+def test_ring_texts_use_templates_and_slang() -> None:
+    rng = random.Random(9)
+    style = texts.ring_style(rng)
+    made = [texts.ring_text(rng, style, "张三", "11010519491231002X", "某贷") for _ in range(100)]
+    assert {index for index, _, _ in made} <= set(range(len(style.templates)))
+    used = {variant for _, _, variants in made for variant in variants}
+    assert used == set(style.used_variants)
+    assert all(variant in "".join(t for _, t, _ in made) for variant in used)
