@@ -270,6 +270,13 @@ def test_counts_are_exact(truth, tables, bad) -> None:  # type: ignore[no-untype
     counts = truth["counts"]
     complaints = [r for _, _, r in valid_records(truth, tables, bad, "complaints")]
     assert len({r["投诉编号"] for r in complaints}) == counts["complaints"] == SCALE
+    by_file = {
+        (name, r["投诉编号"]) for name, _, r in valid_records(truth, tables, bad, "complaints")
+    }
+    assert len(by_file) == counts["complaint_keys_by_file"] > SCALE
+    firm_names = {r["公司名称"] for _, _, r in valid_records(truth, tables, bad, "firms")}
+    agents = {r["代理人/委托代理"] for r in complaints} & firm_names
+    assert len(agents) == counts["agent_firm_names"]
     assert len({normalize_id(r["身份证号"]) for r in complaints}) == counts["complainants"]
     firms = {
         normalize_uscc(r["统一社会信用代码"])

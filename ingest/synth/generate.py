@@ -114,6 +114,7 @@ class Generator:
         self.hotline_calls = dict.fromkeys((lender.hotline for lender in LENDERS), 0)
         self.text_mentions: dict[str, int] = {}
         self.family: list[dict[str, Any]] = []
+        self.agent_firms: dict[str, None] = {}  # firm names declared as agents (ordered set)
         self.recent_organic: deque[Borrower] = deque(maxlen=64)
 
     # --- files --------------------------------------------------------------------------
@@ -495,6 +496,7 @@ class Generator:
         roll = rng.random()
         if roll < 0.4:
             agent = rng.choice(ring.firms).name
+            self.agent_firms[agent] = None
         elif roll < 0.55:
             agent = rng.choice(ring.agents)
         elif roll < 0.65:
@@ -570,6 +572,7 @@ class Generator:
         if roll < 0.03 and law_firms:
             law = rng.choice(law_firms)
             agent = law.firm.name
+            self.agent_firms[agent] = None
             text += texts.law_firm_sentence(rng, law.firm.name)
             contact = law.firm.phone if rng.random() < 0.5 else ""
         elif roll < 0.38:
@@ -670,11 +673,18 @@ class Generator:
 
     def _write_truth(self, rings: list[Ring], law_firms: list[LawFirm]) -> dict[str, Any]:
         files = {sink.name: sink.describe() for sink in self._sinks()}
+        forwarded_again = sum(
+            1
+            for d in self.truth.duplicates
+            if d["file"] != d["duplicate_of"]["file"] and d["file"].startswith("complaints_")
+        )
         counts = {
             "complaints": self.scale,
+            "complaint_keys_by_file": self.scale + forwarded_again,
             "complainants": self.complainants,
             "firms": self.firms_written,
             "accounts": self.accounts_written,
+            "agent_firm_names": len(self.agent_firms),
             **self.ledger.counts(),
             "rings": len(rings),
             "ring_complaints": sum(len(ring.complaint_ids) for ring in rings),

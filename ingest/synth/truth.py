@@ -43,8 +43,16 @@ DEFINITIONS = {
     ),
     "counts.complaints": (
         "Distinct 投诉编号 over all valid complaint rows of all complaint files; equals --scale. "
-        "Complaint ids are unique across lenders and files, so (file, id), (被投诉机构, id) and "
-        "id give the same count."
+        "Complaint ids are unique across lenders, so (被投诉机构, id) gives the same count."
+    ),
+    "counts.complaint_keys_by_file": (
+        "Distinct (file, 投诉编号) over valid complaint rows: complaints keyed by the submitting "
+        "source. Larger than counts.complaints by the lender rows the regulator's forwarded file "
+        "repeats (the cross-file duplicates)."
+    ),
+    "counts.agent_firm_names": (
+        "Distinct firm names written in 代理人/委托代理 of valid complaint rows (ring firms and "
+        "law firms; each is also in the firm files under its USCC)."
     ),
     "counts.complainants": "Distinct 身份证号 (upper-case X) over valid complaint rows.",
     "counts.firms": "Distinct 统一社会信用代码 (upper-cased, spaces dropped) over valid firm rows "
