@@ -61,8 +61,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                   "phone", "phone_number", "number", "tel", "telephone", "msisdn", "e164"),
         "label": ("标签", "类别", "类型", "分类", "号码类型", "label", "category", "type"),
         "tags": ("标记", "tags", "tag", "关键词"),
-        "reported_date": ("上报日期", "上报时间", "登记日期", "日期", "reported", "reported_date",
-                          "date"),
+        "reported_date": ("上报日期", "上报时间", "登记日期", "添加日期", "日期", "reported",
+                          "reported_date", "date"),
+        "reported_by": ("来源机构", "上报机构", "上报单位", "reported_by", "reporter"),
     },
     "firms": {
         "uscc": ("统一社会信用代码", "信用代码", "社会信用代码", "uscc", "credit_code",
@@ -93,16 +94,18 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                        "date", "filed"),
         "text": ("投诉内容", "内容", "诉求", "投诉描述", "描述", "text", "content",
                  "description"),
-        "amount": ("金额", "涉及金额", "涉案金额", "借款金额", "amount", "amount_yuan"),
+        "amount": ("金额", "诉求金额", "涉及金额", "涉案金额", "借款金额", "amount", "amount_yuan"),
         "complainant_name": ("投诉人", "投诉人姓名", "姓名", "客户姓名", "complainant",
                              "complainant_name", "name"),
         "complainant_id": ("投诉人身份证号", "身份证号", "身份证号码", "证件号码", "证件号",
                            "id_number", "complainant_id", "id_card"),
         "complainant_phone": ("投诉人手机号", "投诉人电话", "手机号", "手机号码", "本人手机",
+                              "本人手机号", "本人电话",
                               "complainant_phone", "mobile"),
         "contact_phone": ("联系电话", "联系方式", "联系人电话", "电话", "回访电话",
                           "contact_phone", "contact", "phone"),
-        "agent": ("代理人", "代理机构", "委托代理人", "代理", "委托人", "agent",
+        "agent": ("代理人", "代理机构", "委托代理人", "代理人/委托代理", "委托代理", "代理",
+                  "委托人", "agent",
                   "representative"),
     },
     "accounts": {
@@ -248,6 +251,14 @@ class ColumnMap:
     @property
     def fields(self) -> set[str]:
         return {f for _, f in self.pairs} | set(self.constants)
+
+    def header_of(self, name: str) -> str:
+        """The source header that feeds field ``name`` (the first one), else the field name:
+        quarantine reports speak the submitter's column names."""
+        for header, target in self.pairs:
+            if target == name:
+                return header
+        return name
 
     def apply(self, row: MappingABC[str, str]) -> dict[str, str]:
         """The canonical fields of one raw row: stripped, empty cells left out, constants in."""

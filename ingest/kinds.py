@@ -7,7 +7,8 @@ its fields (name → check), the groups of which one field is required, and its 
 What each kind yields (entity keys as in ``ingest.records``; links per ``graph/model.yaml``):
 
 ``phones`` (a blacklist or watch list)
-    ``Phone{e164, type, carrier, region, label?, tags?, note?, reported_date?}``.
+    ``Phone{e164, type, carrier, region, list_label?, tags?, note?, reported_date?,
+    reported_by?}`` (the list's ``label`` column is stored as ``list_label``).
 ``firms`` (registry extracts)
     ``Firm`` keyed ``firm:<USCC>`` (``key_strength: "uscc"``) or, with no code, ``firm:name:<name
     key>`` (``key_strength: "name"``, see ``ingest.types.names``); props ``uscc?, name?,
@@ -71,6 +72,10 @@ class Kind:
     fields: tuple[Field, ...]
     required: tuple[tuple[str, ...], ...]
     build: Callable[[dict[str, Any], Context], Built]
+    # Fields required on every row when the file has a column for them: a lender's export with
+    # an ID column and one row without an ID is a broken row, and keying that one complainant
+    # by name + phone instead would split them into two Person nodes.
+    required_if_column: tuple[str, ...] = ()
 
     @property
     def checks(self) -> dict[str, Callable[[str], Any]]:
@@ -185,7 +190,12 @@ def resolve_party(
 
 def build_phone(values: dict[str, Any], ctx: Context) -> Built:
     info: PhoneInfo = values["phone"]
-    props = {**info.props(), **_props(values, ("label", "tags", "note", "reported_date"))}
+    props = {
+        **info.props(),
+        **_props(values, ("tags", "note", "reported_date", "reported_by")),
+    }
+    if "label" in values:  # not "label": that word is the node's label in every export
+        props["list_label"] = values["label"]
     return [NodeRecord("Phone", info.key, props)], []
 
 
@@ -358,6 +368,7 @@ KINDS: dict[str, Kind] = {
             F("label", "text", "what the list says the number is (催收, 代理维权 …)"),
             F("tags", "tags", "several labels separated by ; , 、"),
             F("reported_date", "date", "when the number was listed"),
+            F("reported_by", "text", "who listed it"),
             NOTE,
         ),
         (("phone",),),
@@ -401,6 +412,7 @@ KINDS: dict[str, Kind] = {
         ),
         (("complaint_id",),),
         build_complaint,
+        required_if_column=("complainant_id",),
     ),
     "accounts": Kind(
         "accounts",

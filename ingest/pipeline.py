@@ -80,7 +80,7 @@ def _missing_required(kind: Kind, columns: ColumnMap, file: str) -> None:
             wanted = " or ".join(group)
             raise UserError(
                 f"{file}: no column for the required field {wanted} of kind {kind.name};"
-                " name it in --mapping MAP.yaml (columns: {\"your header\": \"" + group[0] + "\"})"
+                ' name it in --mapping MAP.yaml (columns: {"your header": "' + group[0] + '"})'
             )
 
 
@@ -125,7 +125,9 @@ def iter_file(
 def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | None,
           ctx: Context, file: str) -> Iterator[Item]:  # fmt: skip
     checks = spec.checks
-    required = spec.required
+    required = spec.required + tuple(
+        (name,) for name in spec.required_if_column if name in columns.fields
+    )
     build = spec.build
     header_key = tuple(table.headers)
     maps: dict[tuple[str, ...], ColumnMap | UserError] = {header_key: columns}
@@ -161,7 +163,7 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
                     yield RowResult(number, nodes, links)
                     continue
             for name, value, reason in problems:
-                yield QuarantineEntry(file, number, name, value, reason)
+                yield QuarantineEntry(file, number, row_map.header_of(name), value, reason)
 
 
 def guess_kind(path: str | Path, sheet: str | None = None) -> str | None:

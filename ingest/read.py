@@ -230,9 +230,12 @@ def _open_csv(path: Path) -> Table:
                 if not cells or not any(cells):
                     continue
                 if len(cells) > width and any(cells[width:]):
-                    yield row_number, BrokenRow(
-                        _shorten(delimiter.join(cells)),
-                        f"row has {len(cells)} cells, the header has {width}",
+                    yield (
+                        row_number,
+                        BrokenRow(
+                            _shorten(delimiter.join(cells)),
+                            f"row has {len(cells)} cells, the header has {width}",
+                        ),
                     )
                     continue
                 yield row_number, dict(zip(headers, cells, strict=False))
@@ -250,12 +253,14 @@ def _open_csv(path: Path) -> Table:
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import zipfile
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
     try:
         if sheet is not None:
@@ -293,8 +298,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    yield number, BrokenRow(
-                        _shorten(" | ".join(cells)), "row has values beyond the last header"
+                    yield (
+                        number,
+                        BrokenRow(
+                            _shorten(" | ".join(cells)), "row has values beyond the last header"
+                        ),
                     )
                     continue
                 yield number, dict(zip(headers, cells, strict=False))
@@ -315,7 +323,8 @@ def _json_row(value: Any) -> Row | BrokenRow:
 
 
 def _broken_json(text: str, error: json.JSONDecodeError) -> BrokenRow:
-    return BrokenRow(_shorten(text.strip()), f"broken JSON: {error.msg} at col {error.colno}")
+    message = error.msg.removesuffix(" at")  # "Invalid control character at"
+    return BrokenRow(_shorten(text.strip()), f"broken JSON: {message} at col {error.colno}")
 
 
 def _open_jsonl(path: Path) -> Table:

@@ -83,10 +83,13 @@ def split_values(raw: str) -> list[str]:
 def check_phones(raw: str) -> tuple[PhoneInfo, ...]:
     """Several phone numbers in one cell; any bad one is the cell's problem."""
     found: dict[str, PhoneInfo] = {}
-    for part in split_values(raw):
+    parts = split_values(raw)
+    for part in parts:
         try:
             info = parse_phone(part)
         except ValueError as error:
+            if len(parts) == 1:
+                raise
             raise ValueError(f"{error} ({part!r})") from None
         found.setdefault(info.e164, info)
     return tuple(found.values())
@@ -126,6 +129,10 @@ def check_seconds(raw: str) -> int:
     raise ValueError(f"not a duration: {raw!r}")
 
 
+def _missing_reasons() -> dict[Callable[[str], Any], str]:
+    return {check_id_number: id_problem("") or REQUIRED_MISSING}
+
+
 CHECKS: dict[str, Callable[[str], Any]] = {
     "text": check_text,
     "name": check_name,
@@ -143,6 +150,9 @@ CHECKS: dict[str, Callable[[str], Any]] = {
     "count": check_count,
     "seconds": check_seconds,
 }
+
+
+MISSING_REASONS = _missing_reasons()  # a type's own words for a missing value, where it has them
 
 
 @dataclass(frozen=True)
@@ -174,5 +184,6 @@ def validate(
             problems.append((name, raw, str(error)))
     for group in required:
         if not any(name in values for name in group):
-            problems.append((" / ".join(group), "", REQUIRED_MISSING))
+            reason = MISSING_REASONS.get(checks[group[0]], REQUIRED_MISSING)
+            problems.append((" / ".join(group), "", reason))
     return clean, problems

@@ -58,7 +58,9 @@ def _build(raw: str, parts: tuple[str | None, ...]) -> datetime:
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
-        raise ValueError(f"impossible time {hour:02d}:{minute:02d}:{second:02d} in {raw!r}") from None
+        raise ValueError(
+            f"impossible time {hour:02d}:{minute:02d}:{second:02d} in {raw!r}"
+        ) from None
 
 
 def parse_datetime(raw: str) -> str:

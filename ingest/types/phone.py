@@ -59,7 +59,12 @@ class PhoneInfo:
 
     def props(self) -> dict[str, str]:
         """The Phone node properties (natural key first)."""
-        return {"e164": self.e164, "type": self.type, "carrier": self.carrier, "region": self.region}
+        return {
+            "e164": self.e164,
+            "type": self.type,
+            "carrier": self.carrier,
+            "region": self.region,
+        }
 
 
 def _digit_count(text: str) -> int:
