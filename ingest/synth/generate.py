@@ -115,6 +115,10 @@ class Generator:
         self.text_mentions: dict[str, int] = {}
         self.family: list[dict[str, Any]] = []
         self.agent_firms: dict[str, None] = {}  # firm names declared as agents (ordered set)
+        self.pending_partner: Borrower | None = None  # the first of a family pair, waiting
+        self.family_starts: set[int] = set()
+        self.rare_done = False
+        self.popular = ""
         self.recent_organic: deque[Borrower] = deque(maxlen=64)
 
     # --- files --------------------------------------------------------------------------
@@ -657,8 +661,6 @@ class Generator:
         pairs = max(2, self.scale // 500)
         starts = range(2, max(3, organic_total - 2), 3)
         self.family_starts = set(rng.sample(starts, min(pairs, len(starts))))
-        self.pending_partner: Borrower | None = None
-        self.rare_done = False
         ordinal = 0
         for step in range(self.scale):
             if ring_order and rng.random() < len(ring_order) / (self.scale - step):
