@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -47,7 +48,7 @@ def test_chain_verifies_and_entries_filter(store: GraphStore) -> None:
     written = fill(store)
     assert [e.seq for e in written] == [1, 2, 3, 4, 5, 6]
     assert written[0].prev_hash == audit.GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(written, written[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(written))
     report = audit.verify_chain(store)
     assert report.ok and report.entries == 6 and report.head_seq == 6
     assert report.head_hash == written[-1].hash
