@@ -28,8 +28,13 @@ COMMAND_MODULES = [
     "app.commands.serve",
     "app.commands.ingest",
     "app.commands.trace",
+    "app.commands.templates",
+    "app.commands.detect",
+    "app.commands.demo",
     "app.commands.synth",
     "app.commands.scan",
+    "app.commands.users",
+    "app.commands.audit",
 ]
 
 

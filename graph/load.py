@@ -30,7 +30,7 @@ from typing import Any
 
 from graph.model import ENTITY_LABEL, identifier, load_model
 from graph.store import GraphStore, chunked
-from ingest.records import QuarantineEntry, RowResult
+from ingest.records import LinkRecord, QuarantineEntry, RowResult
 
 # The label whose node is the subject of a row of each kind (calls have links only).
 SUBJECT_LABEL = {
@@ -106,6 +106,15 @@ SET s.org = $org, s.kind = $kind, s.file_name = $file_name, s.sha256 = $sha256,
     s.user = $user, s.grade = $grade
 MERGE (o)-[:SUBMITTED]->(s)
 RETURN s.received_at AS received_at, s.status AS status
+"""
+
+# A firm named without a code resolves to the one registered firm of that name, when there is one.
+FIRMS_BY_NAME = """
+UNWIND $name_keys AS name_key
+MATCH (f:Firm {name_key: name_key}) WHERE f.uscc IS NOT NULL
+WITH name_key, collect(f.key) AS keys
+WHERE size(keys) = 1
+RETURN name_key, keys[0] AS key
 """
 
 FINISH_SUBMISSION = """
@@ -232,12 +241,32 @@ def aggregate(
     return nodes, links
 
 
+def _rekey(result: RowResult, to_key: dict[str, str]) -> RowResult:
+    """The row with resolved entity keys; a node that resolves to an existing firm is dropped
+    (the registered firm's properties stay as the registry gave them)."""
+    if not any(n.key in to_key for n in result.nodes):
+        return result
+    nodes = [n for n in result.nodes if n.key not in to_key]
+    links = [
+        LinkRecord(
+            link.type,
+            to_key.get(link.start, link.start),
+            to_key.get(link.end, link.end),
+            link.props,
+        )
+        for link in result.links
+    ]
+    return RowResult(result.row, nodes, links)
+
+
 def _check_endpoints(
-    nodes: dict[str, dict[str, _NodeAcc]], links: dict[str, dict[tuple[str, str], _LinkAcc]]
+    nodes: dict[str, dict[str, _NodeAcc]],
+    links: dict[str, dict[tuple[str, str], _LinkAcc]],
+    existing: set[str],
 ) -> None:
     """Every link must end at a node its rows assert; a MATCH that finds nothing would drop the
     link silently, and nothing may be lost."""
-    known = {key for by_key in nodes.values() for key in by_key}
+    known = {key for by_key in nodes.values() for key in by_key} | existing
     for link_type, by_pair in links.items():
         for start, end in by_pair:
             missing = [k for k in (start, end) if k not in known]
@@ -271,9 +300,27 @@ class Loader:
         )[0]
         return str(row["received_at"])
 
+    def resolve_firm_names(self, results: list[RowResult]) -> tuple[list[RowResult], set[str]]:
+        """Point name-keyed firms at the registered firm (by USCC) of the same name, so an agent
+        written as a name in a complaint and a firm from the registry are one node."""
+        name_keys = {
+            node.props["name_key"]
+            for result in results
+            for node in result.nodes
+            if node.label == "Firm" and node.props.get("key_strength") == "name"
+        }
+        if not name_keys:
+            return results, set()
+        found = self.store.read(FIRMS_BY_NAME, name_keys=sorted(name_keys))
+        to_key = {f"firm:name:{row['name_key']}": row["key"] for row in found}
+        if not to_key:
+            return results, set()
+        return [_rekey(result, to_key) for result in results], set(to_key.values())
+
     def write(self, results: list[RowResult]) -> None:
+        results, existing = self.resolve_firm_names(results)
         nodes, links = aggregate(results, self.submission)
-        _check_endpoints(nodes, links)
+        _check_endpoints(nodes, links, existing)
         report = self.report
         for label, by_key in nodes.items():
             rows = [

@@ -57,6 +57,10 @@ def chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield batch
 
 
+class QueryTimeout(UserError):
+    """A read ran past its time limit (see ``graph.limits``)."""
+
+
 class GraphStore:
     """A connection to one Neo4j database, from settings or explicit credentials."""
 
@@ -135,14 +139,30 @@ class GraphStore:
     def _session(self) -> neo4j.Session:
         return self._driver.session(database=self.database)
 
-    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query in a managed read transaction; each record becomes a dict."""
+    def read(
+        self, query: str, *, timeout: float | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run a read query in a managed read transaction; each record becomes a dict.
 
+        ``timeout`` (seconds) makes the server stop the query, raising :class:`QueryTimeout`."""
+
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(query, params)]
 
         with self._session() as session:
-            return session.execute_read(work)
+            try:
+                return session.execute_read(work)
+            except neo4j.exceptions.ClientError as error:
+                if timeout and ("Timeout" in (error.code or "") or "timed out" in str(error)):
+                    raise QueryTimeout(f"the query took longer than {timeout} s") from None
+                raise
+
+    def stream(self, query: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield the records of a large read one at a time, without holding them all."""
+        with self._session() as session:
+            for record in session.run(query, params):  # type: ignore[arg-type]
+                yield record.data()
 
     def read_one(self, query: str, **params: Any) -> dict[str, Any] | None:
         rows = self.read(query, **params)

@@ -1,0 +1,54 @@
+"""`leadgraph detect` and `leadgraph leads`: rings as candidate leads, ranked and explained."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import print_json
+from graph.leads import detect, list_leads
+from graph.store import GraphStore
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    found = subparsers.add_parser(
+        "detect", help="score intermediaries, find rings, update candidate leads"
+    )
+    found.add_argument("--min-complainants", type=int, default=5)
+    found.add_argument("--min-score", type=float, default=45.0, help="least score of a ring's seed")
+    found.add_argument("--json", action="store_true", help='print {"leads": [...]}')
+    found.set_defaults(handler=detect_command)
+
+    leads = subparsers.add_parser("leads", help="list leads, best first")
+    leads.add_argument("--status", help="comma-separated statuses, e.g. candidate,pushed")
+    leads.add_argument("--limit", type=int, default=50)
+    leads.add_argument("--json", action="store_true")
+    leads.set_defaults(handler=leads_command)
+
+
+def detect_command(args: argparse.Namespace) -> int:
+    with GraphStore.open() as store:
+        result = detect(
+            store, min_complainants=args.min_complainants, min_seed_score=args.min_score
+        )
+    if args.json:
+        print_json({"leads": result["leads"], "set_aside": result["set_aside"]})
+        return 0
+    for lead in result["leads"]:
+        print(f"{lead['score']:>6.1f}  {lead['id']}  {lead['title']}")
+        for reason in lead["explanation"][:3]:
+            print(f"          {reason}")
+    for item in result["set_aside"]:
+        print(f"set aside service number {item['key']} ({item['complaints']} complaints)")
+    return 0
+
+
+def leads_command(args: argparse.Namespace) -> int:
+    statuses = [s.strip() for s in args.status.split(",")] if args.status else None
+    with GraphStore.open() as store:
+        rows = list_leads(store, statuses=statuses, limit=args.limit)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(f"{row['score']:>6.1f}  {row['status']:<12} {row['id']}  {row['title']}")
+    return 0

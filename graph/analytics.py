@@ -1,0 +1,326 @@
+"""Intermediary scores and rings: which phones, firms and accounts stand behind many complaints.
+
+Scores
+------
+Every phone, firm, account and person that complaints name as contact or agent — directly, or
+through a firm's or an account's phone — and every phone that calls complainants gets a score of 0–100 from features an investigator
+recognises. Each feature's contribution is kept, so the workbench can say why:
+
+===================  ==========================================================  ======
+feature              meaning                                                     weight
+===================  ==========================================================  ======
+complainants         distinct complainants who list it (log-scaled, 50 = full)     30
+lenders              distinct institutions complained about (4 = full)             10
+template_share       share of its complaints in its largest template cluster       25
+disguise_rate        share of its complaints whose text disguises slang            15
+calls_to_complainants distinct complainants' phones it called (10 = full)          10
+advertised           accounts advertising it (2 = full)                             5
+consulting_scope     a firm whose business scope is debt / legal / info consulting  5
+shared_legal_rep     a firm whose legal representative also runs another firm       5
+===================  ==========================================================  ======
+
+Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
+in the result instead. An entity needs ``min_complainants`` distinct complainants to be scored
+at all (two borrowers sharing a family phone are not a ring).
+
+Rings
+-----
+Scored entities and the entities tied to them (a firm's phones, an account's phone, a legal
+representative) are projected into an undirected networkx graph whose edges are the facts that
+tie intermediaries together: a complaint naming both, a firm's phone, an account advertising a
+phone, a shared legal representative, calls, shared templates. Louvain communities (seeded, so a
+re-run gives the same rings) are the candidate rings, ranked by score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.store import GraphStore
+
+SERVICE_TYPES = {"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"}
+CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
+WEIGHTS = {
+    "complainants": 30.0,
+    "lenders": 10.0,
+    "template_share": 25.0,
+    "disguise_rate": 15.0,
+    "calls_to_complainants": 10.0,
+    "advertised": 5.0,
+    "consulting_scope": 5.0,
+    "shared_legal_rep": 5.0,
+}
+
+# Complaints that name an entity: as contact or agent, or through a firm's or account's phone.
+ENTITY_COMPLAINTS = """
+CALL {
+  MATCH (x:Entity)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN x, c
+  UNION
+  MATCH (x:Firm)-[:HAS_PHONE]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  UNION
+  MATCH (x:Account)-[:ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  UNION
+  MATCH (x:Phone)-[:CALLED]->(:Phone)<-[:HAS_PHONE]-(:Person)<-[:FILED_BY]-(c:Complaint)
+  RETURN x, c
+}
+WITH x, collect(c) AS cs
+WHERE size(cs) >= $min_complaints
+CALL {
+  WITH x, cs
+  UNWIND cs AS c
+  OPTIONAL MATCH (c)-[:FILED_BY]->(who:Person)
+  WHERE NOT (who)-[:HAS_PHONE]->(x)
+  RETURN count(DISTINCT who) AS complainants,
+         count(DISTINCT c.institution) AS lenders,
+         count(DISTINCT c.source) AS sources,
+         sum(CASE WHEN coalesce(c.disguise_count, 0) > 0 THEN 1 ELSE 0 END) AS disguised,
+         min(c.filed_date) AS first_date, max(c.filed_date) AS last_date
+}
+CALL {
+  WITH cs
+  UNWIND cs AS c
+  WITH c.template_cluster AS cluster, count(*) AS n
+  WHERE cluster IS NOT NULL
+  RETURN max(n) AS top_template, collect(cluster) AS clusters
+}
+WITH x, cs, complainants, lenders, sources, disguised, first_date, last_date, top_template,
+     clusters
+WHERE complainants >= $min_complainants
+RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
+       x.type AS phone_type, x.name AS name, x.business_scope AS scope,
+       size(cs) AS complaints, complainants, lenders, sources, disguised,
+       coalesce(top_template, 0) AS top_template, clusters,
+       first_date, last_date,
+       COUNT { (x)-[:CALLED]->(:Phone)<-[:HAS_PHONE]-(:Person)<-[:FILED_BY]-(:Complaint) }
+         AS calls_to_complainants,
+       COUNT { (x)<-[:ADVERTISES]-(:Account) } AS advertised,
+       COUNT { (x)<-[:LEGAL_REP_OF]-(:Person)-[:LEGAL_REP_OF]->(other:Firm) WHERE other <> x }
+         AS shared_legal_rep
+"""
+
+# The facts that tie intermediaries together, for the ring projection.
+TIES = """
+UNWIND $keys AS key
+MATCH (x:Entity {key: key})
+CALL {
+  WITH x
+  MATCH (x)-[r:HAS_PHONE|ADVERTISES|OPERATED_BY]-(y:Entity)
+  WHERE NOT y:Complaint
+  RETURN y.key AS other, type(r) AS why, 1 AS weight
+  UNION
+  WITH x
+  MATCH (x)-[r:CALLED]-(y:Entity)
+  WHERE y.key IN $keys
+  RETURN y.key AS other, 'CALLED' AS why, 1 AS weight
+  UNION
+  WITH x
+  MATCH (x)<-[:LEGAL_REP_OF]-(p:Person)
+  RETURN p.key AS other, 'LEGAL_REP_OF' AS why, 1 AS weight
+  UNION
+  WITH x
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint)-[:CONTACT|REPRESENTED_BY]->(y:Entity)
+  WHERE y <> x
+  RETURN y.key AS other, 'SAME_COMPLAINT' AS why, count(c) AS weight
+}
+RETURN x.key AS key, other, why, sum(weight) AS weight
+"""
+
+ENTITY_INFO = """
+UNWIND $keys AS key
+MATCH (x:Entity {key: key})
+RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.type AS phone_type,
+       x.name AS name, x.e164 AS e164, x.uscc AS uscc, x.platform AS platform,
+       x.handle AS handle, COUNT { (x)--() } AS degree
+"""
+
+RING_EVIDENCE = """
+UNWIND $keys AS key
+MATCH (x:Entity {key: key})
+CALL {
+  WITH x
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN c
+  UNION
+  WITH x
+  MATCH (x)-[:HAS_PHONE|ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN c
+}
+WITH DISTINCT c
+OPTIONAL MATCH (c)-[:FILED_BY]->(who:Person)
+RETURN c.key AS complaint, who.key AS complainant, c.institution AS lender, c.source AS source,
+       c.filed_date AS filed_date, c.template_cluster AS template,
+       coalesce(c.disguise_count, 0) AS disguised, coalesce(c.slang_terms, []) AS slang
+"""
+
+
+@dataclass
+class EntityScore:
+    key: str
+    label: str
+    score: float
+    contributions: dict[str, float]
+    features: dict[str, Any]
+
+    def reasons(self, top: int = 3) -> list[str]:
+        ranked = sorted(self.contributions.items(), key=lambda kv: -kv[1])
+        return [f"{name}={self.features.get(name)}" for name, value in ranked[:top] if value > 0]
+
+
+@dataclass
+class Ring:
+    members: list[str]
+    seeds: list[EntityScore]
+    score: float
+    edges: list[tuple[str, str, str, float]] = field(default_factory=list)
+
+
+def _feature_values(row: dict[str, Any], reference_date: str | None) -> dict[str, float]:
+    complaints = max(int(row["complaints"]), 1)
+    scope = row.get("scope") or ""
+    return {
+        "complainants": min(1.0, math.log1p(row["complainants"]) / math.log1p(50)),
+        "lenders": min(1.0, max(0, row["lenders"] - 1) / 3),
+        "template_share": row["top_template"] / complaints if complaints >= 3 else 0.0,
+        "disguise_rate": row["disguised"] / complaints,
+        "calls_to_complainants": min(1.0, row["calls_to_complainants"] / 10),
+        "advertised": min(1.0, row["advertised"] / 2),
+        "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
+        "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
+    }
+
+
+def score_entities(
+    store: GraphStore, *, min_complainants: int = 5
+) -> tuple[list[EntityScore], list[dict[str, Any]]]:
+    """Score every entity named by at least ``min_complainants`` complainants.
+
+    Returns the scores (best first) and the service numbers set aside."""
+    rows = store.read(
+        ENTITY_COMPLAINTS, min_complaints=min_complainants, min_complainants=min_complainants
+    )
+    scores: list[EntityScore] = []
+    set_aside: list[dict[str, Any]] = []
+    for row in rows:
+        if row["label"] == "Phone" and row["phone_type"] in SERVICE_TYPES:
+            set_aside.append(
+                {"key": row["key"], "type": row["phone_type"], "complaints": row["complaints"]}
+            )
+            continue
+        values = _feature_values(row, row["last_date"])
+        contributions = {name: round(WEIGHTS[name] * v, 2) for name, v in values.items()}
+        features = {
+            "complaints": row["complaints"],
+            "complainants": row["complainants"],
+            "lenders": row["lenders"],
+            "sources": row["sources"],
+            "template_share": round(values["template_share"], 3),
+            "disguise_rate": round(values["disguise_rate"], 3),
+            "calls_to_complainants": row["calls_to_complainants"],
+            "advertised": row["advertised"],
+            "consulting_scope": bool(values["consulting_scope"]),
+            "shared_legal_rep": row["shared_legal_rep"],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+        }
+        scores.append(
+            EntityScore(
+                key=row["key"],
+                label=row["label"],
+                score=round(sum(contributions.values()), 2),
+                contributions=contributions,
+                features=features,
+            )
+        )
+    scores.sort(key=lambda s: (-s.score, s.key))
+    return scores, set_aside
+
+
+def find_rings(
+    store: GraphStore,
+    scores: list[EntityScore],
+    *,
+    min_seed_score: float = 45.0,
+    hub_degree: int = 2_000,
+    seed: int = 7,
+) -> list[Ring]:
+    """Group high-scoring intermediaries and what ties them into rings (Louvain communities)."""
+    seeds = {s.key: s for s in scores if s.score >= min_seed_score}
+    if not seeds:
+        return []
+    ties = store.read(TIES, keys=sorted(seeds))
+    graph = nx.Graph()
+    graph.add_nodes_from(seeds)
+    for tie in ties:
+        if tie["other"] is None:
+            continue
+        a, b = tie["key"], tie["other"]
+        weight = float(tie["weight"])
+        if graph.has_edge(a, b):
+            graph[a][b]["weight"] += weight
+            graph[a][b]["why"].add(tie["why"])
+        else:
+            graph.add_edge(a, b, weight=weight, why={tie["why"]})
+    # Hubs and service numbers do not hold rings together.
+    info = {row["key"]: row for row in store.read(ENTITY_INFO, keys=list(graph.nodes))}
+    for key, row in info.items():
+        if key not in seeds and (
+            row["degree"] > hub_degree
+            or (row["label"] == "Phone" and row["phone_type"] in SERVICE_TYPES)
+        ):
+            graph.remove_node(key)
+    # Non-seed neighbours joined only through one complaint are noise: keep structural ties.
+    for a, b, data in list(graph.edges(data=True)):
+        structural = data["why"] - {"SAME_COMPLAINT"}
+        weak = not structural and data["weight"] < 2
+        if (a not in seeds and b not in seeds) or weak:
+            graph.remove_edge(a, b)
+    graph.remove_nodes_from(
+        [n for n in list(graph.nodes) if graph.degree(n) == 0 and n not in seeds]
+    )
+
+    communities = nx.community.louvain_communities(
+        graph, weight="weight", seed=seed, resolution=0.5
+    )
+    rings = []
+    for community in communities:
+        members = sorted(community)
+        ring_seeds = sorted((seeds[m] for m in members if m in seeds), key=lambda s: -s.score)
+        if not ring_seeds:
+            continue
+        top = [s.score for s in ring_seeds[:3]]
+        kinds = {info.get(m, {}).get("label") for m in members}
+        score = round(0.7 * top[0] + 0.3 * (sum(top) / len(top)) + 2.0 * (len(kinds) - 1), 2)
+        edges = [
+            (a, b, ",".join(sorted(graph[a][b]["why"])), graph[a][b]["weight"])
+            for a, b in graph.subgraph(members).edges
+        ]
+        rings.append(Ring(members=members, seeds=ring_seeds, score=min(score, 100.0), edges=edges))
+    rings.sort(key=lambda r: (-r.score, r.members[0]))
+    return rings
+
+
+def ring_evidence(store: GraphStore, ring: Ring) -> dict[str, Any]:
+    """The complaints behind a ring and their summary: complainants, lenders, dates, slang."""
+    rows = store.read(RING_EVIDENCE, keys=ring.members)
+    slang: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for term in row["slang"]:
+            slang[term] += 1
+    dates = sorted(row["filed_date"] for row in rows if row["filed_date"])
+    templates: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["template"]:
+            templates[row["template"]] += 1
+    return {
+        "complaints": sorted({row["complaint"] for row in rows}),
+        "complainants": sorted({row["complainant"] for row in rows if row["complainant"]}),
+        "lenders": sorted({row["lender"] for row in rows if row["lender"]}),
+        "sources": sorted({row["source"] for row in rows if row["source"]}),
+        "date_span": [dates[0], dates[-1]] if dates else None,
+        "templates": dict(sorted(templates.items(), key=lambda kv: -kv[1])[:5]),
+        "disguised_complaints": sum(1 for row in rows if row["disguised"]),
+        "slang": dict(sorted(slang.items(), key=lambda kv: -kv[1])[:10]),
+    }

@@ -1,0 +1,323 @@
+"""Tracing: the paths between two entities and the neighbourhood of one, explained by sources.
+
+Every step of a path names its link type, its sources (``<submission>#<row>``) and its dates, so
+an officer can check each line. Hubs (more than ``LIMITS.hub_degree`` links) are not walked
+through: a lender's hotline would otherwise connect every pair. Results say which hubs were set
+aside, and every query has a hop cap, a row cap and a time limit (``graph.limits``).
+
+Hop counts cannot be Cypher parameters, so the queries for each allowed hop count are built once,
+from constants, when this module loads; callers choose one by a validated integer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import UserError
+from graph.limits import LIMITS, Limits
+from graph.model import load_model
+from graph.store import GraphStore
+
+HIDDEN_PROPS = {"sources", "submissions"}
+
+_PATH_RETURN = """
+RETURN [x IN nodes(p) | {key: x.key, labels: labels(x), props: properties(x)}] AS nodes,
+       [x IN relationships(p) | {type: type(x), start: startNode(x).key, end: endNode(x).key,
+                                 props: properties(x)}] AS links,
+       length(p) AS hops
+ORDER BY hops
+LIMIT $k
+"""
+
+# An interior node must be an entity, not a hub, and (when asked) of the chosen labels; every
+# link (when asked) of the chosen types.
+_STEP = """(()-[r]-(n:Entity)
+   WHERE (n.key = $b OR (COUNT { (n)--() } <= $hub_degree
+                         AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))))
+     AND ($types IS NULL OR type(r) IN $types))"""
+
+# Paths that follow time: each step's date no earlier than the one before, within a largest gap.
+_IN_TIME_ORDER = """
+WHERE all(i IN range(0, size(r) - 2) WHERE
+          r[i].first_seen IS NOT NULL AND r[i + 1].first_seen IS NOT NULL
+          AND left(r[i].first_seen, 10) <= left(r[i + 1].first_seen, 10)
+          AND ($max_gap_days IS NULL OR duration.inDays(date(left(r[i].first_seen, 10)),
+                                                        date(left(r[i + 1].first_seen, 10))).days
+                                         <= $max_gap_days))
+"""
+
+_ENDPOINTS = "MATCH (a:Entity {key: $a}), (b:Entity {key: $b})\n"
+
+
+def _paths_query(hops: int, time_ordered: bool) -> str:
+    pattern = f"MATCH p = SHORTEST {LIMITS.max_paths} (a) {_STEP}{{1,{hops}}} (b)\n"
+    return _ENDPOINTS + pattern + (_IN_TIME_ORDER if time_ordered else "") + _PATH_RETURN
+
+
+PATH_QUERIES = {
+    (hops, timed): _paths_query(hops, timed)
+    for hops in range(1, LIMITS.max_hops + 1)
+    for timed in (False, True)
+}
+
+# The shortest path when hubs are allowed: which hubs did the capped search set aside?
+HUBS_ON_SHORTEST = {
+    hops: _ENDPOINTS
+    + f"MATCH p = SHORTEST 1 (a) (()-[]-(:Entity)){{1,{hops}}} (b)\n"
+    + """UNWIND nodes(p)[1..-1] AS n
+WITH n, COUNT { (n)--() } AS degree
+WHERE degree > $hub_degree
+RETURN DISTINCT n.key AS key, degree"""
+    for hops in range(1, LIMITS.max_hops + 1)
+}
+
+ENTITY_EXISTS = "MATCH (n:Entity {key: $key}) RETURN n.key AS key, COUNT { (n)--() } AS degree"
+
+NODE_BY_KEY = """
+MATCH (n:Entity {key: $key}) RETURN {key: n.key, labels: labels(n), props: properties(n)} AS node
+"""
+
+NEIGHBOURS = """
+UNWIND $frontier AS key
+MATCH (n:Entity {key: key})-[r]-(m:Entity)
+WHERE $types IS NULL OR type(r) IN $types
+WITH n, r, m LIMIT $cap
+RETURN n.key AS from_key,
+       {type: type(r), start: startNode(r).key, end: endNode(r).key, props: properties(r)} AS link,
+       {key: m.key, labels: labels(m), props: properties(m)} AS node,
+       COUNT { (m)--() } AS degree
+"""
+
+
+@dataclass
+class Node:
+    key: str
+    label: str
+    props: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "props": self.props}
+
+
+@dataclass
+class Step:
+    type: str
+    start: str
+    end: str
+    kind: str | None
+    sources: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    props: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "sources": self.sources,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "props": self.props,
+        }
+
+
+@dataclass
+class Path:
+    nodes: list[Node]
+    steps: list[Step]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hops": len(self.steps),
+            "nodes": [n.as_dict() for n in self.nodes],
+            "steps": [s.as_dict() for s in self.steps],
+        }
+
+
+@dataclass
+class Subgraph:
+    """Nodes and links by key; ``set_aside`` names hubs not expanded; ``truncated`` says a cap
+    was reached."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    links: dict[tuple[str, str, str], Step] = field(default_factory=dict)
+    set_aside: list[dict[str, Any]] = field(default_factory=list)
+    truncated: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": [n.as_dict() for n in self.nodes.values()],
+            "links": [s.as_dict() for s in self.links.values()],
+            "set_aside": self.set_aside,
+            "truncated": self.truncated,
+        }
+
+
+def _label(labels: list[str]) -> str:
+    model = load_model()
+    return next((label for label in labels if label in model.nodes), labels[0] if labels else "")
+
+
+def _node(raw: dict[str, Any]) -> Node:
+    props = {k: v for k, v in raw["props"].items() if k not in HIDDEN_PROPS}
+    return Node(raw["key"], _label(raw["labels"]), props)
+
+
+def _step(raw: dict[str, Any]) -> Step:
+    props = raw["props"]
+    return Step(
+        type=raw["type"],
+        start=raw["start"],
+        end=raw["end"],
+        kind=props.get("kind"),
+        sources=list(props.get("sources") or []),
+        first_seen=props.get("first_seen"),
+        last_seen=props.get("last_seen"),
+        props={
+            k: v
+            for k, v in props.items()
+            if k not in {"kind", "sources", "first_seen", "last_seen"}
+        },
+    )
+
+
+def _require_entity(store: GraphStore, key: str) -> int:
+    row = store.read_one(ENTITY_EXISTS, key=key)
+    if row is None:
+        raise UserError(f"no entity with key {key!r} (keys look like phone:+8613800138000)")
+    return int(row["degree"])
+
+
+def _check_labels(labels: list[str] | None) -> list[str] | None:
+    if not labels:
+        return None
+    model = load_model()
+    unknown = [label for label in labels if label not in model.nodes]
+    if unknown:
+        raise UserError(f"unknown labels {unknown}; choose from {sorted(model.nodes)}")
+    return labels
+
+
+def _check_types(types: list[str] | None) -> list[str] | None:
+    if not types:
+        return None
+    model = load_model()
+    unknown = [t for t in types if t not in model.links]
+    if unknown:
+        raise UserError(f"unknown link types {unknown}; choose from {sorted(model.links)}")
+    return types
+
+
+def find_paths(
+    store: GraphStore,
+    a: str,
+    b: str,
+    *,
+    max_hops: int | None = None,
+    k: int = 3,
+    via_labels: list[str] | None = None,
+    via_types: list[str] | None = None,
+    time_ordered: bool = False,
+    max_gap_days: int | None = None,
+    limits: Limits = LIMITS,
+) -> dict[str, Any]:
+    """The ``k`` shortest paths from ``a`` to ``b`` (entity keys) within ``max_hops``.
+
+    ``via_labels`` limits the nodes a path may pass through, ``via_types`` the link types;
+    ``time_ordered`` keeps only paths whose links' dates never go back in time (calls and
+    complaint chains), with at most ``max_gap_days`` between steps. Returns
+    ``{"paths": [...], "set_aside": [{"key", "degree"}], "limits": {...}}``.
+    """
+    hops = max_hops or limits.default_hops
+    if not 1 <= hops <= limits.max_hops:
+        raise UserError(f"--max-hops must be between 1 and {limits.max_hops}")
+    if not 1 <= k <= limits.max_paths:
+        raise UserError(f"at most {limits.max_paths} paths can be asked for")
+    if a == b:
+        raise UserError("the two entities are the same")
+    _require_entity(store, a)
+    _require_entity(store, b)
+    params = {
+        "a": a,
+        "b": b,
+        "k": k,
+        "hub_degree": limits.hub_degree,
+        "labels": _check_labels(via_labels),
+        "types": _check_types(via_types),
+        "max_gap_days": max_gap_days,
+    }
+    rows = store.read(PATH_QUERIES[(hops, time_ordered)], timeout=limits.timeout_seconds, **params)
+    paths = [
+        Path([_node(n) for n in row["nodes"]], [_step(s) for s in row["links"]]) for row in rows
+    ]
+    hubs = store.read(
+        HUBS_ON_SHORTEST[hops],
+        timeout=limits.timeout_seconds,
+        a=a,
+        b=b,
+        hub_degree=limits.hub_degree,
+    )
+    return {
+        "from": a,
+        "to": b,
+        "paths": [p.as_dict() for p in paths],
+        "set_aside": hubs,
+        "limits": {"max_hops": hops, "k": k, "hub_degree": limits.hub_degree},
+    }
+
+
+def neighbourhood(
+    store: GraphStore,
+    key: str,
+    *,
+    hops: int = 2,
+    limit: int | None = None,
+    via_types: list[str] | None = None,
+    limits: Limits = LIMITS,
+) -> Subgraph:
+    """The entities within ``hops`` links of ``key``, breadth first, at most ``limit`` nodes.
+
+    Hubs are included as leaves but not expanded (they are listed in ``set_aside``); when the cap
+    is reached the result says ``truncated``.
+    """
+    if not 1 <= hops <= limits.neighbourhood_hops:
+        raise UserError(f"--hops must be between 1 and {limits.neighbourhood_hops}")
+    cap = min(limit or limits.neighbourhood_nodes, limits.neighbourhood_nodes)
+    degree = _require_entity(store, key)
+    start = store.read(NODE_BY_KEY, key=key)[0]["node"]
+    graph = Subgraph()
+    graph.nodes[key] = _node(start)
+    frontier = [key]
+    if degree > limits.hub_degree:
+        graph.set_aside.append({"key": key, "degree": degree})
+    for _ in range(hops):
+        if not frontier:
+            break
+        rows = store.read(
+            NEIGHBOURS,
+            timeout=limits.timeout_seconds,
+            frontier=frontier,
+            types=_check_types(via_types),
+            cap=cap * 4,
+        )
+        next_frontier = []
+        for row in rows:
+            link = _step(row["link"])
+            other = row["node"]["key"]
+            if other not in graph.nodes:
+                if len(graph.nodes) >= cap:
+                    graph.truncated = True
+                    continue
+                graph.nodes[other] = _node(row["node"])
+                if row["degree"] > limits.hub_degree:
+                    graph.set_aside.append({"key": other, "degree": row["degree"]})
+                else:
+                    next_frontier.append(other)
+            graph.links[(link.start, link.type, link.end)] = link
+        if len(rows) >= cap * 4:
+            graph.truncated = True
+        frontier = next_frontier
+    return graph

@@ -1,0 +1,171 @@
+"""The fixture world end to end in the real Neo4j: ingest counts as truth.json implies, templates,
+trace and lead discovery scored against the planted rings and decoys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.demo import FIXTURE_WORLD, load_world
+from graph.leads import detect
+from graph.limits import Limits
+from graph.schema import wipe_data
+from graph.status import database_status
+from graph.store import GraphStore
+from graph.templates import build_templates
+from graph.trace import find_paths, neighbourhood
+
+TRUTH = json.loads((FIXTURE_WORLD / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def world(session_store: GraphStore) -> dict[str, Any]:
+    """The fixture world loaded once for this module, with templates and candidate leads."""
+    wipe_data(session_store)
+    summaries = load_world(session_store)
+    templates = build_templates(session_store)
+    found = detect(session_store)
+    return {"store": session_store, "summaries": summaries, "templates": templates, "detect": found}
+
+
+def ring_keys(ring: dict[str, Any]) -> set[str]:
+    return {f"phone:{p}" for p in ring["phones"]} | {f"firm:{u}" for u in ring["firm_usccs"]}
+
+
+def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
+    status = database_status(world["store"])
+    counts = TRUTH["counts"]
+    assert status["nodes"]["Complaint"] == counts["complaint_keys_by_file"]
+    assert status["nodes"]["Firm"] == counts["firms"]
+    assert status["nodes"]["Account"] == counts["accounts"]
+    assert status["nodes"]["Phone"] == counts["phones_with_bios"]
+    assert status["nodes"]["Submission"] == len(TRUTH["files"])
+    summaries = world["summaries"]
+    assert sum(s["rows_quarantined"] for s in summaries) == counts["bad_rows"]
+    for s in summaries:
+        assert s["rows_read"] == s["rows_loaded"] + s["rows_quarantined"]
+        assert s["rows_read"] == TRUTH["files"][Path(s["file"]).name]["rows"]
+
+
+def test_every_bad_row_is_quarantined_with_a_reason(world: dict[str, Any]) -> None:
+    quarantined = {
+        (Path(s["file"]).name, q["row"]): q["reason"]
+        for s in world["summaries"]
+        for q in s["quarantine"]
+    }
+    for bad in TRUTH["bad_rows"]:
+        assert (bad["file"], bad["row"]) in quarantined, bad
+        assert quarantined[(bad["file"], bad["row"])]
+
+
+def test_reloading_the_world_changes_nothing(world: dict[str, Any]) -> None:
+    store = world["store"]
+    before = database_status(store)
+    again = load_world(store)
+    assert all(v["created"] == 0 for s in again for v in s["entities"].values())
+    assert database_status(store) == before
+
+
+def test_ring_complaints_cluster_by_template(world: dict[str, Any]) -> None:
+    cluster_of = world["templates"].cluster_of()
+    ring_complaints = [c for ring in TRUTH["rings"] for c in ring["complaint_ids"]]
+    clustered = [c for c in ring_complaints if any(k.endswith(":" + c) for k in cluster_of)]
+    assert len(clustered) / len(ring_complaints) >= 0.8
+    rows = world["store"].read(
+        "MATCH (:Complaint)-[r:SAME_TEMPLATE]->(:Complaint) RETURN min(r.similarity) AS low, r.kind AS kind"
+    )
+    assert rows[0]["kind"] == "match" and rows[0]["low"] > 0
+
+
+def test_detect_finds_every_ring_and_no_decoy(world: dict[str, Any]) -> None:
+    leads = world["detect"]["leads"]
+    found = 0
+    for ring in TRUTH["rings"]:
+        wanted = ring_keys(ring)
+        if any(len(wanted & set(lead["entities"])) / len(wanted) >= 0.75 for lead in leads):
+            found += 1
+    recall = found / len(TRUTH["rings"])
+    real = sum(
+        1
+        for lead in leads
+        if any(len(ring_keys(r) & set(lead["entities"])) >= 2 for r in TRUTH["rings"])
+    )
+    precision = real / len(leads)
+    print(f"ring recall {recall:.2f}, precision {precision:.2f} over {len(leads)} leads")
+    assert recall >= 0.95 and precision >= 0.9
+
+    decoys = TRUTH["decoys"]
+    decoy_keys = {f"phone:{h['e164']}" for h in decoys["hotlines"]}
+    decoy_keys |= {f"firm:{f['uscc']}" for f in decoys["law_firms"]}
+    decoy_keys |= {f"phone:{f['phone']}" for f in decoys["law_firms"]}
+    decoy_keys |= {f"phone:{f['phone']}" for f in decoys["family_phones"]}
+    decoy_keys |= {f"phone:{p['e164']}" for p in decoys["popular_numbers"]}
+    for lead in leads:
+        assert not decoy_keys & set(lead["entities"]), lead["title"]
+
+
+def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
+    leads = world["detect"]["leads"]
+    assert [lead["score"] for lead in leads] == sorted(
+        (lead["score"] for lead in leads), reverse=True
+    )
+    for lead in leads:
+        assert lead["explanation"] and lead["title"]
+        assert lead["summary"]["complaints"] >= 5
+        assert lead["summary"]["date_span"][0] <= lead["summary"]["date_span"][1]
+
+
+def test_detect_again_keeps_ids_and_never_touches_accepted_leads(world: dict[str, Any]) -> None:
+    store = world["store"]
+    first = [lead["id"] for lead in world["detect"]["leads"]]
+    store.write(
+        "MATCH (l:Lead {id: $id}) SET l.status = 'lead', l.title = 'accepted by an analyst'",
+        id=first[0],
+    )
+    again = detect(store)
+    assert [lead["id"] for lead in again["leads"]] == first
+    row = store.read_one("MATCH (l:Lead {id: $id}) RETURN l.status AS s, l.title AS t", id=first[0])
+    assert row == {"s": "lead", "t": "accepted by an analyst"}
+
+
+def test_trace_links_a_ring_account_to_its_firm_with_sources(world: dict[str, Any]) -> None:
+    ring = TRUTH["rings"][0]
+    result = find_paths(
+        world["store"],
+        f"account:{ring['accounts'][0]}",
+        f"firm:{ring['firm_usccs'][0]}",
+        max_hops=4,
+    )
+    assert result["paths"], "no path between a ring's account and its firm"
+    path = result["paths"][0]
+    assert path["nodes"][0]["key"] == f"account:{ring['accounts'][0]}"
+    for step in path["steps"]:
+        assert step["type"] and step["kind"] in {"fact", "inference", "match"}
+        if step["kind"] == "fact":
+            assert step["sources"] and "#" in step["sources"][0]
+
+
+def test_hubs_are_set_aside_and_named(world: dict[str, Any]) -> None:
+    store = world["store"]
+    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
+    callers = store.read(
+        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 2",
+        h=hotline,
+    )
+    a, b = callers[0]["key"], callers[1]["key"]
+    open_limits = Limits(hub_degree=10_000)
+    assert find_paths(store, a, b, max_hops=2, limits=open_limits)["paths"]
+    strict = find_paths(store, a, b, max_hops=2, limits=Limits(hub_degree=10))
+    assert all(hotline not in [n["key"] for n in p["nodes"]] for p in strict["paths"])
+    assert hotline in [hub["key"] for hub in strict["set_aside"]]
+
+
+def test_neighbourhood_is_capped(world: dict[str, Any]) -> None:
+    ring = TRUTH["rings"][0]
+    graph = neighbourhood(world["store"], f"phone:{ring['contact_phone']}", hops=2, limit=10)
+    assert len(graph.nodes) <= 10 and graph.truncated
+    full = neighbourhood(world["store"], f"phone:{ring['contact_phone']}", hops=1)
+    assert not full.truncated and len(full.nodes) > 1
