@@ -204,9 +204,11 @@ FIRM_PROPS = ("address", "status", "country", "registered_date", "business_scope
 
 
 def build_firm(values: dict[str, Any], ctx: Context) -> Built:
-    name = values.get("name")
+    name: str | None = values.get("name")
     try:
-        firm = firm_by_uscc(values["uscc"], name) if "uscc" in values else firm_by_name(name)
+        # without a USCC the required group guarantees a name
+        uscc = values.get("uscc")
+        firm = firm_by_uscc(uscc, name) if uscc else firm_by_name(name or "")
     except ValueError as error:  # a name with nothing to key on ("...")
         raise RowRejected([("name", name or "", str(error))]) from None
     firm.props.update(_props(values, FIRM_PROPS))
@@ -235,13 +237,15 @@ _slang: Callable[[str], dict[str, Any]] | bool | None = False
 
 
 def text_summary(text: str) -> dict[str, Any]:
-    """Complaint properties derived from the text (``slang_terms``, ``disguise_count``), from
-    ``ingest.text.slang.summarize(scan(text))``; empty while that module does not exist."""
+    """Complaint properties derived from the text (``slang_terms``, ``slang_categories``,
+    ``disguise_count``), from ``ingest.text.slang.summarize(scan(text))``; empty when that module
+    is missing. Cached by text; the returned dict is shared: copy, never mutate."""
     global _slang
     if _slang is False:
         try:
             from ingest.text import slang  # type: ignore[attr-defined]
 
+            @lru_cache(maxsize=65_536)  # form letters repeat word for word
             def summary(body: str) -> dict[str, Any]:
                 result = slang.summarize(slang.scan(body))
                 return dict(result) if isinstance(result, dict) else dict(vars(result))

@@ -84,10 +84,10 @@ _FAST_MOBILE = re.compile(r"(?:\+86|0086|86)?[ -]?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d
 @lru_cache(maxsize=131_072)
 def _mobile_type(prefix6: str) -> str | None:
     """The type of the numbers ``prefix6`` + 5 digits, None when they are not valid."""
-    try:
-        return _parse_slow(prefix6 + "00000").type
-    except ValueError:
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(prefix6 + "00000"))
+    if not phonenumbers.is_valid_number(number):
         return None
+    return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
 
 
 @lru_cache(maxsize=262_144)

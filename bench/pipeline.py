@@ -1,0 +1,91 @@
+"""Rows per second of ``ingest.pipeline.iter_file`` (read + validate + resolve, no database).
+
+    .venv/bin/python bench/pipeline.py [--scale 50000] [--world DIR] [--profile]
+
+Generates a synthetic world with ``ingest.synth`` (or uses ``--world``), then runs every
+complaint file through ``iter_file`` twice: with the complaint-text hook (slang summary) and
+without it, so the cost of text intelligence is visible on its own. Prints one JSON object.
+``--profile`` adds the top functions by own time for the run with the hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest import kinds
+from ingest.pipeline import Tally, iter_file
+
+KEY = b"bench-key"
+
+
+def run(files: list[Path]) -> dict[str, float]:
+    tally = Tally()
+    started = time.perf_counter()
+    for path in files:
+        for item in iter_file("complaints", path, source="bench", hashing_key=KEY):
+            tally.add(item)
+    seconds = time.perf_counter() - started
+    return {
+        "rows": tally.rows_read,
+        "loaded": tally.rows_loaded,
+        "quarantined": tally.rows_quarantined,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(tally.rows_read / seconds),
+    }
+
+
+def calibrate() -> float:
+    """Seconds for ten million trivial loop steps: how fast this machine is right now."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - started, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--world", type=Path)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    world = args.world
+    if world is None:
+        from ingest.synth import generate
+
+        world = Path(tempfile.mkdtemp(prefix="lg-bench-"))
+        generate(args.scale, args.seed, world)
+    files = sorted(world.glob("complaints_*.csv"))
+    report: dict[str, object] = {"world": str(world), "calibration_10M_loop_s": calibrate()}
+    kinds.text_summary("预热")  # load the slang detector outside the timing
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+    report["with_text_hook"] = run(files)
+    if args.profile:
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+        report["profile"] = out.getvalue().splitlines()[6:24]
+    saved = kinds._slang
+    kinds._slang = None
+    try:
+        report["without_text_hook"] = run(files)
+    finally:
+        kinds._slang = saved
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
