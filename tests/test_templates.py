@@ -14,6 +14,7 @@ from graph.errors import UserError
 from ingest.text.templates import (
     _permutations,
     find_templates,
+    fold_texts,
     shingle_hashes,
     shingle_text,
     signatures,
@@ -128,11 +129,13 @@ def test_star_links_avoid_the_quadratic_clique() -> None:
 
 def test_minhash_estimate_tracks_exact_jaccard() -> None:
     rng = random.Random(9)
-    texts = [shingle_text(_letter(rng)) for _ in range(30)] + [
-        shingle_text(_organic(rng)) for _ in range(30)
-    ]
+    texts = [_letter(rng) for _ in range(30)] + [_organic(rng) for _ in range(30)]
     k = 5
-    hashes, counts = shingle_hashes(texts, k)
+    codes, starts, lengths = fold_texts(texts)
+    assert codes[starts[0] : starts[0] + lengths[0]].tobytes().decode("utf-32-le") == (
+        shingle_text(texts[0])
+    )
+    hashes, counts = shingle_hashes(codes, starts, lengths, k)
     a, b = _permutations(256, 1)
     sig = signatures(hashes, counts, a, b)
     sets = []
@@ -148,6 +151,12 @@ def test_minhash_estimate_tracks_exact_jaccard() -> None:
             errors.append(abs(exact - estimate))
     assert max(errors) < 0.15
     assert float(np.mean(errors)) < 0.03
+
+
+def test_folding() -> None:
+    assert shingle_text("ＡＢＣ 徵信 XXXX XXXX 2023年5月, hello!! 𝐳") == "abc征信xx年月helloz"
+    _, _, lengths = fold_texts(["", "a\x00b", "征信"])
+    assert lengths.tolist() == [0, 2, 2]
 
 
 def test_short_texts_and_bad_arguments() -> None:

@@ -113,6 +113,11 @@ def fold_tables() -> FoldTables:
             if len(simple) == 1 and simple != char:
                 table[ord(char)] = simple
                 kind[ord(char)] = TRADITIONAL
+    # Resolve chains (A -> B -> C becomes A -> C) so one pass of replacements is final.
+    for code, folded in list(table.items()):
+        while ord(folded) in table and table[ord(folded)] != folded:
+            folded = table[ord(folded)]
+        table[code] = folded
     return FoldTables(table=table, kind=kind)
 
 
@@ -135,9 +140,32 @@ class Canonical:
         return self.orig_starts[segment] + index - self.canon_starts[segment]
 
 
+@lru_cache(maxsize=1)
+def _foldable() -> frozenset[str]:
+    return frozenset(chr(code) for code in fold_tables().table)
+
+
+def fold(text: str) -> str:
+    """Apply the folding table, one-to-one.
+
+    ``str.translate`` costs about 200 ns a Chinese character and a regex character class of the
+    table's 5,000 code points about as much, so the distinct characters of the text are
+    intersected with the table's keys (a C-level set operation) and only those few are replaced.
+    """
+    found = _foldable().intersection(text)
+    if not found:
+        return text
+    table = fold_tables().table
+    if len(found) > 16:
+        return text.translate(table)
+    for char in found:
+        text = text.replace(char, table[ord(char)])
+    return text
+
+
 def canonicalize(text: str) -> Canonical:
     """Fold ``text`` and drop in-word separators, keeping a map to the original positions."""
-    folded = text.translate(fold_tables().table)
+    folded = fold(text)
     pieces: list[str] = []
     canon_starts = [0]
     orig_starts = [0]

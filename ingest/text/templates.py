@@ -4,8 +4,9 @@ Agents file the same letter for many borrowers, changing names, amounts, dates a
 and there. :func:`find_templates` finds those families among any number of texts, in time linear
 in the number of texts:
 
-1. **Shingling.** Each text is folded (NFKC, case), stripped of digits, white space, punctuation
-   and runs of a repeated character (the ``XXXX`` masks of redacted exports), then cut into
+1. **Shingling.** Each text is folded (case, width, styled letters, traditional characters — the
+   slang detector's table), stripped of digits, white space, punctuation and symbols, and runs
+   of a repeated character are cut to two (the ``XXXX`` masks of redacted exports), then cut into
    overlapping character k-grams (``k=5`` by default: discriminating enough for English, still
    robust to a changed word in Chinese). Texts shorter than ``min_chars`` folded characters are
    not clustered: there is too little text to call it a template.
@@ -44,26 +45,27 @@ Example
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
 from graph.errors import UserError
+from ingest.text.normalize import fold_tables
 
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_NUM_PERM = 128
 DEFAULT_SHINGLE = 5
 DEFAULT_SEED = 1
 DEFAULT_MIN_CHARS = 30
-BATCH_CHARS = 2_000_000  # folded characters hashed at once (bounds the working memory)
+BATCH_TEXTS = 10_000  # texts folded and hashed at once (bounds the working memory)
 SIGNATURE_CHUNK = 4_096  # shingles per multiply-shift block (fits the CPU cache)
 
-_STRIP = re.compile(r"[\W\d_]+")
-_RUNS = re.compile(r"(.)\1{2,}")
+_LUT_SIZE = 0x20000
+_SENTINEL = 0x110000  # beyond Unicode
 _MASK64 = (1 << 64) - 1
 
 
@@ -119,10 +121,56 @@ class TemplateResult:
         }
 
 
+@lru_cache(maxsize=1)
+def _fold_lut() -> np.ndarray:
+    """Code point -> folded code point (0: delete) for the first two Unicode planes.
+
+    Folding is the slang detector's one-to-one table (case, full-width and styled letters,
+    traditional characters); deleted are digits, spaces, punctuation, symbols and control
+    characters. NUL becomes :data:`_SENTINEL`, the boundary between two texts of a batch.
+    Applied to a whole batch at once with numpy, it is far faster than per-text NFKC or
+    ``str.translate`` (which costs about 200 ns a Chinese character)."""
+    lut = np.arange(_LUT_SIZE, dtype=np.uint32)
+    for code, folded in fold_tables().table.items():
+        if code < _LUT_SIZE:
+            lut[code] = ord(folded)
+    for code in range(_LUT_SIZE):
+        char = chr(int(lut[code]))
+        if unicodedata.category(char)[0] in "NPSZC" or char == "_":
+            lut[code] = 0
+    lut[0] = _SENTINEL
+    return lut
+
+
+def fold_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fold a batch of texts: (code points of all folded texts, start and length of each).
+
+    Runs of three or more identical characters are cut to two (``XXXX`` masks of redacted
+    exports, ``!!!!``), so padding does not weigh in the similarity."""
+    joined = "\x00".join(t.replace("\x00", "") if "\x00" in t else t for t in texts)
+    raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lut = _fold_lut()
+    mapped = lut[np.minimum(raw, _LUT_SIZE - 1)]
+    beyond = raw >= _LUT_SIZE
+    if beyond.any():
+        mapped[beyond] = raw[beyond]
+    mapped = mapped[mapped != 0]
+    if len(mapped) > 2:
+        repeat = (mapped[2:] == mapped[1:-1]) & (mapped[1:-1] == mapped[:-2])
+        repeat &= mapped[2:] != _SENTINEL
+        keep = np.ones(len(mapped), dtype=bool)
+        keep[2:] = ~repeat
+        mapped = mapped[keep]
+    boundaries = np.flatnonzero(mapped == _SENTINEL)
+    starts = np.concatenate(([0], boundaries + 1)).astype(np.int64)
+    ends = np.concatenate((boundaries, [len(mapped)])).astype(np.int64)
+    return mapped, starts, ends - starts
+
+
 def shingle_text(text: str) -> str:
     """The folded text that shingles are cut from (see the module docstring)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _RUNS.sub(r"\1", _STRIP.sub("", folded))
+    codes, _, _ = fold_texts([text])
+    return codes.tobytes().decode("utf-32-le")
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -150,21 +198,20 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def shingle_hashes(folded: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """32-bit hashes of the k-shingles of each folded text, concatenated, and the number of
-    shingles of each text (``len - k + 1``, every text being at least ``k`` long)."""
-    lengths = np.fromiter((len(t) for t in folded), dtype=np.int64, count=len(folded))
-    codes = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def shingle_hashes(
+    codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit hashes of the k-shingles of each text (given as ``codes[start:start+length]``,
+    every length at least ``k``), concatenated, and the number of shingles of each text."""
     counts = lengths - k + 1
-    # start of every shingle: all positions except the last k-1 of each text
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    starts = np.repeat(offsets, counts) + (
+    first = np.repeat(starts, counts) + (
         np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     )
-    h = codes[starts].copy()
+    wide = codes.astype(np.uint64)
+    h = wide[first]
     for j in range(1, k):
         h *= np.uint64(0x100000001B3)
-        h ^= codes[starts + j]
+        h ^= wide[first + j]
     _mix64(h)
     h >>= np.uint64(32)
     return h, counts
@@ -296,28 +343,19 @@ def find_templates(
     del pairs
 
     a, b = _permutations(num_perm, seed)
-    kept: list[int] = []  # index (in id order) of every text that gets a signature
+    kept_blocks: list[np.ndarray] = []  # index (in id order) of every text with a signature
     blocks: list[np.ndarray] = []
-    batch: list[str] = []
-    batch_chars = 0
-
-    def flush() -> None:
-        nonlocal batch, batch_chars
-        if batch:
-            hashes, counts = shingle_hashes(batch, k)
+    shortest = max(min_chars, k)
+    for first in range(0, len(texts), BATCH_TEXTS):
+        codes_batch, starts, lengths = fold_texts(
+            [t or "" for t in texts[first : first + BATCH_TEXTS]]
+        )
+        eligible = np.flatnonzero(lengths >= shortest)
+        if len(eligible):
+            kept_blocks.append(eligible + first)
+            hashes, counts = shingle_hashes(codes_batch, starts[eligible], lengths[eligible], k)
             blocks.append(signatures(hashes, counts, a, b))
-        batch, batch_chars = [], 0
-
-    for index, text in enumerate(texts):
-        folded = shingle_text(text or "")
-        if len(folded) < max(min_chars, k):
-            continue
-        kept.append(index)
-        batch.append(folded)
-        batch_chars += len(folded)
-        if batch_chars >= BATCH_CHARS:
-            flush()
-    flush()
+    kept = np.concatenate(kept_blocks).tolist() if kept_blocks else []
     if len(kept) < 2:
         return TemplateResult([], [], params)
     sig = np.concatenate(blocks)
