@@ -46,6 +46,8 @@ jars: venv
 run: system-deps venv jars
 	$(LEADGRAPH) db start
 	$(LEADGRAPH) db init
+	$(LEADGRAPH) demo users
+	$(LEADGRAPH) demo load --if-needed
 	$(LEADGRAPH) serve --port $(PORT)
 
 # A throwaway Neo4j in its own state folder and port; tests/conftest.py starts and stops it, and

@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.submit import submit_file
+from app.submit import file_sha256, submit_file
 from graph.errors import UserError
+from graph.load import SubmissionInfo, submission_status
 from graph.store import GraphStore
 from ingest.pipeline import guess_kind
 
@@ -49,7 +50,21 @@ def plan(folder: Path) -> list[tuple[str, Path, str]]:
 
 
 def load_world(
-    store: GraphStore, folder: Path = FIXTURE_WORLD, user: str | None = None
+    store: GraphStore,
+    folder: Path = FIXTURE_WORLD,
+    user: str | None = None,
+    *,
+    skip_loaded: bool = False,
 ) -> list[dict[str, Any]]:
-    """Submit every file of the world; safe to run again (re-submitting changes nothing)."""
-    return [submit_file(store, kind, path, org=org, user=user) for kind, path, org in plan(folder)]
+    """Submit every file of the world; safe to run again (re-submitting changes nothing).
+    With ``skip_loaded``, files whose submission is already complete are not read again."""
+    summaries = []
+    for kind, path, org in plan(folder):
+        if skip_loaded:
+            info = SubmissionInfo(
+                org=org, kind=kind, file_name=path.name, sha256=file_sha256(path), received_at=""
+            )
+            if submission_status(store, info.id) == "complete":
+                continue
+        summaries.append(submit_file(store, kind, path, org=org, user=user))
+    return summaries

@@ -117,6 +117,8 @@ WHERE size(keys) = 1
 RETURN name_key, keys[0] AS key
 """
 
+SUBMISSION_STATUS = "MATCH (s:Submission {id: $id}) RETURN s.status AS status"
+
 FINISH_SUBMISSION = """
 MATCH (s:Submission {id: $id})
 SET s.status = 'complete', s.rows_read = $rows_read, s.rows_loaded = $rows_loaded,
@@ -367,6 +369,12 @@ class Loader:
             rows_quarantined=self.report.rows_quarantined,
             quarantine_report=quarantine_report,
         )
+
+
+def submission_status(store: GraphStore, submission_id: str) -> str | None:
+    """``loading`` or ``complete`` for a known submission, None for a new one."""
+    row = store.read_one(SUBMISSION_STATUS, id=submission_id)
+    return row["status"] if row else None
 
 
 def load_submission(

@@ -20,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "load", help="load a synthetic world (default fixtures/world), find templates and leads"
     )
     load.add_argument("folder", nargs="?", type=Path, default=FIXTURE_WORLD)
+    load.add_argument(
+        "--if-needed", action="store_true", help="skip files already loaded (make run uses it)"
+    )
     load.add_argument("--json", action="store_true", help="print one JSON object")
     load.set_defaults(handler=load_command)
 
@@ -27,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def load_command(args: argparse.Namespace) -> int:
     with GraphStore.open() as store:
         init_schema(store)
-        summaries = load_world(store, args.folder, user="demo")
+        summaries = load_world(store, args.folder, user="demo", skip_loaded=args.if_needed)
+        if args.if_needed and not summaries:
+            print("the demo world is already loaded")
+            return 0
         templates = build_templates(store)
         found = detect(store)
     result = {
