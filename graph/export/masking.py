@@ -1,0 +1,223 @@
+"""What each audience of a court package may see, applied to a lead bundle before anything is drawn.
+
+=========  ========================================================================================
+audience   sees
+=========  ========================================================================================
+court      everything the bundle holds: full phone numbers, names, complaint texts, analysts'
+           user names. ID numbers are never stored raw (only ``masked_id``), so none can leak.
+police     the same as court (officers are entitled to the raw values); only the classification
+           line of the cover differs.
+partner    an enterprise partner: phone numbers masked as ``138****8000`` everywhere (properties,
+           keys, labels and inside free text), person names as ``张*``, ``masked_id`` left out,
+           ID-, card- and phone-like digit runs inside texts masked, account nicknames and bios
+           masked the same way, submitting users' names left out. Firm names, USCCs and
+           addresses stay: they are public registry facts.
+=========  ========================================================================================
+
+Keys that would show a masked value (``phone:+8613800138000``) are replaced by the masked text
+plus a keyed pseudonym (``phone:+86138****8000~3fa81c``): stable for one installation, so two
+packages for the same partner agree, yet not reversible by trying the 10,000 possible middles.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+AUDIENCES = ("court", "police", "partner")
+
+AUDIENCE_RULES: dict[str, list[str]] = {
+    "court": [
+        "Full phone numbers, names and complaint texts as held in the graph.",
+        "ID numbers are never stored raw: only masked_id (first four and last four characters).",
+    ],
+    "police": [
+        "Full phone numbers, names and complaint texts as held in the graph.",
+        "ID numbers are never stored raw: only masked_id (first four and last four characters).",
+    ],
+    "partner": [
+        "Phone numbers masked as 138****8000 in properties, keys, chart labels and free text.",
+        "Person names masked as 张* (first character kept); masked_id left out.",
+        "ID-, bank-card- and phone-like digit runs inside complaint texts, account nicknames and "
+        "bios, lead texts and query parameters masked.",
+        "Entity keys that contained a masked value replaced by the masked text plus a keyed "
+        "pseudonym (~xxxxxx), stable for this installation and not reversible.",
+        "Names of submitting users left out; organisations kept.",
+        "Firm names, USCCs and addresses kept: public registry facts.",
+    ],
+}
+
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+_CARD_RUN = re.compile(r"(?<!\d)(\d{4})(\d{8,11})(\d{4})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)((?:\+|00)?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)((?:\+|00)?86[- ]?)?(0?\d{2,3})[- ](\d{3,4})(\d{4})(?!\d)")
+_E164 = re.compile(r"(?<![\d*])\+(\d{1,3})(\d{2,10})(\d{4})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """One kind of thing masked or left out, how often, and why."""
+
+    what: str
+    count: int
+    reason: str
+
+
+@dataclass
+class MaskResult:
+    audience: str
+    bundle: dict[str, Any]
+    redactions: list[Redaction] = field(default_factory=list)
+    # original entity key -> key in the package (only keys that changed)
+    renamed_keys: dict[str, str] = field(default_factory=dict)
+
+
+def mask_digits(digits: str) -> str:
+    """``13800138000`` -> ``138****8000``; short numbers keep their first two digits only."""
+    if len(digits) > 7:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if len(digits) > 2:
+        return digits[:2] + "*" * (len(digits) - 2)
+    return "*" * len(digits)
+
+
+def mask_phone(e164: str) -> str:
+    """A phone number as a partner sees it: national digits with the middle hidden."""
+    text = str(e164)
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+86") or (text.startswith("86") and len(digits) == 13):
+        digits = digits[2:]
+    return mask_digits(digits)
+
+
+def mask_name(name: str) -> str:
+    """``张三`` -> ``张*``; ``Zhang San`` -> ``Z*``. Empty stays empty."""
+    text = str(name).strip()
+    if not text:
+        return text
+    return text[0] + "*" * max(1, min(len(text) - 1, 3))
+
+
+def mask_text(text: str, names: tuple[str, ...] = ()) -> tuple[str, int]:
+    """Mask ID-, card- and phone-like runs and the given names inside free text.
+
+    Returns the masked text and how many replacements were made.
+    """
+    count = 0
+
+    def sub(pattern: re.Pattern[str], repl: Any, value: str) -> str:
+        nonlocal count
+        value, n = pattern.subn(repl, value)
+        count += n
+        return value
+
+    value = sub(_ID_RUN, lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
+    value = sub(_CARD_RUN, lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), value)
+    value = sub(_MOBILE, lambda m: (m.group(1) or "") + m.group(2) + "****" + m.group(4), value)
+    value = sub(
+        _LANDLINE,
+        lambda m: (m.group(1) or "") + m.group(2) + "-" + "*" * len(m.group(3)) + m.group(4),
+        value,
+    )
+    value = sub(_E164, lambda m: "+" + m.group(1) + "*" * len(m.group(2)) + m.group(3), value)
+    for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
+        if name in value:
+            count += value.count(name)
+            value = value.replace(name, mask_name(name))
+    return value, count
+
+
+def _pseudonym(secret: bytes, key: str) -> str:
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:6]
+
+
+def _mask_deep(value: Any, names: tuple[str, ...], counter: Counter[str], what: str) -> Any:
+    if isinstance(value, str):
+        masked, n = mask_text(value, names)
+        counter[what] += n
+        return masked
+    if isinstance(value, list):
+        return [_mask_deep(v, names, counter, what) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_deep(v, names, counter, what) for k, v in value.items()}
+    return value
+
+
+def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskResult:
+    """A deep copy of ``bundle`` with what ``audience`` may not see masked or left out.
+
+    ``secret`` keys the pseudonyms of masked entity keys (see the module docstring).
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; choose one of {', '.join(AUDIENCES)}")
+    data = copy.deepcopy(bundle)
+    if audience != "partner":
+        return MaskResult(audience, data, [])
+
+    counter: Counter[str] = Counter()
+    names = tuple(
+        str(e["props"]["name"])
+        for e in data["entities"]
+        if e.get("label") == "Person" and e.get("props", {}).get("name")
+    )
+    renamed: dict[str, str] = {}
+    for entity in data["entities"]:
+        props = entity.setdefault("props", {})
+        label = entity.get("label")
+        if label == "Phone" and props.get("e164"):
+            props["e164"] = mask_phone(props["e164"])
+            counter["Phone.e164"] += 1
+        if label == "Person":
+            if props.get("name"):
+                props["name"] = mask_name(props["name"])
+                counter["Person.name"] += 1
+            if props.pop("masked_id", None) is not None:
+                counter["Person.masked_id (left out)"] += 1
+        if label == "Account":
+            for name in ("handle", "nickname", "bio"):
+                if isinstance(props.get(name), str):
+                    props[name], n = mask_text(props[name], names)
+                    counter[f"Account.{name} (digits and names inside)"] += n
+        if label == "Complaint" and isinstance(props.get("text"), str):
+            props["text"], n = mask_text(props["text"], names)
+            counter["Complaint.text (phone, ID, card numbers and names inside)"] += n
+        for name, value in list(props.items()):
+            if name in {"e164", "name", "handle", "nickname", "bio", "text"}:
+                continue
+            if isinstance(value, str | list):
+                props[name] = _mask_deep(value, names, counter, f"{label}.{name}")
+        masked_key, n = mask_text(entity["key"], names)
+        if n or label == "Phone":
+            new_key = f"{masked_key}~{_pseudonym(secret, entity['key'])}"
+            renamed[entity["key"]] = new_key
+            entity["key"] = new_key
+            counter["entity keys (pseudonymised)"] += 1
+    for link in data["links"]:
+        link["start"] = renamed.get(link["start"], link["start"])
+        link["end"] = renamed.get(link["end"], link["end"])
+        link["props"] = _mask_deep(link.get("props") or {}, names, counter, "link properties")
+    for submission in data["submissions"]:
+        if submission.get("user"):
+            submission["user"] = None
+            counter["Submission.user (left out)"] += 1
+        if submission.get("file_name"):
+            submission["file_name"] = _mask_deep(
+                submission["file_name"], names, counter, "Submission.file_name"
+            )
+    lead = data["lead"]
+    for name in ("title", "summary", "explanation"):
+        lead[name] = _mask_deep(lead.get(name), names, counter, f"lead.{name}")
+    method = lead.get("method") or {}
+    for query in method.get("queries") or []:
+        query["params"] = _mask_deep(query.get("params"), names, counter, "query parameters")
+    redactions = [
+        Redaction(what, count, "partner audience: not entitled to the raw value")
+        for what, count in sorted(counter.items())
+        if count
+    ]
+    return MaskResult(audience, data, redactions, renamed)

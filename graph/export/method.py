@@ -1,0 +1,79 @@
+"""``method.txt``: how the lead was found, so that a third party can reproduce it.
+
+It repeats the bundle's method verbatim — the algorithm and its seed, the thresholds, each query
+exactly as run with its parameters — then the score and the contribution of each feature, the
+lexicon and software versions, the submissions (by SHA-256) the result rests on, and what the
+chart summarised.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graph.export.common import clean
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, default=str)
+
+
+def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) -> bytes:
+    lead = bundle["lead"]
+    method = lead.get("method") or {}
+    lines = [
+        "LeadGraph 线索发现方法 How this lead was found",
+        "=" * 40,
+        f"lead: {lead['id']}",
+        f"title: {clean(lead.get('title'))}",
+        f"package: {package_id}",
+        f"software: {bundle['snapshot'].get('software_version') or '-'}",
+        f"lexicon version: {lead.get('lexicon_version') or '-'}",
+        f"algorithm: {method.get('algorithm') or '-'}",
+        f"seed: {method.get('seed') if method.get('seed') is not None else '-'}",
+        "",
+        "thresholds:",
+        _json(method.get("thresholds") or {}),
+        "",
+        "queries (exact text and parameters, in the order they ran):",
+    ]
+    queries = method.get("queries") or []
+    if not queries:
+        lines.append("  (none recorded)")
+    for number, query in enumerate(queries, start=1):
+        lines += [
+            f"--- query {number}: {query.get('name') or '-'}",
+            str(query.get("cypher") or "").rstrip(),
+            f"--- parameters of query {number}:",
+            _json(query.get("params") or {}),
+        ]
+    lines += ["", f"score: {lead.get('score')}", "", "contributions to the score:"]
+    explanation = lead.get("explanation") or []
+    if not explanation:
+        lines.append("  (none recorded)")
+    for item in explanation:
+        lines.append(
+            f"  {item.get('feature')}: value {_json(item.get('value'))}, "
+            f"contribution {item.get('contribution')} — {clean(item.get('text'))}"
+        )
+    lines += ["", "summary:", _json(lead.get("summary") or {}), ""]
+    lines.append(
+        "data: the result rests on these submissions (a reproduction needs the same files, "
+        "checked by SHA-256), the newest in the database at export time being "
+        f"{bundle['snapshot'].get('latest_submission') or '-'}:"
+    )
+    for sub in bundle["submissions"]:
+        lines.append(
+            f"  {sub['id']}  {clean(sub.get('file_name'))}  sha256 {sub.get('sha256')}  "
+            f"org {clean(sub.get('org'))}  received {sub.get('received_at')}  "
+            f"grade {sub.get('grade') or '-'}"
+        )
+    lines += [
+        "",
+        "link kinds: fact = stated by a source row (see links.csv for submission and row); "
+        "inference = derived from facts; match = output of an algorithm (e.g. shared template).",
+        "",
+        "chart:",
+        *([f"  {note}" for note in chart_notes] or ["  every entity and link is drawn"]),
+    ]
+    return ("\n".join(lines) + "\n").encode()
