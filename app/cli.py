@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "app.commands.scan",
     "app.commands.users",
     "app.commands.audit",
+    "app.commands.export",
 ]
 
 
