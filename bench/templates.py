@@ -44,6 +44,7 @@ from ingest.text.templates import (
     DEFAULT_THRESHOLD,
     _permutations,
     find_templates,
+    fold_texts,
     shingle_hashes,
     shingle_text,
     signatures,
@@ -300,16 +301,18 @@ def signature_comparison(
     """Seconds for our numpy signatures and for datasketch ``MinHash.bulk`` on the same shingles."""
     from datasketch import MinHash
 
-    folded = [shingle_text(t) for _, t in items[:sample]]
-    folded = [f for f in folded if len(f) >= k]
+    texts = [t for _, t in items[:sample]]
     start = time.perf_counter()
-    hashes, counts = shingle_hashes(folded, k)
+    codes, starts, lengths = fold_texts(texts)
+    keep = lengths >= k
+    hashes, counts = shingle_hashes(codes, starts[keep], lengths[keep], k)
     a, b = _permutations(num_perm, 1)
     signatures(hashes, counts, a, b)
     ours = time.perf_counter() - start
     start = time.perf_counter()
+    folded = [shingle_text(t) for t in texts]
     shingles = [[f[i : i + k].encode("utf-8") for i in range(len(f) - k + 1)] for f in folded]
-    MinHash.bulk(shingles, num_perm=num_perm)
+    MinHash.bulk([s for s in shingles if s], num_perm=num_perm)
     theirs = time.perf_counter() - start
     return ours, theirs
 
@@ -362,12 +365,6 @@ def main() -> None:
     )
     sizes = sorted((c.size for c in result.clusters), reverse=True)
 
-    pair_seconds = pairwise_baseline(items, args.pairwise_sample, k, args.threshold)
-    sample_pairs = args.pairwise_sample * (args.pairwise_sample - 1) / 2
-    full_pairs = args.n * (args.n - 1) / 2
-    pairwise_full = pair_seconds * full_pairs / sample_pairs
-    ours, theirs = signature_comparison(items, min(5_000, args.n), k, args.num_perm)
-
     print(
         f"\nfind_templates on {args.n:,} complaints (threshold {args.threshold}, "
         f"num_perm {args.num_perm}, k {k}, bands×rows {result.params['bands']}×{result.params['rows']}):"
@@ -390,6 +387,12 @@ def main() -> None:
         f"  quality       ring texts clustered {ring_clustered / max(1, len(truth)):.1%}; "
         f"organic texts in a ring cluster {organic_in_ring:,} of {args.n - len(truth):,}"
     )
+    pair_seconds = pairwise_baseline(items, args.pairwise_sample, k, args.threshold)
+    sample_pairs = args.pairwise_sample * (args.pairwise_sample - 1) / 2
+    full_pairs = args.n * (args.n - 1) / 2
+    pairwise_full = pair_seconds * full_pairs / sample_pairs
+    ours, theirs = signature_comparison(items, min(5_000, args.n), k, args.num_perm)
+
     print("\nbaseline: exact pairwise Jaccard of shingle sets")
     print(
         f"  {args.pairwise_sample:,} texts, {sample_pairs:,.0f} pairs: {pair_seconds:.1f} s "

@@ -510,8 +510,10 @@ class Detector:
         term = self.terms[candidate.variant.term_index]
         start, end = canon.to_original(candidate.start, candidate.end)
         surface = canon.original[start:end]
-        kinds = set(candidate.variant.kind.split("+")) if candidate.variant.kind else set()
         canonical = canon.text[candidate.start : candidate.end]
+        if candidate.variant.kind is None and surface == canonical:  # the common, plain case
+            return Hit(term.term, term.category, surface, start, end, None)
+        kinds = set(candidate.variant.kind.split("+")) if candidate.variant.kind else set()
         if surface != canonical:  # something was folded or removed
             fold_kind = fold_tables().kind
             for char in surface:
