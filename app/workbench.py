@@ -1,73 +1,55 @@
-"""The LeadGraph workbench: one Streamlit entry point that routes to thin pages.
+"""The LeadGraph workbench: one Streamlit entry point that signs users in and routes to thin pages.
 
-Run with ``leadgraph serve`` (or ``make run``). Pages call library functions; no Cypher here.
+Run with ``leadgraph serve`` (or ``make run``). Without a session only the login page exists;
+with one, the pages of the principal's role (``app/navigation.py``). Idle sessions time out and
+a disabled account's session ends at its next click. Pages call library functions; no Cypher here.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from app import navigation, session
+from app.i18n import LANGUAGES
+from app.session import t
+from app.views.login import login_page
 from graph.errors import UserError
-from graph.status import database_status
-from graph.store import GraphStore
 
 
-def t(key: str) -> str:
-    return translate(key, st.session_state.get("language", DEFAULT_LANGUAGE))
-
-
-@st.cache_resource
-def store() -> GraphStore:
-    """One store (driver and its connection pool) for the whole server process."""
-    return GraphStore.open()
-
-
-@st.cache_data(ttl=10)
-def cached_status() -> dict[str, Any]:
-    return database_status(store())
-
-
-def status_page() -> None:
-    st.header(t("status.header"))
-    try:
-        status = cached_status()
-    except UserError as error:
-        st.error(f"{t('status.unavailable')}: {error}")
-        return
-    server = status["server"]
-    columns = st.columns(4)
-    columns[0].metric(t("status.server"), f"Neo4j {server['version']}")
-    columns[1].metric(t("status.schema"), str(status["schema_version"]))
-    columns[2].metric(t("status.nodes"), f"{status['nodes_total']:,}")
-    columns[3].metric(t("status.links"), f"{status['relationships_total']:,}")
-    left, right = st.columns(2)
-    left.subheader(t("status.by_label"))
-    left.dataframe(
-        [{t("common.label"): k, t("common.count"): v} for k, v in status["nodes"].items()],
-        hide_index=True,
-    )
-    right.subheader(t("status.by_type"))
-    right.dataframe(
-        [{t("common.label"): k, t("common.count"): v} for k, v in status["relationships"].items()],
-        hide_index=True,
-    )
-
-
-def main() -> None:
-    st.set_page_config(page_title="LeadGraph", layout="wide")
+def sidebar() -> None:
     with st.sidebar:
         st.selectbox(
             t("common.language"),
             options=list(LANGUAGES),
             format_func=LANGUAGES.get,
-            key="language",
+            key=session.LANGUAGE,
         )
+        me = session.principal()
+        if me is None:
+            return
+        where = f" · {me.org}" if me.org else ""
+        st.caption(t("session.signed_in_as"))
+        st.markdown(f"**{me.display_name or me.username}** ({t(f'role.{me.role}')}{where})")
+        if st.button(t("session.logout"), key="logout"):
+            session.sign_out()
+            st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="LeadGraph", layout="wide")
+    try:
+        session.check_session()
+    except UserError as error:  # the database went away under a signed-in session
+        st.error(f"{t('status.unavailable')}: {error}")
+        st.stop()
+    sidebar()
     st.title(t("app.title"))
-    pages = [st.Page(status_page, title=t("nav.status"), url_path="status", default=True)]
-    st.navigation(pages).run()
+    me = session.principal()
+    if me is None:
+        login = st.Page(login_page, title=t("nav.login"), url_path="login", default=True)
+        st.navigation([login], position="hidden").run()
+    else:
+        st.navigation(navigation.pages_for(me, t)).run()
 
 
 main()

@@ -1,0 +1,62 @@
+"""Which pages each role sees: one registry that the workbench turns into ``st.navigation``.
+
+To add a page, write ``def my_page() -> None`` in a module under ``app/views/``, add its title as
+``nav.<key>`` to ``app/i18n.py`` (both languages) and add (or replace the placeholder of) one
+:class:`PageEntry` below. The first page a role can see is its landing page.
+
+Hiding a page is not access control: the library functions a page calls check the principal.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from graph.auth import Principal
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # URL path, and the title's i18n key `nav.<key>`
+    roles: tuple[str, ...]  # analyst | officer | admin
+    target: str  # "module:function" of the page, imported when the page is listed
+    icon: str | None = None
+
+
+PAGES: list[PageEntry] = [
+    # Placeholders until the lead engineer's pages replace them (swap `target`).
+    PageEntry("submit", ("analyst",), "app.views.placeholders:submit_page", ":material/upload:"),
+    PageEntry("leads", ("analyst",), "app.views.placeholders:leads_page", ":material/hub:"),
+    PageEntry("inbox", ("officer",), "app.views.placeholders:inbox_page", ":material/inbox:"),
+    PageEntry(
+        "search", ("analyst", "officer"), "app.views.placeholders:search_page", ":material/search:"
+    ),
+    PageEntry("admin", ("admin",), "app.views.admin:admin_page", ":material/manage_accounts:"),
+    PageEntry("status", ("admin",), "app.views.status:status_page", ":material/database:"),
+]
+
+
+def entries_for(role: str) -> list[PageEntry]:
+    return [entry for entry in PAGES if role in entry.roles]
+
+
+def page_function(entry: PageEntry) -> Callable[[], None]:
+    module_name, _, function_name = entry.target.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)  # type: ignore[no-any-return]
+
+
+def pages_for(principal: Principal, t: Callable[[str], str]) -> list[st.Page]:
+    """The ``st.Page`` objects of ``principal``'s role, the first one the default."""
+    return [
+        st.Page(
+            page_function(entry),
+            title=t(f"nav.{entry.key}"),
+            icon=entry.icon,
+            url_path=entry.key,
+            default=index == 0,
+        )
+        for index, entry in enumerate(entries_for(principal.role))
+    ]

@@ -1,0 +1,79 @@
+"""What every workbench page shares: the store, the language, the signed-in principal.
+
+Pages call :func:`t` for text, :func:`store` for the graph and :func:`require_principal` for who
+is asking, and hand that principal to library functions, which decide what it may see.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from app.i18n import DEFAULT_LANGUAGE, translate
+from graph import auth, settings
+from graph.auth import Principal
+from graph.store import GraphStore
+
+LANGUAGE = "language"
+PRINCIPAL = "principal"
+LAST_ACTIVITY = "last_activity"
+NOTICE = "login_notice"
+
+
+def t(key: str) -> str:
+    return translate(key, st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE))
+
+
+@st.cache_resource
+def store() -> GraphStore:
+    """One store (driver and its connection pool) for the whole server process."""
+    return GraphStore.open()
+
+
+def principal() -> Principal | None:
+    return st.session_state.get(PRINCIPAL)
+
+
+def require_principal() -> Principal:
+    """The signed-in principal; a page reached without one stops here."""
+    me = principal()
+    if me is None:
+        st.stop()
+    return me  # type: ignore[return-value]
+
+
+def sign_in(username: str, password: str) -> Principal:
+    """Authenticate (audited) and start a session; raises :class:`graph.auth.LoginFailed`."""
+    me = auth.authenticate(store(), username, password)
+    st.session_state[PRINCIPAL] = me
+    st.session_state[LAST_ACTIVITY] = time.time()
+    return me
+
+
+def sign_out(reason: str = "user") -> None:
+    me = st.session_state.pop(PRINCIPAL, None)
+    st.session_state.pop(LAST_ACTIVITY, None)
+    if me is not None:
+        auth.logout(store(), me, reason=reason)
+
+
+def check_session() -> None:
+    """End the session when it has been idle too long or its account was disabled; otherwise
+    count this run as activity. Leaves a notice for the login page."""
+    me = principal()
+    if me is None:
+        return
+    now = time.time()
+    last = float(st.session_state.get(LAST_ACTIVITY) or 0)
+    if auth.session_expired(last, now, settings.load()):
+        sign_out("timeout")
+        st.session_state[NOTICE] = "login.timed_out"
+        return
+    fresh = auth.refresh(store(), me)
+    if fresh is None:
+        sign_out("disabled")
+        st.session_state[NOTICE] = "login.ended"
+        return
+    st.session_state[PRINCIPAL] = fresh
+    st.session_state[LAST_ACTIVITY] = now

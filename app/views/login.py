@@ -1,0 +1,51 @@
+"""The login page: the only page shown without a session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import session
+from app.session import t
+from graph import admin, settings
+from graph.auth import LoginFailed
+from graph.errors import UserError
+
+
+def login_page() -> None:
+    st.header(t("login.header"))
+    notice = st.session_state.pop(session.NOTICE, None)
+    if notice:
+        st.info(t(notice))
+    with st.form("login"):
+        username = st.text_input(t("login.username"), key="login_username")
+        password = st.text_input(t("login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(t("login.submit"), type="primary")
+    if submitted:
+        try:
+            session.sign_in(username, password)
+        except LoginFailed as error:
+            if error.reason == "locked":
+                st.error(t("login.locked").format(until=error.locked_until or ""))
+            elif error.reason == "disabled":
+                st.error(t("login.disabled"))
+            else:
+                st.error(t("login.invalid"))
+        except UserError as error:  # the database is not reachable
+            st.error(f"{t('status.unavailable')}: {error}")
+        else:
+            st.rerun()
+    if settings.load().demo_accounts:
+        with st.expander(t("login.demo")):
+            st.caption(t("login.demo_note"))
+            st.dataframe(
+                [
+                    {
+                        t("admin.username"): demo.username,
+                        t("login.password"): demo.password,
+                        t("admin.role"): t(f"role.{demo.role}"),
+                        t("admin.org"): demo.org or "—",
+                    }
+                    for demo in admin.DEMO_ACCOUNTS
+                ],
+                hide_index=True,
+            )

@@ -1,0 +1,44 @@
+"""Database status (admin): server, schema version, counts by label and link type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.session import require_principal, store, t
+from graph.auth import require
+from graph.errors import UserError
+from graph.status import database_status
+
+
+@st.cache_data(ttl=10)
+def cached_status() -> dict[str, Any]:
+    return database_status(store())
+
+
+def status_page() -> None:
+    require(require_principal(), "admin")
+    st.header(t("status.header"))
+    try:
+        status = cached_status()
+    except UserError as error:
+        st.error(f"{t('status.unavailable')}: {error}")
+        return
+    server = status["server"]
+    columns = st.columns(4)
+    columns[0].metric(t("status.server"), f"Neo4j {server['version']}")
+    columns[1].metric(t("status.schema"), str(status["schema_version"]))
+    columns[2].metric(t("status.nodes"), f"{status['nodes_total']:,}")
+    columns[3].metric(t("status.links"), f"{status['relationships_total']:,}")
+    left, right = st.columns(2)
+    left.subheader(t("status.by_label"))
+    left.dataframe(
+        [{t("common.label"): k, t("common.count"): v} for k, v in status["nodes"].items()],
+        hide_index=True,
+    )
+    right.subheader(t("status.by_type"))
+    right.dataframe(
+        [{t("common.label"): k, t("common.count"): v} for k, v in status["relationships"].items()],
+        hide_index=True,
+    )

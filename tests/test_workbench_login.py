@@ -1,0 +1,168 @@
+"""The workbench's login, navigation by role, session timeout and admin page, with AppTest.
+
+AppTest runs the app in this process, so its ``GraphStore.open()`` reaches the test server that
+tests/conftest.py configured through the environment.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import TEXTS, translate
+from graph import admin, audit, auth
+from graph.auth import Principal
+from graph.store import GraphStore
+
+APP = Path(__file__).resolve().parent.parent / "app" / "workbench.py"
+ROOT_ADMIN = Principal("root", "admin", None, None)
+
+
+@pytest.fixture
+def demo(store: GraphStore) -> GraphStore:
+    admin.ensure_demo_accounts(store, ROOT_ADMIN)
+    return store
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.form_submit_button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_paths(at: AppTest) -> set[str]:
+    """The pages ``st.navigation`` registered in the last run (the pages one can reach), as the
+    keys of their titles: ``nav.<key>`` -> ``key``. (The default page's URL path is empty.)"""
+    by_title = {translate(k, "zh"): k.removeprefix("nav.") for k in TEXTS if k.startswith("nav.")}
+    return {
+        by_title.get(info["page_name"], info["page_name"]) for info in at._registered_pages.values()
+    }
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_the_first_page_is_the_login_page(demo: GraphStore) -> None:
+    at = start()
+    assert at.header[0].value == translate("login.header", "zh")
+    assert page_paths(at) == {"login"}
+    assert "analyst_a" in at.dataframe[0].value.to_string()  # the demo accounts are listed
+
+
+def test_wrong_password_and_unknown_user_show_one_message(demo: GraphStore) -> None:
+    at = sign_in(start(), "analyst_a", "wrong-password")
+    assert errors(at) == [translate("login.invalid", "zh")]
+    assert page_paths(at) == {"login"}
+    at = sign_in(start(), "nobody", "analyst_a-demo")
+    assert errors(at) == [translate("login.invalid", "zh")]
+    failed = audit.entries(demo, 5, action="login_failed")
+    assert [e.actor for e in failed] == ["nobody", "analyst_a"]
+
+
+@pytest.mark.parametrize(
+    ("username", "pages", "landing"),
+    [
+        ("analyst_a", {"submit", "leads", "search"}, "nav.submit"),
+        ("officer_1", {"inbox", "search"}, "nav.inbox"),
+        ("admin", {"admin", "status"}, "nav.admin"),
+    ],
+)
+def test_pages_follow_the_role(
+    demo: GraphStore, username: str, pages: set[str], landing: str
+) -> None:
+    at = sign_in(start(), username, f"{username}-demo")
+    assert errors(at) == []
+    assert page_paths(at) == pages
+    assert at.header[0].value == translate(landing, "zh")
+    assert audit.entries(demo, 1)[0].action == "login"
+
+
+def test_admin_page_lists_adds_and_disables_users(demo: GraphStore) -> None:
+    at = sign_in(start(), "admin", "admin-demo")
+    users_table = at.dataframe[0].value  # users, orgs, audit: one table a tab
+    assert {"analyst_a", "analyst_b", "officer_1", "officer_2", "admin"} <= set(
+        users_table.iloc[:, 0]
+    )
+    orgs_table = at.dataframe[1].value
+    assert "示例市公安局经侦支队" in set(orgs_table.iloc[:, 0])
+
+    at.text_input(key="new_username").input("officer_9")
+    at.selectbox(key="new_role").set_value("officer")
+    at.selectbox(key="new_org").set_value("示例市公安局经侦支队")
+    at.form_submit_button[0].click().run()  # the first form on the page: add user
+    assert not at.exception and errors(at) == []
+    password = at.code[0].value
+    assert auth.authenticate(demo, "officer_9", password).org == "示例市公安局经侦支队"
+
+    at.selectbox(key="toggle_username").set_value("officer_9")
+    at.button(key="disable_user").click().run()
+    assert not at.exception
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(demo, "officer_9", password)
+
+    at.button(key="verify_audit").click().run()
+    assert errors(at) == []
+    assert at.success[0].value.startswith(translate("admin.audit_ok", "zh").split("：")[0])
+    actions = {e.action for e in audit.entries(demo, 50, actor="admin")}
+    assert {"login", "user_add", "user_disable"} <= actions
+
+
+def test_lockout_message(demo: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADGRAPH_LOCKOUT_THRESHOLD", "2")
+    at = start()
+    sign_in(at, "officer_2", "wrong-1")
+    sign_in(at, "officer_2", "wrong-2")
+    assert len(at.error) == 1 and "锁定" in at.error[0].value
+    sign_in(at, "officer_2", "officer_2-demo")  # the right password does not help now
+    assert "锁定" in at.error[0].value and page_paths(at) == {"login"}
+
+
+def test_session_times_out_and_logout_ends_it(demo: GraphStore) -> None:
+    at = sign_in(start(), "analyst_b", "analyst_b-demo")
+    assert "submit" in page_paths(at)
+    at.session_state["last_activity"] = time.time() - 31 * 60
+    at.run()
+    assert page_paths(at) == {"login"}
+    assert at.info[0].value == translate("login.timed_out", "zh")
+    assert audit.entries(demo, 1)[0].details == {"reason": "timeout"}
+
+    sign_in(at, "analyst_b", "analyst_b-demo")
+    assert "submit" in page_paths(at)
+    at.button(key="logout").click().run()
+    assert page_paths(at) == {"login"}
+    assert audit.entries(demo, 1)[0].details == {"reason": "user"}
+
+
+def test_disabling_a_user_ends_their_session(demo: GraphStore) -> None:
+    at = sign_in(start(), "officer_1", "officer_1-demo")
+    assert "inbox" in page_paths(at)
+    admin.disable_account(demo, ROOT_ADMIN, "officer_1")
+    at.run()
+    assert page_paths(at) == {"login"}
+    assert at.info[0].value == translate("login.ended", "zh")
+
+
+def test_english_can_be_chosen(demo: GraphStore) -> None:
+    at = start()
+    at.selectbox(key="language").set_value("en").run()
+    assert at.header[0].value == "Sign in"
+    sign_in(at, "admin", "admin-demo")
+    assert at.header[0].value == "Admin"
+
+
+def test_every_text_has_both_languages() -> None:
+    assert [key for key, entry in TEXTS.items() if not (entry.get("zh") and entry.get("en"))] == []
