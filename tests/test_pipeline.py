@@ -338,3 +338,37 @@ def test_world_every_file(world: Path) -> None:
     assert len(keys["Account"]) == counts["accounts"]
     assert len(keys["Phone"]) == counts["phones_with_bios"]
     assert len({k for k in keys["Firm"] if not k.startswith("firm:name:")}) == counts["firms"]
+
+
+ICIJ = ROOT.parent / "shared" / "data" / "icij_intermediaries" / "nodes-intermediaries.csv"
+ICIJ_MAPPING = {
+    "kind": "firms",
+    "columns": {
+        "node_id": "external_id",
+        "countries": "country",
+        "internal_id": None,
+        "country_codes": None,
+        "sourceID": None,
+        "valid_until": None,
+    },
+}
+
+
+@pytest.mark.skipif(not ICIJ.exists(), reason="the ICIJ intermediaries list is not here")
+def test_icij_intermediaries_load_as_name_keyed_firms() -> None:
+    tally = Tally()
+    firms: set[str] = set()
+    refused: list[QuarantineEntry] = []
+    for item in iter_file("firms", ICIJ, source="icij", hashing_key=KEY, mapping=ICIJ_MAPPING):
+        tally.add(item)
+        if isinstance(item, RowResult):
+            [firm] = item.nodes
+            assert firm.props["key_strength"] == "name"
+            firms.add(firm.key)
+        else:
+            refused.append(item)
+    assert tally.rows_read == 26_768
+    assert tally.rows_read == tally.rows_loaded + tally.rows_quarantined
+    assert all(entry.reason for entry in refused)
+    assert tally.rows_quarantined < 20  # names lost to "????" in the export, one blank name
+    assert len(firms) < tally.rows_loaded  # the same firm under several node_ids is one node
