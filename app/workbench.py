@@ -20,8 +20,8 @@ def sidebar() -> None:
     with st.sidebar:
         st.selectbox(
             t("common.language"),
-            options=list(LANGUAGES),
-            format_func=LANGUAGES.get,
+            options=tuple(LANGUAGES),
+            format_func=lambda code: LANGUAGES[code],
             key=session.LANGUAGE,
         )
         me = session.principal()
