@@ -402,10 +402,10 @@ def find_templates(
 
     result_links: list[TemplateLink] = []
     if links == "star":
-        members = np.flatnonzero((representative_of >= 0) & (representative_of != np.arange(n)))
-        hubs = representative_of[members]
-        star_similarity = _similarity(sig, hubs, members)
-        for hub, member, value in zip(hubs, members, star_similarity, strict=True):
+        spokes = np.flatnonzero((representative_of >= 0) & (representative_of != np.arange(n)))
+        hubs = representative_of[spokes]
+        star_similarity = _similarity(sig, hubs, spokes)
+        for hub, member, value in zip(hubs, spokes, star_similarity, strict=True):
             result_links.append(
                 TemplateLink(ids[kept[hub]], ids[kept[member]], round(float(value), 4))
             )
