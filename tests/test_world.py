@@ -169,3 +169,61 @@ def test_neighbourhood_is_capped(world: dict[str, Any]) -> None:
     assert len(graph.nodes) <= 10 and graph.truncated
     full = neighbourhood(world["store"], f"phone:{ring['contact_phone']}", hops=1)
     assert not full.truncated and len(full.nodes) > 1
+
+
+def principal_of(store: GraphStore, username: str, role: str, org: str, kind: str):  # type: ignore[no-untyped-def]
+    from graph.auth import Principal, hash_password
+    from graph.users import add_org, add_user, get_user
+
+    add_org(store, org, kind, exist_ok=True)
+    if get_user(store, username) is None:
+        add_user(
+            store, username, role=role, org=org, password_hash=hash_password("demo-password-1")
+        )
+    return Principal(username, role, org, kind)
+
+
+def test_lead_lifecycle_with_access_control(world: dict[str, Any]) -> None:
+    from graph.auth import Forbidden
+    from graph.lifecycle import accept_lead, push_lead, set_status, view_lead, visible_leads
+
+    store = world["store"]
+    lender = TRUTH["lenders"][0]["name"]  # an org whose complaints feed every ring
+    analyst = principal_of(store, "analyst_t", "analyst", lender, "enterprise")
+    outsider = principal_of(store, "analyst_x", "analyst", "无关机构", "enterprise")
+    officer = principal_of(store, "officer_t", "officer", "测试经侦支队", "police")
+    other_officer = principal_of(store, "officer_x", "officer", "其他支队", "police")
+
+    candidates = visible_leads(store, analyst, statuses=["candidate"])
+    assert candidates, "the lender's analyst sees the candidates built from its complaints"
+    assert visible_leads(store, outsider) == []
+    lead_id = candidates[0]["id"]
+    with pytest.raises(Forbidden):
+        view_lead(store, outsider, lead_id)
+    with pytest.raises(Forbidden):
+        push_lead(store, analyst, lead_id, officer="officer_t")  # not accepted yet
+
+    accept_lead(store, analyst, lead_id, summary="团伙代理投诉")
+    push_lead(store, analyst, lead_id, officer="officer_t", note="请核查")
+    inbox = visible_leads(store, officer)
+    assert [row["id"] for row in inbox] == [lead_id] and inbox[0]["read"] is False
+    with pytest.raises(Forbidden):
+        view_lead(store, other_officer, lead_id)
+    assert visible_leads(store, other_officer) == []
+    assert view_lead(store, officer, lead_id)["status"] == "pushed"
+    assert visible_leads(store, officer)[0]["read"] is True
+
+    with pytest.raises(Forbidden):
+        set_status(store, other_officer, lead_id, "investigating")
+    set_status(store, officer, lead_id, "closed", outcome="confirmed", feedback="已立案")
+    seen_by_analyst = view_lead(store, analyst, lead_id)
+    assert seen_by_analyst["status"] == "closed" and seen_by_analyst["outcome"] == "confirmed"
+    assert seen_by_analyst["feedback"][-1]["text"] == "已立案"
+    assert [h["event"] for h in seen_by_analyst["history"]] == ["accepted", "pushed", "closed"]
+
+    from graph.audit import entries, verify_chain
+
+    actions = {(e.actor, e.action) for e in entries(store, limit=100)}
+    assert {("analyst_t", "push"), ("officer_t", "view_lead"), ("officer_t", "feedback")} <= actions
+    assert ("analyst_x", "view_denied") in actions
+    assert verify_chain(store).ok
