@@ -39,7 +39,7 @@ TEXTS = [
     HOSTILE_CYPHER,
     "协商还款专员（抖音号 fw_helper888）收取前期费用后失联，身份证号110101199003070011。",
     "对方自称律师事务所，要求我签委托书，联系号码186 8888 6666，张三介绍的。",
-    "本人因生活困难逾期，某咨询公司承诺全额减免，索要定金。",
+    "本人因生活困难逾期，某咨询公司承诺全额减免，索要定金。加我 1 3 9 1 2 3 4 5 6 7 8",
     "停息挂账，个性化分期，包成功！加微信 wx_debt_free",
 ]
 
@@ -573,7 +573,7 @@ def test_svg_escapes_hostile_text(court_dir: Path) -> None:
 def test_partner_package_has_no_raw_phone_numbers_or_names(partner_dir: Path) -> None:
     assert verify_package(partner_dir).intact
     raw = [*PHONES, *(p[3:] for p in PHONES), "139-1234-5678", "186 8888 6666", "张三", "李四"]
-    raw.append("110101199003070011")
+    raw += ["110101199003070011", "1 3 9 1 2 3 4 5 6 7 8"]
     for path in partner_dir.rglob("*"):
         if not path.is_file():
             continue
@@ -612,14 +612,20 @@ def test_masking_rules() -> None:
     assert mask_name("张三") == "张*" and mask_name("欧阳娜娜") == "欧***"
     text, n = mask_text("电话 139-1234-5678，身份证110101199003070011，张三", ("张三",))
     assert text == "电话 139****5678，身份证1101**********0011，张*" and n == 3
+    assert mask_text("咨询 1 8 9 9 9 7 5 7 4 8 3")[0] == "咨询 189****7483"
+    assert mask_text("加V：１３８００１３８０００")[0] == "加V：138****8000"
+    assert mask_text("幺三八零零幺三八零零零")[0] == "138****8000"
+    assert mask_text("金额30000元，2024-05-01 12:30") == ("金额30000元，2024-05-01 12:30", 0)
     bundle = sample_bundle()
     masked = mask_bundle(bundle, "partner", b"k").bundle
     assert bundle == sample_bundle()  # the input is not touched
     keys = {e["key"] for e in masked["entities"]}
     assert not any(p in k for p in PHONES for k in keys)
-    assert {r["start"] for r in masked["links"]} <= keys and {
-        r["end"] for r in masked["links"]
-    } <= keys
+    assert {r["start"] for r in masked["links"]} <= keys
+    # keys named in the lead's texts follow their entities' new names
+    bundle["lead"]["summary"]["top_key"] = f"phone:{PHONES[0]}"
+    summary = mask_bundle(bundle, "partner", b"k").bundle["lead"]["summary"]
+    assert summary["top_key"] in keys and {r["end"] for r in masked["links"]} <= keys
 
 
 def test_sm3_fast_path_agrees_with_gmssl(court_dir: Path) -> None:

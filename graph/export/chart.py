@@ -345,7 +345,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _node_label(node: Node) -> str:
     first, *rest = node.lines or [node.id]
-    parts = [f'<FONT POINT-SIZE="10">{"<BR/>".join(_h(p) for p in _wrap(first, 16)[:3])}</FONT>']
+    parts = [f'<FONT POINT-SIZE="10">{"<BR/>".join(_h(p) for p in _wrap(first, 20)[:3])}</FONT>']
     for line in rest[:4]:
         parts.append(f'<FONT POINT-SIZE="8" COLOR="#444444">{_h(shorten(line, 24))}</FONT>')
     return "<" + "<BR/>".join(parts) + ">"
@@ -380,8 +380,7 @@ def _layout(page: Page, ids: dict[str, str]) -> tuple[dict[str, tuple[float, flo
     """Node centres in points (y up) and the width and height of the drawing."""
     lines = [
         "graph L {",
-        f'graph [overlap=false sep="+18" splines=false start=7 mode=major pack=true '
-        f"fontname={_q(FONT)}];",
+        f'graph [overlap=vpsc sep="+10" splines=false start=7 mode=major fontname={_q(FONT)}];',
         f"node [fontname={_q(FONT)}];",
     ]
     for node in page.nodes:
@@ -392,7 +391,7 @@ def _layout(page: Page, ids: dict[str, str]) -> tuple[dict[str, tuple[float, flo
         pair = tuple(sorted((ids[edge.start], ids[edge.end])))
         if pair[0] != pair[1] and pair not in seen:
             seen.add(pair)
-            length = "1.8" if GROUP in (kinds[edge.start], kinds[edge.end]) else "1.4"
+            length = "2.4" if GROUP in (kinds[edge.start], kinds[edge.end]) else "2.0"
             lines.append(f"{pair[0]} -- {pair[1]} [len={length}];")
     lines.append("}")
     plain = run_graphviz("neato", "plain", "\n".join(lines)).decode()

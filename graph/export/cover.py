@@ -7,6 +7,7 @@ and tables stay byte-identical between two exports of the same lead and data.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -102,9 +103,9 @@ def cover_pdf(bundle: dict[str, Any], info: CoverInfo) -> bytes:
         "Court package cover</FONT></B></TD></TR>",
     ]
     for name, value in cover_rows(bundle, info):
-        wrapped = "<BR ALIGN='LEFT'/>".join(
-            esc(value[i : i + 70]) for i in range(0, max(len(value), 1), 70)
-        ).replace("'", '"')
+        wrapped = '<BR ALIGN="LEFT"/>'.join(
+            esc(line) for line in textwrap.wrap(value, 64, break_on_hyphens=False) or [""]
+        )
         rows.append(
             f'<TR><TD ALIGN="LEFT" VALIGN="TOP"><FONT POINT-SIZE="10" COLOR="#333333">'
             f"{esc(name)}</FONT></TD>"

@@ -57,6 +57,24 @@ _CARD_RUN = re.compile(r"(?<!\d)(\d{4})(\d{8,11})(\d{4})(?!\d)")
 _MOBILE = re.compile(r"(?<!\d)((?:\+|00)?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)((?:\+|00)?86[- ]?)?(0?\d{2,3})[- ](\d{3,4})(\d{4})(?!\d)")
 _E164 = re.compile(r"(?<![\d*])\+(\d{1,3})(\d{2,10})(\d{4})(?!\d)")
+# Digits written to dodge filters: spaced or dotted, full-width, or as Chinese numerals
+# ("1 8 9 9 9 7 5 7 4 8 3", "１３８…", "幺三八…"). Runs of eleven or more are masked whole.
+_DIGIT_CHARS = "0-9０-９〇零一二三四五六七八九幺"
+_DISGUISED = re.compile(
+    rf"(?<![{_DIGIT_CHARS}])[{_DIGIT_CHARS}](?:[\s.\-_·,，、—]{{0,2}}[{_DIGIT_CHARS}]){{10,}}"
+    rf"(?![{_DIGIT_CHARS}])"
+)
+_DIGIT_VALUE = {
+    **{chr(ord("０") + i): str(i) for i in range(10)},
+    **dict(zip("〇零一二三四五六七八九幺", "001234567891", strict=True)),
+}
+
+
+def _disguised(match: re.Match[str]) -> str:
+    digits = "".join(
+        _DIGIT_VALUE.get(c, c) for c in match.group(0) if c in _DIGIT_VALUE or c.isdigit()
+    )
+    return mask_digits(digits)
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,7 @@ def mask_text(text: str, names: tuple[str, ...] = ()) -> tuple[str, int]:
         value,
     )
     value = sub(_E164, lambda m: "+" + m.group(1) + "*" * len(m.group(2)) + m.group(3), value)
+    value = sub(_DISGUISED, _disguised, value)
     for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
         if name in value:
             count += value.count(name)
@@ -136,15 +155,29 @@ def _pseudonym(secret: bytes, key: str) -> str:
     return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:6]
 
 
-def _mask_deep(value: Any, names: tuple[str, ...], counter: Counter[str], what: str) -> Any:
+def _mask_deep(
+    value: Any,
+    names: tuple[str, ...],
+    counter: Counter[str],
+    what: str,
+    renamed: dict[str, str] | None = None,
+) -> Any:
+    """Mask every string inside ``value``; entity keys that were renamed get their new name."""
     if isinstance(value, str):
+        for old, new in (renamed or {}).items():
+            value = value.replace(old, new)
         masked, n = mask_text(value, names)
         counter[what] += n
         return masked
     if isinstance(value, list):
-        return [_mask_deep(v, names, counter, what) for v in value]
+        return [_mask_deep(v, names, counter, what, renamed) for v in value]
     if isinstance(value, dict):
-        return {k: _mask_deep(v, names, counter, what) for k, v in value.items()}
+        return {
+            _mask_deep(k, names, counter, what, renamed): _mask_deep(
+                v, names, counter, what, renamed
+            )
+            for k, v in value.items()
+        }
     return value
 
 
@@ -211,10 +244,12 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
             )
     lead = data["lead"]
     for name in ("title", "summary", "explanation"):
-        lead[name] = _mask_deep(lead.get(name), names, counter, f"lead.{name}")
+        lead[name] = _mask_deep(lead.get(name), names, counter, f"lead.{name}", renamed)
     method = lead.get("method") or {}
     for query in method.get("queries") or []:
-        query["params"] = _mask_deep(query.get("params"), names, counter, "query parameters")
+        query["params"] = _mask_deep(
+            query.get("params"), names, counter, "query parameters", renamed
+        )
     redactions = [
         Redaction(what, count, "partner audience: not entitled to the raw value")
         for what, count in sorted(counter.items())
