@@ -114,15 +114,15 @@ class DemoAccount:
 
 
 DEMO_ORGS = (
-    ("示例消费金融", "enterprise"),
-    ("示例小额贷款", "enterprise"),
+    ("星河消费金融股份有限公司", "enterprise"),
+    ("云杉小额贷款有限公司", "enterprise"),
     ("示例市公安局经侦支队", "police"),
     ("示例市公安局反诈中心", "police"),
 )
 
 DEMO_ACCOUNTS = (
-    DemoAccount("analyst_a", "分析员甲", "analyst", "示例消费金融", "analyst_a-demo"),
-    DemoAccount("analyst_b", "分析员乙", "analyst", "示例小额贷款", "analyst_b-demo"),
+    DemoAccount("analyst_a", "分析员甲", "analyst", "星河消费金融股份有限公司", "analyst_a-demo"),
+    DemoAccount("analyst_b", "分析员乙", "analyst", "云杉小额贷款有限公司", "analyst_b-demo"),
     DemoAccount("officer_1", "民警一", "officer", "示例市公安局经侦支队", "officer_1-demo"),
     DemoAccount("officer_2", "民警二", "officer", "示例市公安局反诈中心", "officer_2-demo"),
     DemoAccount("admin", "系统管理员", "admin", None, "admin-demo"),
