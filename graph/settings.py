@@ -23,6 +23,18 @@ variable                   meaning                                              
 ``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
 ``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
 ``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
+``LEADGRAPH_PUBLIC_URL``   the workbench's address, for links in notifications           ``http://127.0.0.1:8501``
+``LEADGRAPH_WEBHOOK_URL``  a push is POSTed here as signed JSON                          (unset: no webhook)
+``LEADGRAPH_WEBHOOK_SECRET`` HMAC-SHA256 key of the webhook's signature (required with the URL) (unset)
+``LEADGRAPH_SMTP_HOST``    a push is mailed through this SMTP server                     (unset: no email)
+``LEADGRAPH_SMTP_PORT``    its port                                                      ``25``
+``LEADGRAPH_SMTP_USER``, ``LEADGRAPH_SMTP_PASSWORD`` SMTP login                           (unset: no login)
+``LEADGRAPH_SMTP_STARTTLS`` ``auto`` (when offered), ``1`` (required) or ``0`` (never)   ``auto``
+``LEADGRAPH_SMTP_FROM``    sender address of the mails                                   ``leadgraph@localhost``
+``LEADGRAPH_SMTP_TO``      recipients (comma-separated) when the officer has no ``email``  (unset)
+``LEADGRAPH_NOTIFY_MAX_ATTEMPTS`` attempts before a notification is marked failed       ``12``
+``LEADGRAPH_NOTIFY_BACKOFF_SECONDS`` wait after the first failure, doubling after each  ``30``
+``LEADGRAPH_NOTIFY_TIMEOUT_SECONDS`` network timeout of one webhook or SMTP attempt      ``10``
 =========================  ===========================================================  =========
 """
 
@@ -54,6 +66,19 @@ class Settings:
     lockout_minutes: int = 15
     session_timeout_minutes: int = 30
     demo_accounts: bool = True
+    public_url: str = "http://127.0.0.1:8501"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: str = "auto"  # auto | always | never
+    smtp_from: str = "leadgraph@localhost"
+    smtp_to: tuple[str, ...] = ()
+    notify_max_attempts: int = 12
+    notify_backoff_seconds: float = 30.0
+    notify_timeout_seconds: float = 10.0
 
     @property
     def uses_local_server(self) -> bool:
@@ -111,7 +136,33 @@ def load() -> Settings:
         session_timeout_minutes=_int("LEADGRAPH_SESSION_TIMEOUT_MINUTES", 30),
         demo_accounts=(env.get("LEADGRAPH_DEMO_ACCOUNTS") or "1").strip().lower()
         not in ("0", "false", "no", "off"),
+        public_url=env.get("LEADGRAPH_PUBLIC_URL") or "http://127.0.0.1:8501",
+        webhook_url=env.get("LEADGRAPH_WEBHOOK_URL") or None,
+        webhook_secret=env.get("LEADGRAPH_WEBHOOK_SECRET") or None,
+        smtp_host=env.get("LEADGRAPH_SMTP_HOST") or None,
+        smtp_port=_int("LEADGRAPH_SMTP_PORT", 25),
+        smtp_user=env.get("LEADGRAPH_SMTP_USER") or None,
+        smtp_password=env.get("LEADGRAPH_SMTP_PASSWORD") or None,
+        smtp_starttls=_starttls(env.get("LEADGRAPH_SMTP_STARTTLS")),
+        smtp_from=env.get("LEADGRAPH_SMTP_FROM") or "leadgraph@localhost",
+        smtp_to=tuple(
+            a.strip() for a in (env.get("LEADGRAPH_SMTP_TO") or "").split(",") if a.strip()
+        ),
+        notify_max_attempts=max(1, _int("LEADGRAPH_NOTIFY_MAX_ATTEMPTS", 12)),
+        notify_backoff_seconds=float(env.get("LEADGRAPH_NOTIFY_BACKOFF_SECONDS") or 30),
+        notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
     )
+
+
+def _starttls(value: str | None) -> str:
+    """``LEADGRAPH_SMTP_STARTTLS``: ``auto`` upgrades when the server offers it, ``1`` refuses a
+    server that does not, ``0`` never upgrades (a relay on the same host)."""
+    text = (value or "auto").strip().lower()
+    if text in ("1", "true", "yes", "on", "always", "required"):
+        return "always"
+    if text in ("0", "false", "no", "off", "never"):
+        return "never"
+    return "auto"
 
 
 def read_secret(path: Path) -> str:
