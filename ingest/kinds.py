@@ -93,7 +93,7 @@ class Kind:
 # --- node helpers ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=32_768)
 def phone_node(info: PhoneInfo) -> NodeRecord:
     """The Phone node of a number (cached: the same record object for every row)."""
     return NodeRecord("Phone", info.key, info.props())
@@ -245,7 +245,7 @@ def text_summary(text: str) -> dict[str, Any]:
         try:
             from ingest.text import slang  # type: ignore[attr-defined]
 
-            @lru_cache(maxsize=65_536)  # form letters repeat word for word
+            @lru_cache(maxsize=16_384)  # form letters repeat word for word
             def summary(body: str) -> dict[str, Any]:
                 result = slang.summarize(slang.scan(body))
                 return dict(result) if isinstance(result, dict) else dict(vars(result))

@@ -143,7 +143,7 @@ def _candidates(groups: list[str], international: bool) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def extract_phones(text: str) -> tuple[str, ...]:
     """Every valid phone number in ``text`` as E.164, in order of appearance, without repeats.
 

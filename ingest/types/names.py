@@ -80,7 +80,7 @@ def _fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=65_536)
 def firm_name_key(name: str) -> str:
     """The name key of a firm name; raise ``ValueError`` when nothing is left to key on.
 

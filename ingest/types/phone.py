@@ -90,7 +90,7 @@ def _mobile_type(prefix6: str) -> str | None:
     return _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=131_072)
 def _mobile_block(prefix7: str) -> tuple[str, str, str] | None:
     """(type, carrier, region) of the numbers ``prefix7`` + 4 digits, None when not valid."""
     kind = _mobile_type(prefix7[:6])
@@ -116,7 +116,7 @@ def parse_phone(raw: str) -> PhoneInfo:
     return result  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def _parse_cached(raw: str) -> PhoneInfo | str:
     """The PhoneInfo or the reason, cached by the raw string (refusals are cached too: the same
     wrong agent number on ten thousand rows is parsed once)."""
