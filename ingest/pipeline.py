@@ -131,13 +131,14 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
     build = spec.build
     header_key = tuple(table.headers)
     maps: dict[tuple[str, ...], ColumnMap | UserError] = {header_key: columns}
+    keyed_rows = table.format in ("json", "jsonl")  # objects may differ in their keys
     with table:
         for number, row in table.rows():
             if isinstance(row, BrokenRow):
                 yield QuarantineEntry(file, number, "", row.value, row.reason)
                 continue
             row_map = columns
-            if table.format in ("json", "jsonl"):  # objects may differ in their keys
+            if keyed_rows:
                 keys = tuple(row)
                 found = maps.get(keys)
                 if found is None:
@@ -147,7 +148,8 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
                                                  multi_fields=spec.multi_fields)  # fmt: skip
                     except UserError as error:
                         found = error
-                    maps[keys] = found
+                    if len(maps) < 256:  # a few shapes are normal; thousands would be hostile
+                        maps[keys] = found
                 if isinstance(found, UserError):
                     yield QuarantineEntry(file, number, "", ", ".join(keys), str(found))
                     continue
