@@ -224,3 +224,66 @@ def test_cfpb_credit_repair_letters_cluster_and_ordinary_narratives_do_not() -> 
     assert len(in_big) >= 0.6 * len(clustered)
     assert len(ordinary_with_letters) <= 0.01 * len(ordinary)
     assert len(ordinary_clustered) <= 0.05 * len(ordinary)
+
+
+def _chain_texts(links: int, window: int = 10) -> list[tuple[str, str]]:
+    """Texts T0, T1, … where T(i) is sentences i … i+window-1 of one list of distinct sentences:
+    each text is very like the next (one sentence in, one out), the ends have nothing in common."""
+    rng = random.Random(17)
+    sentences = [
+        "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(12)) + "。"
+        for _ in range(links + window)
+    ]
+    return [(f"T{i:02d}", "".join(sentences[i : i + window])) for i in range(links + 1)]
+
+
+def _jaccard(a: str, b: str, k: int = 5) -> float:
+    fa, fb = shingle_text(a), shingle_text(b)
+    sa = {fa[i : i + k] for i in range(len(fa) - k + 1)}
+    sb = {fb[i : i + k] for i in range(len(fb) - k + 1)}
+    return len(sa & sb) / len(sa | sb)
+
+
+def test_a_chain_of_similar_texts_is_not_one_cluster() -> None:
+    """A~B~C~D with A and D unlike: connected components would chain them into one cluster;
+    every member must instead be within the threshold of its cluster's representative."""
+    items = _chain_texts(15)
+    text = dict(items)
+    neighbours = [_jaccard(items[i][1], items[i + 1][1]) for i in range(len(items) - 1)]
+    assert min(neighbours) >= 0.75  # each text is a near-duplicate of the next …
+    assert _jaccard(items[0][1], items[-1][1]) == 0.0  # … and the two ends share nothing
+    result = find_templates(items)
+    cluster_of = result.cluster_of()
+    assert result.clusters, "near-duplicate neighbours still cluster"
+    assert cluster_of.get("T00") is None or cluster_of.get("T00") != cluster_of.get("T15")
+    # T00 and T05 have no text within the threshold of both (T(i), T(i+k): (10-k)/(10+k))
+    assert cluster_of.get("T00") is None or cluster_of.get("T00") != cluster_of.get("T05")
+    for cluster in result.clusters:
+        hub = text[cluster.representative]
+        for member in cluster.members:
+            assert _jaccard(hub, text[member]) >= 0.5, (cluster.cluster_id, member)
+    assert all(link.similarity >= 0.6 - 1e-6 for link in result.links)
+    # a hub reaches two texts either way (three when an estimate errs): far from all sixteen
+    assert max(c.size for c in result.clusters) <= 7
+    # the same chain in any order, and the forest links stay inside the clusters
+    shuffled = items[::-1]
+    assert find_templates(shuffled).as_dict() == result.as_dict()
+    forest = find_templates(items, links="forest")
+    assert forest.cluster_of() == cluster_of
+    assert all(cluster_of[link.id_a] == cluster_of[link.id_b] for link in forest.links)
+    members = sum(c.size for c in forest.clusters)
+    assert len(forest.links) == members - len(forest.clusters)
+
+
+def test_every_member_is_within_threshold_of_its_representative() -> None:
+    rng = random.Random(23)
+    items = [(f"L{i:04d}", _letter(rng)) for i in range(200)]
+    items += [(f"O{i:04d}", _organic(rng)) for i in range(400)]
+    items += _chain_texts(30)
+    result = find_templates(items)
+    assert result.params["unplaced"] == 0
+    spokes = {(link.id_a, link.id_b): link.similarity for link in result.links}
+    for cluster in result.clusters:
+        for member in cluster.members:
+            if member != cluster.representative:
+                assert spokes[(cluster.representative, member)] >= 0.6 - 1e-6

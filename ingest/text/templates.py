@@ -22,17 +22,23 @@ in the number of texts:
    pairs overall, and the buckets still connect every family.
 4. **Verification.** A candidate pair counts when its estimated Jaccard similarity (the share of
    equal signature values) is at least ``threshold``.
-5. **Clusters** are the connected components of the verified pairs (scipy). A cluster's id is
-   ``tpl:`` + its smallest member id, so it does not depend on input order or on the run.
-   Its representative is the member with the most verified links (ties: smallest id).
+5. **Clusters** are stars, not connected components: components chain (A~B, B~C, C~D put A
+   and D together however unlike they are — on a million synthetic complaints, texts drawn from
+   a small pool of phrases chained into two components of ~250,000). Rounds of star peeling
+   (:func:`_star_clusters`) pick hubs — texts with more verified links than any unassigned
+   neighbour — and give each text to the hub, among those one or two links away, that it is
+   most similar to, when that estimated similarity is at least ``threshold``; the rest go round
+   again (at most ``max_rounds`` rounds; ``params["unplaced"]`` counts any left). So every
+   member of a cluster is within the threshold of its representative, the hub. A cluster's id
+   is ``tpl:`` + its smallest member id; every choice depends on the ids only, so the result
+   does not depend on input order or on the run.
 
 Links for the graph (``SAME_TEMPLATE``)
 ---------------------------------------
 ``links="star"`` (default): every member is linked to its cluster's representative, with their
-estimated similarity: ``size − 1`` links per cluster, one visible hub per template, and never the
-O(n²) clique. Members that joined through a chain may be less similar to the representative than
-the threshold; the similarity says so. ``links="forest"``: a maximum spanning forest of the
-verified pairs, every link at or above the threshold.
+estimated similarity (at least the threshold): ``size − 1`` links per cluster, one visible hub
+per template, and never the O(n²) clique. ``links="forest"``: a maximum spanning forest of the
+verified pairs and spokes inside each cluster, every link at or above the threshold.
 
 Example
 -------
@@ -61,6 +67,7 @@ DEFAULT_NUM_PERM = 128
 DEFAULT_SHINGLE = 5
 DEFAULT_SEED = 1
 DEFAULT_MIN_CHARS = 30
+DEFAULT_MAX_ROUNDS = 50  # star-peeling rounds (see _star_clusters); a few suffice in practice
 BATCH_TEXTS = 10_000  # texts folded and hashed at once (bounds the working memory)
 SIGNATURE_CHUNK = 4_096  # shingles per multiply-shift block (fits the CPU cache)
 
@@ -283,6 +290,91 @@ def _similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndar
     return out
 
 
+def _best_per_node(
+    node: np.ndarray, hub: np.ndarray, value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each distinct ``node``, its candidate with the highest ``value`` (ties: smallest
+    hub index)."""
+    order = np.lexsort((hub, -value, node))
+    node, hub, value = node[order], hub[order], value[order]
+    first = np.ones(len(node), dtype=bool)
+    first[1:] = node[1:] != node[:-1]
+    return node[first], hub[first], value[first]
+
+
+def _star_clusters(
+    sig: np.ndarray, left: np.ndarray, right: np.ndarray, threshold: float, max_rounds: int
+) -> tuple[np.ndarray, int, int]:
+    """Clusters in which every member is within ``threshold`` of its cluster's hub.
+
+    ``left``/``right`` are the verified pairs (indices into ``sig``). Connected components of
+    those pairs chain: A~B and B~C put A and C together however unlike they are, and at scale
+    texts drawn from a small pool of phrases chain into a few giant components. Instead, rounds
+    of star peeling over the still unassigned texts (the *active* ones):
+
+    1. a *hub* is an active text whose (active degree, smaller index) beats that of every active
+       neighbour — a local maximum, so every part of the graph with an edge has one;
+    2. every active text is offered, as candidate hubs, its adjacent new hubs, the best new hub
+       of each active neighbour (two hops), and the hub of each neighbour already assigned in an
+       earlier round; it joins the candidate with the highest estimated similarity (ties:
+       smallest hub index) when that is at least ``threshold``;
+    3. a new hub that won members becomes a cluster; everything assigned leaves the active set.
+
+    Each round assigns at least the neighbours of the best hub in each part, so the rounds end;
+    after ``max_rounds`` the texts still active stay unclustered (counted in the result). All
+    choices depend on indices (= id order) only: deterministic and independent of input order.
+
+    Returns ``(hub_of, rounds, unplaced)``: ``hub_of[i]`` is the hub index of text ``i`` (itself
+    for a hub) or -1 when unclustered.
+    """
+    n = sig.shape[0]
+    src = np.concatenate((left, right)).astype(np.int64)  # both directions of every pair
+    dst = np.concatenate((right, left)).astype(np.int64)
+    hub_of = np.full(n, -1, dtype=np.int64)
+    assigned_in = np.full(n, -1, dtype=np.int64)  # the round a text was assigned in
+    active = np.zeros(n, dtype=bool)
+    active[src] = True
+    tie = n - 1 - np.arange(n, dtype=np.int64)  # on equal degree, the smaller index wins
+    rounds = 0
+    while True:
+        # the edges that still matter: from an active text to an active one, or to a text
+        # assigned in the last round (its hub is a new offer; older hubs were offered before)
+        live = active[dst]
+        keep = active[src] & (live | (assigned_in[dst] == rounds))
+        src, dst, live = src[keep], dst[keep], live[keep]
+        if len(src) == 0 or rounds >= max_rounds:
+            break
+        rounds += 1
+        degree = np.bincount(src[live], minlength=n).astype(np.int64)
+        key = degree * n + tie
+        best_neighbour = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(best_neighbour, src[live], key[dst[live]])
+        is_hub = active & (degree > 0) & (key > best_neighbour)
+        # each active text's best adjacent new hub (the two-hop offers go through it)
+        via = live & is_hub[dst]
+        best_hub_key = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(best_hub_key, src[via], key[dst[via]])
+        best_hub = np.where(best_hub_key >= 0, n - 1 - best_hub_key % n, -1)
+        old = ~live
+        node = np.concatenate((src[via], src[live], src[old]))
+        hub = np.concatenate((dst[via], best_hub[dst[live]], hub_of[dst[old]]))
+        keep = (hub >= 0) & ~is_hub[node]
+        codes = np.unique(node[keep] * n + hub[keep])
+        node, hub = codes // n, codes % n
+        value = _similarity(sig, node, hub)
+        ok = value >= threshold - 1e-6
+        node, hub, value = _best_per_node(node[ok], hub[ok], value[ok])
+        new_hubs = np.unique(hub[is_hub[hub]])
+        hub_of[node] = hub
+        hub_of[new_hubs] = new_hubs
+        active[node] = False
+        active[new_hubs] = False
+        assigned_in[node] = rounds
+        assigned_in[new_hubs] = rounds
+    unplaced = len(np.unique(src[active[src] & active[dst]]))
+    return hub_of, rounds, unplaced
+
+
 def find_templates(
     items: Iterable[tuple[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
@@ -291,6 +383,7 @@ def find_templates(
     k: int = DEFAULT_SHINGLE,
     min_chars: int = DEFAULT_MIN_CHARS,
     links: Literal["star", "forest"] = "star",
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
 ) -> TemplateResult:
     """Cluster near-duplicate texts.
 
@@ -310,6 +403,9 @@ def find_templates(
         Texts with fewer folded characters are left out of clustering.
     links : "star" or "forest"
         Which ``SAME_TEMPLATE`` links to return (see the module docstring).
+    max_rounds : int
+        Bound on the rounds of star peeling; texts still unassigned after it stay unclustered
+        (``params["unplaced"]``).
 
     Returns
     -------
@@ -332,6 +428,7 @@ def find_templates(
         "bands": bands,
         "rows": rows,
         "links": links,
+        "max_rounds": max_rounds,
     }
     pairs = list(items)
     ids = [item_id for item_id, _ in pairs]
@@ -370,47 +467,50 @@ def find_templates(
     if len(left) == 0:
         return TemplateResult([], [], params)
 
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
-
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    degree = np.bincount(left, minlength=n) + np.bincount(right, minlength=n)
-    sizes = np.bincount(labels)
-    clustered = np.flatnonzero(sizes[labels] >= 2)
-    # members grouped by label, ordered by index (= id order) inside each group
-    order = clustered[np.argsort(labels[clustered], kind="stable")]
-    group_labels = labels[order]
-    boundaries = np.flatnonzero(np.diff(group_labels)) + 1
-    groups = np.split(order, boundaries)
-
+    hub_of, rounds, unplaced = _star_clusters(sig, left, right, threshold, max_rounds)
+    params["rounds"] = rounds
+    params["unplaced"] = unplaced
+    clustered = np.flatnonzero(hub_of >= 0)
+    if len(clustered) == 0:
+        return TemplateResult([], [], params)
+    # members grouped by hub, ordered by index (= id order) inside each group
+    order = clustered[np.argsort(hub_of[clustered], kind="stable")]
+    boundaries = np.flatnonzero(np.diff(hub_of[order])) + 1
     clusters: list[TemplateCluster] = []
-    representative_of = np.full(n, -1, dtype=np.int64)
-    for group in groups:
-        best = group[np.argmax(degree[group])]  # argmax keeps the first (smallest id) on ties
-        representative_of[group] = best
+    for group in np.split(order, boundaries):
+        hub = int(hub_of[group[0]])
         members = tuple(ids[kept[i]] for i in group)
         clusters.append(
             TemplateCluster(
                 cluster_id=f"tpl:{members[0]}",
                 members=members,
-                representative=ids[kept[best]],
-                text=texts[kept[best]],
+                representative=ids[kept[hub]],
+                text=texts[kept[hub]],
             )
         )
     clusters.sort(key=lambda c: (-c.size, c.cluster_id))
 
+    spokes = np.flatnonzero((hub_of >= 0) & (hub_of != np.arange(n)))
+    hubs = hub_of[spokes]
+    star_similarity = _similarity(sig, hubs, spokes)
     result_links: list[TemplateLink] = []
     if links == "star":
-        spokes = np.flatnonzero((representative_of >= 0) & (representative_of != np.arange(n)))
-        hubs = representative_of[spokes]
-        star_similarity = _similarity(sig, hubs, spokes)
         for hub, member, value in zip(hubs, spokes, star_similarity, strict=True):
             result_links.append(
                 TemplateLink(ids[kept[hub]], ids[kept[member]], round(float(value), 4))
             )
     else:
-        weights = coo_matrix((2.0 - similarity.astype(np.float64), (left, right)), shape=(n, n))
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import minimum_spanning_tree
+
+        # verified pairs inside one cluster, and the spokes (which connect every cluster)
+        inside = (hub_of[left] >= 0) & (hub_of[left] == hub_of[right])
+        ends_a = np.concatenate((left[inside], hubs))
+        ends_b = np.concatenate((right[inside], spokes))
+        values = np.concatenate((similarity[inside], star_similarity)).astype(np.float64)
+        low_end, high_end = np.minimum(ends_a, ends_b), np.maximum(ends_a, ends_b)
+        _, first = np.unique(low_end * n + high_end, return_index=True)  # a pair once
+        weights = coo_matrix((2.0 - values[first], (low_end[first], high_end[first])), shape=(n, n))
         forest = minimum_spanning_tree(weights.tocsr()).tocoo()
         for u, v, weight in zip(forest.row, forest.col, forest.data, strict=True):
             low, high = (u, v) if u < v else (v, u)
