@@ -156,7 +156,7 @@ def test_calls_aggregate_and_do_not_double(store: GraphStore, tmp_path: Path) ->
 
 
 def test_unreadable_file_is_a_user_error(store: GraphStore, tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="nope.csv"):
+    with pytest.raises(UserError, match=r"nope\.csv"):
         submit_file(store, "phones", tmp_path / "nope.csv", org="a")
     bad_headers = write(tmp_path / "odd.csv", "foo,bar\n1,2\n")
     with pytest.raises(UserError, match="unknown columns"):
