@@ -1,0 +1,263 @@
+"""The interactive link chart: pyvis (vis-network) drawn into the page, capped and escaped.
+
+:func:`chart_html` is a pure function (nodes and links in, one HTML document out) so that the
+benchmark and the tests can call it without Streamlit; :func:`chart_panel` shows it in a
+fragment with a legend and a "show more" control.
+
+Safety: user data never becomes markup. Node and link data are embedded as JSON with ``<``,
+``>`` and ``&`` written as ``\\u003c``/``\\u003e``/``\\u0026`` (no ``</script>`` can close the
+script), labels are drawn on the canvas, and hover titles are plain strings, which
+vis-network 9 puts into the tooltip with ``innerText``. pyvis builds the network's data and
+options and ships the vis-network library; its stock page template is not used because it
+fetches Bootstrap from a CDN (the workbench runs offline) and switches its tooltips to
+``innerHTML`` as soon as any title contains ``href``.
+
+Size: at most ``cap`` nodes are drawn (the best connected first); the panel offers more in
+steps. Small charts settle with physics and then freeze; above ``PHYSICS_LIMIT`` nodes the
+layout is computed here (networkx) and physics stays off, so the browser only paints.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+from pyvis.network import Network
+
+CAP = 300
+PHYSICS_LIMIT = 120
+HEIGHT = 620
+
+# label → (vis-network shape, colour)
+STYLE: dict[str, tuple[str, str]] = {
+    "Phone": ("dot", "#1f77b4"),
+    "Firm": ("box", "#d62728"),
+    "Person": ("ellipse", "#2ca02c"),
+    "Account": ("diamond", "#9467bd"),
+    "Complaint": ("square", "#ff7f0e"),
+    "Lead": ("star", "#8c564b"),
+}
+DEFAULT_STYLE = ("dot", "#7f7f7f")
+DETAIL_PROPS = (
+    "name", "nickname", "e164", "uscc", "platform", "handle", "carrier", "region",
+    "masked_id", "complaint_id", "institution", "channel", "filed_date", "amount",
+    "template_cluster", "followers", "first_seen", "last_seen",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _vis_library() -> tuple[str, str]:
+    """vis-network's script and style as pyvis ships them (no network access needed)."""
+    import pyvis
+
+    folder = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    style = (folder / "vis-network.css").read_text(encoding="utf-8")
+    return script, style
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _short(text: Any, limit: int) -> str:
+    value = "" if text is None else str(text)
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def node_caption(node: dict[str, Any]) -> str:
+    """The short text drawn under a node."""
+    props = node.get("props") or {}
+    label = node.get("label")
+    if label == "Phone":
+        return str(props.get("e164") or node.get("display_key") or node["key"])
+    if label == "Firm":
+        return _short(props.get("name") or props.get("uscc") or node["key"], 18)
+    if label == "Account":
+        return _short(f"{props.get('platform', '')}:{props.get('handle', '')}", 22)
+    if label == "Complaint":
+        return str(props.get("complaint_id") or node["key"])
+    if label == "Person":
+        return _short(props.get("name") or "?", 10)
+    return _short(node.get("display_key") or node["key"], 22)
+
+
+def node_title(node: dict[str, Any], t: Callable[[str], str]) -> str:
+    """The hover text: the entity's key details, as plain text (never markup)."""
+    props = node.get("props") or {}
+    lines = [f"{t('entity.' + str(node.get('label')))}: {node.get('display_key') or node['key']}"]
+    lines += [f"{name}: {_short(props[name], 60)}" for name in DETAIL_PROPS if props.get(name)]
+    if props.get("text"):
+        lines.append(_short(props["text"], 160))
+    if props.get("bio"):
+        lines.append(_short(props["bio"], 120))
+    if node.get("masked"):
+        lines.append(t("chart.masked"))
+    return "\n".join(lines)
+
+
+def select(
+    nodes: list[dict[str, Any]], links: list[dict[str, Any]], cap: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """At most ``cap`` nodes, best connected first (ties by key), and the links among them.
+    Nodes and links are addressed by ``display_key`` (links' ``start``/``end``)."""
+    degree: Counter[str] = Counter()
+    for link in links:
+        degree[link["start"]] += 1
+        degree[link["end"]] += 1
+    ordered = sorted(nodes, key=lambda n: (-degree[_id(n)], _id(n)))
+    kept = ordered[:cap]
+    ids = {_id(n) for n in kept}
+    return kept, [link for link in links if link["start"] in ids and link["end"] in ids]
+
+
+def _id(node: dict[str, Any]) -> str:
+    return str(node.get("display_key") or node["key"])
+
+
+def _layout(
+    nodes: list[dict[str, Any]], links: list[dict[str, Any]]
+) -> dict[str, tuple[float, float]]:
+    graph = nx.Graph()
+    graph.add_nodes_from(_id(n) for n in nodes)
+    graph.add_edges_from((link["start"], link["end"]) for link in links)
+    scale = 90.0 * max(len(nodes), 1) ** 0.5
+    positions = nx.spring_layout(graph, seed=7, iterations=60, scale=scale)
+    return {key: (float(x), float(y)) for key, (x, y) in positions.items()}
+
+
+def chart_html(
+    nodes: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    t: Callable[[str], str],
+    *,
+    cap: int = CAP,
+    physics: bool | None = None,
+    height: int = HEIGHT,
+) -> tuple[str, dict[str, int]]:
+    """One self-contained HTML document drawing at most ``cap`` nodes; returns it and
+    ``{"shown", "total", "links"}``. ``physics`` None chooses by size (see the module)."""
+    shown, shown_links = select(nodes, links, cap)
+    if physics is None:
+        physics = len(shown) <= PHYSICS_LIMIT
+    positions = {} if physics else _layout(shown, shown_links)
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    for node in shown:
+        shape, colour = STYLE.get(str(node.get("label")), DEFAULT_STYLE)
+        extra: dict[str, Any] = {}
+        key = _id(node)
+        if key in positions:
+            extra = {"x": positions[key][0], "y": positions[key][1]}
+        net.add_node(
+            key,
+            label=node_caption(node),
+            title=node_title(node, t),
+            shape=shape,
+            color=colour,
+            size=14 if shape in ("dot", "diamond", "square", "star") else None,
+            font={"size": 12, "face": "Noto Sans CJK SC, sans-serif"},
+            **extra,
+        )
+    for link in shown_links:
+        sources = link.get("sources") or []
+        title = f"{t('link.' + str(link['type']))}\n" + "\n".join(str(s) for s in sources[:8])
+        net.add_edge(
+            link["start"],
+            link["end"],
+            label=t("link." + str(link["type"])),
+            title=title + ("\n…" if len(sources) > 8 else ""),
+            arrows="to",
+            font={"size": 9, "align": "middle"},
+            color="#999999",
+        )
+    options: dict[str, Any] = {
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": True},
+        "edges": {"smooth": False},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": True, "iterations": 250, "fit": True},
+        },
+        "layout": {"improvedLayout": physics and len(shown) <= 60},
+    }
+    data_nodes = [{k: v for k, v in n.items() if v is not None} for n in net.nodes]
+    script, style = _vis_library()
+    document = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><style>{style}</style>
+<style>html,body{{margin:0;padding:0;font-family:sans-serif}}
+#chart{{width:100%;height:{int(height)}px;border:1px solid #ddd}}
+div.vis-tooltip{{white-space:pre-wrap;max-width:420px;font-size:12px}}</style>
+<script>{script}</script></head>
+<body><div id="chart"></div>
+<script>
+var nodes = new vis.DataSet({_script_json(data_nodes)});
+var edges = new vis.DataSet({_script_json(net.edges)});
+var network = new vis.Network(document.getElementById("chart"),
+    {{nodes: nodes, edges: edges}}, {_script_json(options)});
+network.once("stabilizationIterationsDone", function () {{
+  network.setOptions({{physics: {{enabled: false}}}});
+}});
+document.body.setAttribute("data-chart-ready", "1");
+</script></body></html>"""
+    return document, {"shown": len(shown), "total": len(nodes), "links": len(shown_links)}
+
+
+def legend_markdown(labels: list[str], t: Callable[[str], str]) -> str:
+    """A one-line legend of the entity types present: coloured name and shape each."""
+    shapes = {"dot": "●", "box": "■", "ellipse": "⬬", "diamond": "◆", "square": "▪", "star": "★"}
+    parts = []
+    for label in sorted(set(labels)):
+        shape, colour = STYLE.get(label, DEFAULT_STYLE)
+        parts.append(
+            f"<span style='color:{colour}'>{shapes.get(shape, '●')}</span> "
+            f"{html.escape(t('entity.' + label))}"
+        )
+    return " &nbsp; ".join(parts)
+
+
+def chart_panel(
+    nodes: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    t: Callable[[str], str],
+    *,
+    key: str,
+) -> None:
+    """The chart with its legend and a "show more" control, in a fragment so that asking for
+    more redraws only the chart."""
+
+    @st.fragment
+    def panel() -> None:
+        cap_key = f"{key}_cap"
+        cap = int(st.session_state.get(cap_key, CAP))
+        document, info = chart_html(nodes, links, t, cap=cap)
+        # The legend holds only our own texts (escaped), never user data.
+        st.markdown(
+            legend_markdown([str(n.get("label")) for n in nodes], t), unsafe_allow_html=True
+        )
+        st.iframe(document, height=HEIGHT + 10)  # our own document; user data is escaped
+        st.caption(
+            t("chart.shown").format(shown=info["shown"], total=info["total"], links=info["links"])
+        )
+        if info["shown"] < info["total"] and st.button(t("chart.more"), key=f"{key}_more"):
+            st.session_state[cap_key] = cap + CAP
+            st.rerun(scope="fragment")
+
+    panel()

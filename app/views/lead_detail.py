@@ -1,0 +1,291 @@
+"""One lead's page, shared by the analyst's candidates and the officer's inbox.
+
+Everything comes from :func:`graph.views.lead_page`, which checks that the principal may see the
+lead, audits the view (and marks it read for an officer) and masks what they may not see raw.
+The role-specific actions (accept and push; status, feedback and export) are drawn by the pages
+that call :func:`lead_view` through its ``actions`` argument.
+
+User text (complaint texts, names, bios) is shown only as escaped Markdown (see
+:func:`escape_markdown`) or in data tables, never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app.session import store, t
+from app.views.chart import chart_panel
+from graph import views
+from graph.auth import Principal
+from graph.errors import UserError
+from ingest.text.slang import Hit, scan
+
+PACKAGE = "lead_package"
+VIEW_TTL_SECONDS = 60.0  # a lead page re-run within this long is not a new (audited) view
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$^=])")
+
+
+def escape_markdown(text: str) -> str:
+    """User text as Markdown that shows exactly that text: HTML's ``&``, ``<``, ``>`` as
+    entities, every Markdown punctuation mark (and ``:``, which starts Streamlit's directives)
+    backslash-escaped, line breaks kept."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return escaped.replace("\n", "  \n")
+
+
+def highlight(text: str, hits: list[Hit]) -> str:
+    """``text`` as escaped Markdown with each slang hit on an orange background."""
+    parts: list[str] = []
+    position = 0
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.start < position:  # overlapping hits: the first one wins
+            continue
+        parts.append(escape_markdown(text[position : hit.start]))
+        parts.append(f":orange-background[**{escape_markdown(text[hit.start : hit.end])}**]")
+        position = hit.end
+    parts.append(escape_markdown(text[position:]))
+    return "".join(parts)
+
+
+def _cache_key(lead_id: str) -> str:
+    return f"lead_page:{lead_id}"
+
+
+def forget(lead_id: str) -> None:
+    """Drop the page's copy of the lead (after an action changed it)."""
+    st.session_state.pop(_cache_key(lead_id), None)
+
+
+def load(me: Principal, lead_id: str) -> dict[str, Any]:
+    """The lead for this session: fetched (checked, audited) again when older than the TTL.
+    Kept in the session, never shared between principals."""
+    cached = st.session_state.get(_cache_key(lead_id))
+    if cached and cached[0] == me.username and time.time() - cached[1] < VIEW_TTL_SECONDS:
+        return cached[2]  # type: ignore[no-any-return]
+    data = views.lead_page(store(), me, lead_id)
+    st.session_state[_cache_key(lead_id)] = (me.username, time.time(), data)
+    return data
+
+
+def lead_view(
+    me: Principal, lead_id: str, actions: Callable[[dict[str, Any]], None] | None = None
+) -> None:
+    try:
+        data = load(me, lead_id)
+    except UserError as error:  # Forbidden included
+        st.error(f"{t('common.failed')}: {error}")
+        return
+    lead = data["lead"]
+    st.subheader(lead.get("title") or lead_id)
+    cols = st.columns(5)
+    cols[0].metric(t("lead.score"), f"{float(lead.get('score') or 0):.1f}")
+    cols[1].metric(t("lead.status"), t(f"status.{lead.get('status')}"))
+    cols[2].metric(t("lead.size"), int(lead.get("size") or 0))
+    complaints = sum(1 for e in data["entities"] if e["label"] == "Complaint")
+    cols[3].metric(t("lead.complaints"), complaints)
+    span = [lead.get("date_first"), lead.get("date_last")]
+    cols[4].metric(t("lead.span"), " – ".join(str(d) for d in span if d) or "—")
+    if lead.get("summary_text"):
+        st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
+
+    tabs = st.tabs(
+        [
+            t("lead.tab_chart"),
+            t("lead.tab_evidence"),
+            t("lead.tab_texts"),
+            t("lead.tab_explanation"),
+            t("lead.tab_feedback"),
+        ]
+    )
+    with tabs[0]:
+        chart_panel(data["entities"], data["links"], t, key=f"chart_{lead_id}")
+    with tabs[1]:
+        _evidence(data)
+    with tabs[2]:
+        _texts(data)
+    with tabs[3]:
+        _explanation(lead)
+    with tabs[4]:
+        _feedback(lead)
+    if actions is not None:
+        st.divider()
+        actions(data)
+
+
+def entity_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from app.views.chart import node_caption
+
+    return [
+        {
+            t("lead.col_type"): t(f"entity.{e['label']}"),
+            t("lead.col_key"): e["display_key"],
+            t("lead.col_name"): node_caption(e),
+            t("lead.col_first"): e["props"].get("first_seen") or "",
+            t("lead.col_masked"): "✓" if e.get("masked") else "",
+        }
+        for e in entities
+    ]
+
+
+def link_rows(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            t("lead.col_from"): link["start"],
+            t("lead.col_link"): t(f"link.{link['type']}"),
+            t("lead.col_to"): link["end"],
+            t("lead.col_kind"): t(f"linkkind.{link.get('kind') or 'fact'}"),
+            t("lead.col_sources"): ", ".join(link.get("sources") or []),
+            t("lead.col_first"): link.get("first_seen") or "",
+        }
+        for link in links
+    ]
+
+
+def _evidence(data: dict[str, Any]) -> None:
+    st.markdown(f"**{t('lead.entities')}**")
+    st.dataframe(entity_rows(data["entities"]), hide_index=True, width="stretch")
+    st.markdown(f"**{t('lead.links')}**")
+    st.dataframe(link_rows(data["links"]), hide_index=True, width="stretch")
+    st.markdown(f"**{t('lead.submissions')}**")
+    st.dataframe(
+        [
+            {
+                t("lead.col_submission"): s["id"],
+                t("lead.col_file"): s.get("file_name"),
+                t("lead.col_org"): s.get("org"),
+                t("lead.col_received"): s.get("received_at"),
+                "SHA-256": (s.get("sha256") or "")[:16] + "…",
+            }
+            for s in data["submissions"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _texts(data: dict[str, Any]) -> None:
+    complaints = [e for e in data["entities"] if e["label"] == "Complaint"]
+    by_cluster: dict[str, list[dict[str, Any]]] = {}
+    for complaint in complaints:
+        cluster = complaint["props"].get("template_cluster") or ""
+        by_cluster.setdefault(cluster, []).append(complaint)
+    st.caption(t("lead.texts_note"))
+    for cluster, members in sorted(by_cluster.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if cluster:
+            size = members[0]["props"].get("template_size") or len(members)
+            heading = t("lead.template").format(cluster=cluster, size=size, here=len(members))
+        else:
+            heading = t("lead.no_template").format(here=len(members))
+        with st.expander(heading, expanded=len(by_cluster) == 1):
+            for complaint in sorted(members, key=lambda c: c["props"].get("filed_date") or ""):
+                props = complaint["props"]
+                text = str(props.get("text") or "")
+                hits = scan(text) if text else []
+                meta = " · ".join(
+                    str(props.get(k)) for k in ("complaint_id", "filed_date", "institution")
+                    if props.get(k)
+                )  # fmt: skip
+                st.markdown(f"**{escape_markdown(meta)}**")
+                st.markdown(highlight(text, hits) if text else "—")
+                if hits:
+                    st.caption(
+                        escape_markdown(
+                            "; ".join(
+                                f"{h.surface} → {h.term}"
+                                + (f" ({h.disguise})" if h.disguise else "")
+                                for h in hits
+                            )
+                        )
+                    )
+
+
+def _explanation(lead: dict[str, Any]) -> None:
+    items = lead.get("explanation") or []
+    if items:
+        st.dataframe(
+            [
+                {
+                    t("lead.col_entity"): item.get("entity"),
+                    t("lead.col_feature"): t(f"feature.{item.get('feature')}"),
+                    t("lead.col_value"): str(item.get("value")),
+                    t("lead.col_contribution"): item.get("contribution"),
+                }
+                for item in items
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    summary = lead.get("summary") or {}
+    if summary.get("slang"):
+        st.markdown(f"**{t('lead.slang')}**")
+        st.dataframe(
+            [{t("lead.col_term"): k, t("common.count"): v} for k, v in summary["slang"].items()],
+            hide_index=True,
+        )
+    facts = {
+        t("lead.complainants"): summary.get("complainants"),
+        t("lead.lenders"): len(summary.get("lenders") or []),
+        t("lead.disguised"): summary.get("disguised_complaints"),
+    }
+    st.markdown(" · ".join(f"{k}: **{v}**" for k, v in facts.items() if v is not None))
+
+
+def _feedback(lead: dict[str, Any]) -> None:
+    items = lead.get("feedback") or []
+    if not items:
+        st.info(t("lead.no_feedback"))
+    for item in items:
+        outcome = f" · {t('outcome.' + item['outcome'])}" if item.get("outcome") else ""
+        st.markdown(
+            f"**{escape_markdown(str(item.get('by')))}** ({escape_markdown(str(item.get('unit') or ''))}) · "
+            f"{escape_markdown(str(item.get('at')))} · {t('status.' + str(item.get('status')))}{outcome}"
+        )
+        if item.get("text"):
+            st.markdown("> " + escape_markdown(str(item["text"])))
+    history = lead.get("history") or []
+    if history:
+        st.markdown(f"**{t('lead.history')}**")
+        st.dataframe(
+            [
+                {
+                    t("admin.time"): h.get("at"),
+                    t("admin.actor"): h.get("by"),
+                    t("admin.action"): h.get("event"),
+                    t("lead.col_to"): h.get("to") or h.get("outcome") or "",
+                }
+                for h in history
+            ],
+            hide_index=True,
+        )
+
+
+def export_section(me: Principal, lead_id: str) -> None:
+    """The court package button: the same code as ``leadgraph export`` (checked and audited in
+    :func:`graph.views.export_lead`), offered as a download."""
+    st.markdown(f"**{t('inbox.export')}**")
+    st.caption(t("inbox.export_note"))
+    if st.button(t("inbox.export_button"), key=f"export_{lead_id}"):
+        try:
+            with tempfile.TemporaryDirectory() as folder, st.spinner(t("inbox.exporting")):
+                facts = views.export_lead(store(), me, lead_id, Path(folder))
+                path = Path(facts["path"])
+                st.session_state[PACKAGE] = (lead_id, path.name, path.read_bytes())
+        except UserError as error:
+            st.error(f"{t('common.failed')}: {error}")
+    package = st.session_state.get(PACKAGE)
+    if package and package[0] == lead_id:
+        st.download_button(
+            t("inbox.download"),
+            package[2],
+            file_name=package[1],
+            mime="application/zip",
+            key=f"download_{lead_id}",
+        )
