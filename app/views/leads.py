@@ -1,0 +1,164 @@
+"""Candidate leads (analysts): the ranked list, then one lead's page with accept and push.
+
+The list and every action go through :mod:`graph.lifecycle`, which checks the analyst's org and
+audits each view and push; after a push the notification delivery runs when it is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import streamlit as st
+
+from app.session import require_principal, store, t
+from app.views import lead_detail
+from graph import lifecycle, views
+from graph.auth import Principal
+from graph.errors import UserError
+
+log = logging.getLogger(__name__)
+SELECTED = "leads_selected"
+FLASH = "leads_flash"
+
+
+def _reasons(lead: dict[str, Any], top: int = 3) -> str:
+    items = sorted(lead.get("explanation") or [], key=lambda i: -float(i.get("contribution") or 0))
+    return "; ".join(
+        f"{t('feature.' + str(i.get('feature')))} = {i.get('value')}" for i in items[:top]
+    )
+
+
+def lead_rows(leads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            t("lead.col_rank"): rank,
+            t("lead.score"): round(float(lead.get("score") or 0), 1),
+            t("lead.col_title"): lead.get("title") or lead["id"],
+            t("lead.status"): t(f"status.{lead.get('status')}"),
+            t("lead.size"): lead.get("size"),
+            t("lead.span"): " – ".join(
+                str(d) for d in (lead.get("date_first"), lead.get("date_last")) if d
+            ),
+            t("lead.reasons"): _reasons(lead),
+            t("lead.col_feedback"): len(lead.get("feedback") or []),
+            "id": lead["id"],
+        }
+        for rank, lead in enumerate(leads, start=1)
+    ]
+
+
+def leads_page() -> None:
+    me = require_principal()
+    st.header(t("nav.leads"))
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
+    statuses = st.multiselect(
+        t("lead.filter_status"),
+        [s for s in lifecycle.STATUSES if s != "stale"],
+        default=[],
+        format_func=lambda s: t(f"status.{s}"),
+        key="leads_statuses",
+    )
+    try:
+        leads = lifecycle.visible_leads(store(), me, statuses=statuses or None)
+    except UserError as error:
+        st.error(f"{t('common.failed')}: {error}")
+        return
+    if not leads:
+        st.info(t("lead.none"))
+        return
+    st.dataframe(lead_rows(leads), hide_index=True, width="stretch", key="leads_table")
+    ids = [lead["id"] for lead in leads]
+    titles = {lead["id"]: f"{lead.get('title') or lead['id']} ({lead['id']})" for lead in leads}
+    if st.session_state.get(SELECTED) not in ids:
+        st.session_state[SELECTED] = ids[0]
+    chosen = st.selectbox(t("lead.open"), ids, format_func=lambda i: titles[i], key=SELECTED)
+    lead_detail.lead_view(me, chosen, actions=lambda data: _actions(me, data))
+
+
+def _actions(me: Principal, data: dict[str, Any]) -> None:
+    lead = data["lead"]
+    lead_id = lead["id"]
+    status = lead.get("status")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('lead.accept')}**")
+        if status in ("candidate", "lead"):
+            summary = st.text_area(
+                t("lead.summary"),
+                value=lead.get("summary_text") or lead.get("title") or "",
+                key=f"summary_{lead_id}",
+            )
+            if st.button(t("lead.accept_button"), key=f"accept_{lead_id}"):
+                try:
+                    lifecycle.accept_lead(store(), me, lead_id, summary)
+                except UserError as error:
+                    st.error(f"{t('common.failed')}: {error}")
+                else:
+                    _done(lead_id, t("lead.accepted"))
+        else:
+            st.caption(t("lead.already_accepted").format(by=lead.get("accepted_by") or "—"))
+    with right:
+        st.markdown(f"**{t('lead.push')}**")
+        if lead.get("org") != me.org:
+            st.caption(t("lead.accept_first"))
+            return
+        try:
+            targets = views.push_targets(store(), me)
+        except UserError as error:
+            st.error(f"{t('common.failed')}: {error}")
+            return
+        kind = st.radio(
+            t("lead.push_to"),
+            ["officer", "unit"],
+            format_func=lambda k: t(f"lead.push_{k}"),
+            horizontal=True,
+            key=f"push_kind_{lead_id}",
+        )
+        options = targets["officers"] if kind == "officer" else targets["units"]
+        target = st.selectbox(t("lead.target"), options, key=f"push_target_{lead_id}")
+        note = st.text_area(t("lead.note"), key=f"push_note_{lead_id}")
+        if st.button(t("lead.push_button"), key=f"push_{lead_id}", disabled=not target):
+            try:
+                lifecycle.push_lead(
+                    store(),
+                    me,
+                    lead_id,
+                    officer=target if kind == "officer" else None,
+                    unit=target if kind == "unit" else None,
+                    note=note,
+                )
+            except UserError as error:
+                st.error(f"{t('common.failed')}: {error}")
+            else:
+                notified = _notify(lead_id)
+                _done(lead_id, t("lead.pushed").format(target=target) + notified)
+        lead_detail.export_section(me, lead_id)
+
+
+def _notify(lead_id: str) -> str:
+    """Send the push's notifications now when the notification module is installed; what
+    fails stays queued for its own retry loop. Returns a note for the success message."""
+    try:
+        notify = importlib.import_module("app.notify")
+    except ImportError:
+        return ""
+    deliver = getattr(notify, "notify_push", None)
+    if deliver is None:
+        return ""
+    try:
+        report = deliver(store(), lead_id)
+    except Exception as error:
+        log.warning("notifications of lead %s: %s", lead_id, error)
+        return " " + t("lead.notify_queued")
+    errors = getattr(report, "errors", None)
+    return " " + (t("lead.notify_queued") if errors else t("lead.notify_sent"))
+
+
+def _done(lead_id: str, message: str) -> None:
+    lead_detail.forget(lead_id)
+    st.session_state[FLASH] = message
+    st.rerun()

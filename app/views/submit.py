@@ -1,0 +1,203 @@
+"""Submit clues (analysts): upload files, check them, then ingest them.
+
+For each uploaded file the kind is guessed from its headers (and can be changed); the
+validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
+and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
+The Ingest button then calls :func:`app.submit.submit_file` (the same code as
+``leadgraph ingest``) as the analyst's org, with a progress bar and a summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app.session import require_principal, store, t
+from app.submit import KINDS, submit_file
+from graph import audit, settings
+from graph.errors import UserError
+from ingest.pipeline import Tally, guess_kind, iter_file
+from ingest.quarantine import FIELDS
+from ingest.records import QuarantineEntry
+
+PREVIEW_ROWS = 200  # quarantined rows shown on the page (all are in the download)
+SUMMARIES = "submit_summaries"
+_UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def _upload_folder() -> Path:
+    folder = settings.load().home / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(name: str, data: bytes) -> Path:
+    """Keep an uploaded file under the state folder, named by its content hash (the submission
+    records the file name and SHA-256; the same upload twice is the same file)."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    safe = _UNSAFE_NAME.sub("_", Path(name).name) or "upload"
+    folder = _upload_folder() / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / safe
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def preview(path: str, kind: str, org: str) -> dict[str, Any]:
+    """Read and validate every row without writing anything: counts and quarantine entries.
+    Not principal-specific beyond the org, which is part of the cache key."""
+    tally = Tally()
+    entries: list[dict[str, Any]] = []
+    try:
+        items = iter_file(kind, path, source=org, hashing_key=settings.load().hashing_key())
+        for item in items:
+            tally.add(item)
+            if isinstance(item, QuarantineEntry):
+                entries.append(item.as_dict())
+    except UserError as error:
+        return {"error": str(error)}
+    return {
+        "rows_read": tally.rows_read,
+        "rows_loaded": tally.rows_loaded,
+        "rows_quarantined": tally.rows_quarantined,
+        "quarantine": entries,
+    }
+
+
+def quarantine_csv(entries: list[dict[str, Any]]) -> bytes:
+    """The quarantine entries as CSV (UTF-8 with BOM, as ``quarantine.csv``)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
+    writer.writeheader()
+    writer.writerows({name: entry.get(name) for name in FIELDS} for entry in entries)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _guess(path: Path) -> str | None:
+    try:
+        return guess_kind(path)
+    except UserError:
+        return None
+
+
+def submit_page() -> None:
+    me = require_principal()
+    st.header(t("nav.submit"))
+    if not me.org:
+        st.error(t("submit.no_org"))
+        return
+    st.caption(t("submit.intro").format(org=me.org))
+    uploads = st.file_uploader(
+        t("submit.files"),
+        type=["csv", "xlsx", "json", "jsonl"],
+        accept_multiple_files=True,
+        key="submit_files",
+    )
+    plans: list[tuple[Path, str]] = []
+    for index, upload in enumerate(uploads or []):
+        path = save_upload(upload.name, upload.getvalue())
+        guessed = _guess(path)
+        st.subheader(upload.name)
+        kind = st.selectbox(
+            t("submit.kind"),
+            KINDS,
+            index=KINDS.index(guessed) if guessed in KINDS else 0,
+            format_func=lambda k: t(f"clue.{k}"),
+            key=f"submit_kind_{index}",
+            help=t("submit.kind_guessed").format(kind=t(f"clue.{guessed}")) if guessed else None,
+        )
+        if guessed is None:
+            st.warning(t("submit.no_guess"))
+        result = preview(str(path), kind, me.org)
+        if "error" in result:
+            st.error(f"{t('common.failed')}: {result['error']}")
+            continue
+        cols = st.columns(3)
+        cols[0].metric(t("submit.rows_read"), result["rows_read"])
+        cols[1].metric(t("submit.rows_accepted"), result["rows_loaded"])
+        cols[2].metric(t("submit.rows_quarantined"), result["rows_quarantined"])
+        if result["quarantine"]:
+            st.dataframe(
+                [
+                    {t(f"quarantine.{name}"): entry.get(name) for name in FIELDS}
+                    for entry in result["quarantine"][:PREVIEW_ROWS]
+                ],
+                hide_index=True,
+                width="stretch",
+                key=f"submit_quarantine_{index}",
+            )
+            st.download_button(
+                t("submit.download_quarantine"),
+                quarantine_csv(result["quarantine"]),
+                file_name=f"{Path(upload.name).stem}.quarantine.csv",
+                mime="text/csv",
+                key=f"submit_download_{index}",
+            )
+        plans.append((path, kind))
+
+    if plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest"):
+        _ingest(me.org, me.username, plans)
+    for summary in st.session_state.get(SUMMARIES, []):
+        _show_summary(summary)
+
+
+def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
+    bar = st.progress(0.0, text=t("submit.ingesting"))
+    totals = [max(preview(str(path), kind, org).get("rows_read", 1), 1) for path, kind in plans]
+    done = 0
+    summaries = []
+    for (path, kind), total in zip(plans, totals, strict=True):
+
+        def progress(
+            rows: int, base: int = done, total: int = total, name: str = path.name
+        ) -> None:
+            share = min((base + rows) / max(sum(totals), 1), 1.0)
+            bar.progress(share, text=f"{t('submit.ingesting')} {name}: {rows}/{total}")
+
+        try:
+            summary = submit_file(store(), kind, path, org=org, user=user, on_progress=progress)
+        except UserError as error:
+            st.error(f"{t('common.failed')}: {path.name}: {error}")
+            continue
+        audit.append(
+            store(),
+            user,
+            "ingest",
+            f"submission:{summary['submission']}",
+            {"file": path.name, "kind": kind, "org": org, "sha256": summary["sha256"],
+             "rows_loaded": summary["rows_loaded"],
+             "rows_quarantined": summary["rows_quarantined"]},
+        )  # fmt: skip
+        summaries.append(summary)
+        done += total
+    bar.progress(1.0, text=t("submit.done"))
+    st.session_state[SUMMARIES] = summaries
+
+
+def _show_summary(summary: dict[str, Any]) -> None:
+    st.success(
+        t("submit.summary").format(
+            file=Path(summary["file"]).name,
+            loaded=summary["rows_loaded"],
+            quarantined=summary["rows_quarantined"],
+            seconds=summary["seconds"],
+            submission=summary["submission"],
+        )
+    )
+    entities = summary.get("entities") or {}
+    if entities:
+        st.dataframe(
+            [
+                {t("common.label"): label, **{t(f"submit.{k}"): v for k, v in counts.items()}}
+                for label, counts in entities.items()
+            ],
+            hide_index=True,
+        )
