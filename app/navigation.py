@@ -27,12 +27,11 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
-    # Placeholders until the lead engineer's pages replace them (swap `target`).
-    PageEntry("submit", ("analyst",), "app.views.placeholders:submit_page", ":material/upload:"),
-    PageEntry("leads", ("analyst",), "app.views.placeholders:leads_page", ":material/hub:"),
-    PageEntry("inbox", ("officer",), "app.views.placeholders:inbox_page", ":material/inbox:"),
+    PageEntry("submit", ("analyst",), "app.views.submit:submit_page", ":material/upload:"),
+    PageEntry("leads", ("analyst",), "app.views.leads:leads_page", ":material/hub:"),
+    PageEntry("inbox", ("officer",), "app.views.inbox:inbox_page", ":material/inbox:"),
     PageEntry(
-        "search", ("analyst", "officer"), "app.views.placeholders:search_page", ":material/search:"
+        "search", ("analyst", "officer"), "app.views.search:search_page", ":material/search:"
     ),
     PageEntry("admin", ("admin",), "app.views.admin:admin_page", ":material/manage_accounts:"),
     PageEntry("status", ("admin",), "app.views.status:status_page", ":material/database:"),

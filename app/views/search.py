@@ -1,0 +1,135 @@
+"""Search and trace (analysts and officers), within the user's rights.
+
+What was typed is interpreted by :func:`app.search.interpret` (a phone in any form, a USCC, an
+account, an entity key, a complaint id or part of a name) and looked up by
+:func:`graph.search.find_entities`, which drops what the user may not see, masks what they may
+not see raw and audits the search. The neighbourhood and the paths come from
+:func:`graph.views.trace_neighbourhood` and :func:`graph.views.trace_paths`, which apply the same
+rights to every node and audit the trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.search import interpret
+from app.session import require_principal, store, t
+from app.views.chart import chart_panel, node_caption
+from app.views.lead_detail import entity_rows, link_rows
+from graph import views
+from graph.auth import Principal
+from graph.errors import UserError
+from graph.search import find_entities
+
+RESULTS = "search_results"
+
+
+def search_page() -> None:
+    me = require_principal()
+    st.header(t("nav.search"))
+    find_tab, trace_tab = st.tabs([t("search.find_tab"), t("search.paths_tab")])
+    with find_tab:
+        _find(me)
+    with trace_tab:
+        _paths(me)
+
+
+def _lookup(me: Principal, text: str) -> list[dict[str, Any]]:
+    query = interpret(text)
+    if not (query.keys or query.complaint_id or query.name):
+        return []
+    return find_entities(
+        store(), me, keys=query.keys, complaint_id=query.complaint_id, name=query.name
+    )
+
+
+def _label(entity: dict[str, Any]) -> str:
+    return f"{t('entity.' + entity['label'])} · {entity['display_key']} · {node_caption(entity)}"
+
+
+def _find(me: Principal) -> None:
+    with st.form("search_form"):
+        text = st.text_input(t("search.query"), key="search_text", help=t("search.help"))
+        submitted = st.form_submit_button(t("search.button"))
+    if submitted:
+        try:
+            st.session_state[RESULTS] = _lookup(me, text)
+        except UserError as error:
+            st.error(f"{t('common.failed')}: {error}")
+            return
+    results: list[dict[str, Any]] = st.session_state.get(RESULTS) or []
+    if submitted and not results:
+        st.info(t("search.nothing"))
+    if not results:
+        return
+    st.dataframe(entity_rows(results), hide_index=True, width="stretch", key="search_table")
+    by_key = {entity["key"]: entity for entity in results}
+    chosen = st.selectbox(
+        t("search.entity"), list(by_key), format_func=lambda k: _label(by_key[k]), key="search_pick"
+    )
+    hops = st.slider(t("search.hops"), 1, 2, 1, key="search_hops")
+    try:
+        graph = views.trace_neighbourhood(store(), me, chosen, hops=hops)
+    except UserError as error:
+        st.error(f"{t('common.failed')}: {error}")
+        return
+    notes = []
+    if graph["hidden"]:
+        notes.append(t("search.hidden").format(count=graph["hidden"]))
+    if graph["truncated"]:
+        notes.append(t("search.truncated"))
+    if graph["set_aside"]:
+        notes.append(t("search.hubs").format(keys=", ".join(h["key"] for h in graph["set_aside"])))
+    for note in notes:
+        st.caption(note)
+    chart_panel(graph["nodes"], graph["links"], t, key=f"search_chart_{chosen}_{hops}")
+    with st.expander(t("lead.links")):
+        st.dataframe(link_rows(graph["links"]), hide_index=True, width="stretch")
+
+
+def _paths(me: Principal) -> None:
+    with st.form("paths_form"):
+        left, right = st.columns(2)
+        a = left.text_input(t("search.from"), key="paths_a", help=t("search.help"))
+        b = right.text_input(t("search.to"), key="paths_b", help=t("search.help"))
+        hops = st.slider(t("search.max_hops"), 1, 6, 4, key="paths_hops")
+        submitted = st.form_submit_button(t("search.trace"))
+    if not submitted:
+        return
+    try:
+        ends = [_lookup(me, text) for text in (a, b)]
+        if not ends[0] or not ends[1]:
+            st.info(t("search.ends_missing"))
+            return
+        found = views.trace_paths(store(), me, ends[0][0]["key"], ends[1][0]["key"], max_hops=hops)
+    except UserError as error:
+        st.error(f"{t('common.failed')}: {error}")
+        return
+    st.caption(t("search.between").format(a=ends[0][0]["display_key"], b=ends[1][0]["display_key"]))
+    if found["hidden"]:
+        st.caption(t("search.paths_hidden").format(count=found["hidden"]))
+    if found["set_aside"]:
+        st.caption(t("search.hubs").format(keys=", ".join(h["key"] for h in found["set_aside"])))
+    if not found["paths"]:
+        st.info(t("search.no_paths"))
+        return
+    for number, path in enumerate(found["paths"], start=1):
+        st.markdown(f"**{t('search.path').format(number=number, hops=path['hops'])}**")
+        st.dataframe(
+            [
+                {
+                    "#": step_number,
+                    t("lead.col_from"): step["start"],
+                    t("lead.col_link"): t(f"link.{step['type']}"),
+                    t("lead.col_to"): step["end"],
+                    t("lead.col_sources"): ", ".join(step.get("sources") or []),
+                    t("lead.col_first"): step.get("first_seen") or "",
+                }
+                for step_number, step in enumerate(path["steps"], start=1)
+            ],
+            hide_index=True,
+            width="stretch",
+            key=f"path_{number}",
+        )
