@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph import audit
+from graph import audit, outbox
 from graph.auth import Forbidden, Principal, require
 from graph.errors import UserError
 from graph.store import GraphStore
@@ -244,17 +244,28 @@ def push_lead(
         raise UserError("push to one officer or one police unit")
     query, target = (PUSH_TO_USER, officer) if officer else (PUSH_TO_UNIT, unit)
     history = _history(store, lead_id, principal, "pushed", to=target, note=note)
+    at = utc_now()
     row = store.write(
         query,
         id=lead_id,
         target=target,
         username=principal.username,
         note=note,
-        at=utc_now(),
+        at=at,
         history=history,
     )
     if not row or row[0]["pushed"] == 0:
         raise UserError(f"no officer or police unit named {target!r}")
+    # Webhook and email messages wait in the outbox; the app layer sends them (app.notify).
+    outbox.enqueue_push(
+        store,
+        lead_id=lead_id,
+        pushed_by=principal.username,
+        target=target or "",
+        target_kind="officer" if officer else "unit",
+        note=note,
+        pushed_at=at,
+    )
     audit.append(store, principal.username, "push", f"lead:{lead_id}", {"to": target, "note": note})
 
 
