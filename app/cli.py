@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "app.commands.users",
     "app.commands.audit",
     "app.commands.export",
+    "app.commands.notify",
 ]
 
 
