@@ -1,0 +1,230 @@
+"""The whole story in a real browser: Playwright drives Debian's Chromium against
+``streamlit run app/workbench.py`` on the test Neo4j.
+
+An analyst signs in, uploads a clue file (preview, then ingest), opens the top candidate,
+accepts it and pushes it to officer_1; officer_1 signs in, sees it unread, answers; the analyst
+sees the answer. Screenshots of each page go to ``test-artifacts/screenshots/``. Skipped when
+``/usr/bin/chromium`` or Playwright is absent (never downloads a browser).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.demo import FIXTURE_WORLD, load_world
+from app.i18n import translate
+from graph import admin, auth, lifecycle, users
+from graph.auth import Principal
+from graph.leads import detect
+from graph.schema import wipe_data
+from graph.store import GraphStore
+from graph.templates import build_templates
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+FEEDBACK = "已核实：该团伙 3 人，已立案"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 90_000
+
+
+def zh(key: str) -> str:
+    return translate(key, "zh")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def world(session_store: GraphStore) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (make test installs Debian's chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is absent")
+    wipe_data(session_store)
+    load_world(session_store)
+    build_templates(session_store)
+    detect(session_store)
+    admin.ensure_demo_accounts(session_store, auth.operator())
+    analyst = users.get_user(session_store, "analyst_a")
+    assert analyst is not None
+    top = lifecycle.visible_leads(session_store, Principal.of(analyst))[0]
+    return {"store": session_store, "lead": top}
+
+
+@pytest.fixture(scope="module")
+def server(world: dict[str, Any]) -> Iterator[str]:
+    port = free_port()
+    log = (ROOT / "test-artifacts").joinpath("streamlit.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "workbench.py"),
+                "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the workbench did not start; see {log}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # let the last rerun paint
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def idle(page: Any) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=WAIT_MS)
+
+
+def sign_in(page: Any, url: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_label(zh("login.username")).fill(username)
+    page.get_by_label(zh("login.password")).fill(f"{username}-demo")
+    page.get_by_role("button", name=zh("login.submit")).click()
+    page.get_by_role("button", name=zh("session.logout")).wait_for(timeout=WAIT_MS)
+    idle(page)
+
+
+def open_page(page: Any, key: str) -> None:
+    page.get_by_role("link", name=zh(f"nav.{key}")).click()
+    page.get_by_role("heading", name=zh(f"nav.{key}")).wait_for(timeout=WAIT_MS)
+    idle(page)
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("button", name=zh("session.logout")).click()
+    page.get_by_role("button", name=zh("login.submit")).wait_for(timeout=WAIT_MS)
+
+
+def test_analyst_pushes_officer_answers_analyst_reads(
+    world: dict[str, Any], server: str, browser: Any
+) -> None:
+    lead = world["lead"]
+    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+
+    page.goto(server)
+    page.get_by_role("button", name=zh("login.submit")).wait_for()
+    shot(page, "01-login")
+
+    # The analyst submits a small clue file: preview first, then ingest.
+    sign_in(page, server, "analyst_a")
+    page.locator("input[type=file]").set_input_files(str(FIXTURE_WORLD / "phones_blacklist.csv"))
+    page.get_by_text(zh("submit.rows_quarantined")).first.wait_for()
+    idle(page)
+    shot(page, "02-submit-preview")
+    page.get_by_role("button", name=zh("submit.ingest")).click()
+    page.get_by_text("phones_blacklist.csv：写入").wait_for()
+    idle(page)
+    shot(page, "03-submit-ingested")
+
+    # The top candidate: chart, evidence, texts; accept and push to officer_1.
+    open_page(page, "leads")
+    page.get_by_role("heading", name=lead["title"]).wait_for()
+    page.frame_locator("iframe").first.locator("body[data-chart-ready='1']").wait_for()
+    page.wait_for_timeout(2500)  # the chart settles
+    shot(page, "04-leads-chart")
+    page.get_by_role("tab", name=zh("lead.tab_texts")).click()
+    shot(page, "05-lead-texts")
+    page.get_by_role("tab", name=zh("lead.tab_evidence")).click()
+    shot(page, "06-lead-evidence")
+    page.get_by_role("button", name=zh("lead.accept_button")).click()
+    page.get_by_text(zh("lead.accepted")).wait_for()
+    idle(page)
+    page.get_by_label(zh("lead.note")).fill("请核查该团伙")
+    page.get_by_role("button", name=zh("lead.push_button")).click()
+    page.get_by_text(zh("lead.pushed").format(target="officer_1")).wait_for()
+    idle(page)
+    shot(page, "07-lead-pushed")
+    sign_out(page)
+
+    # The officer sees it unread and answers.
+    sign_in(page, server, "officer_1")
+    page.get_by_role("heading", name=zh("nav.inbox")).wait_for()
+    page.get_by_text(zh("inbox.counts").format(total=1, unread=1)).wait_for()
+    shot(page, "08-inbox-unread")
+    page.get_by_label(zh("inbox.feedback_text")).fill(FEEDBACK)
+    page.get_by_role("button", name=zh("inbox.send")).click()
+    page.get_by_text(zh("inbox.sent")).wait_for()
+    idle(page)
+    shot(page, "09-inbox-feedback-sent")
+    open_page(page, "search")
+    phone = next(k for k in lead["explanation"] if k["entity"].startswith("phone:"))["entity"]
+    digits = phone.removeprefix("phone:+86")
+    page.get_by_role("textbox", name=zh("search.query")).fill(
+        f"0086-{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    )
+    page.get_by_role("button", name=zh("search.button")).click()
+    page.get_by_text(zh("search.entity")).first.wait_for()
+    idle(page)
+    page.wait_for_timeout(2000)
+    shot(page, "10-search-neighbourhood")
+    sign_out(page)
+
+    # The analyst reads the answer.
+    sign_in(page, server, "analyst_a")
+    open_page(page, "leads")
+    page.get_by_role("tab", name=zh("lead.tab_feedback")).click()
+    page.get_by_text(FEEDBACK).wait_for()
+    shot(page, "11-analyst-reads-feedback")
+    context.close()
+    assert (SHOTS / "11-analyst-reads-feedback.png").exists()
