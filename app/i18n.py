@@ -160,6 +160,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "quarantine.reason": {"zh": "原因", "en": "Reason"},
     "lead.none": {"zh": "暂无可见的候选线索。", "en": "No leads you may see yet."},
     "lead.filter_status": {"zh": "按状态筛选", "en": "Filter by status"},
+    "lead.filter_all": {"zh": "全部状态", "en": "All statuses"},
     "lead.open": {"zh": "打开线索", "en": "Open a lead"},
     "lead.score": {"zh": "评分", "en": "Score"},
     "lead.status": {"zh": "状态", "en": "Status"},

@@ -85,14 +85,14 @@ def lead_view(
         return
     lead = data["lead"]
     st.subheader(lead.get("title") or lead_id)
-    cols = st.columns(5)
+    cols = st.columns(4)
     cols[0].metric(t("lead.score"), f"{float(lead.get('score') or 0):.1f}")
     cols[1].metric(t("lead.status"), t(f"status.{lead.get('status')}"))
     cols[2].metric(t("lead.size"), int(lead.get("size") or 0))
     complaints = sum(1 for e in data["entities"] if e["label"] == "Complaint")
     cols[3].metric(t("lead.complaints"), complaints)
-    span = [lead.get("date_first"), lead.get("date_last")]
-    cols[4].metric(t("lead.span"), " – ".join(str(d) for d in span if d) or "—")
+    span = [str(d) for d in (lead.get("date_first"), lead.get("date_last")) if d]
+    st.caption(f"{t('lead.span')}: {' – '.join(span) or '—'} · {lead_id}")
     if lead.get("summary_text"):
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
 

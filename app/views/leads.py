@@ -60,6 +60,7 @@ def leads_page() -> None:
         [s for s in lifecycle.STATUSES if s != "stale"],
         default=[],
         format_func=lambda s: t(f"status.{s}"),
+        placeholder=t("lead.filter_all"),
         key="leads_statuses",
     )
     try:
