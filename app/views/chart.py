@@ -215,6 +215,9 @@ var network = new vis.Network(document.getElementById("chart"),
 network.once("stabilizationIterationsDone", function () {{
   network.setOptions({{physics: {{enabled: false}}}});
 }});
+network.once("afterDrawing", function () {{
+  document.body.setAttribute("data-chart-drawn", String(performance.now()));
+}});
 document.body.setAttribute("data-chart-ready", "1");
 </script></body></html>"""
     return document, {"shown": len(shown), "total": len(nodes), "links": len(shown_links)}

@@ -258,7 +258,10 @@ def _feedback(lead: dict[str, Any]) -> None:
                 {
                     t("admin.time"): h.get("at"),
                     t("admin.actor"): h.get("by"),
-                    t("admin.action"): h.get("event"),
+                    t("admin.action"): t(
+                        "status."
+                        + ("lead" if h.get("event") == "accepted" else str(h.get("event")))
+                    ),
                     t("lead.col_to"): h.get("to") or h.get("outcome") or "",
                 }
                 for h in history
