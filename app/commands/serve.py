@@ -29,6 +29,7 @@ def streamlit_command(port: int) -> list[str]:
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
+        "--client.toolbarMode=minimal",
     ]
 
 
