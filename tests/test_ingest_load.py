@@ -30,6 +30,8 @@ EIGHT_FORMS = [
 ]
 HOSTILE = "'}) MATCH (n) DETACH DELETE n //<script>alert(1)</script>"
 COMPLAINT_HEADER = "投诉编号,投诉日期,投诉人姓名,身份证号,手机号,联系电话,代理人,投诉内容,金额\n"
+# Without an ID column complainants are keyed by name + own phone.
+NO_ID_HEADER = "投诉编号,投诉日期,投诉人姓名,手机号,联系电话,代理人,投诉内容,金额\n"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -40,11 +42,11 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def complaints_csv(path: Path, rows: int, bad_every: int = 0) -> Path:
     """``rows`` complaints; every ``bad_every``-th has an impossible date. All share an agent
     phone, as a ring's complaints do."""
-    lines = [COMPLAINT_HEADER]
+    lines = [NO_ID_HEADER]
     for n in range(rows):
         date = "2025-02-30" if bad_every and n % bad_every == 0 else f"2025-{n % 12 + 1:02d}-15"
         lines.append(
-            f"C{n:06d},{date},客户{n},,139{n:08d},+86 137 0000 0001,,"
+            f"C{n:06d},{date},客户{n},139{n:08d},+86 137 0000 0001,,"
             f'"我要协商还款，第{n}号",{1000 + n}\n'
         )
     return write(path, "".join(lines))
@@ -72,15 +74,16 @@ def test_complaints_load_with_provenance_and_quarantine(store: GraphStore, tmp_p
     text = (
         COMPLAINT_HEADER
         + f'C1,2025-09-01,"{HOSTILE}",11010519491231002X,13800138000,+86 139 0013 9000,,"a, ""quoted""\nline",1.2万\n'
-        + "C2,2025/9/2,李四,,13800138001,0086-139-0013-9000,,正常投诉,3000\n"
+        + "C2,2025/9/2,李四,110105198001010016,13800138001,0086-139-0013-9000,,正常投诉,3000\n"
         + "C3,2025-02-30,王五,,1380013,,,坏行,\n"
     )
     path = write(tmp_path / "complaints_gbk.csv", text, encoding="gb18030")
     summary = submit_file(store, "complaints", path, org="lender-a", grade="b2")
     assert (summary["rows_read"], summary["rows_loaded"], summary["rows_quarantined"]) == (3, 2, 1)
     reasons = {(q["row"], q["field"]): q["reason"] for q in summary["quarantine"]}
-    assert reasons[(4, "filed_date")] == "impossible date 2025-02-30"
-    assert "too short" in reasons[(4, "complainant_phone")]
+    assert reasons[(4, "投诉日期")] == "impossible date 2025-02-30"  # fields as the file names them
+    assert "too short" in reasons[(4, "手机号")]
+    assert reasons[(4, "身份证号")] == "ID number is missing"
     report = Path(summary["quarantine_report"])
     assert report.exists() and "impossible date" in report.read_text(encoding="utf-8-sig")
 
