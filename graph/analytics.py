@@ -25,11 +25,20 @@ at all (two borrowers sharing a family phone are not a ring).
 
 Rings
 -----
-Scored entities and the entities tied to them (a firm's phones, an account's phone, a legal
+Seeds are entities that score at least ``min_seed_score`` *and* whose complaints look
+agent-written: at least ``min_agent_share`` of them in one template cluster, or disguising slang.
+A law firm's office line, a shared family phone or a popular number also serves many
+complainants, but in their own words; without this test they score like a ring (complainants,
+lenders, calls) and lead.
+
+Seeds and the entities tied to them (a firm's phones, an account's phone, a legal
 representative) are projected into an undirected networkx graph whose edges are the facts that
 tie intermediaries together: a complaint naming both, a firm's phone, an account advertising a
-phone, a shared legal representative, calls, shared templates. Louvain communities (seeded, so a
-re-run gives the same rings) are the candidate rings, ranked by score.
+phone, a shared legal representative, calls, and shared templates (two seeds with at least half
+of the complaints of the one with fewer in the same template clusters — how a ring's second and
+third numbers, which only call borrowers or appear as contacts, join the ring instead of leading
+alone, while two rings whose boilerplate overlaps a little stay apart). Louvain communities
+(seeded, so a re-run gives the same rings) are the candidate rings, ranked by score.
 """
 
 from __future__ import annotations
@@ -86,7 +95,7 @@ CALL {
   UNWIND cs AS c
   WITH c.template_cluster AS cluster, count(*) AS n
   WHERE cluster IS NOT NULL
-  RETURN max(n) AS top_template, collect(cluster) AS clusters
+  RETURN max(n) AS top_template, collect({cluster: cluster, n: n}) AS clusters
 }
 WITH x, cs, complainants, lenders, sources, disguised, first_date, last_date, top_template,
      clusters
@@ -163,6 +172,7 @@ class EntityScore:
     score: float
     contributions: dict[str, float]
     features: dict[str, Any]
+    templates: dict[str, int] = field(default_factory=dict)  # template cluster -> complaints
 
     def reasons(self, top: int = 3) -> list[str]:
         ranked = sorted(self.contributions.items(), key=lambda kv: -kv[1])
@@ -190,6 +200,54 @@ def _feature_values(row: dict[str, Any], reference_date: str | None) -> dict[str
         "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
         "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
     }
+
+
+def _template_counts(clusters: list[dict[str, Any]]) -> dict[str, int]:
+    """Complaints per template cluster, for clusters holding two or more of the entity's
+    complaints (``clusters``: ``{"cluster", "n"}`` rows of ``ENTITY_COMPLAINTS``)."""
+    return {
+        row["cluster"]: int(row["n"])
+        for row in sorted(clusters, key=lambda row: row["cluster"])
+        if row["n"] >= 2
+    }
+
+
+def _looks_agent_written(score: EntityScore, min_share: float) -> bool:
+    """Templated or disguised texts: what sets a ring's numbers apart from a law firm's office
+    line, a family phone or a popular number, which also serve many complainants."""
+    features = score.features
+    return (
+        features.get("template_share", 0.0) >= min_share
+        or features.get("disguise_rate", 0.0) >= min_share
+    )
+
+
+def _template_ties(
+    seeds: dict[str, EntityScore], min_shared: int, min_overlap: float, max_holders: int
+) -> list[tuple[str, str, int]]:
+    """Pairs of seeds whose complaints share template clusters: (a, b, complaints in common,
+    counted as the smaller side per cluster). A pair ties when it shares at least ``min_shared``
+    complaints and at least ``min_overlap`` of the complaints of the seed with fewer: one ring's
+    numbers carry the same letters, while two rings whose boilerplate happens to overlap share
+    a small part of their complaints. A cluster that more than ``max_holders`` seeds share is
+    generic wording, not one ring's letter, and ties nothing."""
+    holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for key in sorted(seeds):
+        for cluster, count in seeds[key].templates.items():
+            holders[cluster].append((key, count))
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for members in holders.values():
+        if not 2 <= len(members) <= max_holders:
+            continue
+        for i, (a, count_a) in enumerate(members):
+            for b, count_b in members[i + 1 :]:
+                shared[(a, b)] += min(count_a, count_b)
+    ties = []
+    for (a, b), n in sorted(shared.items()):
+        fewer = min(seeds[a].features["complaints"], seeds[b].features["complaints"])
+        if n >= min_shared and n >= min_overlap * fewer:
+            ties.append((a, b, n))
+    return ties
 
 
 def score_entities(
@@ -232,6 +290,7 @@ def score_entities(
                 score=round(sum(contributions.values()), 2),
                 contributions=contributions,
                 features=features,
+                templates=_template_counts(row.get("clusters") or []),
             )
         )
     scores.sort(key=lambda s: (-s.score, s.key))
@@ -243,14 +302,26 @@ def find_rings(
     scores: list[EntityScore],
     *,
     min_seed_score: float = 45.0,
+    min_agent_share: float = 0.25,
     hub_degree: int = 2_000,
     seed: int = 7,
 ) -> list[Ring]:
-    """Group high-scoring intermediaries and what ties them into rings (Louvain communities)."""
-    seeds = {s.key: s for s in scores if s.score >= min_seed_score}
+    """Group high-scoring intermediaries and what ties them into rings (Louvain communities).
+
+    A seed scores at least ``min_seed_score`` and its complaints look agent-written: at least
+    ``min_agent_share`` of them in one template cluster or disguising slang."""
+    seeds = {
+        s.key: s
+        for s in scores
+        if s.score >= min_seed_score and _looks_agent_written(s, min_agent_share)
+    }
     if not seeds:
         return []
     ties = store.read(TIES, keys=sorted(seeds))
+    ties += [
+        {"key": a, "other": b, "why": "SAME_TEMPLATE", "weight": n}
+        for a, b, n in _template_ties(seeds, min_shared=2, min_overlap=0.5, max_holders=50)
+    ]
     graph = nx.Graph()
     graph.add_nodes_from(seeds)
     for tie in ties:

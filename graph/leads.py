@@ -141,16 +141,28 @@ def _explanation(ring: Ring) -> list[dict[str, Any]]:
 
 
 def detect(
-    store: GraphStore, *, min_complainants: int = 5, min_seed_score: float = 45.0, seed: int = 7
+    store: GraphStore,
+    *,
+    min_complainants: int = 5,
+    min_seed_score: float = 45.0,
+    min_agent_share: float = 0.25,
+    seed: int = 7,
 ) -> dict[str, Any]:
     """Find rings and write them as candidate leads; returns the leads ranked best first."""
     scores, set_aside = score_entities(store, min_complainants=min_complainants)
-    rings = find_rings(store, scores, min_seed_score=min_seed_score, seed=seed)
+    rings = find_rings(
+        store,
+        scores,
+        min_seed_score=min_seed_score,
+        min_agent_share=min_agent_share,
+        seed=seed,
+    )
     now = _now()
     method = {
         "algorithm": ALGORITHM,
         "seed": seed,
-        "thresholds": {"min_complainants": min_complainants, "min_seed_score": min_seed_score},
+        "thresholds": {"min_complainants": min_complainants, "min_seed_score": min_seed_score,
+                       "min_agent_share": min_agent_share},
         "weights": WEIGHTS,
         "queries": [
             {"name": "entity_complaints", "cypher": ENTITY_COMPLAINTS.strip(),
