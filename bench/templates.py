@@ -381,7 +381,8 @@ def main() -> None:
     )
     print(
         f"  result        {len(result.clusters):,} clusters, largest {sizes[:5]}, "
-        f"{len(result.links):,} SAME_TEMPLATE links (star)"
+        f"{len(result.links):,} SAME_TEMPLATE links (star); {result.params['rounds']} star-peeling "
+        f"rounds, {result.params['unplaced']:,} texts left unplaced"
     )
     print(
         f"  quality       ring texts clustered {ring_clustered / max(1, len(truth)):.1%}; "

@@ -72,6 +72,11 @@ RETURN DISTINCT n.key AS key, degree"""
     for hops in range(1, LIMITS.max_hops + 1)
 }
 
+ENTITY_KEYS = """
+MATCH (n:Entity) WHERE any(label IN labels(n) WHERE label IN $labels)
+RETURN n.key AS key ORDER BY key
+"""
+
 ENTITY_EXISTS = "MATCH (n:Entity {key: $key}) RETURN n.key AS key, COUNT { (n)--() } AS degree"
 
 NODE_BY_KEY = """
@@ -209,6 +214,11 @@ def _check_types(types: list[str] | None) -> list[str] | None:
     if unknown:
         raise UserError(f"unknown link types {unknown}; choose from {sorted(model.links)}")
     return types
+
+
+def entity_keys(store: GraphStore, labels: list[str]) -> list[str]:
+    """Keys of every entity with one of ``labels``, sorted (for sampling, e.g. benchmarks)."""
+    return [row["key"] for row in store.read(ENTITY_KEYS, labels=_check_labels(labels))]
 
 
 def find_paths(

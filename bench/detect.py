@@ -1,0 +1,191 @@
+"""Lead discovery at scale: load synthetic worlds, build templates, detect rings, score them.
+
+For each scale (complaints) a world is generated with ``leadgraph synth`` (kept under
+``.leadgraph/bench/worlds/`` and reused when it is already there), the benchmark database is
+wiped, and then, each timed (wall and this process's CPU time; Neo4j's own CPU is not in it):
+
+* load — ``app.demo.load_world``: every clue file submitted as the demo does;
+* templates — ``graph.templates.build_templates`` (MinHash-LSH clusters, SAME_TEMPLATE links);
+* detect — ``graph.leads.detect`` (intermediary scores, Louvain rings, candidate leads).
+
+Quality against the world's ``truth.json``, with the definitions of ``tests/test_world.py``: a
+ring is found when one lead covers at least 75% of its phones and firm USCCs (recall); a lead is
+real when it covers at least two keys of some ring (precision); and whether any decoy (lender
+hotlines, law firms and their phones, shared family phones, popular numbers) is in a lead.
+
+The world of the last scale stays loaded, for ``bench/trace.py``. Not a test: a script a person
+runs; it prints one table.
+
+    .venv/bin/python bench/detect.py [--scales 10000,100000] [--million] [--seed 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from common import ROOT, bench_store, peak_rss_mib
+
+from app.demo import load_world
+from graph import settings
+from graph.leads import detect
+from graph.schema import wipe_data
+from graph.store import GraphStore
+from graph.templates import build_templates
+
+T = TypeVar("T")
+WORLDS = ROOT / ".leadgraph" / "bench" / "worlds"
+
+
+def world_folder(scale: int, seed: int) -> Path:
+    """A synthetic world of ``scale`` complaints, generated once and reused."""
+    folder = WORLDS / f"world-{scale}-{seed}"
+    if (folder / "truth.json").exists():
+        return folder
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "synth", "--scale", str(scale), "--seed", str(seed), "--out", str(folder)],
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    print(f"  world of {scale:,} complaints generated in {time.perf_counter() - started:.0f} s")
+    return folder
+
+
+def timed(work: Callable[[], T]) -> tuple[T, float, float]:
+    """(result, wall seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def ring_keys(ring: dict[str, Any]) -> set[str]:
+    return {f"phone:{p}" for p in ring["phones"]} | {f"firm:{u}" for u in ring["firm_usccs"]}
+
+
+def decoy_keys(truth: dict[str, Any]) -> set[str]:
+    decoys = truth["decoys"]
+    keys = {f"phone:{h['e164']}" for h in decoys["hotlines"]}
+    keys |= {f"firm:{f['uscc']}" for f in decoys["law_firms"]}
+    keys |= {f"phone:{f['phone']}" for f in decoys["law_firms"]}
+    keys |= {f"phone:{f['phone']}" for f in decoys["family_phones"]}
+    keys |= {f"phone:{p['e164']}" for p in decoys["popular_numbers"]}
+    return keys
+
+
+def quality(truth: dict[str, Any], leads: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall, precision and decoys in leads, as tests/test_world.py defines them."""
+    entity_sets = [set(lead["entities"]) for lead in leads]
+    rings = [ring_keys(ring) for ring in truth["rings"]]
+    missed = [
+        ring["id"]
+        for ring, wanted in zip(truth["rings"], rings, strict=True)
+        if not any(len(wanted & found) / len(wanted) >= 0.75 for found in entity_sets)
+    ]
+    real = sum(1 for found in entity_sets if any(len(wanted & found) >= 2 for wanted in rings))
+    decoys = decoy_keys(truth)
+    return {
+        "rings": len(rings),
+        "leads": len(leads),
+        "recall": (len(rings) - len(missed)) / max(1, len(rings)),
+        "precision": real / max(1, len(leads)),
+        "missed": missed,
+        "decoy_leads": sum(1 for found in entity_sets if decoys & found),
+        "decoys_in_leads": sorted(set().union(*entity_sets) & decoys) if entity_sets else [],
+    }
+
+
+def run_scale(store: GraphStore, scale: int, seed: int, *, wipe: bool = True) -> dict[str, Any]:
+    folder = world_folder(scale, seed)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    if wipe:
+        wipe_data(store)
+    _, load_s, load_cpu = timed(lambda: load_world(store, folder, skip_loaded=not wipe))
+    templates, tpl_s, tpl_cpu = timed(lambda: build_templates(store))
+    found, detect_s, detect_cpu = timed(lambda: detect(store))
+    figures = quality(truth, found["leads"])
+    sizes = [c.size for c in templates.clusters[:3]]
+    return {
+        "scale": scale,
+        "load": (load_s, load_cpu),
+        "templates": (tpl_s, tpl_cpu),
+        "detect": (detect_s, detect_cpu),
+        "peak_mib": peak_rss_mib(),
+        "largest_templates": sizes,
+        **figures,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scales", default="10000,100000", help="complaints per world, comma-separated"
+    )
+    parser.add_argument("--million", action="store_true", help="add the 1,000,000 world (long)")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--no-wipe",
+        action="store_true",
+        help="keep the database and skip files already loaded (one scale; to re-time detect)",
+    )
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    if args.million and 1_000_000 not in scales:
+        scales.append(1_000_000)
+
+    config = settings.load()
+    print(
+        f"Neo4j JVM heap {config.heap}, page cache {config.pagecache} "
+        f"(LEADGRAPH_HEAP / LEADGRAPH_PAGECACHE); {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    results = []
+    with bench_store() as store:
+        for scale in scales:
+            print(f"scale {scale:,} ...", flush=True)
+            result = run_scale(store, scale, args.seed, wipe=not args.no_wipe)
+            results.append(result)
+            print(
+                f"  load {result['load'][0]:.0f} s, templates {result['templates'][0]:.0f} s, "
+                f"detect {result['detect'][0]:.0f} s; recall {result['recall']:.3f}, precision "
+                f"{result['precision']:.3f}; missed {result['missed'][:5]}; decoys "
+                f"{result['decoys_in_leads'][:5]}",
+                flush=True,
+            )
+
+    print(
+        "\n  complaints │ load s (CPU) │ templates s (CPU) │ detect s (CPU) │ peak RSS MiB │"
+        " rings │ leads │ recall │ precision │ decoy leads"
+    )
+    for r in results:
+        cells = " │ ".join(
+            f"{r[step][0]:7.1f} ({r[step][1]:5.1f})" for step in ("load", "templates", "detect")
+        )
+        print(
+            f"  {r['scale']:>10,} │ {cells} │ {r['peak_mib']:12,.0f} │ {r['rings']:5} │ "
+            f"{r['leads']:5} │ {r['recall']:6.3f} │ {r['precision']:9.3f} │ {r['decoy_leads']:>11}"
+        )
+    if len(results) > 1:
+        base = results[0]
+        print(f"\n  growth against {base['scale']:,} complaints (wall time ratio):")
+        for r in results[1:]:
+            ratios = ", ".join(
+                f"{step} {r[step][0] / max(base[step][0], 1e-9):.1f}x"
+                for step in ("load", "templates", "detect")
+            )
+            print(f"  {r['scale']:>10,} ({r['scale'] / base['scale']:.0f}x complaints): {ratios}")
+    print(
+        "\n  peak RSS is this Python process's peak so far (texts, clusters, networkx graph);"
+        " Neo4j runs in its own JVM with the heap above."
+    )
+    print(f"  largest template clusters: {[(r['scale'], r['largest_templates']) for r in results]}")
+
+
+if __name__ == "__main__":
+    main()

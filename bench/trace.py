@@ -1,0 +1,153 @@
+"""Trace speed on a loaded world: paths between random entity pairs and 2-hop neighbourhoods.
+
+Runs against the world in the benchmark database (``bench/detect.py`` leaves its last world
+loaded; ``--world DIR`` wipes the database and loads that world, with templates, first). Draws
+``--pairs`` random pairs of entities (phones, firms, accounts, persons; seeded, from the sorted
+keys, so the same world gives the same pairs) and times, per pair:
+
+* ``find_paths(a, b)`` with the default limits (hubs above ``Limits.hub_degree`` links are not
+  walked through), and the 2-hop ``neighbourhood(a)`` (hubs listed, not expanded; 300 nodes);
+* the baseline, on the same pairs in the same run: the same calls with hub exclusion off
+  (``Limits(hub_degree=10**9)``), i.e. the identical query shapes walking through every hotline
+  and popular number. Only the hub cap differs, so the ratio is what the cap buys.
+
+The two variants alternate pair by pair (which goes first, too), so a change in machine load
+hits both alike. A query stopped by the time limit (``Limits.timeout_seconds``) counts with the
+time it took and is reported. Prints p50 / p95 / max in milliseconds, the share of pairs with a
+path, and the ratios. Not a test: a script a person runs.
+
+    .venv/bin/python bench/trace.py [--pairs 1000] [--seed 5] [--world DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import bench_store, peak_rss_mib
+
+from app.demo import load_world
+from graph.limits import LIMITS, Limits
+from graph.schema import wipe_data
+from graph.status import database_status
+from graph.store import GraphStore, QueryTimeout
+from graph.templates import build_templates
+from graph.trace import entity_keys, find_paths, neighbourhood
+
+LABELS = ["Phone", "Firm", "Account", "Person"]
+OPEN = Limits(hub_degree=10**9)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Timings:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ms: list[float] = []
+        self.timeouts = 0
+        self.found = 0
+
+    def run(self, work: Callable[[], Any]) -> None:
+        started = time.perf_counter()
+        try:
+            result = work()
+        except QueryTimeout:
+            self.timeouts += 1
+            result = None
+        self.ms.append((time.perf_counter() - started) * 1000)
+        if isinstance(result, dict):
+            self.found += bool(result.get("paths"))
+        elif result is not None:
+            self.found += len(result.nodes) > 1
+
+    def line(self) -> str:
+        return (
+            f"  {self.name:<34} p50 {statistics.median(self.ms):8.1f}  "
+            f"p95 {percentile(self.ms, 0.95):8.1f}  max {max(self.ms):8.1f}  "
+            f"non-empty {self.found / len(self.ms):5.1%}  timeouts {self.timeouts}"
+        )
+
+
+def alternate(pairs: list[tuple[str, str]], capped: Timings, baseline: Timings,
+              call: Callable[[str, str, Limits], Any]) -> None:  # fmt: skip
+    for i, (a, b) in enumerate(pairs):
+        runs = [(capped, LIMITS), (baseline, OPEN)]
+        for timings, limits in runs if i % 2 == 0 else runs[::-1]:
+            timings.run(lambda a=a, b=b, limits=limits: call(a, b, limits))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--hops", type=int, default=LIMITS.default_hops, help="path hop limit")
+    parser.add_argument("--world", type=Path, help="wipe the database and load this world first")
+    args = parser.parse_args()
+
+    with bench_store() as store:
+        if args.world:
+            print(f"loading {args.world} ...", flush=True)
+            wipe_data(store)
+            load_world(store, args.world)
+            build_templates(store)
+        run(store, args)
+
+
+def run(store: GraphStore, args: argparse.Namespace) -> None:
+    status = database_status(store)
+    complaints = status["nodes"].get("Complaint", 0)
+    keys = entity_keys(store, LABELS)
+    if len(keys) < 2:
+        raise SystemExit("the benchmark database is empty: run bench/detect.py or pass --world")
+    rng = random.Random(args.seed)
+    pairs = []
+    while len(pairs) < args.pairs:
+        a, b = rng.sample(keys, 2)
+        pairs.append((a, b))
+    print(
+        f"world: {complaints:,} complaints, {len(keys):,} phones/firms/accounts/persons; "
+        f"{len(pairs):,} pairs (seed {args.seed}); limits: hub_degree {LIMITS.hub_degree}, "
+        f"{args.hops} hops, k=3 paths, neighbourhood 2 hops / {LIMITS.neighbourhood_nodes} "
+        f"nodes, timeout {LIMITS.timeout_seconds:.0f} s; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        flush=True,
+    )
+
+    def path(a: str, b: str, limits: Limits) -> Any:
+        return find_paths(store, a, b, max_hops=args.hops, limits=limits)
+
+    def hood(a: str, _b: str, limits: Limits) -> Any:
+        return neighbourhood(store, a, hops=2, limits=limits)
+
+    for a, b in pairs[:20]:  # warm the page cache and the query plans, untimed
+        path(a, b, LIMITS)
+        hood(a, b, LIMITS)
+
+    results = []
+    for name, call in (("find_paths", path), ("neighbourhood 2 hops", hood)):
+        capped = Timings(f"{name} (hub cap {LIMITS.hub_degree})")
+        baseline = Timings(f"{name} (baseline: no hub cap)")
+        cpu, wall = time.process_time(), time.perf_counter()
+        alternate(pairs, capped, baseline, call)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"\n{name}: {len(pairs):,} pairs × 2 in {wall:.0f} s (Python CPU {cpu:.0f} s)")
+        print(capped.line())
+        print(baseline.line())
+        p50 = statistics.median(baseline.ms) / statistics.median(capped.ms)
+        p95 = percentile(baseline.ms, 0.95) / percentile(capped.ms, 0.95)
+        print(f"  ratio baseline / capped: p50 {p50:.1f}x, p95 {p95:.1f}x", flush=True)
+        results.append((capped, baseline))
+    print(f"\npeak Python memory {peak_rss_mib():,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
