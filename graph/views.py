@@ -15,7 +15,6 @@ Pages call these instead of reaching into several graph modules themselves:
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,7 @@ def export_lead(
 
     Officers receive the ``police`` package (full values); analysts of the owning org the
     ``partner`` one (masked). Returns the package's facts (``ExportResult.to_dict()``)."""
-    from graph.export.package import export_package  # heavy: fonts, Graphviz
+    from graph.export.audited import export_and_audit  # heavy: fonts, Graphviz
 
     access = lifecycle.check_view(store, principal, lead_id)
     if principal.role == "officer" or principal.is_admin:
@@ -101,30 +100,15 @@ def export_lead(
     else:
         raise Forbidden("only the owning org's analysts and the officers it was pushed to export")
     bundle = lead_bundle(store, lead_id)
-    result = export_package(bundle, out_dir, fmt="zip", audience=audience, user=principal.username)
-    try:
-        audit.append(
-            store,
-            principal.username,
-            "export",
-            f"lead:{lead_id}",
-            {
-                "package_id": result.package_id,
-                "audience": result.audience,
-                "format": result.format,
-                "manifest_sha256": result.manifest_sha256,
-                "key_fingerprint": result.key_fingerprint,
-                "exported_at": result.exported_at,
-                "via": "workbench",
-            },
-        )
-    except BaseException:
-        # An export that is not in the audit log must not exist.
-        if result.path.is_dir():
-            shutil.rmtree(result.path, ignore_errors=True)
-        else:
-            result.path.unlink(missing_ok=True)
-        raise
+    result = export_and_audit(
+        store,
+        bundle,
+        out_dir,
+        actor=principal.username,
+        user=principal.username,
+        audience=audience,
+        via="workbench",
+    )
     return result.to_dict()
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import shutil
 from pathlib import Path
 from typing import Any
 
 from app.cli import print_json
 from graph import keys
+from graph.export.audited import export_and_audit
 from graph.export.masking import AUDIENCES
-from graph.export.package import FORMATS, ExportResult, export_package
+from graph.export.package import FORMATS
 from graph.export.verify import verify_package
 from graph.store import GraphStore
 
@@ -64,27 +64,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=keys_show_command)
 
 
-def record_export(store: GraphStore, user: str, result: ExportResult) -> None:
-    """The audit hook of an export: one ``export`` entry naming the lead and the package."""
-    from graph import audit
-
-    audit.append(
-        store,
-        f"cli:{user}",
-        "export",
-        f"lead:{result.lead_id}",
-        {
-            "package_id": result.package_id,
-            "audience": result.audience,
-            "format": result.format,
-            "path": str(result.path),
-            "manifest_sha256": result.manifest_sha256,
-            "key_fingerprint": result.key_fingerprint,
-            "exported_at": result.exported_at,
-        },
-    )
-
-
 def export_command(args: argparse.Namespace) -> int:
     # Imported here so the CLI loads even while lead discovery changes underneath.
     from graph.leads import lead_bundle
@@ -92,18 +71,16 @@ def export_command(args: argparse.Namespace) -> int:
     user = args.user or getpass.getuser()
     with GraphStore.open() as store:
         bundle = lead_bundle(store, args.lead)
-        result = export_package(
-            bundle, args.out, fmt=args.format, audience=args.audience, user=user
+        result = export_and_audit(
+            store,
+            bundle,
+            args.out,
+            actor=f"cli:{user}",
+            user=user,
+            audience=args.audience,
+            fmt=args.format,
+            via="cli",
         )
-        try:
-            record_export(store, user, result)
-        except BaseException:
-            # An export that is not in the audit log must not exist.
-            if result.path.is_dir():
-                shutil.rmtree(result.path, ignore_errors=True)
-            else:
-                result.path.unlink(missing_ok=True)
-            raise
     if args.json:
         print_json(result.to_dict())
         return 0
