@@ -18,14 +18,17 @@ from graph.errors import UserError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `leadgraph ARGS` as a user would: a new process, the given environment on top."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        timeout=120,
+        timeout=timeout,
     )
 
 

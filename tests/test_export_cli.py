@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli import run_cli as run_cli_process
 from test_export import KEY, T1, sample_bundle
 
 from app.cli import main
@@ -17,18 +16,9 @@ from graph import audit, keys
 from graph.export.package import export_package
 from graph.store import GraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
+    return run_cli_process(*args, env=env, timeout=300)  # a package takes a while to render
 
 
 def test_verify_exit_codes_and_named_file(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_phone import EIGHT_FORMS
 
 from app.submit import submit_file
 from graph.errors import UserError
@@ -18,16 +19,6 @@ from graph.snapshot import snapshot
 from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
-EIGHT_FORMS = [
-    "13800138000",
-    "+86 138 0013 8000",
-    "0086-138-0013-8000",
-    "86 13800138000",
-    "(+86)138-0013-8000",
-    "１３８００１３８０００",
-    "138 0013 8000",
-    "+8613800138000",
-]
 HOSTILE = "'}) MATCH (n) DETACH DELETE n //<script>alert(1)</script>"
 COMPLAINT_HEADER = "投诉编号,投诉日期,投诉人姓名,身份证号,手机号,联系电话,代理人,投诉内容,金额\n"
 # Without an ID column complainants are keyed by name + own phone.
