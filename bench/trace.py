@@ -14,7 +14,9 @@ keys, so the same world gives the same pairs) and times, per pair:
 The two variants alternate pair by pair (which goes first, too), so a change in machine load
 hits both alike. A query stopped by the time limit (``Limits.timeout_seconds``) counts with the
 time it took and is reported. Prints p50 / p95 / max in milliseconds, the share of pairs with a
-path, and the ratios. Not a test: a script a person runs.
+path, and the ratios, then the capped ``find_paths`` split into its queries (the two ends'
+lookup, the capped path search, the set-aside hubs), each timed round trip included. Not a
+test: a script a person runs.
 
     .venv/bin/python bench/trace.py [--pairs 1000] [--seed 5] [--world DIR]
 """
@@ -26,6 +28,7 @@ import os
 import random
 import statistics
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,14 @@ from graph.schema import wipe_data
 from graph.status import database_status
 from graph.store import GraphStore, QueryTimeout
 from graph.templates import build_templates
-from graph.trace import entity_keys, find_paths, neighbourhood
+from graph.trace import (
+    ENTITIES,
+    HUBS_SET_ASIDE,
+    PATH_QUERIES,
+    entity_keys,
+    find_paths,
+    neighbourhood,
+)
 
 LABELS = ["Phone", "Firm", "Account", "Person"]
 OPEN = Limits(hub_degree=10**9)
@@ -75,6 +85,29 @@ class Timings:
             f"p95 {percentile(self.ms, 0.95):8.1f}  max {max(self.ms):8.1f}  "
             f"non-empty {self.found / len(self.ms):5.1%}  timeouts {self.timeouts}"
         )
+
+
+QUERY_NAMES = (
+    {ENTITIES: "lookup of both ends"}
+    | {query: "capped path search" for query in PATH_QUERIES.values()}
+    | {query: "set-aside hubs" for query in HUBS_SET_ASIDE.values()}
+)
+
+
+class TimedStore(GraphStore):
+    """The benchmark store, timing each read by the name of its query."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.__dict__.update(store.__dict__)  # the same driver and database
+        self.ms: dict[str, list[float]] = defaultdict(list)
+
+    def read(self, query: str, *, timeout: float | None = None, **params: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return super().read(query, timeout=timeout, **params)
+        finally:
+            name = QUERY_NAMES.get(query, "other")
+            self.ms[name].append((time.perf_counter() - started) * 1000)
 
 
 def alternate(pairs: list[tuple[str, str]], capped: Timings, baseline: Timings,
@@ -122,8 +155,11 @@ def run(store: GraphStore, args: argparse.Namespace) -> None:
         flush=True,
     )
 
+    timed = TimedStore(store)
+
     def path(a: str, b: str, limits: Limits) -> Any:
-        return find_paths(store, a, b, max_hops=args.hops, limits=limits)
+        on = timed if limits is LIMITS else store
+        return find_paths(on, a, b, max_hops=args.hops, limits=limits)
 
     def hood(a: str, _b: str, limits: Limits) -> Any:
         return neighbourhood(store, a, hops=2, limits=limits)
@@ -131,6 +167,7 @@ def run(store: GraphStore, args: argparse.Namespace) -> None:
     for a, b in pairs[:20]:  # warm the page cache and the query plans, untimed
         path(a, b, LIMITS)
         hood(a, b, LIMITS)
+    timed.ms.clear()
 
     results = []
     for name, call in (("find_paths", path), ("neighbourhood 2 hops", hood)):
@@ -146,7 +183,18 @@ def run(store: GraphStore, args: argparse.Namespace) -> None:
         p95 = percentile(baseline.ms, 0.95) / percentile(capped.ms, 0.95)
         print(f"  ratio baseline / capped: p50 {p50:.1f}x, p95 {p95:.1f}x", flush=True)
         results.append((capped, baseline))
-    print(f"\npeak Python memory {peak_rss_mib():,.0f} MiB")
+        if call is path:
+            print(f"  find_paths (hub cap {LIMITS.hub_degree}), query by query:")
+            for query, ms in timed.ms.items():
+                print(
+                    f"    {query:<32} p50 {statistics.median(ms):8.1f}  "
+                    f"p95 {percentile(ms, 0.95):8.1f}  max {max(ms):8.1f}  "
+                    f"total {sum(ms) / 1000:6.1f} s",
+                    flush=True,
+                )
+    print(
+        f"\npeak Python memory {peak_rss_mib():,.0f} MiB; load average now {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
