@@ -10,6 +10,7 @@ import contextlib
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,22 @@ if not os.environ.get("NEO4J_URI"):
 from graph import local_neo4j, settings  # noqa: E402
 from graph.schema import init_schema  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
+
+WORLDS = ROOT / ".leadgraph" / "bench" / "worlds"
+
+
+def world_folder(scale: int, seed: int) -> Path:
+    """A synthetic world of ``scale`` complaints, generated once and reused."""
+    folder = WORLDS / f"world-{scale}-{seed}"
+    if (folder / "truth.json").exists():
+        return folder
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "synth", "--scale", str(scale), "--seed", str(seed), "--out", str(folder)],
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    print(f"  world of {scale:,} complaints generated in {time.perf_counter() - started:.0f} s")
+    return folder
 
 
 @contextlib.contextmanager
@@ -58,6 +75,26 @@ def median_seconds(
         work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU seconds the local Neo4j server has used so far (None for a server elsewhere). On a
+    noisy machine wall time swings with the neighbours; CPU time per row hardly does."""
+    config = settings.load()
+    if not config.uses_local_server:
+        return None
+    pid = local_neo4j.state(config).pid
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def process_cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (e.g. parsing processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def peak_rss_mib() -> float:

@@ -24,14 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
-from common import ROOT, bench_store, peak_rss_mib
+from common import bench_store, peak_rss_mib, world_folder
 
 from app.demo import load_world
 from graph import settings
@@ -41,21 +38,6 @@ from graph.store import GraphStore
 from graph.templates import build_templates
 
 T = TypeVar("T")
-WORLDS = ROOT / ".leadgraph" / "bench" / "worlds"
-
-
-def world_folder(scale: int, seed: int) -> Path:
-    """A synthetic world of ``scale`` complaints, generated once and reused."""
-    folder = WORLDS / f"world-{scale}-{seed}"
-    if (folder / "truth.json").exists():
-        return folder
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", "synth", "--scale", str(scale), "--seed", str(seed), "--out", str(folder)],
-        check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    print(f"  world of {scale:,} complaints generated in {time.perf_counter() - started:.0f} s")
-    return folder
 
 
 def timed(work: Callable[[], T]) -> tuple[T, float, float]:

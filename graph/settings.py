@@ -17,6 +17,7 @@ variable                   meaning                                              
 ``LEADGRAPH_HEAP``         JVM heap of the local server                                  ``4g``
 ``LEADGRAPH_PAGECACHE``    Neo4j page cache of the local server                          ``4g``
 ``LEADGRAPH_BATCH_SIZE``   rows per UNWIND write transaction                             ``10000``
+``LEADGRAPH_WRITE_THREADS`` node labels of an ingest batch written at the same time          ``2``
 ``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
 ``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
@@ -67,6 +68,7 @@ class Settings:
     session_timeout_minutes: int = 30
     demo_accounts: bool = True
     public_url: str = "http://127.0.0.1:8501"
+    write_threads: int = 2
     webhook_url: str | None = None
     webhook_secret: str | None = None
     smtp_host: str | None = None
@@ -138,6 +140,7 @@ def load() -> Settings:
         not in ("0", "false", "no", "off"),
         public_url=env.get("LEADGRAPH_PUBLIC_URL") or "http://127.0.0.1:8501",
         webhook_url=env.get("LEADGRAPH_WEBHOOK_URL") or None,
+        write_threads=max(1, _int("LEADGRAPH_WRITE_THREADS", 2)),
         webhook_secret=env.get("LEADGRAPH_WEBHOOK_SECRET") or None,
         smtp_host=env.get("LEADGRAPH_SMTP_HOST") or None,
         smtp_port=_int("LEADGRAPH_SMTP_PORT", 25),

@@ -72,10 +72,12 @@ class GraphStore:
         database: str | None = None,
         batch_size: int = 10_000,
         retry_seconds: float = 60.0,
+        write_threads: int = 1,
     ) -> None:
         self.uri = uri
         self.database = database
         self.batch_size = batch_size
+        self.write_threads = write_threads  # independent batched writes that may run at once
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri,
@@ -104,6 +106,7 @@ class GraphStore:
             database=config.neo4j_database,
             batch_size=config.batch_size,
             retry_seconds=config.retry_seconds,
+            write_threads=config.write_threads,
         )
         try:
             store.verify()
