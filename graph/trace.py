@@ -51,8 +51,12 @@ _ENDPOINTS = "MATCH (a:Entity {key: $a}), (b:Entity {key: $b})\n"
 
 
 def _paths_query(hops: int, time_ordered: bool) -> str:
-    pattern = f"MATCH p = SHORTEST {LIMITS.max_paths} (a) {_STEP}{{1,{hops}}} (b)\n"
-    return _ENDPOINTS + pattern + (_IN_TIME_ORDER if time_ordered else "") + _PATH_RETURN
+    path = f"(a) {_STEP}{{1,{hops}}} (b)"
+    if time_ordered:
+        # Inside the parentheses the order filters paths before SHORTEST picks them; a WHERE
+        # after the pattern would only filter the shortest paths already picked.
+        path = f"({path}{_IN_TIME_ORDER})"
+    return _ENDPOINTS + f"MATCH p = SHORTEST {LIMITS.max_paths} {path}\n" + _PATH_RETURN
 
 
 PATH_QUERIES = {

@@ -38,9 +38,9 @@ def key(name: str) -> str:
     return f"phone:{name}"
 
 
-@pytest.fixture
-def graph(store: GraphStore) -> GraphStore:
-    names = sorted({n for call in CALLS for n in call})
+def build(store: GraphStore, calls: list[tuple[str, str, str]]) -> None:
+    """Phones named by the calls (caller, called, first seen), each call with its source."""
+    names = sorted({name for call in calls for name in call[:2]})
     store.write(
         "UNWIND $names AS name CREATE (:Entity:Phone {key: 'phone:' + name, e164: name})",
         names=names,
@@ -50,10 +50,15 @@ def graph(store: GraphStore) -> GraphStore:
         UNWIND $calls AS call
         MATCH (s:Entity {key: 'phone:' + call[0]}), (t:Entity {key: 'phone:' + call[1]})
         CREATE (s)-[:CALLED {kind: 'fact', sources: ['sub-1#' + call[0]],
-                             first_seen: '2025-01-01'}]->(t)
+                             first_seen: call[2]}]->(t)
         """,
-        calls=[list(call) for call in CALLS],
+        calls=[list(call) for call in calls],
     )
+
+
+@pytest.fixture
+def graph(store: GraphStore) -> GraphStore:
+    build(store, [(start, end, "2025-01-01") for start, end in CALLS])
     return store
 
 
@@ -110,3 +115,19 @@ def test_neighbourhood_lists_hubs_without_expanding_them(graph: GraphStore) -> N
     assert set(hood.nodes) == {key("a"), key("h1"), key("y"), key("b")}
     assert [hub["key"] for hub in hood.set_aside] == [key("h1")]
     assert hood.nodes[key("a")].label == "Phone"
+
+
+def test_time_order_is_a_filter_before_the_shortest_paths_are_picked(store: GraphStore) -> None:
+    """Eleven 2-hop paths go back in time, one 3-hop path does not: the trace in time order
+    finds the 3-hop path although the shortest paths all fail the order."""
+    calls = [("a", "p", "2025-01-01"), ("p", "q", "2025-01-02"), ("q", "b", "2025-01-03")]
+    for i in range(11):
+        calls += [("a", f"m{i}", "2025-03-01"), (f"m{i}", "b", "2025-02-01")]
+    build(store, calls)
+    anyhow = find_paths(store, key("a"), key("b"), max_hops=3)
+    assert [p["hops"] for p in anyhow["paths"]] == [2, 2, 2]
+    in_order = find_paths(store, key("a"), key("b"), max_hops=3, time_ordered=True)
+    assert [[n["key"] for n in p["nodes"]] for p in in_order["paths"]] == [
+        [key("a"), key("p"), key("q"), key("b")]
+    ]
+    assert find_paths(store, key("a"), key("b"), time_ordered=True, max_gap_days=0)["paths"] == []
