@@ -237,6 +237,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "lead.push_button": {"zh": "推送线索", "en": "Push the lead"},
     "lead.pushed": {"zh": "已推送给 {target}。", "en": "Pushed to {target}."},
     "lead.notify_sent": {"zh": "通知已发出。", "en": "Notifications sent."},
+    "lead.notify_no_channel": {
+        "zh": "未配置通知渠道（webhook 或邮件），接收方可在收件箱中看到该线索。",
+        "en": "No notification channel (webhook or email) is configured; the recipient sees the "
+        "lead in the inbox.",
+    },
     "lead.notify_queued": {
         "zh": "通知已排队，稍后重试发送。",
         "en": "Notifications are queued and will be retried.",

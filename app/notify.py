@@ -310,6 +310,15 @@ class DeliveryReport:
     def attempted(self) -> int:
         return self.delivered + self.retrying + self.failed
 
+    @property
+    def outcome(self) -> str:
+        """What to tell the person who pushed: ``sent`` (every notification went out),
+        ``queued`` (something failed or waits for a retry), or ``no_channel`` (no webhook or
+        email is configured, so nothing was sent: the lead waits in the recipient's inbox)."""
+        if self.errors or self.retrying or self.failed or self.skipped:
+            return "queued"
+        return "sent" if self.delivered else "no_channel"
+
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "attempted": self.attempted}
 

@@ -237,6 +237,7 @@ def test_a_push_is_delivered_once_by_webhook_and_by_email(
     configure(monkeypatch, webhook=receiver.url, smtp_port=smtp_port)
     report = notify.push_and_notify(store, analyst, LEAD, officer="officer_n", note=NOTE)
     assert (report.delivered, report.retrying, report.failed, report.errors) == (2, 0, 0, [])
+    assert report.outcome == "sent"
 
     assert len(receiver.accepted) == 1 and receiver.rejected == []
     hook = receiver.accepted[0]
@@ -350,7 +351,7 @@ def test_a_wrong_secret_is_detected_by_the_receiver(
 ) -> None:
     configure(monkeypatch, webhook=receiver.url, secret="not-the-receivers-secret")
     report = notify.push_and_notify(store, analyst, LEAD, officer="officer_n")
-    assert report.retrying == 1 and report.delivered == 0
+    assert report.retrying == 1 and report.delivered == 0 and report.outcome == "queued"
     assert len(receiver.rejected) == 1 and receiver.accepted == []
     pending = only(store, "webhook")
     assert pending.status == "pending" and "401" in (pending.last_error or "")
@@ -417,6 +418,7 @@ def test_no_channel_configured_queues_nothing(
     configure(monkeypatch)
     report = notify.push_and_notify(store, analyst, LEAD, officer="officer_n")
     assert report.attempted == 0 and outbox.list_notifications(store) == []
+    assert report.outcome == "no_channel"  # the workbench must not say "sent"
 
 
 def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

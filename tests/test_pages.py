@@ -100,6 +100,9 @@ def test_analyst_accepts_and_pushes(world: dict[str, Any]) -> None:
     at.button(key=f"push_{lead}").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith(zh("lead.pushed").format(target="officer_1")) for s in at.success)
+    # no webhook or email is configured in the tests: the page must not claim it sent anything
+    assert any(zh("lead.notify_no_channel") in s.value for s in at.success)
+    assert not any(zh("lead.notify_sent") in s.value for s in at.success)
     access = lifecycle.check_view(store, who(store, "officer_1"), lead)
     assert access["status"] == "pushed" and access["owner"] == "星河消费金融股份有限公司"
     assert audit.entries(store, 1, actor="analyst_a", action="push")[0].details["to"] == "officer_1"

@@ -6,12 +6,12 @@ audits each view and push; after a push the notification delivery runs when it i
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
 import streamlit as st
 
+from app import notify
 from app.session import require_principal, store, t
 from app.views import lead_detail
 from graph import lifecycle, views
@@ -141,22 +141,14 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
 
 
 def _notify(lead_id: str) -> str:
-    """Send the push's notifications now when the notification module is installed; what
-    fails stays queued for its own retry loop. Returns a note for the success message."""
+    """Send the push's notifications now (what fails stays queued for ``leadgraph notify run``);
+    returns a note for the success message that says what really happened."""
     try:
-        notify = importlib.import_module("app.notify")
-    except ImportError:
-        return ""
-    deliver = getattr(notify, "notify_push", None)
-    if deliver is None:
-        return ""
-    try:
-        report = deliver(store(), lead_id)
+        report = notify.notify_push(store(), lead_id)
     except Exception as error:
         log.warning("notifications of lead %s: %s", lead_id, error)
         return " " + t("lead.notify_queued")
-    errors = getattr(report, "errors", None)
-    return " " + (t("lead.notify_queued") if errors else t("lead.notify_sent"))
+    return " " + t(f"lead.notify_{report.outcome}")
 
 
 def _done(lead_id: str, message: str) -> None:
