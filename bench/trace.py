@@ -24,6 +24,7 @@ test: a script a person runs.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import statistics
@@ -115,7 +116,7 @@ def alternate(pairs: list[tuple[str, str]], capped: Timings, baseline: Timings,
     for i, (a, b) in enumerate(pairs):
         runs = [(capped, LIMITS), (baseline, OPEN)]
         for timings, limits in runs if i % 2 == 0 else runs[::-1]:
-            timings.run(lambda a=a, b=b, limits=limits: call(a, b, limits))
+            timings.run(functools.partial(call, a, b, limits))
 
 
 def main() -> None:
@@ -142,7 +143,7 @@ def run(store: GraphStore, args: argparse.Namespace) -> None:
     if len(keys) < 2:
         raise SystemExit("the benchmark database is empty: run bench/detect.py or pass --world")
     rng = random.Random(args.seed)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     while len(pairs) < args.pairs:
         a, b = rng.sample(keys, 2)
         pairs.append((a, b))
