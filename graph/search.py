@@ -76,6 +76,11 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else name
 
 
+def entities_by_keys(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
+    """``{key, label, props}`` of each entity of ``keys`` that exists (no rights applied)."""
+    return store.read(BY_KEYS, keys=keys) if keys else []
+
+
 def masked(entity: dict[str, Any]) -> dict[str, Any]:
     """The entity with phone numbers and personal names masked (ID numbers are never stored)."""
     props = dict(entity["props"])

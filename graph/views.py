@@ -22,7 +22,7 @@ from graph import audit, lifecycle, users
 from graph.auth import Forbidden, Principal
 from graph.export.masking import mask_text
 from graph.leads import lead_bundle
-from graph.search import apply_rights, masked, rights
+from graph.search import apply_rights, entities_by_keys, masked, rights
 from graph.store import GraphStore
 from graph.trace import find_paths, neighbourhood
 
@@ -122,6 +122,17 @@ def _visible(store: GraphStore, principal: Principal, key: str) -> None:
         raise Forbidden(f"{principal.username} may not see {key}")
 
 
+def _shown_hubs(
+    store: GraphStore, principal: Principal, hubs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The set-aside hubs the principal may see, as display keys (masked where they must be)
+    with their degree: a search must say which hubs it did not walk through, without showing
+    a number the principal may only see masked."""
+    degree = {hub["key"]: hub["degree"] for hub in hubs}
+    rows = apply_rights(store, principal, entities_by_keys(store, list(degree)))
+    return [{"key": row["display_key"], "degree": degree[row["key"]]} for row in rows]
+
+
 def trace_neighbourhood(
     store: GraphStore, principal: Principal, key: str, *, hops: int = 1, limit: int = 300
 ) -> dict[str, Any]:
@@ -151,7 +162,7 @@ def trace_neighbourhood(
         "links": links,
         "hidden": len(graph.nodes) - len(nodes),
         "truncated": graph.truncated,
-        "set_aside": [h for h in graph.set_aside if h["key"] in shown],
+        "set_aside": _shown_hubs(store, principal, graph.set_aside),
     }
 
 
@@ -190,5 +201,5 @@ def trace_paths(
     return {
         "paths": paths,
         "hidden": len(found["paths"]) - len(paths),
-        "set_aside": [h for h in found["set_aside"] if h["key"] in allowed],
+        "set_aside": _shown_hubs(store, principal, found["set_aside"]),
     }

@@ -3,6 +3,7 @@ trace and lead discovery scored against the planted rings and decoys."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 
 from app.demo import FIXTURE_WORLD, load_world
+from graph import views
+from graph.auth import Principal
 from graph.leads import detect
 from graph.limits import Limits
 from graph.schema import wipe_data
@@ -227,3 +230,24 @@ def test_lead_lifecycle_with_access_control(world: dict[str, Any]) -> None:
     assert {("analyst_t", "push"), ("officer_t", "view_lead"), ("officer_t", "feedback")} <= actions
     assert ("analyst_x", "view_denied") in actions
     assert verify_chain(store).ok
+
+
+def test_the_trace_view_names_the_hubs_it_set_aside(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbench's trace must say which hubs it did not walk through: they are never on a
+    returned path, so they cannot be picked from the paths' nodes."""
+    store = world["store"]
+    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
+    callers = store.read(
+        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 2",
+        h=hotline,
+    )
+    a, b = callers[0]["key"], callers[1]["key"]
+    strict = functools.partial(find_paths, limits=Limits(hub_degree=10))
+    monkeypatch.setattr(views, "find_paths", strict)
+    admin = Principal("root", "admin", None, None)
+    result = views.trace_paths(store, admin, a, b, max_hops=2)
+    named = {hub["key"]: hub["degree"] for hub in result["set_aside"]}
+    assert hotline in named and named[hotline] > 10
+    assert all(hotline not in [n["key"] for n in p["nodes"]] for p in result["paths"])
