@@ -100,25 +100,44 @@ def _stop(child: Any) -> None:
     child.join(timeout=10)
 
 
+class _ParentGone(Exception):
+    pass
+
+
 def _produce(messages: Any, kind: str, path: Path, options: dict[str, Any], size: int) -> None:
     """The child: run ``iter_file`` and send its items in chunks, then ``done``."""
+    parent = os.getppid()
+
+    def send(tag: str, payload: Any) -> None:
+        # A parent killed outright (kill -9, a crash) cannot stop us; waiting on its full queue
+        # would keep this process forever, so it gives up once it has been handed to another.
+        while True:
+            try:
+                messages.put((tag, payload), timeout=POLL_SECONDS)
+                return
+            except queue.Full:
+                if os.getppid() != parent:
+                    raise _ParentGone from None
+
     try:
         items = iter_file(kind, path, **options)
-        messages.put(("ready", None))
+        send("ready", None)
         chunk: list[Item] = []
         for item in items:
             chunk.append(item)
             if len(chunk) >= size:
-                messages.put(("items", chunk))
+                send("items", chunk)
                 chunk = []
         if chunk:
-            messages.put(("items", chunk))
-        messages.put(("done", None))
+            send("items", chunk)
+        send("done", None)
+    except _ParentGone:
+        messages.cancel_join_thread()  # nobody will read what is still buffered
+        return
     except UserError as error:
-        messages.put(("error", str(error)))
+        send("error", str(error))
     except BaseException:
-        messages.put(("crash", f"parsing {path.name} failed in process {os.getpid()}:\n"
-                               + traceback.format_exc()))  # fmt: skip
-    finally:
-        messages.close()
-        messages.join_thread()
+        send("crash", f"parsing {path.name} failed in process {os.getpid()}:\n"
+                      + traceback.format_exc())  # fmt: skip
+    messages.close()
+    messages.join_thread()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,45 @@ def test_submit_file_in_background_writes_the_same_graph(
     assert graph_state(store) == expected
     for field in ("rows_read", "rows_loaded", "rows_quarantined", "quarantine", "entities"):
         assert overlapped[field] == serial[field]
+
+
+def test_the_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of `leadgraph ingest` must not leave a parsing process behind for ever."""
+    script = tmp_path / "consume_one.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from ingest.background import iter_file_in_background\n"
+        "items = iter_file_in_background('complaints', sys.argv[1], source='s',\n"
+        "                                hashing_key=b'k', chunk_items=1)\n"
+        "next(items)\n"
+        "import multiprocessing\n"
+        "print(multiprocessing.active_children()[0].pid, flush=True)\n"
+        "time.sleep(600)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(WORLD / "complaints_xinghe.csv")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert _running(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(child), "the parsing child outlived its killed parent"
+    finally:
+        parent.kill()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan is reaped by init, but not at once)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
