@@ -48,6 +48,7 @@ from graph.trace import (
     ENTITIES,
     HUBS_SET_ASIDE,
     PATH_QUERIES,
+    SHORTEST_ONLY_QUERIES,
     entity_keys,
     find_paths,
     neighbourhood,
@@ -93,6 +94,7 @@ class Timings:
 QUERY_NAMES = (
     {ENTITIES: "lookup of both ends"}
     | {query: "capped path search" for query in PATH_QUERIES.values()}
+    | {query: "capped search, hub end" for query in SHORTEST_ONLY_QUERIES.values()}
     | {query: "set-aside hubs" for query in HUBS_SET_ASIDE.values()}
 )
 

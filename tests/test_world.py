@@ -251,3 +251,22 @@ def test_the_trace_view_names_the_hubs_it_set_aside(
     named = {hub["key"]: hub["degree"] for hub in result["set_aside"]}
     assert hotline in named and named[hotline] > 10
     assert all(hotline not in [n["key"] for n in p["nodes"]] for p in result["paths"])
+
+
+def test_a_hub_as_an_end_gets_the_shortest_paths_only(world: dict[str, Any]) -> None:
+    """Tracing to a hotline must answer quickly: the k-shortest search would walk the hub's
+    links again at every longer length, so only the shortest paths are returned, and the
+    result says so."""
+    store = world["store"]
+    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
+    caller = store.read(
+        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 1",
+        h=hotline,
+    )[0]["key"]
+    strict = Limits(hub_degree=10)
+    to_hub = find_paths(store, caller, hotline, max_hops=3, k=3, limits=strict)
+    assert to_hub["search"] == "shortest_only"
+    assert [p["hops"] for p in to_hub["paths"]] == [1]  # the direct call, no longer detours
+    open_search = find_paths(store, caller, hotline, max_hops=3, k=3, limits=Limits())
+    assert open_search["search"] == "k_shortest"  # not a hub under the default cap
+    assert open_search["paths"][0]["hops"] == 1
