@@ -299,6 +299,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A cap was reached; the result is incomplete.",
     },
     "search.hubs": {"zh": "高连接节点未展开：{keys}", "en": "Hubs not expanded: {keys}"},
+    "search.shortest_only": {
+        "zh": "一端为高连接节点，只查找最短路径。",
+        "en": "One end is a hub: only the shortest paths were searched for.",
+    },
     "search.from": {"zh": "起点", "en": "From"},
     "search.to": {"zh": "终点", "en": "To"},
     "search.max_hops": {"zh": "最多跳数", "en": "Most hops"},

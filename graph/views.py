@@ -202,4 +202,5 @@ def trace_paths(
         "paths": paths,
         "hidden": len(found["paths"]) - len(paths),
         "set_aside": _shown_hubs(store, principal, found["set_aside"]),
+        "search": found["search"],
     }

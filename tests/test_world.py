@@ -250,6 +250,7 @@ def test_the_trace_view_names_the_hubs_it_set_aside(
     result = views.trace_paths(store, admin, a, b, max_hops=2)
     named = {hub["key"]: hub["degree"] for hub in result["set_aside"]}
     assert hotline in named and named[hotline] > 10
+    assert result["search"] == "k_shortest"  # neither end is a hub
     assert all(hotline not in [n["key"] for n in p["nodes"]] for p in result["paths"])
 
 

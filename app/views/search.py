@@ -112,6 +112,8 @@ def _paths(me: Principal) -> None:
         st.caption(t("search.paths_hidden").format(count=found["hidden"]))
     if found["set_aside"]:
         st.caption(t("search.hubs").format(keys=", ".join(h["key"] for h in found["set_aside"])))
+    if found["search"] == "shortest_only":
+        st.caption(t("search.shortest_only"))
     if not found["paths"]:
         st.info(t("search.no_paths"))
         return
