@@ -157,7 +157,9 @@ class GraphStore:
             try:
                 return session.execute_read(work)
             except neo4j.exceptions.ClientError as error:
-                if timeout and ("Timeout" in (error.code or "") or "timed out" in str(error)):
+                # Neo4j 5 says TransactionTimedOut, or TransactionTimedOutClientConfiguration
+                # for a limit the client set
+                if timeout and "TimedOut" in (error.code or ""):
                     raise QueryTimeout(f"the query took longer than {timeout} s") from None
                 raise
 

@@ -8,7 +8,7 @@ from graph import local_neo4j, settings
 from graph.model import load_model
 from graph.schema import existing_constraints, init_schema, recorded_version
 from graph.status import database_status
-from graph.store import ConstraintError, GraphStore, chunked
+from graph.store import ConstraintError, GraphStore, QueryTimeout, chunked
 
 MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"
 COUNT_PHONES = "MATCH (p:Phone) RETURN count(p) AS n, count(DISTINCT p.e164) AS distinct_keys"
@@ -127,3 +127,12 @@ def test_status_reports_version_and_counts(store: GraphStore) -> None:
     assert status["nodes"]["Phone"] == 3
     assert status["relationships"]["CALLED"] == 0
     assert status["schema_version"] == load_model().schema_version
+
+
+def test_a_read_past_its_time_limit_is_a_query_timeout(store: GraphStore) -> None:
+    """A trace stopped by its time limit must reach the user as one clear line (a UserError),
+    not as an internal error."""
+    slow = "UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n"
+    with pytest.raises(QueryTimeout, match=r"longer than 0\.2 s"):
+        store.read(slow, timeout=0.2)
+    assert store.read("RETURN 1 AS one") == [{"one": 1}]  # the store is still usable
