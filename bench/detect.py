@@ -38,6 +38,7 @@ from graph.store import GraphStore
 from graph.templates import build_templates
 
 T = TypeVar("T")
+TOP_K = (10, 50, 100, 200, 400)
 
 
 def timed(work: Callable[[], T]) -> tuple[T, float, float]:
@@ -70,13 +71,19 @@ def quality(truth: dict[str, Any], leads: list[dict[str, Any]]) -> dict[str, Any
         for ring, wanted in zip(truth["rings"], rings, strict=True)
         if not any(len(wanted & found) / len(wanted) >= 0.75 for found in entity_sets)
     ]
-    real = sum(1 for found in entity_sets if any(len(wanted & found) >= 2 for wanted in rings))
+    spans = [sum(1 for wanted in rings if len(wanted & found) >= 2) for found in entity_sets]
+    real = [span > 0 for span in spans]
     decoys = decoy_keys(truth)
     return {
         "rings": len(rings),
         "leads": len(leads),
         "recall": (len(rings) - len(missed)) / max(1, len(rings)),
-        "precision": real / max(1, len(leads)),
+        "precision": sum(real) / max(1, len(leads)),
+        # precision among the best-ranked leads (leads come ranked best first)
+        "precision_at": {k: sum(real[:k]) / k for k in TOP_K if k < len(leads)},
+        # leads holding two entities or more of more than one planted ring: rings merged
+        "merged_leads": sum(1 for span in spans if span > 1),
+        "largest_merge": max(spans, default=0),
         "missed": missed,
         "decoy_leads": sum(1 for found in entity_sets if decoys & found),
         "decoys_in_leads": sorted(set().union(*entity_sets) & decoys) if entity_sets else [],
@@ -138,6 +145,12 @@ def main() -> None:
                 f"detect {result['detect'][0]:.0f} s; recall {result['recall']:.3f}, precision "
                 f"{result['precision']:.3f}; missed {result['missed'][:5]}; decoys "
                 f"{result['decoys_in_leads'][:5]}",
+                flush=True,
+            )
+            at = ", ".join(f"@{k} {v:.3f}" for k, v in result["precision_at"].items())
+            print(
+                f"  precision at the top: {at}; leads merging rings: {result['merged_leads']} "
+                f"(largest spans {result['largest_merge']} rings)",
                 flush=True,
             )
 
