@@ -90,16 +90,21 @@ def quality(truth: dict[str, Any], leads: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
-def run_scale(store: GraphStore, scale: int, seed: int, *, wipe: bool = True) -> dict[str, Any]:
+def run_scale(
+    store: GraphStore, scale: int, seed: int, *, wipe: bool = True, detect_only: bool = False
+) -> dict[str, Any]:
     folder = world_folder(scale, seed)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-    if wipe:
+    if wipe and not detect_only:
         wipe_data(store)
-    _, load_s, load_cpu = timed(lambda: load_world(store, folder, skip_loaded=not wipe))
-    templates, tpl_s, tpl_cpu = timed(lambda: build_templates(store))
+    load_s = load_cpu = tpl_s = tpl_cpu = 0.0
+    sizes: list[int] = []
+    if not detect_only:
+        _, load_s, load_cpu = timed(lambda: load_world(store, folder, skip_loaded=not wipe))
+        templates, tpl_s, tpl_cpu = timed(lambda: build_templates(store))
+        sizes = [c.size for c in templates.clusters[:3]]
     found, detect_s, detect_cpu = timed(lambda: detect(store))
     figures = quality(truth, found["leads"])
-    sizes = [c.size for c in templates.clusters[:3]]
     return {
         "scale": scale,
         "load": (load_s, load_cpu),
@@ -123,6 +128,11 @@ def main() -> None:
         action="store_true",
         help="keep the database and skip files already loaded (one scale; to re-time detect)",
     )
+    parser.add_argument(
+        "--detect-only",
+        action="store_true",
+        help="run detect alone on the world already loaded, with its templates (one scale)",
+    )
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     if args.million and 1_000_000 not in scales:
@@ -138,7 +148,9 @@ def main() -> None:
     with bench_store() as store:
         for scale in scales:
             print(f"scale {scale:,} ...", flush=True)
-            result = run_scale(store, scale, args.seed, wipe=not args.no_wipe)
+            result = run_scale(
+                store, scale, args.seed, wipe=not args.no_wipe, detect_only=args.detect_only
+            )
             results.append(result)
             print(
                 f"  load {result['load'][0]:.0f} s, templates {result['templates'][0]:.0f} s, "
