@@ -40,7 +40,9 @@ third numbers, which only call borrowers or appear as contacts, join the ring in
 alone, while two rings whose boilerplate overlaps a little stay apart). A template tie also needs
 a person in common — a borrower whose complaints name both seeds, or one seed calling the other's
 complainants — because rings buy the same letters: at the 100k world a third of the template
-ties joined two different rings, and none of those shared a person. Louvain communities
+ties joined two different rings, and none of those shared a person. A firm known only by a name
+that several registered firms bear is left out of the graph: it cannot say which of them the
+complaints meant. Louvain communities
 (seeded, so a re-run gives the same rings) are the candidate rings, ranked by score.
 """
 
@@ -157,6 +159,17 @@ RETURN key,
                  RETURN DISTINCT p.key } AS called
 """
 
+# A firm known only by a name that two or more registered firms bear: the complaints naming it may
+# be about either, so it cannot tie intermediaries together (at the 1M world such names were the
+# only nodes joining different rings into one lead).
+AMBIGUOUS_NAME_FIRMS = """
+UNWIND $keys AS key
+MATCH (f:Firm {key: key})
+WHERE f.uscc IS NULL AND f.name_key IS NOT NULL
+  AND COUNT { MATCH (g:Firm {name_key: f.name_key}) WHERE g.uscc IS NOT NULL } >= 2
+RETURN f.key AS key
+"""
+
 ENTITY_INFO = """
 UNWIND $keys AS key
 MATCH (x:Entity {key: key})
@@ -266,6 +279,12 @@ def _template_ties(
         if n >= min_shared and n >= min_overlap * fewer:
             ties.append((a, b, n))
     return ties
+
+
+def ambiguous_name_firms(store: GraphStore, keys: list[str]) -> list[str]:
+    """The name-only firms among ``keys`` whose name two or more registered firms bear."""
+    firms = [key for key in keys if key.startswith("firm:name:")]
+    return [row["key"] for row in store.read(AMBIGUOUS_NAME_FIRMS, keys=firms)] if firms else []
 
 
 def _corroborated(
@@ -380,6 +399,7 @@ def find_rings(
             or (row["label"] == "Phone" and row["phone_type"] in SERVICE_TYPES)
         ):
             graph.remove_node(key)
+    graph.remove_nodes_from(ambiguous_name_firms(store, list(graph.nodes)))
     # Non-seed neighbours joined only through one complaint are noise: keep structural ties.
     for a, b, data in list(graph.edges(data=True)):
         structural = data["why"] - {"SAME_COMPLAINT"}
