@@ -34,6 +34,19 @@ def world(session_store: GraphStore) -> dict[str, Any]:
     return {"store": session_store, "summaries": summaries, "templates": templates, "detect": found}
 
 
+HOTLINE = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
+
+
+def hotline_callers(store: GraphStore, count: int) -> list[str]:
+    """The first ``count`` phones (by key) that called the fixture world's first hotline."""
+    rows = store.read(
+        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT $n",
+        h=HOTLINE,
+        n=count,
+    )
+    return [row["key"] for row in rows]
+
+
 def ring_keys(ring: dict[str, Any]) -> set[str]:
     return {f"phone:{p}" for p in ring["phones"]} | {f"firm:{u}" for u in ring["firm_usccs"]}
 
@@ -153,12 +166,7 @@ def test_trace_links_a_ring_account_to_its_firm_with_sources(world: dict[str, An
 
 def test_hubs_are_set_aside_and_named(world: dict[str, Any]) -> None:
     store = world["store"]
-    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
-    callers = store.read(
-        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 2",
-        h=hotline,
-    )
-    a, b = callers[0]["key"], callers[1]["key"]
+    hotline, (a, b) = HOTLINE, hotline_callers(store, 2)
     open_limits = Limits(hub_degree=10_000)
     assert find_paths(store, a, b, max_hops=2, limits=open_limits)["paths"]
     strict = find_paths(store, a, b, max_hops=2, limits=Limits(hub_degree=10))
@@ -238,12 +246,7 @@ def test_the_trace_view_names_the_hubs_it_set_aside(
     """The workbench's trace must say which hubs it did not walk through: they are never on a
     returned path, so they cannot be picked from the paths' nodes."""
     store = world["store"]
-    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
-    callers = store.read(
-        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 2",
-        h=hotline,
-    )
-    a, b = callers[0]["key"], callers[1]["key"]
+    hotline, (a, b) = HOTLINE, hotline_callers(store, 2)
     strict = functools.partial(find_paths, limits=Limits(hub_degree=10))
     monkeypatch.setattr(views, "find_paths", strict)
     admin = Principal("root", "admin", None, None)
@@ -259,11 +262,7 @@ def test_a_hub_as_an_end_gets_the_shortest_paths_only(world: dict[str, Any]) -> 
     links again at every longer length, so only the shortest paths are returned, and the
     result says so."""
     store = world["store"]
-    hotline = f"phone:{TRUTH['decoys']['hotlines'][0]['e164']}"
-    caller = store.read(
-        "MATCH (p:Phone)-[:CALLED]->(:Phone {key: $h}) RETURN p.key AS key ORDER BY key LIMIT 1",
-        h=hotline,
-    )[0]["key"]
+    hotline, (caller,) = HOTLINE, hotline_callers(store, 1)
     strict = Limits(hub_degree=10)
     to_hub = find_paths(store, caller, hotline, max_hops=3, k=3, limits=strict)
     assert to_hub["search"] == "shortest_only"
