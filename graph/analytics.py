@@ -164,8 +164,8 @@ RETURN key,
 # only nodes joining different rings into one lead).
 AMBIGUOUS_NAME_FIRMS = """
 UNWIND $keys AS key
-MATCH (f:Firm {key: key})
-WHERE f.uscc IS NULL AND f.name_key IS NOT NULL
+MATCH (f:Entity {key: key})
+WHERE f:Firm AND f.uscc IS NULL AND f.name_key IS NOT NULL
   AND COUNT { MATCH (g:Firm {name_key: f.name_key}) WHERE g.uscc IS NOT NULL } >= 2
 RETURN f.key AS key
 """
