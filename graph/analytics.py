@@ -34,12 +34,16 @@ lenders, calls) and lead.
 Seeds and the entities tied to them (a firm's phones, an account's phone, a legal
 representative) are projected into an undirected networkx graph whose edges are the facts that
 tie intermediaries together: a complaint naming both, a firm's phone, an account advertising a
-phone, a shared legal representative, calls, and shared templates (two seeds with at least half
+phone, a shared legal representative, calls, shared people (two seeds dealing with at least two
+of the same borrowers — complainants whose complaints name them, or people whose phones they
+called; at the 1M world no two seeds of different rings shared even one, while a ring's numbers
+that no complaint or firm tied, such as a second number that only chases the first one's
+clients, shared many), and shared templates (two seeds with at least half
 of the complaints of the one with fewer in the same template clusters — how a ring's second and
 third numbers, which only call borrowers or appear as contacts, join the ring instead of leading
 alone, while two rings whose boilerplate overlaps a little stay apart). A template tie also needs
-a person in common — a borrower whose complaints name both seeds, or one seed calling the other's
-complainants — because rings buy the same letters: at the 100k world a third of the template
+a person in common — a borrower whose complaints name both seeds, or whom one of them called —
+because rings buy the same letters: at the 100k world a third of the template
 ties joined two different rings, and none of those shared a person. A firm known only by a name
 that several registered firms bear is left out of the graph: it cannot say which of them the
 complaints meant. Louvain communities
@@ -144,11 +148,11 @@ CALL {
 RETURN x.key AS key, other, why, sum(weight) AS weight
 """
 
-# The people behind each seed's complaints, and the people whose phones it called: two seeds
-# that share a template are one ring's numbers when they also share a person (one borrower's
-# complaints name both; or one calls the borrowers who name the other). Rings that bought the
-# same letter share no people (at the 100k world: 68% of one ring's template ties share one,
-# none of the ties across rings).
+# The people each seed deals with: the complainants whose complaints name it and the people whose
+# phones it called. Two seeds dealing with two or more of the same people are one ring's numbers
+# (``SAME_PEOPLE``); two seeds that share a template are when they share even one (rings buy the
+# same letters: at the 100k world 68% of one ring's template ties shared a person, none of the
+# ties across rings did).
 SEED_PEOPLE = """
 UNWIND $keys AS key
 MATCH (x:Entity {key: key})
@@ -253,6 +257,26 @@ def _looks_agent_written(score: EntityScore, min_share: float) -> bool:
     )
 
 
+def _shared_counts(
+    holdings: dict[str, dict[str, int]], max_holders: int
+) -> dict[tuple[str, str], int]:
+    """For each pair of keys, how much they hold in common: ``holdings`` maps a key to the items
+    it holds (a template cluster, a person) with a count; a pair shares the smaller count of each
+    item both hold. An item more than ``max_holders`` keys hold is generic and counts for none."""
+    holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for key in sorted(holdings):
+        for item, count in holdings[key].items():
+            holders[item].append((key, count))
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for members in holders.values():
+        if not 2 <= len(members) <= max_holders:
+            continue
+        for i, (a, count_a) in enumerate(members):
+            for b, count_b in members[i + 1 :]:
+                shared[(a, b)] += min(count_a, count_b)
+    return shared
+
+
 def _template_ties(
     seeds: dict[str, EntityScore], min_shared: int, min_overlap: float, max_holders: int
 ) -> list[tuple[str, str, int]]:
@@ -262,17 +286,7 @@ def _template_ties(
     numbers carry the same letters, while two rings whose boilerplate happens to overlap share
     a small part of their complaints. A cluster that more than ``max_holders`` seeds share is
     generic wording, not one ring's letter, and ties nothing."""
-    holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for key in sorted(seeds):
-        for cluster, count in seeds[key].templates.items():
-            holders[cluster].append((key, count))
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    for members in holders.values():
-        if not 2 <= len(members) <= max_holders:
-            continue
-        for i, (a, count_a) in enumerate(members):
-            for b, count_b in members[i + 1 :]:
-                shared[(a, b)] += min(count_a, count_b)
+    shared = _shared_counts({key: seed.templates for key, seed in seeds.items()}, max_holders)
     ties = []
     for (a, b), n in sorted(shared.items()):
         fewer = min(seeds[a].features["complaints"], seeds[b].features["complaints"])
@@ -287,23 +301,12 @@ def ambiguous_name_firms(store: GraphStore, keys: list[str]) -> list[str]:
     return [row["key"] for row in store.read(AMBIGUOUS_NAME_FIRMS, keys=firms)] if firms else []
 
 
-def _corroborated(
-    store: GraphStore, ties: list[tuple[str, str, int]]
-) -> list[tuple[str, str, int]]:
-    """The template ties whose two seeds also share a person: a complainant whose complaints
-    name both, or one seed calling a complainant of the other (see ``SEED_PEOPLE``)."""
-    keys = sorted({key for a, b, _ in ties for key in (a, b)})
-    people = {row["key"]: row for row in store.read(SEED_PEOPLE, keys=keys)} if keys else {}
-
-    def shares(a: dict[str, Any], b: dict[str, Any]) -> bool:
-        complainants_b = set(b["complainants"])
-        return bool(
-            complainants_b.intersection(a["complainants"])
-            or complainants_b.intersection(a["called"])
-            or set(a["complainants"]).intersection(b["called"])
-        )
-
-    return [(a, b, n) for a, b, n in ties if shares(people[a], people[b])]
+def seed_people(store: GraphStore, keys: list[str]) -> dict[str, dict[str, int]]:
+    """The people each seed deals with (see ``SEED_PEOPLE``), as ``{person key: 1}``."""
+    rows = store.read(SEED_PEOPLE, keys=keys) if keys else []
+    return {
+        row["key"]: dict.fromkeys(sorted({*row["complainants"], *row["called"]}), 1) for row in rows
+    }
 
 
 def score_entities(
@@ -360,6 +363,8 @@ def find_rings(
     min_seed_score: float = 45.0,
     min_agent_share: float = 0.25,
     hub_degree: int = 2_000,
+    min_shared_people: int = 2,
+    max_people_holders: int = 20,
     seed: int = 7,
 ) -> list[Ring]:
     """Group high-scoring intermediaries and what ties them into rings (Louvain communities).
@@ -374,10 +379,16 @@ def find_rings(
     if not seeds:
         return []
     ties = store.read(TIES, keys=sorted(seeds))
-    template_ties = _template_ties(seeds, min_shared=2, min_overlap=0.5, max_holders=50)
+    people = _shared_counts(seed_people(store, sorted(seeds)), max_holders=max_people_holders)
+    ties += [
+        {"key": a, "other": b, "why": "SAME_PEOPLE", "weight": n}
+        for (a, b), n in sorted(people.items())
+        if n >= min_shared_people
+    ]
     ties += [
         {"key": a, "other": b, "why": "SAME_TEMPLATE", "weight": n}
-        for a, b, n in _corroborated(store, template_ties)
+        for a, b, n in _template_ties(seeds, min_shared=2, min_overlap=0.5, max_holders=50)
+        if people.get((a, b), 0) > 0
     ]
     graph = nx.Graph()
     graph.add_nodes_from(seeds)
