@@ -13,7 +13,7 @@ import pytest
 from app.demo import FIXTURE_WORLD, load_world
 from graph import views
 from graph.auth import Principal
-from graph.leads import detect
+from graph.leads import detect, list_leads
 from graph.limits import Limits
 from graph.schema import wipe_data
 from graph.status import database_status
@@ -145,6 +145,27 @@ def test_detect_again_keeps_ids_and_never_touches_accepted_leads(world: dict[str
     assert [lead["id"] for lead in again["leads"]] == first
     row = store.read_one("MATCH (l:Lead {id: $id}) RETURN l.status AS s, l.title AS t", id=first[0])
     assert row == {"s": "lead", "t": "accepted by an analyst"}
+
+
+def test_leads_written_many_a_transaction_hold_what_detect_returned(
+    world: dict[str, Any],
+) -> None:
+    """Leads are written in batches; with batches of a few links, every lead still holds exactly
+    the entities detect returned for it, and nothing else changes."""
+    store = world["store"]
+
+    def stored() -> dict[str, tuple[Any, ...]]:
+        return {
+            lead["id"]: (lead["title"], lead["score"], lead["status"], sorted(lead["entities"]))
+            for lead in list_leads(store, limit=10_000)
+        }
+
+    before = stored()
+    again = detect(store, links_per_batch=7)
+    assert stored() == before
+    for lead in again["leads"]:
+        if before[lead["id"]][2] == "candidate":
+            assert before[lead["id"]][3] == sorted(lead["entities"])
 
 
 def test_trace_links_a_ring_account_to_its_firm_with_sources(world: dict[str, Any]) -> None:
