@@ -8,10 +8,11 @@ wiped, and then, each timed (wall and this process's CPU time; Neo4j's own CPU i
 * templates — ``graph.templates.build_templates`` (MinHash-LSH clusters, SAME_TEMPLATE links);
 * detect — ``graph.leads.detect`` (intermediary scores, Louvain rings, candidate leads).
 
-Quality against the world's ``truth.json``, with the definitions of ``tests/test_world.py``: a
-ring is found when one lead covers at least 75% of its phones and firm USCCs (recall); a lead is
-real when it covers at least two keys of some ring (precision); and whether any decoy (lender
-hotlines, law firms and their phones, shared family phones, popular numbers) is in a lead.
+Quality against the world's ``truth.json``, as ``ingest/synth/scoring.py`` defines it (the tests
+use the same): a ring is found when one lead covers at least 75% of its phones and firm USCCs
+(recall); a lead is real when it covers at least two keys of some ring (precision); and whether
+any decoy (lender hotlines, law firms and their phones, shared family phones, popular numbers) is
+in a lead.
 
 The world of the last scale stays loaded, for ``bench/trace.py``. Not a test: a script a person
 runs; it prints one table.
@@ -36,9 +37,9 @@ from graph.leads import detect
 from graph.schema import wipe_data
 from graph.store import GraphStore
 from graph.templates import build_templates
+from ingest.synth.scoring import lead_quality
 
 T = TypeVar("T")
-TOP_K = (10, 50, 100, 200, 400)
 
 
 def timed(work: Callable[[], T]) -> tuple[T, float, float]:
@@ -46,48 +47,6 @@ def timed(work: Callable[[], T]) -> tuple[T, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = work()
     return result, time.perf_counter() - wall, time.process_time() - cpu
-
-
-def ring_keys(ring: dict[str, Any]) -> set[str]:
-    return {f"phone:{p}" for p in ring["phones"]} | {f"firm:{u}" for u in ring["firm_usccs"]}
-
-
-def decoy_keys(truth: dict[str, Any]) -> set[str]:
-    decoys = truth["decoys"]
-    keys = {f"phone:{h['e164']}" for h in decoys["hotlines"]}
-    keys |= {f"firm:{f['uscc']}" for f in decoys["law_firms"]}
-    keys |= {f"phone:{f['phone']}" for f in decoys["law_firms"]}
-    keys |= {f"phone:{f['phone']}" for f in decoys["family_phones"]}
-    keys |= {f"phone:{p['e164']}" for p in decoys["popular_numbers"]}
-    return keys
-
-
-def quality(truth: dict[str, Any], leads: list[dict[str, Any]]) -> dict[str, Any]:
-    """Recall, precision and decoys in leads, as tests/test_world.py defines them."""
-    entity_sets = [set(lead["entities"]) for lead in leads]
-    rings = [ring_keys(ring) for ring in truth["rings"]]
-    missed = [
-        ring["id"]
-        for ring, wanted in zip(truth["rings"], rings, strict=True)
-        if not any(len(wanted & found) / len(wanted) >= 0.75 for found in entity_sets)
-    ]
-    spans = [sum(1 for wanted in rings if len(wanted & found) >= 2) for found in entity_sets]
-    real = [span > 0 for span in spans]
-    decoys = decoy_keys(truth)
-    return {
-        "rings": len(rings),
-        "leads": len(leads),
-        "recall": (len(rings) - len(missed)) / max(1, len(rings)),
-        "precision": sum(real) / max(1, len(leads)),
-        # precision among the best-ranked leads (leads come ranked best first)
-        "precision_at": {k: sum(real[:k]) / k for k in TOP_K if k < len(leads)},
-        # leads holding two entities or more of more than one planted ring: rings merged
-        "merged_leads": sum(1 for span in spans if span > 1),
-        "largest_merge": max(spans, default=0),
-        "missed": missed,
-        "decoy_leads": sum(1 for found in entity_sets if decoys & found),
-        "decoys_in_leads": sorted(set().union(*entity_sets) & decoys) if entity_sets else [],
-    }
 
 
 def run_scale(
@@ -104,7 +63,7 @@ def run_scale(
         templates, tpl_s, tpl_cpu = timed(lambda: build_templates(store))
         sizes = [c.size for c in templates.clusters[:3]]
     found, detect_s, detect_cpu = timed(lambda: detect(store))
-    figures = quality(truth, found["leads"])
+    figures = lead_quality(truth, found["leads"])
     return {
         "scale": scale,
         "load": (load_s, load_cpu),

@@ -20,6 +20,7 @@ from graph.status import database_status
 from graph.store import GraphStore
 from graph.templates import build_templates
 from graph.trace import find_paths, neighbourhood
+from ingest.synth.scoring import lead_quality
 
 TRUTH = json.loads((FIXTURE_WORLD / "truth.json").read_text(encoding="utf-8"))
 
@@ -45,10 +46,6 @@ def hotline_callers(store: GraphStore, count: int) -> list[str]:
         n=count,
     )
     return [row["key"] for row in rows]
-
-
-def ring_keys(ring: dict[str, Any]) -> set[str]:
-    return {f"phone:{p}" for p in ring["phones"]} | {f"firm:{u}" for u in ring["firm_usccs"]}
 
 
 def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
@@ -97,30 +94,12 @@ def test_ring_complaints_cluster_by_template(world: dict[str, Any]) -> None:
 
 
 def test_detect_finds_every_ring_and_no_decoy(world: dict[str, Any]) -> None:
-    leads = world["detect"]["leads"]
-    found = 0
-    for ring in TRUTH["rings"]:
-        wanted = ring_keys(ring)
-        if any(len(wanted & set(lead["entities"])) / len(wanted) >= 0.75 for lead in leads):
-            found += 1
-    recall = found / len(TRUTH["rings"])
-    real = sum(
-        1
-        for lead in leads
-        if any(len(ring_keys(r) & set(lead["entities"])) >= 2 for r in TRUTH["rings"])
-    )
-    precision = real / len(leads)
-    print(f"ring recall {recall:.2f}, precision {precision:.2f} over {len(leads)} leads")
-    assert recall >= 0.95 and precision >= 0.9
-
-    decoys = TRUTH["decoys"]
-    decoy_keys = {f"phone:{h['e164']}" for h in decoys["hotlines"]}
-    decoy_keys |= {f"firm:{f['uscc']}" for f in decoys["law_firms"]}
-    decoy_keys |= {f"phone:{f['phone']}" for f in decoys["law_firms"]}
-    decoy_keys |= {f"phone:{f['phone']}" for f in decoys["family_phones"]}
-    decoy_keys |= {f"phone:{p['e164']}" for p in decoys["popular_numbers"]}
-    for lead in leads:
-        assert not decoy_keys & set(lead["entities"]), lead["title"]
+    quality = lead_quality(TRUTH, world["detect"]["leads"])
+    print(f"ring recall {quality['recall']:.2f}, precision {quality['precision']:.2f} "
+          f"over {quality['leads']} leads")  # fmt: skip
+    assert quality["recall"] >= 0.95 and quality["precision"] >= 0.9, quality["missed"]
+    assert quality["merged_leads"] == 0
+    assert quality["decoy_leads"] == 0, quality["decoys_in_leads"]
 
 
 def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
