@@ -1,11 +1,11 @@
 """Telling the world outside the workbench about a push: a signed webhook and an email.
 
 The graph layer queues one notification per configured channel when a lead is pushed
-(:func:`graph.outbox.enqueue_push`, called by :func:`graph.lifecycle.push_lead`); this module
-sends them. A channel is anything with a ``name`` and a ``send(notification)`` that returns when
-the message was accepted and raises otherwise (:class:`Channel`), so a new channel — an SMS
-gateway, a police messaging system — plugs in beside :class:`WebhookChannel` and
-:class:`EmailChannel` without touching the outbox.
+(:func:`graph.outbox.push_notifications`, written by :func:`graph.lifecycle.push_lead` in the
+push's own transaction); this module sends them. A channel is anything with a ``name`` and a
+``send(notification)`` that returns when the message was accepted and raises otherwise
+(:class:`Channel`), so a new channel — an SMS gateway, a police messaging system — plugs in
+beside :class:`WebhookChannel` and :class:`EmailChannel` without touching the outbox.
 
 :func:`deliver_due` sends every due notification once and records each outcome; a failure is
 retried later with exponential backoff (``LEADGRAPH_NOTIFY_BACKOFF_SECONDS``, doubling) until

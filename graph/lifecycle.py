@@ -245,19 +245,10 @@ def push_lead(
     query, target = (PUSH_TO_USER, officer) if officer else (PUSH_TO_UNIT, unit)
     history = _history(store, lead_id, principal, "pushed", to=target, note=note)
     at = utc_now()
-    row = store.write(
-        query,
-        id=lead_id,
-        target=target,
-        username=principal.username,
-        note=note,
-        at=at,
-        history=history,
-    )
-    if not row or row[0]["pushed"] == 0:
-        raise UserError(f"no officer or police unit named {target!r}")
-    # Webhook and email messages wait in the outbox; the app layer sends them (app.notify).
-    outbox.enqueue_push(
+    # Webhook and email messages wait in the outbox, written in the push's own transaction (a
+    # push is never without its messages, nor a message without its push); the app layer sends
+    # them (app.notify).
+    messages = outbox.push_notifications(
         store,
         lead_id=lead_id,
         pushed_by=principal.username,
@@ -266,6 +257,17 @@ def push_lead(
         note=note,
         pushed_at=at,
     )
+    push = (
+        query,
+        {"id": lead_id, "target": target, "username": principal.username, "note": note,
+         "at": at, "history": history},
+    )  # fmt: skip
+
+    def pushed(index: int, records: list[dict[str, Any]]) -> None:
+        if index == 0 and (not records or records[0]["pushed"] == 0):
+            raise UserError(f"no officer or police unit named {target!r}")
+
+    store.write_all([push, (outbox.ENQUEUE, {"rows": messages})], check=pushed)
     audit.append(store, principal.username, "push", f"lead:{lead_id}", {"to": target, "note": note})
 
 

@@ -104,9 +104,22 @@ def enqueue(
     now: datetime | None = None,
 ) -> Notification:
     """Queue one notification, due at once."""
+    row = notification_row(channel, target, payload, lead_id=lead_id, now=now)
+    return _notification(store.write(ENQUEUE, rows=[row])[0])
+
+
+def notification_row(
+    channel: str,
+    target: str,
+    payload: dict[str, Any],
+    *,
+    lead_id: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """One row of ``ENQUEUE``: a new notification, due at once."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown notification channel {channel!r}")
-    row = {
+    return {
         "id": uuid.uuid4().hex,
         "channel": channel,
         "target": target,
@@ -114,7 +127,6 @@ def enqueue(
         "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
         "created_at": _time(now),
     }
-    return _notification(store.write(ENQUEUE, rows=[row])[0])
 
 
 PUSH_FACTS = """
@@ -161,7 +173,7 @@ def push_payload(
     }
 
 
-def enqueue_push(
+def push_notifications(
     store: GraphStore,
     *,
     lead_id: str,
@@ -171,8 +183,9 @@ def enqueue_push(
     note: str,
     pushed_at: str,
     config: settings_module.Settings | None = None,
-) -> list[Notification]:
-    """Queue one notification per configured channel about a push that was just written.
+) -> list[dict[str, Any]]:
+    """The ``ENQUEUE`` rows for a push, one per configured channel; the push writes them in its
+    own transaction (``graph.lifecycle.push_lead``), so a push is never without its messages.
 
     ``target_kind`` is ``officer`` or ``unit``. A webhook goes to ``LEADGRAPH_WEBHOOK_URL``; an
     email (when ``LEADGRAPH_SMTP_HOST`` is set) to the officer's ``email``, or to the unit's
@@ -200,7 +213,7 @@ def enqueue_push(
         rows.append(("email", ", ".join(recipients)))
     created = datetime.fromisoformat(pushed_at.replace("Z", "+00:00"))
     return [
-        enqueue(store, channel, to, payload, lead_id=lead_id, now=created) for channel, to in rows
+        notification_row(channel, to, payload, lead_id=lead_id, now=created) for channel, to in rows
     ]
 
 

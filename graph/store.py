@@ -13,7 +13,7 @@ survives a server restart in the middle of a session.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +178,28 @@ class GraphStore:
 
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(query, params)]
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def write_all(
+        self,
+        statements: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        check: Callable[[int, list[dict[str, Any]]], None] | None = None,
+    ) -> list[list[dict[str, Any]]]:
+        """Run ``statements`` (query, parameters) in order in one write transaction: all of them
+        take effect or none does. ``check(index, records)`` runs after each statement; an
+        exception it raises rolls the transaction back and reaches the caller."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[dict[str, Any]]]:
+            results = []
+            for index, (query, params) in enumerate(statements):
+                records = [record.data() for record in tx.run(query, params)]
+                if check:
+                    check(index, records)
+                results.append(records)
+            return results
 
         with self._session() as session:
             return session.execute_write(work)

@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -23,9 +24,10 @@ from app import notify
 from app.cli import main
 from graph import outbox, users
 from graph.auth import Principal
+from graph.errors import UserError
 from graph.lifecycle import push_lead
 from graph.outbox import Notification
-from graph.store import GraphStore
+from graph.store import ConstraintError, GraphStore
 
 pytestmark = pytest.mark.neo4j
 
@@ -419,6 +421,35 @@ def test_no_channel_configured_queues_nothing(
     report = notify.push_and_notify(store, analyst, LEAD, officer="officer_n")
     assert report.attempted == 0 and outbox.list_notifications(store) == []
     assert report.outcome == "no_channel"  # the workbench must not say "sent"
+
+
+def test_a_push_and_its_messages_are_written_together_or_not_at_all(
+    store: GraphStore, analyst: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push whose message cannot be queued is not pushed: otherwise the lead would sit in the
+    officer's inbox with nobody told. (The failure is a real one from Neo4j: the message is given
+    the id of a notification already in the outbox, which the uniqueness constraint refuses.)"""
+    configure(monkeypatch, webhook="http://127.0.0.1:9/hook")
+    taken = outbox.enqueue(store, "webhook", "http://127.0.0.1:9/hook", {"event": "earlier"})
+    monkeypatch.setattr(outbox.uuid, "uuid4", lambda: uuid.UUID(hex=taken.id))
+    with pytest.raises(ConstraintError):
+        push_lead(store, analyst, LEAD, officer="officer_n")
+    lead = store.read_one(
+        "MATCH (l:Lead {id: $id}) RETURN l.status AS status, COUNT { (l)-[:PUSHED_TO]->() } AS n",
+        id=LEAD,
+    )
+    assert lead == {"status": "lead", "n": 0}
+    assert [n.id for n in outbox.list_notifications(store)] == [taken.id]
+
+    monkeypatch.undo()
+    configure(monkeypatch, webhook="http://127.0.0.1:9/hook")
+    with pytest.raises(UserError, match="no officer"):
+        push_lead(store, analyst, LEAD, officer="nobody")  # no message about a push not made
+    assert [n.id for n in outbox.list_notifications(store)] == [taken.id]
+    push_lead(store, analyst, LEAD, officer="officer_n")
+    assert [n.target for n in outbox.list_notifications(store, lead_id=LEAD)] == [
+        "http://127.0.0.1:9/hook"
+    ]
 
 
 def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
