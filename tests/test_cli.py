@@ -90,6 +90,24 @@ def test_user_error_exits_1_and_internal_error_exits_2(
     assert "internal error: RuntimeError: boom" in capsys.readouterr().err
 
 
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`leadgraph … | head` closes the pipe before the output ends: exit 0, nothing on stderr."""
+    text = tmp_path / "texts.txt"
+    text.write_text("帮你协商zx逾期，停息挂账，反崔收\n" * 20_000, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "scan", "--file", str(text), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b'{"line": 1')
+    process.stdout.close()  # as `head -1` does
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, stderr
+    assert stderr == ""
+
+
 def test_db_status_json_prints_version_and_counts(neo4j_server: settings.Settings) -> None:
     env = {}
     if neo4j_server.uses_local_server:
