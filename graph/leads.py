@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,6 +143,16 @@ def _title(ring: Ring, evidence: dict[str, Any]) -> str:
     )
 
 
+def _tie_counts(ring: Ring) -> dict[str, int]:
+    """What holds the ring together: how many of its links each kind of fact supports (a link
+    may have several), most first — e.g. ``{"SAME_PEOPLE": 5, "HAS_PHONE": 2}``."""
+    counts: dict[str, int] = defaultdict(int)
+    for _, _, why, _ in ring.edges:
+        for reason in why.split(","):
+            counts[reason] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _explanation(ring: Ring) -> list[dict[str, Any]]:
     """The top features of the ring's best entities, each with its contribution."""
     items = []
@@ -239,6 +250,7 @@ def detect(
                 "score": ring.score,
                 "entities": ring.members + evidence["complaints"],
                 "explanation": [item["text"] for item in explanation],
+                "ties": _tie_counts(ring),
                 "summary": {k: v for k, v in summary.items() if k != "ties"},
             }
         )

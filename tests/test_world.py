@@ -107,8 +107,14 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
     assert [lead["score"] for lead in leads] == sorted(
         (lead["score"] for lead in leads), reverse=True
     )
+    facts = {"HAS_PHONE", "ADVERTISES", "OPERATED_BY", "CALLED", "LEGAL_REP_OF",
+             "SAME_COMPLAINT", "SAME_PEOPLE", "SAME_TEMPLATE"}  # fmt: skip
     for lead in leads:
         assert lead["explanation"] and lead["title"]
+        members = [key for key in lead["entities"] if not key.startswith("complaint:")]
+        # what holds a ring of several entities together is said, in the facts' own names
+        assert bool(lead["ties"]) == (len(members) > 1)
+        assert set(lead["ties"]) <= facts
         assert lead["summary"]["complaints"] >= 5
         assert lead["summary"]["date_span"][0] <= lead["summary"]["date_span"][1]
 

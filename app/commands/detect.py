@@ -37,6 +37,9 @@ def detect_command(args: argparse.Namespace) -> int:
         print(f"{lead['score']:>6.1f}  {lead['id']}  {lead['title']}")
         for reason in lead["explanation"][:3]:
             print(f"          {reason}")
+        if lead["ties"]:
+            tied = ", ".join(f"{why} ×{n}" for why, n in lead["ties"].items())
+            print(f"          tied by {tied}")
     for item in result["set_aside"]:
         print(f"set aside service number {item['key']} ({item['complaints']} complaints)")
     return 0
