@@ -361,6 +361,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "feature.advertised": {"zh": "网络账号发布", "en": "advertised online"},
     "feature.consulting_scope": {"zh": "咨询类经营范围", "en": "consulting business scope"},
     "feature.shared_legal_rep": {"zh": "共用法定代表人", "en": "shared legal representative"},
+    "feature.firm_age_years": {
+        "zh": "首次被投诉时成立年限（年）",
+        "en": "firm's age at first complaint (years)",
+    },
 }
 
 

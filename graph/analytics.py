@@ -17,7 +17,10 @@ calls_to_complainants distinct complainants' phones it called (10 = full)       
 advertised           accounts advertising it (2 = full)                             5
 consulting_scope     a firm whose business scope is debt / legal / info consulting  5
 shared_legal_rep     a firm whose legal representative also runs another firm       5
+firm_age_years       a firm's age at its first complaint (≤ 1 y full, 5 y none)     5
 ===================  ==========================================================  ======
+
+A score is the sum of the contributions, at most 100.
 
 Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
 in the result instead. An entity needs ``min_complainants`` distinct complainants to be scored
@@ -55,6 +58,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -72,7 +76,12 @@ WEIGHTS = {
     "advertised": 5.0,
     "consulting_scope": 5.0,
     "shared_legal_rep": 5.0,
+    "firm_age_years": 5.0,
 }
+# A firm set up shortly before its complaints begin looks like a vehicle for them: full weight
+# at this age or younger (years), none from ``OLD_FIRM_YEARS`` on.
+YOUNG_FIRM_YEARS = 1.0
+OLD_FIRM_YEARS = 5.0
 
 # Complaints that name an entity: as contact or agent, or through a firm's or account's phone.
 ENTITY_COMPLAINTS = """
@@ -111,6 +120,7 @@ WITH x, cs, complainants, lenders, sources, disguised, first_date, last_date, to
 WHERE complainants >= $min_complainants
 RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
        x.type AS phone_type, x.name AS name, x.business_scope AS scope,
+       x.registered_date AS registered,
        size(cs) AS complaints, complainants, lenders, sources, disguised,
        coalesce(top_template, 0) AS top_template, clusters,
        first_date, last_date,
@@ -222,7 +232,25 @@ class Ring:
     edges: list[tuple[str, str, str, float]] = field(default_factory=list)
 
 
-def _feature_values(row: dict[str, Any], reference_date: str | None) -> dict[str, float]:
+def firm_age_years(registered: str | None, first_complaint: str | None) -> float | None:
+    """A firm's age in years on the date of its first complaint (negative when it was registered
+    after it), or None when either date is unknown."""
+    try:
+        born = date.fromisoformat(str(registered)[:10])
+        first = date.fromisoformat(str(first_complaint)[:10])
+    except ValueError:
+        return None
+    return round((first - born).days / 365.25, 1)
+
+
+def _youth(age: float | None) -> float:
+    if age is None:
+        return 0.0
+    span = OLD_FIRM_YEARS - YOUNG_FIRM_YEARS
+    return max(0.0, min(1.0, (OLD_FIRM_YEARS - age) / span))
+
+
+def _feature_values(row: dict[str, Any], age: float | None) -> dict[str, float]:
     complaints = max(int(row["complaints"]), 1)
     scope = row.get("scope") or ""
     return {
@@ -234,6 +262,7 @@ def _feature_values(row: dict[str, Any], reference_date: str | None) -> dict[str
         "advertised": min(1.0, row["advertised"] / 2),
         "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
         "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
+        "firm_age_years": _youth(age),
     }
 
 
@@ -326,7 +355,10 @@ def score_entities(
                 {"key": row["key"], "type": row["phone_type"], "complaints": row["complaints"]}
             )
             continue
-        values = _feature_values(row, row["last_date"])
+        age = (
+            firm_age_years(row["registered"], row["first_date"]) if row["label"] == "Firm" else None
+        )
+        values = _feature_values(row, age)
         contributions = {name: round(WEIGHTS[name] * v, 2) for name, v in values.items()}
         features = {
             "complaints": row["complaints"],
@@ -339,6 +371,7 @@ def score_entities(
             "advertised": row["advertised"],
             "consulting_scope": bool(values["consulting_scope"]),
             "shared_legal_rep": row["shared_legal_rep"],
+            "firm_age_years": age,
             "first_date": row["first_date"],
             "last_date": row["last_date"],
         }
@@ -346,7 +379,7 @@ def score_entities(
             EntityScore(
                 key=row["key"],
                 label=row["label"],
-                score=round(sum(contributions.values()), 2),
+                score=min(100.0, round(sum(contributions.values()), 2)),
                 contributions=contributions,
                 features=features,
                 templates=_template_counts(row.get("clusters") or []),
