@@ -43,9 +43,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.errors import UserError
+from ingest.yaml_file import read_yaml
 
 # Headers that carry nothing to load in any kind (row counters of spreadsheet exports).
 IGNORED = ("序号", "行号", "no", "index", "#", "rownum")
@@ -216,15 +215,7 @@ def _constant(value: Any) -> str:
 def load_mapping(path: str | Path) -> Mapping:
     """Read a mapping file; UserError when it is missing or malformed."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise UserError(f"{path}: cannot read the mapping file ({error.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise UserError(f"{path.name}: not valid YAML ({error})") from None
-    return parse_mapping(data, path.name)
+    return parse_mapping(read_yaml(path, "mapping file"), path.name)
 
 
 def as_mapping(value: Mapping | MappingABC[str, Any] | str | Path | None) -> Mapping | None:

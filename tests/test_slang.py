@@ -238,3 +238,12 @@ def test_recall_and_precision_on_the_labelled_set() -> None:
     assert figures["recall_plain"] >= 0.95
     assert figures["precision"] >= 0.95
     assert figures["precision_disguised"] >= 0.95
+
+
+def test_a_lexicon_file_that_cannot_be_read_or_parsed_is_named(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"missing\.yaml: cannot read the lexicon"):
+        load_lexicon(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("terms: [unclosed", encoding="utf-8")
+    with pytest.raises(UserError, match=r"broken\.yaml: not valid YAML for a lexicon"):
+        load_lexicon(broken)

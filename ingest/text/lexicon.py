@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pypinyin import lazy_pinyin
 
 from graph.errors import UserError
+from ingest.yaml_file import read_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("lexicon.yaml")
 
@@ -141,15 +141,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 
 
 def _read(path: Path) -> Lexicon:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"cannot read lexicon {path}: {error.strerror}") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise UserError(f"lexicon {path} is not valid YAML: {error}") from error
-    return parse_lexicon(data, source=str(path))
+    return parse_lexicon(read_yaml(path, "lexicon"), source=str(path))
 
 
 @lru_cache(maxsize=1)
