@@ -2,9 +2,10 @@
 
 Pages call these instead of reaching into several graph modules themselves:
 
-* :func:`lead_page` — a lead with its evidence, for anyone :mod:`graph.lifecycle` lets see it
-  (the view is audited there); entities the principal may not see raw are masked, and so are
-  the phone-like digit runs in their free texts;
+* :func:`lead_list` and :func:`lead_page` — the leads a principal may see, and one lead with its
+  evidence (the view is audited in :mod:`graph.lifecycle`); entities the principal may not see
+  raw are masked, and so are their numbers wherever the lead names them (title, explanation,
+  summary) and the phone-like digit runs in their free texts;
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name;
@@ -20,7 +21,7 @@ from typing import Any
 
 from graph import audit, lifecycle, users
 from graph.auth import Forbidden, Principal
-from graph.export.masking import mask_text
+from graph.export.masking import mask_phone, mask_text
 from graph.leads import lead_bundle
 from graph.search import apply_rights, entities_by_keys, masked, rights
 from graph.store import GraphStore
@@ -40,6 +41,49 @@ def _mask_entity(entity: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
+    """``value`` (text, or lists and dicts of it) with each raw number in ``hidden`` replaced by
+    its masked form."""
+    if isinstance(value, str):
+        for raw, shown in hidden.items():
+            value = value.replace(raw, shown)
+        return value
+    if isinstance(value, list):
+        return [_replace_numbers(item, hidden) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_numbers(item, hidden) for key, item in value.items()}
+    return value
+
+
+def _numbers_to_hide(
+    store: GraphStore, principal: Principal, phone_keys: set[str]
+) -> dict[str, str]:
+    """Raw E.164 → masked form, for the phones among ``phone_keys`` that an analyst may not see
+    raw (numbers only another org submitted). Officers and admins see leads raw."""
+    if principal.role != "analyst" or not phone_keys:
+        return {}
+    raw = rights(store, principal, sorted(phone_keys))
+    numbers = [key.removeprefix("phone:") for key in sorted(phone_keys) if not raw.get(key)]
+    return {number: mask_phone(number) for number in numbers}
+
+
+def lead_list(
+    store: GraphStore, principal: Principal, *, statuses: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """:func:`graph.lifecycle.visible_leads`, with the phone numbers in titles and explanations
+    masked where the principal may not see them raw (a candidate's ring is built from every
+    org's clues; an analyst sees only their own org's numbers raw)."""
+    leads = lifecycle.visible_leads(store, principal, statuses=statuses)
+    phones = {
+        str(item.get("entity"))
+        for lead in leads
+        for item in lead.get("explanation") or []
+        if str(item.get("entity")).startswith("phone:")
+    }
+    hidden = _numbers_to_hide(store, principal, phones)
+    return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
+
+
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
     """A lead as its page shows it: ``lead`` (its node's properties, decoded), ``entities``
     (each with ``display_key`` and ``masked``), ``links`` (ends as display keys) and
@@ -56,6 +100,13 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
         item = {**entity, "display_key": entity["key"], "masked": False}
         entities.append(item if raw.get(entity["key"]) else _mask_entity(item))
     shown = {e["key"]: e["display_key"] for e in entities}
+    # the title, explanation and summary name ring numbers too: masked as the entities are
+    hidden = {
+        e["key"].removeprefix("phone:"): e["display_key"].removeprefix("phone:")
+        for e in entities
+        if e["masked"] and e["label"] == "Phone"
+    }
+    lead = _replace_numbers(lead, hidden)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
          "end": shown.get(link["end"], link["end"])}

@@ -246,6 +246,36 @@ def test_lead_lifecycle_with_access_control(world: dict[str, Any]) -> None:
     assert verify_chain(store).ok
 
 
+def test_an_analyst_sees_another_orgs_numbers_masked_wherever_a_lead_names_them(
+    world: dict[str, Any],
+) -> None:
+    """A candidate's ring is built from every org's clues. Its page masks the numbers an analyst
+    may not see raw (another org's), and the same numbers must not show raw in the lead's title,
+    explanation or summary, on its page or in the list."""
+    from graph.lifecycle import visible_leads
+
+    store = world["store"]
+    lender = TRUTH["lenders"][1]["name"]
+    analyst = principal_of(store, "analyst_m", "analyst", lender, "enterprise")
+    unmasked = visible_leads(store, analyst, statuses=["candidate"])
+    listed = views.lead_list(store, analyst, statuses=["candidate"])
+    assert [lead["id"] for lead in listed] == [lead["id"] for lead in unmasked]
+    hidden_named = 0
+    for lead, raw in zip(listed, unmasked, strict=True):
+        page = views.lead_page(store, analyst, lead["id"])
+        hidden = [
+            e["key"].removeprefix("phone:")
+            for e in page["entities"]
+            if e["masked"] and e["label"] == "Phone"
+        ]
+        shown_page = json.dumps(page["lead"], ensure_ascii=False)
+        shown_list = json.dumps(lead, ensure_ascii=False)
+        for number in hidden:
+            assert number not in shown_page and number not in shown_list, (lead["id"], number)
+            hidden_named += number in json.dumps(raw, ensure_ascii=False)
+    assert hidden_named, "no candidate named a number this analyst may not see raw"
+
+
 def test_the_trace_view_names_the_hubs_it_set_aside(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

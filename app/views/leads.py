@@ -64,7 +64,7 @@ def leads_page() -> None:
         key="leads_statuses",
     )
     try:
-        leads = lifecycle.visible_leads(store(), me, statuses=statuses or None)
+        leads = views.lead_list(store(), me, statuses=statuses or None)
     except UserError as error:
         st.error(f"{t('common.failed')}: {error}")
         return
