@@ -84,6 +84,9 @@ def test_analyst_sees_ranked_candidates_and_the_lead_page(world: dict[str, Any])
     assert "SAME_TEMPLATE" not in body or zh("link.SAME_TEMPLATE") in body
     assert "sub-" in body  # the links carry their sources
     assert ":orange-background[" in body  # slang highlighted in the complaint texts
+    # why the ring's entities belong together, including ties that are not links of the chart
+    assert zh("lead.ties") in body and zh("lead.col_why") in body
+    assert any(zh(f"link.{why}") in body for why in ("SAME_PEOPLE", "SAME_COMPLAINT", "HAS_PHONE"))
     views_audited = audit.entries(world["store"], 5, actor="analyst_a", action="view_lead")
     assert views_audited and views_audited[0].target == f"lead:{world['lead']}"
 

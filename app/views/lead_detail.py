@@ -224,6 +224,24 @@ def _explanation(lead: dict[str, Any]) -> None:
             width="stretch",
         )
     summary = lead.get("summary") or {}
+    if summary.get("ties"):
+        # derived ties (same people, same complaints, same template) are not links of the chart
+        st.markdown(f"**{t('lead.ties')}**")
+        st.dataframe(
+            [
+                {
+                    t("lead.col_a"): tie.get("a"),
+                    t("lead.col_b"): tie.get("b"),
+                    t("lead.col_why"): "、".join(
+                        t(f"link.{why}") for why in str(tie.get("why")).split(",")
+                    ),
+                    t("lead.col_weight"): tie.get("weight"),
+                }
+                for tie in sorted(summary["ties"], key=lambda tie: -float(tie.get("weight") or 0))
+            ],
+            hide_index=True,
+            width="stretch",
+        )
     if summary.get("slang"):
         st.markdown(f"**{t('lead.slang')}**")
         st.dataframe(
