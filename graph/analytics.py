@@ -63,7 +63,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.store import GraphStore
+from graph.store import GraphStore, chunked_by_weight
 
 SERVICE_TYPES = {"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"}
 CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
@@ -482,15 +482,10 @@ def rings_evidence(
     in the order of ``rings``. Rings are read many at a time, up to ``keys_per_query`` member
     keys a query: one query per ring was most of detect's time at 1M complaints."""
     rows_by_ring: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    batch: list[dict[str, Any]] = []
-    batch_keys = 0
-    for index, ring in enumerate(rings):
-        batch.append({"id": index, "keys": ring.members})
-        batch_keys += len(ring.members)
-        if batch_keys >= keys_per_query or index == len(rings) - 1:
-            for row in store.read(RINGS_EVIDENCE, rings=batch):
-                rows_by_ring[row["ring"]].append(row)
-            batch, batch_keys = [], 0
+    wanted = [{"id": index, "keys": ring.members} for index, ring in enumerate(rings)]
+    for batch in chunked_by_weight(wanted, lambda ring: len(ring["keys"]), keys_per_query):
+        for row in store.read(RINGS_EVIDENCE, rings=batch):
+            rows_by_ring[row["ring"]].append(row)
     return [_summarise_evidence(rows_by_ring[index]) for index in range(len(rings))]
 
 

@@ -28,7 +28,7 @@ from graph.analytics import (
     rings_evidence,
     score_entities,
 )
-from graph.store import GraphStore
+from graph.store import GraphStore, chunked_by_weight
 
 SOFTWARE_VERSION = "leadgraph 0.1.0"
 ALGORITHM = "intermediary scores (weighted features) + Louvain communities (networkx)"
@@ -115,19 +115,6 @@ def lead_id(ring: Ring) -> str:
     phones = [m for m in ring.members if m.startswith("phone:")]
     anchor = min(firms or phones or ring.members)
     return "lead-" + hashlib.sha256(anchor.encode()).hexdigest()[:12]
-
-
-def _batches(rows: list[dict[str, Any]], links_per_batch: int) -> list[list[dict[str, Any]]]:
-    """``rows`` cut into consecutive batches of about ``links_per_batch`` involved entities."""
-    batches: list[list[dict[str, Any]]] = [[]]
-    links = 0
-    for row in rows:
-        if batches[-1] and links + len(row["involves"]) > links_per_batch:
-            batches.append([])
-            links = 0
-        batches[-1].append(row)
-        links += len(row["involves"])
-    return [batch for batch in batches if batch]
 
 
 def _display(key: str) -> str:
@@ -255,7 +242,7 @@ def detect(
             }
         )
     method_json = json.dumps(method, ensure_ascii=False, sort_keys=True)
-    for batch in _batches(rows, links_per_batch):
+    for batch in chunked_by_weight(rows, lambda row: len(row["involves"]), links_per_batch):
         store.write(UPSERT_CANDIDATES, leads=batch, now=now, method_json=method_json)
     stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
     return {"leads": leads, "set_aside": set_aside, "stale": stale, "method": method}

@@ -15,13 +15,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
 from graph import settings as settings_module
 from graph.errors import StoreUnavailable, UserError
+
+T = TypeVar("T")
 
 COUNTER_NAMES = (
     "nodes_created",
@@ -54,6 +56,23 @@ def chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         raise ValueError("batch size must be at least 1")
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def chunked_by_weight(
+    items: Iterable[T], weight: Callable[[T], int], limit: int
+) -> Iterator[list[T]]:
+    """Cut ``items`` into consecutive lists whose weights add up to at most ``limit`` (an item
+    heavier than ``limit`` goes alone): many small writes a transaction, never one huge one."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        if batch and total + weight(item) > limit:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += weight(item)
+    if batch:
         yield batch
 
 

@@ -8,7 +8,7 @@ from graph import local_neo4j, settings
 from graph.model import load_model
 from graph.schema import existing_constraints, init_schema, recorded_version
 from graph.status import database_status
-from graph.store import ConstraintError, GraphStore, QueryTimeout, chunked
+from graph.store import ConstraintError, GraphStore, QueryTimeout, chunked, chunked_by_weight
 
 MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"
 COUNT_PHONES = "MATCH (p:Phone) RETURN count(p) AS n, count(DISTINCT p.e164) AS distinct_keys"
@@ -72,6 +72,14 @@ def test_hundred_thousand_rows_land_exactly_once(store: GraphStore) -> None:
 def test_write_batches_needs_rows_parameter(store: GraphStore) -> None:
     with pytest.raises(ValueError, match=r"\$rows"):
         store.write_batches("MERGE (p:Phone {e164: '1'})", [{}])
+
+
+def test_chunked_by_weight_keeps_order_and_the_limit() -> None:
+    weights = [3, 4, 2, 9, 1, 1, 5]
+    batches = list(chunked_by_weight(weights, lambda w: w, 7))
+    assert batches == [[3, 4], [2], [9], [1, 1, 5]]  # 9 is over the limit: alone
+    assert [w for batch in batches for w in batch] == weights
+    assert list(chunked_by_weight([], len, 5)) == []
 
 
 def test_chunked_is_lazy_and_exact() -> None:
