@@ -39,9 +39,9 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Neo4j jars from Maven's cache into graph/server/lib (a no-op once the pom is unchanged).
+# Neo4j jars from Maven's cache into graph/db/server/lib (a no-op once the pom is unchanged).
 jars: venv
-	$(BIN)/python -c "from graph.local_neo4j import ensure_jars; ensure_jars()"
+	$(BIN)/python -c "from graph.db.local_neo4j import ensure_jars; ensure_jars()"
 
 run: system-deps venv jars
 	$(LEADGRAPH) db start
@@ -70,4 +70,4 @@ stop: venv
 	$(LEADGRAPH) db stop
 
 clean: stop
-	rm -rf .leadgraph graph/server/lib
+	rm -rf .leadgraph graph/db/server/lib

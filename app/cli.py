@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from graph.auth import Principal
+from graph.workflow.auth import Principal
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ import time
 import streamlit as st
 
 from app.i18n import DEFAULT_LANGUAGE, translate
-from graph import auth, settings
-from graph.auth import Principal
-from graph.store import GraphStore
+from graph.core import settings
+from graph.db.store import GraphStore
+from graph.workflow import auth
+from graph.workflow.auth import Principal
 
 LANGUAGE = "language"
 PRINCIPAL = "principal"
@@ -44,7 +45,7 @@ def require_principal() -> Principal:
 
 
 def sign_in(username: str, password: str) -> Principal:
-    """Authenticate (audited) and start a session; raises :class:`graph.auth.LoginFailed`."""
+    """Authenticate (audited) and start a session; raises :class:`graph.workflow.auth.LoginFailed`."""
     me = auth.authenticate(store(), username, password)
     st.session_state[PRINCIPAL] = me
     st.session_state[LAST_ACTIVITY] = time.time()

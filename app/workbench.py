@@ -13,7 +13,7 @@ from app import navigation, session
 from app.i18n import LANGUAGES
 from app.session import t
 from app.views.login import login_page
-from graph.errors import UserError
+from graph.core.errors import UserError
 
 
 def sidebar() -> None:

@@ -23,9 +23,10 @@ if not os.environ.get("NEO4J_URI"):
     os.environ.setdefault("LEADGRAPH_HOME", str(ROOT / ".leadgraph" / "bench"))
     os.environ.setdefault("LEADGRAPH_NEO4J_PORT", "7698")
 
-from graph import local_neo4j, settings  # noqa: E402
-from graph.schema import init_schema  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.core import settings  # noqa: E402  (after the environment is set)
+from graph.db import local_neo4j  # noqa: E402
+from graph.db.schema import init_schema  # noqa: E402
+from graph.db.store import GraphStore  # noqa: E402
 
 WORLDS = ROOT / ".leadgraph" / "bench" / "worlds"
 

@@ -4,11 +4,11 @@ For each scale (complaints) a world is generated with ``leadgraph synth`` (kept 
 ``.leadgraph/bench/worlds/`` and reused when it is already there), the benchmark database is
 wiped, and then, each timed (wall and this process's CPU time; Neo4j's own CPU is not in it):
 
-* load — ``app.demo.load_world``: every clue file submitted as the demo does;
-* templates — ``graph.templates.build_templates`` (MinHash-LSH clusters, SAME_TEMPLATE links);
-* detect — ``graph.leads.detect`` (intermediary scores, Louvain rings, candidate leads).
+* load — ``ingest.demo.load_world``: every clue file submitted as the demo does;
+* templates — ``graph.evidence.templates.build_templates`` (MinHash-LSH clusters, SAME_TEMPLATE links);
+* detect — ``graph.evidence.leads.detect`` (intermediary scores, Louvain rings, candidate leads).
 
-Quality against the world's ``truth.json``, as ``ingest/synth/scoring.py`` defines it (the tests
+Quality against the world's ``truth.json``, as ``app/synth/scoring.py`` defines it (the tests
 use the same): a ring is found when one lead covers at least 75% of its phones and firm USCCs
 (recall); a lead is real when it covers at least two keys of some ring (precision); and whether
 any decoy (lender hotlines, law firms and their phones, shared family phones, popular numbers) is
@@ -31,13 +31,13 @@ from typing import Any, TypeVar
 
 from common import bench_store, peak_rss_mib, world_folder
 
-from app.demo import load_world
-from graph import settings
-from graph.leads import detect
-from graph.schema import wipe_data
-from graph.store import GraphStore
-from graph.templates import build_templates
-from ingest.synth.scoring import lead_quality
+from app.synth.scoring import lead_quality
+from graph.core import settings
+from graph.db.schema import wipe_data
+from graph.db.store import GraphStore
+from graph.evidence.leads import detect
+from graph.evidence.templates import build_templates
+from ingest.demo import load_world
 
 T = TypeVar("T")
 

@@ -32,13 +32,13 @@ from common import (
     world_folder,
 )
 
-from app.submit import submit_file
-from graph import settings
-from graph.load import SubmissionInfo, load_submission
-from graph.schema import wipe_data
-from graph.store import GraphStore
+from graph.core import settings
+from graph.db.schema import wipe_data
+from graph.db.store import GraphStore
+from graph.db.writer import SubmissionInfo, load_submission
+from graph.text.slang import default_detector
 from ingest.pipeline import Tally, iter_file
-from ingest.text.slang import default_detector
+from ingest.submit import submit_file
 
 
 def parse_only(files: list[Path], key: bytes) -> float:

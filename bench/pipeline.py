@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pipeline.py [--scale 50000] [--world DIR] [--profile]
 
-Generates a synthetic world with ``ingest.synth`` (or uses ``--world``), then runs every
+Generates a synthetic world with ``app.synth`` (or uses ``--world``), then runs every
 complaint file through ``iter_file`` twice: with the complaint-text hook (slang summary) and
 without it, so the cost of text intelligence is visible on its own. Prints one JSON object.
 ``--profile`` adds the top functions by own time for the run with the hook.
@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     world = args.world
     if world is None:
-        from ingest.synth import generate
+        from app.synth import generate
 
         world = Path(tempfile.mkdtemp(prefix="lg-bench-"))
         generate(args.scale, args.seed, world)

@@ -8,7 +8,7 @@ Run::
 The texts are Chinese complaints generated with a seed (``bench/templates.py``'s generator), a
 share of them with disguised terms. Measured in the same run, medians over repeats:
 
-* the detector (:func:`ingest.text.slang.Detector.scan`, all disguises, spans, checks);
+* the detector (:func:`graph.text.slang.Detector.scan`, all disguises, spans, checks);
 * baseline 1: ``term in text`` for every plain lexicon term (finds no disguise at all);
 * baseline 2: one regex alternation of the plain terms (``re.finditer``), also plain only.
 
@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.text.lexicon import load_lexicon
-from ingest.text.slang import default_detector
+from graph.text.lexicon import load_lexicon
+from graph.text.slang import default_detector
 
 DISGUISED = [
     "zx",

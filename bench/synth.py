@@ -1,6 +1,6 @@
 """Time and peak memory of the synthetic world generator.
 
-Runs ``ingest.synth.generate`` in this process (without the CLI, whose other commands import
+Runs ``app.synth.generate`` in this process (without the CLI, whose other commands import
 large libraries) and prints wall time, complaints per second, peak RSS and the size written.
 
     .venv/bin/python bench/synth.py [--scale 1000000] [--seed 1] [--out /tmp/leadgraph-synth]
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.synth import generate
+from app.synth import generate
 
 
 def main() -> None:

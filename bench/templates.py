@@ -19,7 +19,7 @@ Prints, for the same generated texts in the same run:
 Texts are generated here with a seed: organic complaints from many interchangeable fragments,
 and rings that each stamp their own template (names, amounts, dates filled in; a clause dropped,
 a synonym, punctuation and slang changed here and there). ``--source synth`` uses the project's
-synthetic-world text generator (``ingest.synth.texts``) instead, when it is present.
+synthetic-world text generator (``app.synth.texts``) instead, when it is present.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from ingest.text.templates import (
+from graph.text.templates import (
     DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE,
     DEFAULT_THRESHOLD,
@@ -238,7 +238,7 @@ def complaint_texts(
 def _synth_texts(
     n: int, rng: random.Random, ring_share: float
 ) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    from ingest.synth import texts as synth  # the synthetic-world generator, when present
+    from app.synth import texts as synth  # the synthetic-world generator, when present
 
     items: list[tuple[str, str]] = []
     truth: dict[str, int] = {}

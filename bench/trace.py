@@ -40,13 +40,12 @@ from typing import Any
 
 from common import bench_store, peak_rss_mib
 
-from app.demo import load_world
-from graph.limits import LIMITS, Limits
-from graph.schema import wipe_data
-from graph.status import database_status
-from graph.store import GraphStore, QueryTimeout
-from graph.templates import build_templates
-from graph.trace import (
+from graph.core.limits import LIMITS, Limits
+from graph.db.schema import wipe_data
+from graph.db.status import database_status
+from graph.db.store import GraphStore, QueryTimeout
+from graph.evidence.templates import build_templates
+from graph.evidence.trace import (
     ENTITIES,
     HUBS_SET_ASIDE,
     PATH_QUERIES,
@@ -55,6 +54,7 @@ from graph.trace import (
     find_paths,
     neighbourhood,
 )
+from ingest.demo import load_world
 
 LABELS = ["Phone", "Firm", "Account", "Person"]
 OPEN = Limits(hub_degree=10**9)

@@ -14,7 +14,7 @@ import argparse
 
 from common import bench_store, median_seconds
 
-from graph.schema import wipe_data
+from graph.db.schema import wipe_data
 
 MERGE_PHONE = "MERGE (p:Phone {e164: $e164}) SET p.n = $n"
 MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"

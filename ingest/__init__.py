@@ -1,4 +1,6 @@
-"""Reading clue files: readers, validation, normalisation, resolution and text intelligence.
+"""Clue files into the graph: read (CSV/XLSX/JSON, any encoding), map headers, validate and
+normalise each row into records, then :func:`ingest.submit.submit_file` writes them through the
+graph's writer, keeps the quarantine report and audits the submission.
 
-Nothing here talks to Neo4j; the loader hands batches of rows to ``graph.store``.
+Readers and validators know nothing of Neo4j; only ``submit`` holds a writer.
 """

@@ -8,7 +8,7 @@ consumer, so the two halves overlap on a machine with two cores or more.
 
 The child is forked (not spawned) so that it starts at once with the modules and the compiled
 slang detector the parent already has; it touches no database and no thread of the parent.
-A file that cannot be read, or has unknown headers, raises :class:`~graph.errors.UserError` at
+A file that cannot be read, or has unknown headers, raises :class:`~graph.core.errors.UserError` at
 the call, as ``iter_file`` does; a failure inside the child is raised in the parent with the
 child's traceback; a consumer that stops early stops the child.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 from ingest.pipeline import Item, iter_file
 
 CHUNK_ITEMS = 2_000  # items per message from the child: large enough to amortise the pickling

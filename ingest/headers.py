@@ -5,7 +5,7 @@ every alias is normalised by :func:`normalize_header`: NFKC width folding (``手
 like ``手机号(必填)``), case folding, and removal of spaces, brackets, underscores, hyphens, dots,
 colons, asterisks and slashes — so ``Phone Number``, ``phone_number`` and ``PHONE-NUMBER`` are one
 header, and ``通话时长（秒）`` matches ``通话时长秒``. A header that matches no alias of the kind is
-*unknown*, and an unknown header stops the file with a :class:`graph.errors.UserError` that names
+*unknown*, and an unknown header stops the file with a :class:`graph.core.errors.UserError` that names
 the file, lists the unknown headers and the kind's canonical fields, and points at ``--mapping``:
 guessing what a column means is how wrong facts get into a graph.
 
@@ -43,8 +43,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
-from ingest.yaml_file import read_yaml
+from graph.core.errors import UserError
+from graph.core.yaml_file import read_yaml
 
 # Headers that carry nothing to load in any kind (row counters of spreadsheet exports).
 IGNORED = ("序号", "行号", "no", "index", "#", "rownum")

@@ -1,17 +1,17 @@
 """The five clue kinds as data: fields, required fields, and what a valid row asserts.
 
 Every kind honours one contract (``ingest.pipeline``): read → map headers → :func:`validate` →
-``build(values, ctx)`` → :class:`~ingest.records.RowResult`. A kind is one :class:`Kind` row:
+``build(values, ctx)`` → :class:`~graph.core.records.RowResult`. A kind is one :class:`Kind` row:
 its fields (name → check), the groups of which one field is required, and its builder.
 
-What each kind yields (entity keys as in ``ingest.records``; links per ``graph/model.yaml``):
+What each kind yields (entity keys as in ``graph.core.records``; links per ``graph/core/model.yaml``):
 
 ``phones`` (a blacklist or watch list)
     ``Phone{e164, type, carrier, region, list_label?, tags?, note?, reported_date?,
     reported_by?}`` (the list's ``label`` column is stored as ``list_label``).
 ``firms`` (registry extracts)
     ``Firm`` keyed ``firm:<USCC>`` (``key_strength: "uscc"``) or, with no code, ``firm:name:<name
-    key>`` (``key_strength: "name"``, see ``ingest.types.names``); props ``uscc?, name?,
+    key>`` (``key_strength: "name"``, see ``graph.values.names``); props ``uscc?, name?,
     name_key?, address?, status?, country?, registered_date?, business_scope?, external_id?``.
     ``(Firm)-[:HAS_PHONE]->(Phone)`` for every phone; a legal representative becomes
     ``(Person)-[:LEGAL_REP_OF]->(Firm)``, the Person keyed by ID number when given, else by name +
@@ -46,13 +46,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ingest.records import LinkRecord, NodeRecord
-from ingest.types.accounts import extract_phones, split_account
-from ingest.types.idcard import mask_id
-from ingest.types.names import firm_name_key, looks_like_firm
-from ingest.types.person import pid_from_id, pid_from_name, pid_from_name_firm, pid_from_name_phone
-from ingest.types.phone import PhoneInfo, parse_phone
-from ingest.types.uscc import normalize_uscc, uscc_problem
+from graph.core.records import LinkRecord, NodeRecord
+from graph.values.accounts import extract_phones, split_account
+from graph.values.idcard import mask_id
+from graph.values.names import firm_name_key, looks_like_firm
+from graph.values.person import pid_from_id, pid_from_name, pid_from_name_firm, pid_from_name_phone
+from graph.values.phone import PhoneInfo, parse_phone
+from graph.values.uscc import normalize_uscc, uscc_problem
 from ingest.validate import CHECKS, Field, RowRejected
 
 Built = tuple[list[NodeRecord], list[LinkRecord]]
@@ -232,18 +232,18 @@ def build_firm(values: dict[str, Any], ctx: Context) -> Built:
     return nodes, links
 
 
-# The one hook for complaint text intelligence: ingest.text.slang, when it is installed.
+# The one hook for complaint text intelligence: graph.text.slang, when it is installed.
 _slang: Callable[[str], dict[str, Any]] | bool | None = False
 
 
 def text_summary(text: str) -> dict[str, Any]:
     """Complaint properties derived from the text (``slang_terms``, ``slang_categories``,
-    ``disguise_count``), from ``ingest.text.slang.summarize(scan(text))``; empty when that module
+    ``disguise_count``), from ``graph.text.slang.summarize(scan(text))``; empty when that module
     is missing. Cached by text; the returned dict is shared: copy, never mutate."""
     global _slang
     if _slang is False:
         try:
-            from ingest.text import slang  # type: ignore[attr-defined]
+            from graph.text import slang  # type: ignore[attr-defined]
 
             @lru_cache(maxsize=16_384)  # form letters repeat word for word
             def summary(body: str) -> dict[str, Any]:
@@ -454,7 +454,7 @@ KINDS: dict[str, Kind] = {
 
 
 def get_kind(name: str) -> Kind:
-    from graph.errors import UserError
+    from graph.core.errors import UserError
 
     try:
         return KINDS[name]

@@ -7,7 +7,7 @@
         else: ...                                   # a QuarantineEntry (file, row, field, value, reason)
 
 ``iter_file`` opens the file, maps its headers and checks the mapping *before* it returns, so a
-file that cannot be read at all, or has unknown headers, raises :class:`graph.errors.UserError`
+file that cannot be read at all, or has unknown headers, raises :class:`graph.core.errors.UserError`
 at the call; then rows stream one at a time (memory stays flat for million-row files).
 
 Quarantine policy
@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
+from graph.core.records import QuarantineEntry, RowResult
 from ingest.headers import (
     ColumnMap,
     Mapping,
@@ -44,7 +45,6 @@ from ingest.headers import (
 )
 from ingest.kinds import KINDS, Context, Kind, get_kind
 from ingest.read import BrokenRow, open_table
-from ingest.records import QuarantineEntry, RowResult
 from ingest.validate import RowRejected, validate
 
 Item = RowResult | QuarantineEntry
@@ -97,7 +97,7 @@ def iter_file(
     QuarantineEntries of every refused row, in file order.
 
     ``source`` is the submitting org's slug (the complaint key's source unless the file has a
-    source column); ``hashing_key`` keys the Person hash (``graph.settings.load().hashing_key()``);
+    source column); ``hashing_key`` keys the Person hash (``graph.core.settings.load().hashing_key()``);
     ``mapping`` is a mapping file path, a parsed mapping document or a :class:`Mapping`;
     ``sheet`` picks an XLSX sheet. Raises UserError now when the file cannot be read, a header is
     unknown or a required column is missing.

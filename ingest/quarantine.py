@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.records import QuarantineEntry
+from graph.core.records import QuarantineEntry
 
 FIELDS = ["file", "row", "field", "value", "reason"]
 

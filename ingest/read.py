@@ -26,7 +26,7 @@ Formats, chosen by extension (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, `
 
 Cell values become ``str``: None → ``""``, whole floats (Excel phone cells) → digits without
 ``.0``, datetimes → ISO, JSON lists → items joined by ``;``, JSON objects → compact JSON.
-A file that cannot be read at all raises :class:`graph.errors.UserError` with one line of reason.
+A file that cannot be read at all raises :class:`graph.core.errors.UserError` with one line of reason.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = ",\t;|"

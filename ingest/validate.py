@@ -3,7 +3,7 @@
 Each kind (``ingest.kinds``) declares its fields as :class:`Field` rows naming one of the checks
 below; :func:`validate` runs them over a row's canonical fields and gathers every problem, so a
 row with three bad cells reports three reasons (and still counts as one quarantined row).
-The checks delegate to the value types in ``ingest.types``; nothing here knows about files.
+The checks delegate to the value types in ``graph.values``; nothing here knows about files.
 
 Empty cells never reach a check: an empty optional field is simply absent.
 """
@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.types.accounts import normalize_handle, normalize_platform
-from ingest.types.amounts import parse_amount
-from ingest.types.dates import parse_date, parse_datetime
-from ingest.types.idcard import id_problem, normalize_id
-from ingest.types.names import clean_display_name
-from ingest.types.phone import PhoneInfo, parse_phone
-from ingest.types.uscc import normalize_uscc, uscc_problem
+from graph.values.accounts import normalize_handle, normalize_platform
+from graph.values.amounts import parse_amount
+from graph.values.dates import parse_date, parse_datetime
+from graph.values.idcard import id_problem, normalize_id
+from graph.values.names import clean_display_name
+from graph.values.phone import PhoneInfo, parse_phone
+from graph.values.uscc import normalize_uscc, uscc_problem
 
 REQUIRED_MISSING = "required field missing"
 

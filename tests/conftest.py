@@ -26,9 +26,10 @@ if not os.environ.get("NEO4J_URI"):
     os.environ.setdefault("LEADGRAPH_PAGECACHE", "1g")
 os.environ.setdefault("LEADGRAPH_RETRY_SECONDS", "60")
 
-from graph import local_neo4j, settings  # noqa: E402  (after the environment is set)
-from graph.schema import init_schema, wipe_data  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.core import settings  # noqa: E402  (after the environment is set)
+from graph.db import local_neo4j  # noqa: E402
+from graph.db.schema import init_schema, wipe_data  # noqa: E402
+from graph.db.store import GraphStore  # noqa: E402
 
 
 @pytest.fixture(scope="session")

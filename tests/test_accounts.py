@@ -1,10 +1,10 @@
-"""ingest.types.accounts: platforms, handles, phones hidden in bios."""
+"""graph.values.accounts: platforms, handles, phones hidden in bios."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.types.accounts import (
+from graph.values.accounts import (
     extract_phones,
     normalize_handle,
     normalize_platform,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.analytics import ambiguous_name_firms
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.evidence.analytics import ambiguous_name_firms
 
 FIRMS = """
 UNWIND $rows AS row

@@ -1,10 +1,10 @@
-"""ingest.types.amounts: literal input, literal output."""
+"""graph.values.amounts: literal input, literal output."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.types.amounts import amount_problem, parse_amount
+from graph.values.amounts import amount_problem, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.cli import main
-from graph import audit
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.workflow import audit
 
 
 def fill(store: GraphStore, count: int = 6) -> list[audit.Entry]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.submit import submit_file
-from graph.errors import UserError
-from graph.schema import wipe_data
-from graph.store import GraphStore
+from graph.core.errors import UserError
+from graph.db.schema import wipe_data
+from graph.db.store import GraphStore
 from ingest.background import iter_file_in_background
 from ingest.pipeline import iter_file
+from ingest.submit import submit_file
 
 ROOT = Path(__file__).resolve().parent.parent
 WORLD = ROOT / "fixtures" / "world"

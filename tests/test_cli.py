@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import build_parser, main
-from graph import local_neo4j, settings
-from graph.errors import UserError
+from graph.core import settings
+from graph.core.errors import UserError
+from graph.db import local_neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
 

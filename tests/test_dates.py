@@ -1,10 +1,10 @@
-"""ingest.types.dates: literal input, literal output."""
+"""graph.values.dates: literal input, literal output."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.types.dates import date_problem, parse_date, parse_datetime
+from graph.values.dates import date_problem, parse_date, parse_datetime
 
 
 @pytest.mark.parametrize(

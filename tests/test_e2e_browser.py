@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 
-from app.demo import FIXTURE_WORLD, load_world
 from app.i18n import translate
-from graph import admin, auth, lifecycle, users
-from graph.auth import Principal
-from graph.leads import detect
-from graph.schema import wipe_data
-from graph.store import GraphStore
-from graph.templates import build_templates
+from graph.db.schema import wipe_data
+from graph.db.store import GraphStore
+from graph.evidence.leads import detect
+from graph.evidence.templates import build_templates
+from graph.workflow import admin, auth, lifecycle, users
+from graph.workflow.auth import Principal
+from ingest.demo import FIXTURE_WORLD, load_world
 
 pytestmark = pytest.mark.browser
 

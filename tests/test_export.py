@@ -1,6 +1,6 @@
 """Court packages: files, masking, determinism, chart rendering and the formats other tools read.
 
-The bundle below is what ``graph.leads.lead_bundle`` returns for a small "debt negotiation" ring:
+The bundle below is what ``graph.evidence.leads.lead_bundle`` returns for a small "debt negotiation" ring:
 two firms, three phones, two agent accounts, eight complaints (two of them hostile strings), a
 legal representative and two complainants, links of all three kinds, two submissions.
 """
@@ -20,12 +20,12 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from graph.core.keys import SigningKey
 from graph.export import chart
 from graph.export.manifest import sm3_gmssl, sm3_hex
 from graph.export.masking import mask_bundle, mask_name, mask_phone, mask_text
 from graph.export.package import export_package
 from graph.export.verify import read_package, verify_package
-from graph.keys import SigningKey
 
 SUB_A = "sub-3f1c0a9b7d2e4c6a8b10"
 SUB_B = "sub-9a8b7c6d5e4f3a2b1c0d"
@@ -287,7 +287,7 @@ def sample_bundle() -> dict[str, Any]:
                 "queries": [
                     {
                         "name": "ring_members",
-                        "cypher": "(query text as run by graph.analytics; placeholder in tests)",
+                        "cypher": "(query text as run by graph.evidence.analytics; placeholder in tests)",
                         "params": {"anchor": "firm:91440300MA5G8KQX1P", "phone": PHONES[0]},
                     }
                 ],

@@ -12,9 +12,10 @@ from test_cli import run_cli as run_cli_process
 from test_export import KEY, T1, sample_bundle
 
 from app.cli import main
-from graph import audit, keys
+from graph.core import keys
+from graph.db.store import GraphStore
 from graph.export.package import export_package
-from graph.store import GraphStore
+from graph.workflow import audit
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -59,9 +60,9 @@ def test_export_command_writes_a_package_and_an_audit_entry(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import graph.leads
+    import graph.evidence.leads
 
-    monkeypatch.setattr(graph.leads, "lead_bundle", lambda _store, _lead: sample_bundle())
+    monkeypatch.setattr(graph.evidence.leads, "lead_bundle", lambda _store, _lead: sample_bundle())
     code = main(
         [
             "export",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 from ingest.headers import (
     ALIASES,
     alias_table,

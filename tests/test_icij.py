@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from app.submit import submit_file
-from graph.store import GraphStore
-from ingest.types.names import firm_name_key
+from graph.db.store import GraphStore
+from graph.values.names import firm_name_key
+from ingest.submit import submit_file
 
 MAPPING = (
     Path(__file__).resolve().parent.parent / "fixtures" / "mappings" / "icij_intermediaries.yaml"

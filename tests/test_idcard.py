@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.types.idcard import id_check_digit, id_problem, is_valid_id, mask_id, normalize_id
+from graph.values.idcard import id_check_digit, id_problem, is_valid_id, mask_id, normalize_id
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from test_phone import EIGHT_FORMS
 
-from app.submit import submit_file
-from graph.errors import UserError
-from graph.snapshot import snapshot
-from graph.store import GraphStore
+from graph.core.errors import UserError
+from graph.db.snapshot import snapshot
+from graph.db.store import GraphStore
+from ingest.submit import submit_file
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "'}) MATCH (n) DETACH DELETE n //<script>alert(1)</script>"
@@ -185,7 +185,7 @@ def test_crash_mid_file_then_rerun_equals_one_clean_run(
     clean = _normalised(snapshot(store), received)
 
     # Wipe, then kill a run part-way through its batches, then run again.
-    from graph.schema import wipe_data
+    from graph.db.schema import wipe_data
 
     wipe_data(store)
     process = subprocess.Popen(

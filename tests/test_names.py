@@ -1,11 +1,11 @@
-"""ingest.types.names and ingest.types.person: the weaker firm key and person keys."""
+"""graph.values.names and graph.values.person: the weaker firm key and person keys."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.types.names import firm_name_key, looks_like_firm
-from ingest.types.person import (
+from graph.values.names import firm_name_key, looks_like_firm
+from graph.values.person import (
     fold_person_name,
     make_pid,
     pid_from_id,

@@ -20,14 +20,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from app import notify
 from app.cli import main
-from graph import outbox, users
-from graph.auth import Principal
-from graph.errors import UserError
-from graph.lifecycle import push_lead
-from graph.outbox import Notification
-from graph.store import ConstraintError, GraphStore
+from graph.core.errors import UserError
+from graph.db.store import ConstraintError, GraphStore
+from graph.workflow import notify, outbox, users
+from graph.workflow.auth import Principal
+from graph.workflow.lifecycle import push_lead
+from graph.workflow.outbox import Notification
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,7 +52,7 @@ def free_port() -> int:
 
 class Receiver:
     """An HTTP server on 127.0.0.1 that checks each request's HMAC (independently of
-    app.notify), answers 500 while ``fail_next`` > 0, and records what it accepted."""
+    graph.workflow.notify), answers 500 while ``fail_next`` > 0, and records what it accepted."""
 
     def __init__(self, secret: str) -> None:
         self.secret = secret
@@ -453,7 +452,7 @@ def test_a_push_and_its_messages_are_written_together_or_not_at_all(
 
 
 def test_a_webhook_without_a_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from graph.errors import UserError
+    from graph.core.errors import UserError
 
     configure(monkeypatch, webhook=f"http://{LOOPBACK}:9/hook", secret="")
     monkeypatch.delenv("LEADGRAPH_WEBHOOK_SECRET")

@@ -14,18 +14,19 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.demo import FIXTURE_WORLD, load_world
 from app.i18n import translate
 from app.views.chart import _vis_library, chart_html
 from app.views.lead_detail import escape_markdown, highlight
-from graph import admin, audit, lifecycle, users, views
-from graph.auth import Forbidden, Principal
-from graph.leads import detect
-from graph.schema import wipe_data
-from graph.search import rights
-from graph.store import GraphStore
-from graph.templates import build_templates
-from ingest.text.slang import scan
+from graph.db.schema import wipe_data
+from graph.db.store import GraphStore
+from graph.evidence import views
+from graph.evidence.leads import detect
+from graph.evidence.search import rights
+from graph.evidence.templates import build_templates
+from graph.text.slang import scan
+from graph.workflow import admin, audit, lifecycle, users
+from graph.workflow.auth import Forbidden, Principal
+from ingest.demo import FIXTURE_WORLD, load_world
 
 ROOT_ADMIN = Principal("root", "admin", None, None)
 FEEDBACK = "已初步核实，<b>团伙</b>成员 3 人"

@@ -1,4 +1,4 @@
-"""ingest.types.phone: literal input, literal output."""
+"""graph.values.phone: literal input, literal output."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from ingest.types import phone
-from ingest.types.phone import parse_phone, phone_problem
+from graph.values import phone
+from graph.values.phone import parse_phone, phone_problem
 
 EIGHT_FORMS = [
     "13800138000",

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from graph.errors import UserError
+from graph.core.errors import UserError
+from graph.core.records import QuarantineEntry, RowResult
+from graph.values.person import pid_from_id, pid_from_name_firm, pid_from_name_phone
 from ingest.pipeline import Tally, guess_kind, iter_file
-from ingest.records import QuarantineEntry, RowResult
-from ingest.types.person import pid_from_id, pid_from_name_firm, pid_from_name_phone
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = b"test-hashing-key"
@@ -297,7 +297,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     committed = ROOT / "fixtures" / "world"
     if (committed / "truth.json").exists():
         return committed
-    from ingest.synth import generate
+    from app.synth import generate
 
     out = tmp_path_factory.mktemp("world")
     generate(300, 7, out)

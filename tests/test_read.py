@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 from ingest.read import BrokenRow, detect_encoding, iter_rows, open_table, sniff_delimiter
 
 ROWS = "投诉编号,联系电话,内容\nC1,13800138000,借款人说砍头息\nC2,13900139000,正常\n"

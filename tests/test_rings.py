@@ -3,8 +3,8 @@ when no complaint, firm or template ties them; one borrower in common is not eno
 
 from __future__ import annotations
 
-from graph.analytics import EntityScore, find_rings
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.evidence.analytics import EntityScore, find_rings
 
 # Each row: a complaint naming ``phone`` as contact, filed by ``person``.
 COMPLAINTS = """

@@ -3,8 +3,8 @@ counts for more than an old one, and the score says so."""
 
 from __future__ import annotations
 
-from graph.analytics import firm_age_years, score_entities
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.evidence.analytics import firm_age_years, score_entities
 
 # Five borrowers' complaints, from 2025-03-01 on, each naming ``firm`` as agent.
 AGENT_COMPLAINTS = """

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.errors import UserError
-from ingest.text import confusables
-from ingest.text.lexicon import load_lexicon, parse_lexicon
-from ingest.text.slang import DISGUISE_ORDER, Detector, Hit, lexicon_version, scan, summarize
+from graph.core.errors import UserError
+from graph.text import confusables
+from graph.text.lexicon import load_lexicon, parse_lexicon
+from graph.text.slang import DISGUISE_ORDER, Detector, Hit, lexicon_version, scan, summarize
 
 LABELLED = Path(__file__).parent / "data" / "slang_labelled.jsonl"
 needs_tables = pytest.mark.skipif(

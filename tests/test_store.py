@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph import local_neo4j, settings
-from graph.model import load_model
-from graph.schema import existing_constraints, init_schema, recorded_version
-from graph.status import database_status
-from graph.store import ConstraintError, GraphStore, QueryTimeout, chunked, chunked_by_weight
+from graph.core import settings
+from graph.core.model import load_model
+from graph.db import local_neo4j
+from graph.db.schema import existing_constraints, init_schema, recorded_version
+from graph.db.status import database_status
+from graph.db.store import ConstraintError, GraphStore, QueryTimeout, chunked, chunked_by_weight
 
 MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"
 COUNT_PHONES = "MATCH (p:Phone) RETURN count(p) AS n, count(DISTINCT p.e164) AS distinct_keys"
@@ -48,7 +49,7 @@ def test_init_twice_changes_nothing(store: GraphStore) -> None:
 
 
 def test_init_refuses_a_newer_database(store: GraphStore) -> None:
-    from graph.errors import UserError
+    from graph.core.errors import UserError
 
     store.write("MATCH (m:LeadGraphMeta {id: 'schema'}) SET m.version = 999")
     try:
@@ -114,7 +115,7 @@ def test_store_recovers_when_the_server_restarts(neo4j_server: settings.Settings
 def test_local_server_refuses_the_default_password(neo4j_server: settings.Settings) -> None:
     if not neo4j_server.uses_local_server:
         pytest.skip("only the local server's password is generated here")
-    from graph.errors import StoreUnavailable
+    from graph.core.errors import StoreUnavailable
 
     uri = local_neo4j.state(neo4j_server).uri
     assert uri

@@ -19,10 +19,10 @@ import phonenumbers
 import pytest
 from phonenumbers import shortnumberinfo
 
-from ingest.synth import generate
-from ingest.synth.formats import PLATFORM_NAMES
-from ingest.types.idcard import id_problem, normalize_id
-from ingest.types.uscc import normalize_uscc, uscc_problem
+from app.synth import generate
+from app.synth.formats import PLATFORM_NAMES
+from graph.values.idcard import id_problem, normalize_id
+from graph.values.uscc import normalize_uscc, uscc_problem
 
 SCALE, SEED = 400, 11
 PHONE_FIELDS = {

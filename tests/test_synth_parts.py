@@ -9,8 +9,8 @@ from datetime import date
 import phonenumbers
 import pytest
 
-from ingest.synth import formats, names, texts
-from ingest.synth.ids import (
+from app.synth import formats, names, texts
+from app.synth.ids import (
     MOBILE_PREFIXES,
     IdAllocator,
     Permutation,
@@ -18,8 +18,8 @@ from ingest.synth.ids import (
     UsccAllocator,
     e164,
 )
-from ingest.types.idcard import is_valid_id
-from ingest.types.uscc import is_valid_uscc
+from graph.values.idcard import is_valid_id
+from graph.values.uscc import is_valid_uscc
 
 
 def parse(raw: str) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph.errors import UserError
-from ingest.text.templates import (
+from graph.core.errors import UserError
+from graph.text.templates import (
     _permutations,
     find_templates,
     fold_texts,

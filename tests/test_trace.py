@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from graph.errors import UserError
-from graph.limits import Limits
-from graph.store import GraphStore
-from graph.trace import find_paths, neighbourhood
+from graph.core.errors import UserError
+from graph.core.limits import Limits
+from graph.db.store import GraphStore
+from graph.evidence.trace import find_paths, neighbourhood
 
 HUB_CAP = Limits(hub_degree=3)
 OPEN = Limits(hub_degree=10_000)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.types.uscc import (
+from graph.values.uscc import (
     is_valid_uscc,
     normalize_uscc,
     org_code_check_char,

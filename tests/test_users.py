@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.cli import main
-from graph import admin, audit, auth, settings, users
-from graph.auth import LoginFailed, Principal
-from graph.errors import UserError
-from graph.store import GraphStore
+from graph.core import settings
+from graph.core.errors import UserError
+from graph.db.store import GraphStore
+from graph.workflow import admin, audit, auth, users
+from graph.workflow.auth import LoginFailed, Principal
 
 ADMIN = Principal("root", "admin", None, None)
 

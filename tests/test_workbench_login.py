@@ -13,9 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import TEXTS, translate
-from graph import admin, audit, auth
-from graph.auth import Principal
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.workflow import admin, audit, auth
+from graph.workflow.auth import Principal
 
 APP = Path(__file__).resolve().parent.parent / "app" / "workbench.py"
 ROOT_ADMIN = Principal("root", "admin", None, None)

@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 
-from app.demo import FIXTURE_WORLD, load_world
-from graph import views
-from graph.auth import Principal
-from graph.leads import detect, list_leads
-from graph.limits import Limits
-from graph.schema import wipe_data
-from graph.status import database_status
-from graph.store import GraphStore
-from graph.templates import build_templates
-from graph.trace import find_paths, neighbourhood
-from ingest.synth.scoring import lead_quality
+from app.synth.scoring import lead_quality
+from graph.core.limits import Limits
+from graph.db.schema import wipe_data
+from graph.db.status import database_status
+from graph.db.store import GraphStore
+from graph.evidence import views
+from graph.evidence.leads import detect, list_leads
+from graph.evidence.templates import build_templates
+from graph.evidence.trace import find_paths, neighbourhood
+from graph.workflow.auth import Principal
+from ingest.demo import FIXTURE_WORLD, load_world
 
 TRUTH = json.loads((FIXTURE_WORLD / "truth.json").read_text(encoding="utf-8"))
 
@@ -189,8 +189,8 @@ def test_neighbourhood_is_capped(world: dict[str, Any]) -> None:
 
 
 def principal_of(store: GraphStore, username: str, role: str, org: str, kind: str):  # type: ignore[no-untyped-def]
-    from graph.auth import Principal, hash_password
-    from graph.users import add_org, add_user, get_user
+    from graph.workflow.auth import Principal, hash_password
+    from graph.workflow.users import add_org, add_user, get_user
 
     add_org(store, org, kind, exist_ok=True)
     if get_user(store, username) is None:
@@ -201,8 +201,14 @@ def principal_of(store: GraphStore, username: str, role: str, org: str, kind: st
 
 
 def test_lead_lifecycle_with_access_control(world: dict[str, Any]) -> None:
-    from graph.auth import Forbidden
-    from graph.lifecycle import accept_lead, push_lead, set_status, view_lead, visible_leads
+    from graph.workflow.auth import Forbidden
+    from graph.workflow.lifecycle import (
+        accept_lead,
+        push_lead,
+        set_status,
+        view_lead,
+        visible_leads,
+    )
 
     store = world["store"]
     lender = TRUTH["lenders"][0]["name"]  # an org whose complaints feed every ring
@@ -238,7 +244,7 @@ def test_lead_lifecycle_with_access_control(world: dict[str, Any]) -> None:
     assert seen_by_analyst["feedback"][-1]["text"] == "已立案"
     assert [h["event"] for h in seen_by_analyst["history"]] == ["accepted", "pushed", "closed"]
 
-    from graph.audit import entries, verify_chain
+    from graph.workflow.audit import entries, verify_chain
 
     actions = {(e.actor, e.action) for e in entries(store, limit=100)}
     assert {("analyst_t", "push"), ("officer_t", "view_lead"), ("officer_t", "feedback")} <= actions
@@ -252,7 +258,7 @@ def test_an_analyst_sees_another_orgs_numbers_masked_wherever_a_lead_names_them(
     """A candidate's ring is built from every org's clues. Its page masks the numbers an analyst
     may not see raw (another org's), and the same numbers must not show raw in the lead's title,
     explanation or summary, on its page or in the list."""
-    from graph.lifecycle import visible_leads
+    from graph.workflow.lifecycle import visible_leads
 
     store = world["store"]
     lender = TRUTH["lenders"][1]["name"]

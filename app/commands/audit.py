@@ -6,9 +6,9 @@ import argparse
 import json
 
 from app.cli import print_json
-from graph import admin
-from graph.auth import operator
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.workflow import admin
+from graph.workflow.auth import operator
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

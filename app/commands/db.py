@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from app.cli import print_json
-from graph import local_neo4j, settings
-from graph.schema import init_schema
-from graph.status import database_status
-from graph.store import GraphStore
+from graph.core import settings
+from graph.db import local_neo4j
+from graph.db.schema import init_schema
+from graph.db.status import database_status
+from graph.db.store import GraphStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 
 from app.cli import print_json
-from app.demo import FIXTURE_WORLD, load_world
-from graph.leads import detect
-from graph.schema import init_schema
-from graph.store import GraphStore
-from graph.templates import build_templates
+from graph.db.schema import init_schema
+from graph.db.store import GraphStore
+from graph.evidence.leads import detect
+from graph.evidence.templates import build_templates
+from ingest.demo import FIXTURE_WORLD, load_world
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from app.cli import print_json
-from graph.leads import detect, list_leads
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from graph.evidence.leads import detect, list_leads
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import print_json
-from graph import keys
+from graph.core import keys
+from graph.db.store import GraphStore
 from graph.export.audited import export_and_audit
 from graph.export.masking import AUDIENCES
 from graph.export.package import FORMATS
 from graph.export.verify import verify_package
-from graph.store import GraphStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def export_command(args: argparse.Namespace) -> int:
     # Imported here so the CLI loads even while lead discovery changes underneath.
-    from graph.leads import lead_bundle
+    from graph.evidence.leads import lead_bundle
 
     user = args.user or getpass.getuser()
     with GraphStore.open() as store:

@@ -10,8 +10,8 @@ from typing import Any
 from tqdm import tqdm
 
 from app.cli import print_json
-from app.submit import KINDS, submit_file
-from graph.store import GraphStore
+from graph.db.store import GraphStore
+from ingest.submit import KINDS, submit_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

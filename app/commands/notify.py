@@ -7,12 +7,11 @@ import json
 import time
 from datetime import UTC, datetime
 
-from app import notify
 from app.cli import print_json
-from graph import outbox
-from graph import settings as settings_module
-from graph.store import GraphStore
-from graph.users import parse_time
+from graph.core import settings as settings_module
+from graph.db.store import GraphStore
+from graph.workflow import notify, outbox
+from graph.workflow.users import parse_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -9,7 +9,7 @@ Output
 
 Each hit is ``{"term", "category", "surface", "start", "end", "disguise"}``: ``start``/``end``
 index the text as given (``text[start:end] == surface``); ``disguise`` is null for the plain term,
-else the kinds joined by ``+`` (see :mod:`ingest.text.slang`).
+else the kinds joined by ``+`` (see :mod:`graph.text.slang`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import print_json
-from graph.errors import UserError
+from graph.core.errors import UserError
 
 if TYPE_CHECKING:  # the detector's imports are heavy; load them only when scanning
-    from ingest.text.slang import Hit
+    from graph.text.slang import Hit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,8 +72,8 @@ def _lines(path: Path) -> Iterator[str]:
 def scan_command(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.file is None):
         raise UserError("give either TEXT or --file F")
-    from ingest.text.lexicon import load_lexicon
-    from ingest.text.slang import Detector, default_detector
+    from graph.text.lexicon import load_lexicon
+    from graph.text.slang import Detector, default_detector
 
     detector = Detector(load_lexicon(args.lexicon)) if args.lexicon else default_detector()
     if args.text is not None:

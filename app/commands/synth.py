@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from app.cli import print_json
-from graph.errors import UserError
-from ingest.synth import MAX_SCALE, MIN_SCALE, generate
+from app.synth import MAX_SCALE, MIN_SCALE, generate
+from graph.core.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

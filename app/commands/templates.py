@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from app.cli import print_json
-from graph.store import GraphStore
-from graph.templates import build_templates, describe_clusters
-from ingest.text.templates import DEFAULT_THRESHOLD
+from graph.db.store import GraphStore
+from graph.evidence.templates import build_templates, describe_clusters
+from graph.text.templates import DEFAULT_THRESHOLD
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

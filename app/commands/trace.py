@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from app.cli import print_json
-from graph.store import GraphStore
-from graph.trace import find_paths, neighbourhood
+from graph.db.store import GraphStore
+from graph.evidence.trace import find_paths, neighbourhood
 
 
 def _csv(text: str | None) -> list[str] | None:

@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from app.cli import print_json
-from graph import admin
-from graph.auth import operator
-from graph.errors import UserError
-from graph.store import GraphStore
-from graph.users import ORG_KINDS, ROLES
+from graph.core.errors import UserError
+from graph.db.store import GraphStore
+from graph.workflow import admin
+from graph.workflow.auth import operator
+from graph.workflow.users import ORG_KINDS, ROLES
 
 
 def demo_actions(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:

@@ -1,6 +1,6 @@
 """The admin page: accounts, enterprises and police units, the audit log and its verification.
 
-Every action goes through :mod:`graph.admin`, which refuses anyone but an admin and audits it.
+Every action goes through :mod:`graph.workflow.admin`, which refuses anyone but an admin and audits it.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import json
 import streamlit as st
 
 from app.session import require_principal, store, t
-from graph import admin, audit
-from graph.auth import Principal
-from graph.errors import UserError
-from graph.users import ORG_KINDS, ROLES
+from graph.core.errors import UserError
+from graph.workflow import admin, audit
+from graph.workflow.auth import Principal
+from graph.workflow.users import ORG_KINDS, ROLES
 
 
 def admin_page() -> None:

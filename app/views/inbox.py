@@ -1,9 +1,9 @@
 """The inbox (officers): leads pushed to me or my unit, unread first, and one lead's page with
 status changes, feedback and the court package.
 
-:func:`graph.lifecycle.visible_leads` lists only what was pushed to the officer or their unit;
-opening a lead marks it read; status and feedback go through :func:`graph.lifecycle.set_status`
-and the package through :func:`graph.views.export_lead` — all checked and audited there.
+:func:`graph.workflow.lifecycle.visible_leads` lists only what was pushed to the officer or their unit;
+opening a lead marks it read; status and feedback go through :func:`graph.workflow.lifecycle.set_status`
+and the package through :func:`graph.evidence.views.export_lead` — all checked and audited there.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views import lead_detail
-from graph import lifecycle
-from graph.auth import Principal
-from graph.errors import UserError
+from graph.core.errors import UserError
+from graph.workflow import lifecycle
+from graph.workflow.auth import Principal
 
 SELECTED = "inbox_selected"
 FLASH = "inbox_flash"

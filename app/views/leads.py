@@ -1,6 +1,6 @@
 """Candidate leads (analysts): the ranked list, then one lead's page with accept and push.
 
-The list and every action go through :mod:`graph.lifecycle`, which checks the analyst's org and
+The list and every action go through :mod:`graph.workflow.lifecycle`, which checks the analyst's org and
 audits each view and push; after a push the notification delivery runs when it is installed.
 """
 
@@ -11,12 +11,12 @@ from typing import Any
 
 import streamlit as st
 
-from app import notify
 from app.session import require_principal, store, t
 from app.views import lead_detail
-from graph import lifecycle, views
-from graph.auth import Principal
-from graph.errors import UserError
+from graph.core.errors import UserError
+from graph.evidence import views
+from graph.workflow import lifecycle, notify
+from graph.workflow.auth import Principal
 
 log = logging.getLogger(__name__)
 SELECTED = "leads_selected"

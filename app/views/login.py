@@ -6,9 +6,10 @@ import streamlit as st
 
 from app import session
 from app.session import t
-from graph import admin, settings
-from graph.auth import LoginFailed
-from graph.errors import UserError
+from graph.core import settings
+from graph.core.errors import UserError
+from graph.workflow import admin
+from graph.workflow.auth import LoginFailed
 
 
 def login_page() -> None:

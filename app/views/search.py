@@ -1,10 +1,10 @@
 """Search and trace (analysts and officers), within the user's rights.
 
-What was typed is interpreted by :func:`app.search.interpret` (a phone in any form, a USCC, an
+What was typed is interpreted by :func:`graph.evidence.search_input.interpret` (a phone in any form, a USCC, an
 account, an entity key, a complaint id or part of a name) and looked up by
-:func:`graph.search.find_entities`, which drops what the user may not see, masks what they may
+:func:`graph.evidence.search.find_entities`, which drops what the user may not see, masks what they may
 not see raw and audits the search. The neighbourhood and the paths come from
-:func:`graph.views.trace_neighbourhood` and :func:`graph.views.trace_paths`, which apply the same
+:func:`graph.evidence.views.trace_neighbourhood` and :func:`graph.evidence.views.trace_paths`, which apply the same
 rights to every node and audit the trace.
 """
 
@@ -14,14 +14,14 @@ from typing import Any
 
 import streamlit as st
 
-from app.search import interpret
 from app.session import require_principal, store, t
 from app.views.chart import chart_panel, node_caption
 from app.views.lead_detail import entity_rows, link_rows
-from graph import views
-from graph.auth import Principal
-from graph.errors import UserError
-from graph.search import find_entities
+from graph.core.errors import UserError
+from graph.evidence import views
+from graph.evidence.search import find_entities
+from graph.evidence.search_input import interpret
+from graph.workflow.auth import Principal
 
 RESULTS = "search_results"
 

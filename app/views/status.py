@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
-from graph.auth import require
-from graph.errors import UserError
-from graph.status import database_status
+from graph.core.errors import UserError
+from graph.db.status import database_status
+from graph.workflow.auth import require
 
 
 @st.cache_data(ttl=10)

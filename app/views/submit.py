@@ -3,7 +3,7 @@
 For each uploaded file the kind is guessed from its headers (and can be changed); the
 validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
 and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
-The Ingest button then calls :func:`app.submit.submit_file` (the same code as
+The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
 ``leadgraph ingest``) as the analyst's org, with a progress bar and a summary.
 """
 
@@ -19,12 +19,13 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
-from app.submit import KINDS, submit_file
-from graph import audit, settings
-from graph.errors import UserError
+from graph.core import settings
+from graph.core.errors import UserError
+from graph.core.records import QuarantineEntry
+from graph.workflow import audit
 from ingest.pipeline import Tally, guess_kind, iter_file
 from ingest.quarantine import FIELDS
-from ingest.records import QuarantineEntry
+from ingest.submit import KINDS, submit_file
 
 PREVIEW_ROWS = 200  # quarantined rows shown on the page (all are in the download)
 SUMMARIES = "submit_summaries"

@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from graph import audit
+from graph.db.store import GraphStore
 from graph.export.package import ExportResult, export_package
-from graph.store import GraphStore
+from graph.workflow import audit
 
 
 def export_and_audit(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
 from graph.export.common import (
     AUDIENCE_ZH,
     LINK_ZH,

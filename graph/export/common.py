@@ -131,7 +131,7 @@ REQUIRED_KEYS = ("lead", "entities", "links", "submissions", "snapshot")
 
 
 def check_bundle(bundle: dict[str, Any]) -> None:
-    """Raise ``ValueError`` when the bundle is not the shape ``graph.leads.lead_bundle`` makes."""
+    """Raise ``ValueError`` when the bundle is not the shape ``graph.evidence.leads.lead_bundle`` makes."""
     missing = [k for k in REQUIRED_KEYS if k not in bundle]
     if missing:
         raise ValueError(f"lead bundle lacks {missing}")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from graph.core.keys import group_fingerprint
 from graph.export.chart import FONT, fix_pdf_dates, run_graphviz
 from graph.export.common import AUDIENCE_ZH, clean
-from graph.keys import group_fingerprint
 
 # China has one time zone and no daylight saving time.
 CHINA = timezone(timedelta(hours=8), "UTC+08:00")

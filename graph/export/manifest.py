@@ -28,7 +28,7 @@ from typing import Any
 
 from gmssl import func, sm3
 
-from graph.keys import PublicKey, SigningKey
+from graph.core.keys import PublicKey, SigningKey
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

@@ -36,11 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.errors import UserError
+from graph.core.errors import UserError
+from graph.core.keys import SigningKey, load_or_create
 from graph.export import chart, cover, formats, masking, method, tables
 from graph.export.common import canonical_json, check_bundle, sorted_bundle
 from graph.export.manifest import MANIFEST, SIGNATURE, build_manifest, signature_file
-from graph.keys import SigningKey, load_or_create
 
 FORMATS = ("zip", "dir")
 # Fixed timestamp of zip entries (the zip format's epoch), so entries do not carry the export time.

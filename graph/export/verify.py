@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from graph import keys
-from graph.errors import UserError
+from graph.core import keys
+from graph.core.errors import UserError
 from graph.export.manifest import FORMAT, MANIFEST, SIGNATURE, parse_signature_file, sm3_hex
 
 

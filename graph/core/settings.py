@@ -1,0 +1,184 @@
+"""Settings from the environment, in one typed place.
+
+Nothing else in LeadGraph reads ``os.environ``: every module asks :func:`load` for a
+:class:`Settings`. Values are read when :func:`load` is called, so tests and the CLI can set the
+environment first.
+
+=========================  ===========================================================  =========
+variable                   meaning                                                      default
+=========================  ===========================================================  =========
+``LEADGRAPH_HOME``         state folder: local Neo4j data, password, keys, reports      ``<project>/.leadgraph``
+``NEO4J_URI``              use this Neo4j instead of starting the local one             (unset)
+``NEO4J_USER``             user for ``NEO4J_URI``                                        ``neo4j``
+``NEO4J_PASSWORD``         password for ``NEO4J_URI``                                    (unset)
+``NEO4J_DATABASE``         database name                                                 server default
+``LEADGRAPH_NEO4J_PORT``   Bolt port of the local server                                 ``7687``
+``LEADGRAPH_JAVA``         java executable for the local server (Java 17 or 21)          ``java``
+``LEADGRAPH_HEAP``         JVM heap of the local server                                  ``4g``
+``LEADGRAPH_PAGECACHE``    Neo4j page cache of the local server                          ``4g``
+``LEADGRAPH_BATCH_SIZE``   rows per UNWIND write transaction                             ``10000``
+``LEADGRAPH_WRITE_THREADS`` node labels of an ingest batch written at the same time          ``2``
+``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
+``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
+``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
+``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
+``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
+``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
+``LEADGRAPH_PUBLIC_URL``   the workbench's address, for links in notifications           ``http://127.0.0.1:8501``
+``LEADGRAPH_WEBHOOK_URL``  a push is POSTed here as signed JSON                          (unset: no webhook)
+``LEADGRAPH_WEBHOOK_SECRET`` HMAC-SHA256 key of the webhook's signature (required with the URL) (unset)
+``LEADGRAPH_SMTP_HOST``    a push is mailed through this SMTP server                     (unset: no email)
+``LEADGRAPH_SMTP_PORT``    its port                                                      ``25``
+``LEADGRAPH_SMTP_USER``, ``LEADGRAPH_SMTP_PASSWORD`` SMTP login                           (unset: no login)
+``LEADGRAPH_SMTP_STARTTLS`` ``auto`` (when offered), ``1`` (required) or ``0`` (never)   ``auto``
+``LEADGRAPH_SMTP_FROM``    sender address of the mails                                   ``leadgraph@localhost``
+``LEADGRAPH_SMTP_TO``      recipients (comma-separated) when the officer has no ``email``  (unset)
+``LEADGRAPH_NOTIFY_MAX_ATTEMPTS`` attempts before a notification is marked failed       ``12``
+``LEADGRAPH_NOTIFY_BACKOFF_SECONDS`` wait after the first failure, doubling after each  ``30``
+``LEADGRAPH_NOTIFY_TIMEOUT_SECONDS`` network timeout of one webhook or SMTP attempt      ``10``
+=========================  ===========================================================  =========
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    neo4j_uri: str | None
+    neo4j_user: str
+    neo4j_password: str | None
+    neo4j_database: str | None
+    local_port: int
+    java: str
+    heap: str
+    pagecache: str
+    batch_size: int
+    retry_seconds: float
+    id_key: str | None
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    session_timeout_minutes: int = 30
+    demo_accounts: bool = True
+    public_url: str = "http://127.0.0.1:8501"
+    write_threads: int = 2
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: str = "auto"  # auto | always | never
+    smtp_from: str = "leadgraph@localhost"
+    smtp_to: tuple[str, ...] = ()
+    notify_max_attempts: int = 12
+    notify_backoff_seconds: float = 30.0
+    notify_timeout_seconds: float = 10.0
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when LeadGraph starts and owns its Neo4j (no ``NEO4J_URI`` given)."""
+        return not self.neo4j_uri
+
+    @property
+    def server_dir(self) -> Path:
+        return self.home / "neo4j"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "neo4j.password"
+
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_port}"
+
+    def credentials(self) -> tuple[str, str]:
+        """User and password: the given ones, or the local server's generated password."""
+        if self.neo4j_uri:
+            return self.neo4j_user, self.neo4j_password or ""
+        return "neo4j", read_secret(self.password_file)
+
+    def hashing_key(self) -> bytes:
+        """Key of the keyed hash that turns ID numbers into Person keys."""
+        if self.id_key:
+            return self.id_key.encode()
+        return read_or_create_secret(self.home / "id-hash.key").encode()
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load() -> Settings:
+    """Read the settings from the environment now."""
+    env = os.environ
+    home = Path(env.get("LEADGRAPH_HOME") or PROJECT_ROOT / ".leadgraph").resolve()
+    return Settings(
+        home=home,
+        neo4j_uri=env.get("NEO4J_URI") or None,
+        neo4j_user=env.get("NEO4J_USER") or "neo4j",
+        neo4j_password=env.get("NEO4J_PASSWORD"),
+        neo4j_database=env.get("NEO4J_DATABASE") or None,
+        local_port=_int("LEADGRAPH_NEO4J_PORT", 7687),
+        java=env.get("LEADGRAPH_JAVA") or "java",
+        heap=env.get("LEADGRAPH_HEAP") or "4g",
+        pagecache=env.get("LEADGRAPH_PAGECACHE") or "4g",
+        batch_size=_int("LEADGRAPH_BATCH_SIZE", 10_000),
+        retry_seconds=float(env.get("LEADGRAPH_RETRY_SECONDS") or 60),
+        id_key=env.get("LEADGRAPH_ID_KEY") or None,
+        lockout_threshold=_int("LEADGRAPH_LOCKOUT_THRESHOLD", 5),
+        lockout_minutes=_int("LEADGRAPH_LOCKOUT_MINUTES", 15),
+        session_timeout_minutes=_int("LEADGRAPH_SESSION_TIMEOUT_MINUTES", 30),
+        demo_accounts=(env.get("LEADGRAPH_DEMO_ACCOUNTS") or "1").strip().lower()
+        not in ("0", "false", "no", "off"),
+        public_url=env.get("LEADGRAPH_PUBLIC_URL") or "http://127.0.0.1:8501",
+        webhook_url=env.get("LEADGRAPH_WEBHOOK_URL") or None,
+        write_threads=max(1, _int("LEADGRAPH_WRITE_THREADS", 2)),
+        webhook_secret=env.get("LEADGRAPH_WEBHOOK_SECRET") or None,
+        smtp_host=env.get("LEADGRAPH_SMTP_HOST") or None,
+        smtp_port=_int("LEADGRAPH_SMTP_PORT", 25),
+        smtp_user=env.get("LEADGRAPH_SMTP_USER") or None,
+        smtp_password=env.get("LEADGRAPH_SMTP_PASSWORD") or None,
+        smtp_starttls=_starttls(env.get("LEADGRAPH_SMTP_STARTTLS")),
+        smtp_from=env.get("LEADGRAPH_SMTP_FROM") or "leadgraph@localhost",
+        smtp_to=tuple(
+            a.strip() for a in (env.get("LEADGRAPH_SMTP_TO") or "").split(",") if a.strip()
+        ),
+        notify_max_attempts=max(1, _int("LEADGRAPH_NOTIFY_MAX_ATTEMPTS", 12)),
+        notify_backoff_seconds=float(env.get("LEADGRAPH_NOTIFY_BACKOFF_SECONDS") or 30),
+        notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
+    )
+
+
+def _starttls(value: str | None) -> str:
+    """``LEADGRAPH_SMTP_STARTTLS``: ``auto`` upgrades when the server offers it, ``1`` refuses a
+    server that does not, ``0`` never upgrades (a relay on the same host)."""
+    text = (value or "auto").strip().lower()
+    if text in ("1", "true", "yes", "on", "always", "required"):
+        return "always"
+    if text in ("0", "false", "no", "off", "never"):
+        return "never"
+    return "auto"
+
+
+def read_secret(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip() if path.exists() else ""
+
+
+def read_or_create_secret(path: Path) -> str:
+    """A random secret kept in ``path`` with mode 600, created on first use."""
+    if path.exists():
+        return read_secret(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value

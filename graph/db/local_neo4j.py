@@ -1,0 +1,238 @@
+"""Start, stop and inspect LeadGraph's own local Neo4j server.
+
+The server is a real Neo4j 5.26 Community, embedded by ``graph/db/server/Launcher.java`` and run as a
+single-file Java program over the jars that Maven copies from its cache into
+``graph/db/server/lib`` (fetched once; later starts take seconds). Data, logs, the generated password
+(mode 600) and the pid live in the state folder, ``Settings.home``. Nothing here is used when
+``NEO4J_URI`` names another server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.core.errors import UserError
+from graph.core.settings import Settings, read_or_create_secret
+
+SERVER_DIR = Path(__file__).with_name("server")
+POM = SERVER_DIR / "pom.xml"
+LAUNCHER = SERVER_DIR / "Launcher.java"
+LIB_DIR = SERVER_DIR / "lib"
+LIB_STAMP = LIB_DIR / ".pom-sha256"
+SUPPORTED_JAVA = (17, 21)
+
+# Neo4j's own default JVM options that Java 17 needs, or the server fails with a LinkageError.
+JVM_FLAGS = [
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-XX:+UseG1GC",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Dfile.encoding=UTF-8",
+]
+
+
+@dataclass(frozen=True)
+class ServerState:
+    running: bool
+    pid: int | None
+    port: int | None
+    uri: str | None
+    home: Path
+
+
+def _pid_file(config: Settings) -> Path:
+    return config.home / "neo4j.pid"
+
+
+def _port_file(config: Settings) -> Path:
+    return config.home / "neo4j.port"
+
+
+def log_file(config: Settings) -> Path:
+    return config.home / "neo4j-server.log"
+
+
+def _require_local(config: Settings) -> None:
+    if not config.uses_local_server:
+        raise UserError(
+            f"NEO4J_URI is set ({config.neo4j_uri}); LeadGraph uses that server and starts none"
+        )
+
+
+def ensure_jars(quiet: bool = True) -> Path:
+    """Copy the pinned Neo4j jars into ``graph/db/server/lib`` unless the pom is unchanged since."""
+    stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if LIB_STAMP.exists() and LIB_STAMP.read_text().strip() == stamp:
+        return LIB_DIR
+    command = ["mvn", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies"]
+    if quiet:
+        command.insert(1, "-q")
+    try:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL if quiet else None)
+    except FileNotFoundError:
+        raise UserError("Maven (mvn) is needed to fetch the Neo4j jars; install it") from None
+    except subprocess.CalledProcessError as error:
+        raise UserError(f"Maven could not fetch the Neo4j jars (exit {error.returncode})") from None
+    LIB_STAMP.write_text(stamp + "\n")
+    return LIB_DIR
+
+
+def java_major_version(java: str) -> int:
+    try:
+        output = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, check=True
+        ).stderr
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        raise UserError(
+            f"cannot run Java ({java}); set LEADGRAPH_JAVA to a Java 17 or 21"
+        ) from None
+    match = re.search(r'version "(\d+)', output)
+    return int(match.group(1)) if match else 0
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when ``pid`` runs our launcher (not merely any process that reused the number)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"Launcher.java" in cmdline
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def state(config: Settings) -> ServerState:
+    pid = _read_int(_pid_file(config))
+    port = _read_int(_port_file(config))
+    running = pid is not None and _pid_alive(pid)
+    uri = f"bolt://127.0.0.1:{port}" if running and port else None
+    return ServerState(running, pid if running else None, port, uri, config.home)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _log_tail(config: Settings, lines: int = 15) -> str:
+    try:
+        text = log_file(config).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> ServerState:
+    """Start the local server (or find it running) and wait until Bolt answers."""
+    _require_local(config)
+    port = port or config.local_port
+    current = state(config)
+    if current.running:
+        if current.port != port:
+            raise UserError(
+                f"the local Neo4j of {config.home} already runs on port {current.port}; "
+                "stop it first to change the port"
+            )
+        return current
+    if _port_open(port):
+        raise UserError(f"port {port} on 127.0.0.1 is taken by another program; pick --port")
+    if java_major_version(config.java) not in SUPPORTED_JAVA:
+        raise UserError(
+            f"{config.java} is not Java 17 or 21, which Neo4j 5.26 needs; set LEADGRAPH_JAVA"
+        )
+    lib = ensure_jars()
+
+    config.home.mkdir(parents=True, exist_ok=True)
+    os.chmod(config.home, 0o700)
+    if not config.password_file.exists():
+        # A new password for an existing database: the launcher sets it again on its first start.
+        (config.server_dir / "password-set").unlink(missing_ok=True)
+    read_or_create_secret(config.password_file)
+
+    command = [
+        config.java,
+        *JVM_FLAGS,
+        f"-Xms{config.heap}",
+        f"-Xmx{config.heap}",
+        "-cp",
+        f"{lib}/*",
+        str(LAUNCHER),
+        "--home",
+        str(config.server_dir),
+        "--port",
+        str(port),
+        "--password-file",
+        str(config.password_file),
+        "--pagecache",
+        config.pagecache,
+    ]
+    with open(log_file(config), "ab") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # outlives the CLI; stopped with `leadgraph db stop`
+        )
+    _pid_file(config).write_text(f"{process.pid}\n")
+    _port_file(config).write_text(f"{port}\n")
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            _pid_file(config).unlink(missing_ok=True)
+            raise UserError(
+                f"the local Neo4j exited with code {process.returncode} while starting; "
+                f"see {log_file(config)}:\n{_log_tail(config)}"
+            )
+        if _port_open(port):
+            return state(config)
+        time.sleep(0.5)
+    stop(config)
+    raise UserError(
+        f"the local Neo4j did not open Bolt within {timeout:.0f} s; see {log_file(config)}"
+    )
+
+
+def stop(config: Settings, timeout: float = 90.0) -> bool:
+    """Stop the local server cleanly (SIGTERM, then SIGKILL after ``timeout``).
+
+    Returns True when a server was running."""
+    _require_local(config)
+    current = state(config)
+    if not current.running or current.pid is None:
+        _pid_file(config).unlink(missing_ok=True)
+        return False
+    os.kill(current.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _pid_alive(current.pid):
+        _reap(current.pid)
+        time.sleep(0.2)
+    if _pid_alive(current.pid):
+        os.kill(current.pid, signal.SIGKILL)
+    _pid_file(config).unlink(missing_ok=True)
+    return True
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when the server is our own child, so it does not linger."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

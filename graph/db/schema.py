@@ -1,0 +1,107 @@
+"""Constraints, indexes and the recorded schema version, all derived from ``graph/core/model.yaml``.
+
+``init_schema`` is idempotent: every statement uses ``IF NOT EXISTS`` and the version node is
+MERGEd, so running it twice changes nothing. A database whose recorded version is newer than this
+code refuses to start rather than be written by an older LeadGraph; a future version adds a step
+to ``MIGRATIONS`` to move data explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph.core.errors import UserError
+from graph.core.model import ENTITY_LABEL, Model, identifier, load_model
+from graph.db.store import GraphStore
+
+META_LABEL = "LeadGraphMeta"
+
+READ_VERSION = f"MATCH (m:{META_LABEL} {{id: 'schema'}}) RETURN m.version AS version"
+WRITE_VERSION = (
+    f"MERGE (m:{META_LABEL} {{id: 'schema'}}) "
+    "ON CREATE SET m.created_at = datetime() "
+    "SET m.version = $version"
+)
+
+# version -> step that moves a database from version-1 to version. Empty until version 2.
+MIGRATIONS: dict[int, Callable[[GraphStore], None]] = {}
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    version_before: int | None
+    version_after: int
+    statements: int
+
+
+def schema_statements(model: Model) -> list[str]:
+    """One CREATE CONSTRAINT / INDEX statement for each key and index in the model."""
+    statements = [
+        f"CREATE CONSTRAINT entity_key IF NOT EXISTS "
+        f"FOR (n:{ENTITY_LABEL}) REQUIRE n.key IS UNIQUE",
+        f"CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE",
+    ]
+    for node in model.nodes.values():
+        label = identifier(node.label)
+        keys = ", ".join(f"n.{identifier(k)}" for k in node.keys)
+        target = keys if len(node.keys) == 1 else f"({keys})"
+        name = f"{label.lower()}_{'_'.join(node.keys)}"
+        statements.append(
+            f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE {target} IS UNIQUE"
+        )
+        if not node.entity:
+            # Non-entity nodes are found by their key string too (e.g. `lead:<id>`).
+            statements.append(
+                f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.key IS UNIQUE"
+            )
+        for prop in node.indexes:
+            statements.append(
+                f"CREATE INDEX {label.lower()}_{identifier(prop)} IF NOT EXISTS "
+                f"FOR (n:{label}) ON (n.{prop})"
+            )
+    return statements
+
+
+def recorded_version(store: GraphStore) -> int | None:
+    row = store.read_one(READ_VERSION)
+    return None if row is None or row["version"] is None else int(row["version"])
+
+
+def init_schema(store: GraphStore, model: Model | None = None) -> SchemaReport:
+    """Create every constraint and index, run pending migrations, record the version."""
+    model = model or load_model()
+    before = recorded_version(store)
+    if before is not None and before > model.schema_version:
+        raise UserError(
+            f"the database has schema version {before}, newer than this LeadGraph "
+            f"({model.schema_version}); upgrade LeadGraph before writing to it"
+        )
+    statements = schema_statements(model)
+    for statement in statements:
+        store.run_autocommit(statement)
+    store.run_autocommit("CALL db.awaitIndexes(300)")
+    for version in range((before or 0) + 1, model.schema_version + 1):
+        if before is not None and version in MIGRATIONS:
+            MIGRATIONS[version](store)
+    store.write(WRITE_VERSION, version=model.schema_version)
+    return SchemaReport(before, model.schema_version, len(statements))
+
+
+def existing_constraints(store: GraphStore) -> list[dict[str, object]]:
+    return store.read(
+        "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type "
+        "RETURN name, labelsOrTypes, properties, type ORDER BY name"
+    )
+
+
+WIPE_DATA = (
+    f"MATCH (n) WHERE NOT n:{META_LABEL} "
+    "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
+
+
+def wipe_data(store: GraphStore) -> None:
+    """Delete every node and link but keep the schema and its version (tests, benchmarks)."""
+    store.run_autocommit(WIPE_DATA)

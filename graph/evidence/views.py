@@ -1,0 +1,257 @@
+"""What the workbench's pages show, checked against the principal and audited.
+
+Pages call these instead of reaching into several graph modules themselves:
+
+* :func:`lead_list` and :func:`lead_page` — the leads a principal may see, and one lead with its
+  evidence (the view is audited in :mod:`graph.workflow.lifecycle`); entities the principal may not see
+  raw are masked, and so are their numbers wherever the lead names them (title, explanation,
+  summary) and the phone-like digit runs in their free texts;
+* :func:`push_targets` — the officers and police units a lead can be pushed to;
+* :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
+  audited under the principal's own name;
+* :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
+  principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
+  paths through them are dropped, and each trace is audited as a search.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from graph.db.store import GraphStore
+from graph.evidence.leads import lead_bundle
+from graph.evidence.search import apply_rights, entities_by_keys, masked, rights
+from graph.evidence.trace import find_paths, neighbourhood
+from graph.export.masking import mask_phone, mask_text
+from graph.workflow import audit, lifecycle, users
+from graph.workflow.auth import Forbidden, Principal
+
+# Free-text properties that may carry phone numbers or names of someone else's data.
+TEXT_PROPS = ("text", "bio", "nickname", "address")
+
+
+def _mask_entity(entity: dict[str, Any]) -> dict[str, Any]:
+    shown = masked({**entity, "props": dict(entity["props"])})
+    for name in TEXT_PROPS:
+        value = shown["props"].get(name)
+        if isinstance(value, str):
+            shown["props"][name] = mask_text(value)[0]
+    shown["props"].pop("masked_id", None)
+    return shown
+
+
+def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
+    """``value`` (text, or lists and dicts of it) with each raw number in ``hidden`` replaced by
+    its masked form."""
+    if isinstance(value, str):
+        for raw, shown in hidden.items():
+            value = value.replace(raw, shown)
+        return value
+    if isinstance(value, list):
+        return [_replace_numbers(item, hidden) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_numbers(item, hidden) for key, item in value.items()}
+    return value
+
+
+def _numbers_to_hide(
+    store: GraphStore, principal: Principal, phone_keys: set[str]
+) -> dict[str, str]:
+    """Raw E.164 → masked form, for the phones among ``phone_keys`` that an analyst may not see
+    raw (numbers only another org submitted). Officers and admins see leads raw."""
+    if principal.role != "analyst" or not phone_keys:
+        return {}
+    raw = rights(store, principal, sorted(phone_keys))
+    numbers = [key.removeprefix("phone:") for key in sorted(phone_keys) if not raw.get(key)]
+    return {number: mask_phone(number) for number in numbers}
+
+
+def lead_list(
+    store: GraphStore, principal: Principal, *, statuses: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """:func:`graph.workflow.lifecycle.visible_leads`, with the phone numbers in titles and explanations
+    masked where the principal may not see them raw (a candidate's ring is built from every
+    org's clues; an analyst sees only their own org's numbers raw)."""
+    leads = lifecycle.visible_leads(store, principal, statuses=statuses)
+    phones = {
+        str(item.get("entity"))
+        for lead in leads
+        for item in lead.get("explanation") or []
+        if str(item.get("entity")).startswith("phone:")
+    }
+    hidden = _numbers_to_hide(store, principal, phones)
+    return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
+
+
+def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
+    """A lead as its page shows it: ``lead`` (its node's properties, decoded), ``entities``
+    (each with ``display_key`` and ``masked``), ``links`` (ends as display keys) and
+    ``submissions``. Raises :class:`graph.workflow.auth.Forbidden` when the principal may not see it."""
+    lead = lifecycle.view_lead(store, principal, lead_id)  # checked and audited
+    bundle = lead_bundle(store, lead_id)
+    keys = [e["key"] for e in bundle["entities"]]
+    if principal.role == "analyst":
+        raw = rights(store, principal, keys)
+    else:  # officers the lead was pushed to, and admins
+        raw = dict.fromkeys(keys, True)
+    entities = []
+    for entity in bundle["entities"]:
+        item = {**entity, "display_key": entity["key"], "masked": False}
+        entities.append(item if raw.get(entity["key"]) else _mask_entity(item))
+    shown = {e["key"]: e["display_key"] for e in entities}
+    # the title, explanation and summary name ring numbers too: masked as the entities are
+    hidden = {
+        e["key"].removeprefix("phone:"): e["display_key"].removeprefix("phone:")
+        for e in entities
+        if e["masked"] and e["label"] == "Phone"
+    }
+    lead = _replace_numbers(lead, hidden)
+    links = [
+        {**link, "start": shown.get(link["start"], link["start"]),
+         "end": shown.get(link["end"], link["end"])}
+        for link in bundle["links"]
+    ]  # fmt: skip
+    submissions = bundle["submissions"]
+    if principal.role == "analyst":  # other orgs' submitting users are not theirs to know
+        submissions = [
+            s if s.get("org") == principal.org else {**s, "user": None} for s in submissions
+        ]
+    return {
+        "lead": lead,
+        "entities": entities,
+        "links": links,
+        "submissions": submissions,
+    }
+
+
+def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]]:
+    """The officers (usernames) and police units (names) an analyst may push to."""
+    if principal.role != "analyst":
+        raise Forbidden("only an analyst pushes leads")
+    officers = [u.username for u in users.list_users(store, role="officer") if not u.disabled]
+    units = [o.name for o in users.list_orgs(store, kind="police")]
+    return {"officers": sorted(officers), "units": sorted(units)}
+
+
+def export_lead(
+    store: GraphStore, principal: Principal, lead_id: str, out_dir: Path
+) -> dict[str, Any]:
+    """Write the lead's court package (zip) into ``out_dir`` and audit it under the principal.
+
+    Officers receive the ``police`` package (full values); analysts of the owning org the
+    ``partner`` one (masked). Returns the package's facts (``ExportResult.to_dict()``)."""
+    from graph.export.audited import export_and_audit  # heavy: fonts, Graphviz
+
+    access = lifecycle.check_view(store, principal, lead_id)
+    if principal.role == "officer" or principal.is_admin:
+        audience = "police"
+    elif principal.role == "analyst" and access["owner"] == principal.org:
+        audience = "partner"
+    else:
+        raise Forbidden("only the owning org's analysts and the officers it was pushed to export")
+    bundle = lead_bundle(store, lead_id)
+    result = export_and_audit(
+        store,
+        bundle,
+        out_dir,
+        actor=principal.username,
+        user=principal.username,
+        audience=audience,
+        via="workbench",
+    )
+    return result.to_dict()
+
+
+def _entity_rows(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": n["key"], "label": n["label"], "props": n["props"]} for n in nodes]
+
+
+def _visible(store: GraphStore, principal: Principal, key: str) -> None:
+    if not rights(store, principal, [key]):
+        audit.append(store, principal.username, "view_denied", key)
+        raise Forbidden(f"{principal.username} may not see {key}")
+
+
+def _shown_hubs(
+    store: GraphStore, principal: Principal, hubs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The set-aside hubs the principal may see, as display keys (masked where they must be)
+    with their degree: a search must say which hubs it did not walk through, without showing
+    a number the principal may only see masked."""
+    degree = {hub["key"]: hub["degree"] for hub in hubs}
+    rows = apply_rights(store, principal, entities_by_keys(store, list(degree)))
+    return [{"key": row["display_key"], "degree": degree[row["key"]]} for row in rows]
+
+
+def trace_neighbourhood(
+    store: GraphStore, principal: Principal, key: str, *, hops: int = 1, limit: int = 300
+) -> dict[str, Any]:
+    """The neighbourhood of ``key`` as far as the principal may see it: ``nodes`` (masked where
+    they must be), ``links`` between them (ends as display keys), ``hidden`` (how many nodes
+    were left out), ``truncated`` and ``set_aside`` (hubs not expanded)."""
+    _visible(store, principal, key)
+    graph = neighbourhood(store, key, hops=hops, limit=limit)
+    nodes = apply_rights(
+        store, principal, _entity_rows([n.as_dict() for n in graph.nodes.values()])
+    )
+    shown = {n["key"]: n["display_key"] for n in nodes}
+    links = [
+        {**link.as_dict(), "start": shown[link.start], "end": shown[link.end]}
+        for link in graph.links.values()
+        if link.start in shown and link.end in shown
+    ]
+    audit.append(
+        store,
+        principal.username,
+        "search",
+        key,
+        {"trace": "neighbourhood", "hops": hops, "results": len(nodes)},
+    )
+    return {
+        "nodes": nodes,
+        "links": links,
+        "hidden": len(graph.nodes) - len(nodes),
+        "truncated": graph.truncated,
+        "set_aside": _shown_hubs(store, principal, graph.set_aside),
+    }
+
+
+def trace_paths(
+    store: GraphStore, principal: Principal, a: str, b: str, *, max_hops: int = 4, k: int = 3
+) -> dict[str, Any]:
+    """The shortest paths from ``a`` to ``b`` that stay within the principal's rights; each
+    path's ``nodes`` masked where they must be and each step with its sources. ``hidden`` counts
+    the paths left out because they pass through something the principal may not see."""
+    _visible(store, principal, a)
+    _visible(store, principal, b)
+    found = find_paths(store, a, b, max_hops=max_hops, k=k)
+    all_keys = list({n["key"]: n for p in found["paths"] for n in p["nodes"]}.values())
+    allowed = {n["key"]: n for n in apply_rights(store, principal, _entity_rows(all_keys))}
+    paths = []
+    for path in found["paths"]:
+        if not all(n["key"] in allowed for n in path["nodes"]):
+            continue
+        shown = {n["key"]: allowed[n["key"]]["display_key"] for n in path["nodes"]}
+        paths.append(
+            {
+                "hops": path["hops"],
+                "nodes": [allowed[n["key"]] for n in path["nodes"]],
+                "steps": [
+                    {**s, "start": shown[s["start"]], "end": shown[s["end"]]} for s in path["steps"]
+                ],
+            }
+        )
+    audit.append(
+        store,
+        principal.username,
+        "search",
+        a,
+        {"trace": "paths", "to": b, "max_hops": max_hops, "results": len(paths)},
+    )
+    return {
+        "paths": paths,
+        "hidden": len(found["paths"]) - len(paths),
+        "set_aside": _shown_hubs(store, principal, found["set_aside"]),
+        "search": found["search"],
+    }

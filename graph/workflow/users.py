@@ -1,0 +1,325 @@
+"""Accounts and organisations in the graph: ``(:User)-[:MEMBER_OF]->(:Org)``.
+
+An ``Org`` is an enterprise (``kind: enterprise``, whose analysts submit clues) or a police unit
+(``kind: police``, whose officers receive leads). A ``User`` is an analyst of an enterprise, an
+officer of a police unit, or an admin (with or without an org). This module only stores and
+reads; passwords are hashed and checked in :mod:`graph.workflow.auth`, and the admin operations that check
+the caller and write the audit log are in :mod:`graph.workflow.admin`.
+
+Each query sits beside the function that runs it and takes its values as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.core.errors import UserError
+from graph.db.store import ConstraintError, GraphStore
+
+ROLES = ("analyst", "officer", "admin")
+ORG_KINDS = ("enterprise", "police")
+# The org kind each role must belong to; an admin may belong to any org or to none.
+ROLE_ORG_KIND = {"analyst": "enterprise", "officer": "police"}
+
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
+MAX_NAME = 100
+
+
+def utc_now() -> str:
+    """Now in UTC as ISO 8601 with seconds, e.g. ``2026-11-25T14:10:11Z``."""
+    return format_time(datetime.now(UTC))
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    kind: str  # enterprise | police
+    created_at: str | None = None
+    members: int = 0
+
+
+@dataclass(frozen=True)
+class User:
+    """An account as the rest of LeadGraph sees it (never with its password hash)."""
+
+    username: str
+    display_name: str
+    role: str
+    org: str | None
+    org_kind: str | None
+    disabled: bool
+    failed_logins: int
+    locked_until: str | None
+    created_at: str | None
+    last_login: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a login check needs: the stored hash and the lock state."""
+
+    user: User
+    password_hash: str
+
+
+def check_username(username: str) -> str:
+    username = (username or "").strip()
+    if not USERNAME.match(username):
+        raise UserError(
+            f"username {username!r} must be 2-64 letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit"
+        )
+    return username
+
+
+def check_org_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_NAME:
+        raise UserError(f"an organisation name must be 1-{MAX_NAME} characters")
+    return name
+
+
+# --- orgs ---------------------------------------------------------------------------------------
+
+CREATE_ORG = """
+MERGE (o:Org {name: $name})
+  ON CREATE SET o.key = 'org:' + $name, o.kind = $kind, o.created_at = $now, o._new = true
+WITH o, coalesce(o._new, false) AS created
+REMOVE o._new
+RETURN o.name AS name, o.kind AS kind, o.created_at AS created_at, created
+"""
+
+
+def add_org(store: GraphStore, name: str, kind: str, *, exist_ok: bool = False) -> Org:
+    """Create an enterprise or police unit. An existing org of the same kind is an error unless
+    ``exist_ok``; one of another kind always is (an org never changes kind silently)."""
+    name = check_org_name(name)
+    if kind not in ORG_KINDS:
+        raise UserError(f"org kind {kind!r} must be one of {', '.join(ORG_KINDS)}")
+    row = store.write(CREATE_ORG, name=name, kind=kind, now=utc_now())[0]
+    if not row["created"]:
+        if row["kind"] != kind:
+            raise UserError(f"org {name!r} already exists as {row['kind']}, not {kind}")
+        if not exist_ok:
+            raise UserError(f"org {name!r} already exists")
+    return Org(name=row["name"], kind=row["kind"], created_at=row["created_at"])
+
+
+GET_ORG = """
+MATCH (o:Org {name: $name})
+RETURN o.name AS name, o.kind AS kind, o.created_at AS created_at,
+       COUNT { (o)<-[:MEMBER_OF]-(:User) } AS members
+"""
+
+
+def get_org(store: GraphStore, name: str) -> Org | None:
+    row = store.read_one(GET_ORG, name=name)
+    return Org(**row) if row else None
+
+
+LIST_ORGS = """
+MATCH (o:Org)
+WHERE $kind IS NULL OR o.kind = $kind
+RETURN o.name AS name, o.kind AS kind, o.created_at AS created_at,
+       COUNT { (o)<-[:MEMBER_OF]-(:User) } AS members
+ORDER BY o.kind, o.name
+"""
+
+
+def list_orgs(store: GraphStore, kind: str | None = None) -> list[Org]:
+    """Every org, enterprises then police units, by name; or only those of ``kind``."""
+    return [Org(**row) for row in store.read(LIST_ORGS, kind=kind)]
+
+
+# --- users --------------------------------------------------------------------------------------
+
+USER_FIELDS = """
+u.username AS username, coalesce(u.display_name, u.username) AS display_name, u.role AS role,
+o.name AS org, o.kind AS org_kind, coalesce(u.disabled, false) AS disabled,
+coalesce(u.failed_logins, 0) AS failed_logins, u.locked_until AS locked_until,
+u.created_at AS created_at, u.last_login AS last_login
+"""
+
+CREATE_USER = (
+    """
+OPTIONAL MATCH (o:Org {name: $org})
+WITH o
+WHERE $org IS NULL OR o IS NOT NULL
+CREATE (u:User {username: $username, key: 'user:' + $username})
+SET u.display_name = $display_name, u.role = $role, u.password_hash = $password_hash,
+    u.disabled = false, u.failed_logins = 0, u.created_at = $now
+FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | CREATE (u)-[:MEMBER_OF]->(o))
+RETURN """
+    + USER_FIELDS
+)
+
+
+def add_user(
+    store: GraphStore,
+    username: str,
+    *,
+    role: str,
+    password_hash: str,
+    org: str | None = None,
+    display_name: str | None = None,
+) -> User:
+    """Create an account. Analysts must belong to an enterprise, officers to a police unit; an
+    admin may belong to either or to none. Raises :class:`UserError` for a taken username."""
+    username = check_username(username)
+    if role not in ROLES:
+        raise UserError(f"role {role!r} must be one of {', '.join(ROLES)}")
+    org = check_org_name(org) if org else None
+    wanted_kind = ROLE_ORG_KIND.get(role)
+    if wanted_kind and not org:
+        raise UserError(f"an {role} must belong to an org of kind {wanted_kind} (--org)")
+    if org:
+        found = get_org(store, org)
+        if found is None:
+            raise UserError(f"org {org!r} does not exist; add it first (leadgraph org add)")
+        if wanted_kind and found.kind != wanted_kind:
+            raise UserError(
+                f"an {role} must belong to an org of kind {wanted_kind}, not {found.kind}"
+            )
+    display_name = " ".join((display_name or "").split())[:MAX_NAME] or username
+    try:
+        rows = store.write(
+            CREATE_USER,
+            username=username,
+            display_name=display_name,
+            role=role,
+            password_hash=password_hash,
+            org=org,
+            now=utc_now(),
+        )
+    except ConstraintError:
+        raise UserError(f"user {username!r} already exists") from None
+    if not rows:  # the org vanished between the check and the write
+        raise UserError(f"org {org!r} does not exist")
+    return User(**rows[0])
+
+
+GET_USER = (
+    """
+MATCH (u:User {username: $username})
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(o:Org)
+RETURN u.password_hash AS password_hash, """
+    + USER_FIELDS
+)
+
+
+def get_credentials(store: GraphStore, username: str) -> Credentials | None:
+    """The account with its password hash, for :func:`graph.workflow.auth.authenticate` only."""
+    row = store.read_one(GET_USER, username=username)
+    if row is None:
+        return None
+    password_hash = row.pop("password_hash") or ""
+    return Credentials(user=User(**row), password_hash=password_hash)
+
+
+def get_user(store: GraphStore, username: str) -> User | None:
+    credentials = get_credentials(store, username)
+    return credentials.user if credentials else None
+
+
+LIST_USERS = (
+    """
+MATCH (u:User)
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(o:Org)
+WITH u, o
+WHERE ($role IS NULL OR u.role = $role) AND ($org IS NULL OR o.name = $org)
+RETURN """
+    + USER_FIELDS
+    + """
+ORDER BY u.username
+"""
+)
+
+
+def list_users(store: GraphStore, *, role: str | None = None, org: str | None = None) -> list[User]:
+    return [User(**row) for row in store.read(LIST_USERS, role=role, org=org)]
+
+
+SET_DISABLED = (
+    """
+MATCH (u:User {username: $username})
+SET u.disabled = $disabled, u.failed_logins = 0, u.locked_until = null
+WITH u
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(o:Org)
+RETURN """
+    + USER_FIELDS
+)
+
+
+def set_disabled(store: GraphStore, username: str, disabled: bool = True) -> User:
+    """Disable (or enable again) an account; either way its lock is cleared. Accounts are never
+    deleted: leads, pushes and audit entries keep pointing at them."""
+    rows = store.write(SET_DISABLED, username=username, disabled=disabled)
+    if not rows:
+        raise UserError(f"user {username!r} does not exist")
+    return User(**rows[0])
+
+
+SET_PASSWORD = """
+MATCH (u:User {username: $username})
+SET u.password_hash = $password_hash
+RETURN u.username AS username
+"""
+
+
+def set_password_hash(store: GraphStore, username: str, password_hash: str) -> None:
+    if not store.write(SET_PASSWORD, username=username, password_hash=password_hash):
+        raise UserError(f"user {username!r} does not exist")
+
+
+# --- login bookkeeping --------------------------------------------------------------------------
+
+# `SET u._lock` takes the node's write lock before the count is read, so two failed logins at
+# the same moment both count (the lost-update idiom from Neo4j's manual).
+RECORD_FAILURE = """
+MATCH (u:User {username: $username})
+SET u._lock = true
+WITH u, coalesce(u.failed_logins, 0) + 1 AS failures
+SET u.failed_logins = CASE WHEN failures >= $threshold THEN 0 ELSE failures END,
+    u.locked_until = CASE WHEN failures >= $threshold THEN $locked_until ELSE u.locked_until END
+REMOVE u._lock
+RETURN failures >= $threshold AS locked, u.locked_until AS locked_until
+"""
+
+
+def record_failed_login(
+    store: GraphStore, username: str, *, threshold: int, locked_until: str
+) -> str | None:
+    """Count one failed login; the ``threshold``-th in a row locks the account until
+    ``locked_until`` (and restarts the count). Returns the new lock time when it locked."""
+    row = store.write(
+        RECORD_FAILURE, username=username, threshold=threshold, locked_until=locked_until
+    )
+    if row and row[0]["locked"]:
+        return row[0]["locked_until"]
+    return None
+
+
+RECORD_SUCCESS = """
+MATCH (u:User {username: $username})
+SET u.failed_logins = 0, u.locked_until = null, u.last_login = $now
+"""
+
+
+def record_login(store: GraphStore, username: str) -> None:
+    store.write(RECORD_SUCCESS, username=username, now=utc_now())

@@ -1,0 +1,70 @@
+"""Loading a synthetic world (``leadgraph synth`` output, e.g. ``fixtures/world``) as the demo.
+
+Each lender's complaint export is submitted by that lender; the regulator's forwarded complaints
+by the regulator; firms, accounts, calls and the blacklist by the first lender, as an analyst of
+that lender would. Kinds and lenders come from the world's ``truth.json``; without one, each
+file's kind is guessed from its headers and everything is submitted by one demo org.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from graph.core.errors import UserError
+from graph.db.store import GraphStore
+from graph.db.writer import SubmissionInfo, submission_status
+from ingest.pipeline import guess_kind
+from ingest.submit import file_sha256, submit_file
+
+FIXTURE_WORLD = Path(__file__).resolve().parent.parent / "fixtures" / "world"
+REGULATOR = "金融监管局转办"
+DEMO_ORG = "示例消费金融"
+KIND_ORDER = ("firms", "phones", "accounts", "complaints", "calls")
+
+
+def plan(folder: Path) -> list[tuple[str, Path, str]]:
+    """(kind, file, submitting org) for every clue file in ``folder``, firms first."""
+    truth_path = folder / "truth.json"
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder")
+    steps: list[tuple[str, Path, str]] = []
+    if truth_path.exists():
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        lenders = {lender["file"]: lender["name"] for lender in truth.get("lenders", [])}
+        first_lender = next(iter(lenders.values()), DEMO_ORG)
+        for name, spec in truth["files"].items():
+            kind = spec["kind"]
+            org = lenders.get(name) or (REGULATOR if kind == "complaints" else first_lender)
+            steps.append((kind, folder / name, org))
+    else:
+        for path in sorted(
+            p for p in folder.iterdir() if p.suffix in {".csv", ".xlsx", ".jsonl", ".json"}
+        ):
+            kind = guess_kind(path)
+            if kind:
+                steps.append((kind, path, DEMO_ORG))
+    steps.sort(key=lambda step: (KIND_ORDER.index(step[0]), step[1].name))
+    return steps
+
+
+def load_world(
+    store: GraphStore,
+    folder: Path = FIXTURE_WORLD,
+    user: str | None = None,
+    *,
+    skip_loaded: bool = False,
+) -> list[dict[str, Any]]:
+    """Submit every file of the world; safe to run again (re-submitting changes nothing).
+    With ``skip_loaded``, files whose submission is already complete are not read again."""
+    summaries = []
+    for kind, path, org in plan(folder):
+        if skip_loaded:
+            info = SubmissionInfo(
+                org=org, kind=kind, file_name=path.name, sha256=file_sha256(path), received_at=""
+            )
+            if submission_status(store, info.id) == "complete":
+                continue
+        summaries.append(submit_file(store, kind, path, org=org, user=user))
+    return summaries
