@@ -32,6 +32,14 @@ from graph.db.schema import init_schema, wipe_data  # noqa: E402
 from graph.db.store import GraphStore  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reaches the server (through any fixture) ``neo4j``, so that
+    ``pytest -m "not neo4j"`` runs the pure half with no server, and no file can forget the mark."""
+    for item in items:
+        if "neo4j_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.neo4j)
+
+
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[settings.Settings]:
     """The settings of a running Neo4j: the given one, or a local server this session owns."""

@@ -5,20 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from support import EIGHT_FORMS
 
 from graph.values import phone
 from graph.values.phone import parse_phone, phone_problem
-
-EIGHT_FORMS = [
-    "13800138000",
-    "+86 138 0013 8000",
-    "0086-138-0013-8000",
-    "86 13800138000",
-    "(+86)138-0013-8000",
-    "１３８００１３８０００",
-    "138 0013 8000",
-    "+8613800138000",
-]
 
 
 @pytest.mark.parametrize("raw", EIGHT_FORMS)

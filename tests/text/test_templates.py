@@ -20,7 +20,7 @@ from graph.text.templates import (
     signatures,
 )
 
-CFPB_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cfpb_complaints_sample"
+CFPB_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cfpb_complaints_sample"
 
 LETTER = (
     "本人{name}，身份证尾号{id4}，于{date}在贵司借款{amount}元。由于疫情影响收入中断，"

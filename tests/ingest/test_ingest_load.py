@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from test_phone import EIGHT_FORMS
+from support import EIGHT_FORMS
 
 from graph.core.errors import UserError
 from graph.db.snapshot import snapshot
 from graph.db.store import GraphStore
 from ingest.submit import submit_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "'}) MATCH (n) DETACH DELETE n //<script>alert(1)</script>"
 COMPLAINT_HEADER = "投诉编号,投诉日期,投诉人姓名,身份证号,手机号,联系电话,代理人,投诉内容,金额\n"
 # Without an ID column complainants are keyed by name + own phone.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 import uuid
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from support import free_port
 
 from app.cli import main
 from graph.core.errors import UserError
@@ -27,8 +27,6 @@ from graph.workflow import notify, outbox, users
 from graph.workflow.auth import Principal
 from graph.workflow.lifecycle import push_lead
 from graph.workflow.outbox import Notification
-
-pytestmark = pytest.mark.neo4j
 
 LOOPBACK = "127.0.0.1"
 SECRET = "test-webhook-secret"
@@ -39,12 +37,6 @@ UNIT = "测试经侦支队"
 RAW_NUMBERS = ("13800138000", "8613800138000", "13912345678", "110101199003077777")
 TITLE = "疑似代理维权团伙：+8613800138000 等 5 个主体，12 件投诉"
 NOTE = "请核查 139 1234 5678，身份证 110101199003077777"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
 
 
 # --- a real webhook receiver --------------------------------------------------------------------

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_cli import run_cli as run_cli_process
+from support import run_cli as run_cli_process
 from test_export import KEY, T1, sample_bundle
 
 from app.cli import main

@@ -17,7 +17,7 @@ from ingest.background import iter_file_in_background
 from ingest.pipeline import iter_file
 from ingest.submit import submit_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORLD = ROOT / "fixtures" / "world"
 KEY = b"test-hashing-key"
 

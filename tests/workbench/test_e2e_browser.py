@@ -10,7 +10,6 @@ sees the answer. Screenshots of each page go to ``test-artifacts/screenshots/``.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import free_port
 
 from app.i18n import translate
 from graph.db.schema import wipe_data
@@ -32,7 +32,7 @@ from ingest.demo import FIXTURE_WORLD, load_world
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 FEEDBACK = "已核实：该团伙 3 人，已立案"
@@ -50,12 +50,6 @@ WAIT_MS = 90_000
 
 def zh(key: str) -> str:
     return translate(key, "zh")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

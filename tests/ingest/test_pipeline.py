@@ -14,7 +14,7 @@ from graph.core.records import QuarantineEntry, RowResult
 from graph.values.person import pid_from_id, pid_from_name_firm, pid_from_name_phone
 from ingest.pipeline import Tally, guess_kind, iter_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY = b"test-hashing-key"
 ID = "11010519491231002X"  # the GB 11643 example number
 USCC = "91350100M000100Y43"  # a valid GB 32100 code

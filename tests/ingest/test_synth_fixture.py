@@ -9,7 +9,7 @@ import pytest
 
 from app.cli import main
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "world"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "world"
 # The command in fixtures/README.md, without the output directory.
 FIXTURE_ARGS = ["synth", "--scale", "400", "--seed", "20250901"]
 

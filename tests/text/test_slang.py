@@ -13,7 +13,7 @@ from graph.text import confusables
 from graph.text.lexicon import load_lexicon, parse_lexicon
 from graph.text.slang import DISGUISE_ORDER, Detector, Hit, lexicon_version, scan, summarize
 
-LABELLED = Path(__file__).parent / "data" / "slang_labelled.jsonl"
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "slang_labelled.jsonl"
 needs_tables = pytest.mark.skipif(
     confusables.CONFUSABLE_DIR.is_dir() is False,
     reason=f"shared confusable tables not found at {confusables.CONFUSABLE_DIR}",

@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT, free_port, run_cli
 
 from app.cli import build_parser, main
 from graph.core import settings
 from graph.core.errors import UserError
 from graph.db import local_neo4j
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """Run `leadgraph ARGS` as a user would: a new process, the given environment on top."""
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=timeout,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def all_command_paths(parser=None, prefix=()):  # type: ignore[no-untyped-def]

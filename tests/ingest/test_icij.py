@@ -10,9 +10,7 @@ from graph.db.store import GraphStore
 from graph.values.names import firm_name_key
 from ingest.submit import submit_file
 
-MAPPING = (
-    Path(__file__).resolve().parent.parent / "fixtures" / "mappings" / "icij_intermediaries.yaml"
-)
+MAPPING = Path(__file__).resolve().parents[2] / "fixtures" / "mappings" / "icij_intermediaries.yaml"
 
 
 def test_icij_intermediaries_load_as_name_keyed_firms(store: GraphStore, shared_data: Path) -> None:

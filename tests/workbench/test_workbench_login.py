@@ -17,7 +17,7 @@ from graph.db.store import GraphStore
 from graph.workflow import admin, audit, auth
 from graph.workflow.auth import Principal
 
-APP = Path(__file__).resolve().parent.parent / "app" / "workbench.py"
+APP = Path(__file__).resolve().parents[2] / "app" / "workbench.py"
 ROOT_ADMIN = Principal("root", "admin", None, None)
 
 
