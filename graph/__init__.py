@@ -8,9 +8,10 @@ Parts, from the bottom up (a part imports only parts below it):
 * ``text``     — text intelligence: normalisation, slang and its disguises, template clustering.
 * ``db``       — the database: the store (the only module that imports the driver), schema,
                  the writer ingest holds, status, the local Neo4j launcher.
-* ``evidence`` — search, trace, ring finding and scores, candidate leads, rights-aware views.
 * ``workflow`` — users, sign-in, admin, the audit log, lead lifecycle, the outbox and its sender.
+* ``evidence`` — search, trace, ring finding and scores, candidate leads.
 * ``export``   — the court package: charts, tables, manifest, signature, verify.
+* ``views``    — the workbench's one door: each page's data, composed within the viewer's rights.
 
 ``core``, ``values`` and ``text`` are pure: they never touch Neo4j, so ``ingest`` and the
 graph's own parts share them without reaching up.

@@ -9,11 +9,11 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from graph.core import settings
+from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.db.writer import SubmissionInfo, load_submission
@@ -38,10 +38,6 @@ def file_sha256(path: Path) -> str:
     except OSError as error:
         raise UserError(f"{path}: cannot read the file: {error.strerror}") from None
     return digest.hexdigest()
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def submit_file(

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from app.cli import print_json
 from graph.core import settings as settings_module
+from graph.core.clock import parse_time
 from graph.db.store import GraphStore
 from graph.workflow import notify, outbox
-from graph.workflow.users import parse_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,7 +3,7 @@ status changes, feedback and the court package.
 
 :func:`graph.workflow.lifecycle.visible_leads` lists only what was pushed to the officer or their unit;
 opening a lead marks it read; status and feedback go through :func:`graph.workflow.lifecycle.set_status`
-and the package through :func:`graph.evidence.views.export_lead` — all checked and audited there.
+and the package through :func:`graph.views.export_lead` — all checked and audited there.
 """
 
 from __future__ import annotations

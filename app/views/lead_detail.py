@@ -1,6 +1,6 @@
 """One lead's page, shared by the analyst's candidates and the officer's inbox.
 
-Everything comes from :func:`graph.evidence.views.lead_page`, which checks that the principal may see the
+Everything comes from :func:`graph.views.lead_page`, which checks that the principal may see the
 lead, audits the view (and marks it read for an officer) and masks what they may not see raw.
 The role-specific actions (accept and push; status, feedback and export) are drawn by the pages
 that call :func:`lead_view` through its ``actions`` argument.
@@ -23,8 +23,8 @@ import streamlit as st
 
 from app.session import store, t
 from app.views.chart import chart_panel
+from graph import views
 from graph.core.errors import UserError
-from graph.evidence import views
 from graph.text.slang import Hit, scan
 from graph.workflow.auth import Principal
 
@@ -290,7 +290,7 @@ def _feedback(lead: dict[str, Any]) -> None:
 
 def export_section(me: Principal, lead_id: str) -> None:
     """The court package button: the same code as ``leadgraph export`` (checked and audited in
-    :func:`graph.evidence.views.export_lead`), offered as a download."""
+    :func:`graph.views.export_lead`), offered as a download."""
     st.markdown(f"**{t('inbox.export')}**")
     st.caption(t("inbox.export_note"))
     if st.button(t("inbox.export_button"), key=f"export_{lead_id}"):

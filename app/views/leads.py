@@ -13,8 +13,8 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views import lead_detail
+from graph import views
 from graph.core.errors import UserError
-from graph.evidence import views
 from graph.workflow import lifecycle, notify
 from graph.workflow.auth import Principal
 

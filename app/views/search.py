@@ -4,7 +4,7 @@ What was typed is interpreted by :func:`graph.evidence.search_input.interpret` (
 account, an entity key, a complaint id or part of a name) and looked up by
 :func:`graph.evidence.search.find_entities`, which drops what the user may not see, masks what they may
 not see raw and audits the search. The neighbourhood and the paths come from
-:func:`graph.evidence.views.trace_neighbourhood` and :func:`graph.evidence.views.trace_paths`, which apply the same
+:func:`graph.views.trace_neighbourhood` and :func:`graph.views.trace_paths`, which apply the same
 rights to every node and audit the trace.
 """
 
@@ -17,8 +17,8 @@ import streamlit as st
 from app.session import require_principal, store, t
 from app.views.chart import chart_panel, node_caption
 from app.views.lead_detail import entity_rows, link_rows
+from graph import views
 from graph.core.errors import UserError
-from graph.evidence import views
 from graph.evidence.search import find_entities
 from graph.evidence.search_input import interpret
 from graph.workflow.auth import Principal

@@ -1,3 +1,3 @@
 """Evidence: search and trace within a principal's rights, ring finding and scores (pure
 algorithms in ``rings`` and ``scores``, their reads in ``analytics``), template links, candidate
-leads and the rights-aware views the workbench shows."""
+leads."""

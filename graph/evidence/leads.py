@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.db.store import GraphStore, chunked_by_weight
 from graph.evidence.analytics import (
     ENTITY_COMPLAINTS,
@@ -105,10 +105,6 @@ MATCH (s:Submission) RETURN s.id AS id ORDER BY s.received_at DESC, s.id LIMIT 1
 """
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def lead_id(ring: Ring) -> str:
     """A stable id for a ring: from its anchor entity, not from its exact membership."""
     firms = [m for m in ring.members if m.startswith("firm:")]
@@ -180,7 +176,7 @@ def detect(
         min_agent_share=min_agent_share,
         seed=seed,
     )
-    now = _now()
+    now = utc_now()
     method = {
         "algorithm": ALGORITHM,
         "seed": seed,

@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.db.store import ConstraintError, GraphStore
-from graph.workflow.users import utc_now
 
 GENESIS_HASH = "0" * 64
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from graph.core import clock
 from graph.core import settings as settings_module
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
@@ -155,11 +156,11 @@ def authenticate(
     if found is None:
         raise fail("unknown_user", INVALID)
     user = found.user
-    locked_until = users.parse_time(user.locked_until)
+    locked_until = clock.parse_time(user.locked_until)
     if locked_until and locked_until > now:
         raise fail("locked", locked_message(user.locked_until), user.locked_until)
     if not password_ok:
-        lock_end = users.format_time(now + timedelta(minutes=config.lockout_minutes))
+        lock_end = clock.format_time(now + timedelta(minutes=config.lockout_minutes))
         locked = users.record_failed_login(
             store, username, threshold=config.lockout_threshold, locked_until=lock_end
         )

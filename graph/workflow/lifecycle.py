@@ -21,11 +21,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.workflow import audit, outbox
 from graph.workflow.auth import Forbidden, Principal, require
-from graph.workflow.users import utc_now
 
 STATUSES = ("candidate", "lead", "pushed", "acknowledged", "investigating", "closed", "stale")
 OFFICER_STATUSES = ("acknowledged", "investigating", "closed")

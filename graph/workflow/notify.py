@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 from graph.core import settings as settings_module
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.export.masking import mask_text
+from graph.values.masking import mask_text
 from graph.workflow import lifecycle, outbox
 from graph.workflow.auth import Principal
 from graph.workflow.outbox import Notification

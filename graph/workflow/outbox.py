@@ -12,11 +12,11 @@ A ``Notification`` node holds ``id``, ``key`` (``notification:<id>``), ``channel
 (``webhook`` | ``email``), ``target`` (the URL, or the comma-separated mail recipients), ``lead_id``,
 ``payload`` (JSON), ``status`` (``pending`` | ``delivered`` | ``failed``), ``attempts``,
 ``next_attempt_at``, ``last_error``, ``created_at``, ``delivered_at`` and, while a sender holds
-it, ``lease_until``. Times are ISO 8601 UTC strings with seconds (:func:`graph.workflow.users.format_time`),
+it, ``lease_until``. Times are ISO 8601 UTC strings with seconds (:func:`graph.core.clock.format_time`),
 which compare correctly as strings.
 
 Texts in the payload (the lead's title, the push note) are masked with
-:func:`graph.export.masking.mask_text` before they are queued: phone and ID numbers never leave
+:func:`graph.values.masking.mask_text` before they are queued: phone and ID numbers never leave
 the workbench in a notification.
 """
 
@@ -30,10 +30,10 @@ from typing import Any
 from urllib.parse import quote
 
 from graph.core import settings as settings_module
+from graph.core.clock import format_time, utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.export.masking import mask_text
-from graph.workflow.users import format_time, utc_now
+from graph.values.masking import mask_text
 
 CHANNELS = ("webhook", "email")
 STATUSES = ("pending", "delivered", "failed")

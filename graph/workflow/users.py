@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import ConstraintError, GraphStore
 
@@ -26,21 +26,6 @@ ROLE_ORG_KIND = {"analyst": "enterprise", "officer": "police"}
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
 MAX_NAME = 100
-
-
-def utc_now() -> str:
-    """Now in UTC as ISO 8601 with seconds, e.g. ``2026-11-25T14:10:11Z``."""
-    return format_time(datetime.now(UTC))
-
-
-def format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)

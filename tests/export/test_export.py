@@ -23,9 +23,10 @@ import pytest
 from graph.core.keys import SigningKey
 from graph.export import chart
 from graph.export.manifest import sm3_gmssl, sm3_hex
-from graph.export.masking import mask_bundle, mask_name, mask_phone, mask_text
+from graph.export.masking import mask_bundle
 from graph.export.package import export_package
 from graph.export.verify import read_package, verify_package
+from graph.values.masking import mask_name, mask_phone, mask_text
 
 SUB_A = "sub-3f1c0a9b7d2e4c6a8b10"
 SUB_B = "sub-9a8b7c6d5e4f3a2b1c0d"

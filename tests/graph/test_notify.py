@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from support import free_port
 
 from app.cli import main
+from graph.core import clock
 from graph.core.errors import UserError
 from graph.db.store import ConstraintError, GraphStore
 from graph.workflow import notify, outbox, users
@@ -288,7 +289,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_accepts(
     pending = only(store, "webhook")
     assert (pending.status, pending.attempts) == ("pending", 1)
     assert "500" in (pending.last_error or "")
-    assert pending.next_attempt_at == users.format_time(t0 + timedelta(seconds=30))
+    assert pending.next_attempt_at == clock.format_time(t0 + timedelta(seconds=30))
 
     assert notify.deliver_due(store, channels, t0 + timedelta(seconds=29)).attempted == 0
 
@@ -296,14 +297,14 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_accepts(
     assert second.retrying == 1
     pending = only(store, "webhook")
     assert pending.attempts == 2  # the wait doubles: 30 s, then 60 s
-    assert pending.next_attempt_at == users.format_time(t0 + timedelta(seconds=90))
+    assert pending.next_attempt_at == clock.format_time(t0 + timedelta(seconds=90))
     assert notify.deliver_due(store, channels, t0 + timedelta(seconds=89)).attempted == 0
 
     third = notify.deliver_due(store, channels, t0 + timedelta(seconds=90))
     assert third.delivered == 1
     done = only(store, "webhook")
     assert (done.status, done.attempts) == ("delivered", 3)
-    assert done.delivered_at == users.format_time(t0 + timedelta(seconds=90))
+    assert done.delivered_at == clock.format_time(t0 + timedelta(seconds=90))
     assert receiver.requests == 3 and len(receiver.accepted) == 1
 
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from app.synth.scoring import lead_quality
+from graph import views
 from graph.core.limits import Limits
 from graph.db.schema import wipe_data
 from graph.db.status import database_status
 from graph.db.store import GraphStore
-from graph.evidence import views
 from graph.evidence.leads import detect, list_leads
 from graph.evidence.templates import build_templates
 from graph.evidence.trace import find_paths, neighbourhood

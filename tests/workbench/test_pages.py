@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 from app.i18n import translate
 from app.views.chart import _vis_library, chart_html
 from app.views.lead_detail import escape_markdown, highlight
+from graph import views
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.evidence import views
 from graph.evidence.leads import detect
 from graph.evidence.search import rights
 from graph.evidence.templates import build_templates

@@ -23,7 +23,7 @@ from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
 from graph.evidence.search import apply_rights, entities_by_keys, masked, rights
 from graph.evidence.trace import find_paths, neighbourhood
-from graph.export.masking import mask_phone, mask_text
+from graph.values.masking import mask_phone, mask_text
 from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
 
