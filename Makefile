@@ -11,12 +11,13 @@ TEST_HOME := $(CURDIR)/.leadgraph/test
 TEST_PORT ?= 7697
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
-.PHONY: help run test lint bench stop system-deps venv jars clean
+.PHONY: help run test test-pure lint bench stop system-deps venv jars clean
 
 help:
 	@echo "make run    - install, start the local Neo4j, load the demo world, serve the workbench"
 	@echo "make test   - install, start a throwaway Neo4j, run every test, stop it"
-	@echo "make lint   - ruff check and format check"
+	@echo "make test-pure - the tests that need no server (pytest -m 'not neo4j')"
+	@echo "make lint   - ruff (lint and format) and mypy"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make stop   - stop the local Neo4j started by make run"
 
@@ -59,9 +60,17 @@ test: system-deps venv jars
 	LEADGRAPH_HOME=$(TEST_HOME) NEO4J_URI= $(LEADGRAPH) db stop >/dev/null 2>&1; \
 	exit $$status
 
+# ruff over everything; mypy over the product code, then the bench scripts (each a script of
+# its own, checked from bench/ so that bench/common.py is found as their helper module).
+# The pure half of the suite: no server is started (tests that need one are marked neo4j).
+test-pure: venv
+	$(BIN)/pytest -m "not neo4j"
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy app graph ingest
+	cd bench && ../$(BIN)/mypy --explicit-package-bases *.py
 
 bench: venv jars
 	$(BIN)/python bench/write_batches.py

@@ -133,6 +133,9 @@ def main() -> None:
         print("browser render: skipped (no /usr/bin/chromium or Playwright)")
         return
     base_drawn = render_seconds(base_document, max(1, args.repeats // 2), settle=True)
+    if base_drawn is None:
+        print("baseline render: skipped (the browser did not draw it)")
+        return
     print(f"browser, 300-node chart drawn:                 median {drawn * 1000:.0f} ms")
     print(
         f"baseline, {len(big_nodes)} nodes settled with physics: median {base_drawn * 1000:.0f} ms"

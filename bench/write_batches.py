@@ -11,6 +11,7 @@ size to the baseline.
 from __future__ import annotations
 
 import argparse
+import functools
 
 from common import bench_store, median_seconds
 
@@ -52,7 +53,7 @@ def main() -> None:
         best = (0.0, 0)
         for size in (int(s) for s in args.batch_sizes.split(",")):
             seconds = median_seconds(
-                lambda size=size: store.write_batches(MERGE_PHONES, data, batch_size=size),
+                functools.partial(store.write_batches, MERGE_PHONES, data, batch_size=size),
                 args.repeats,
                 setup=lambda: wipe_data(store),
             )

@@ -15,13 +15,13 @@ from typing import Any
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.db.writer import SubmissionInfo, submission_status
+from ingest.kinds import KIND_NAMES
 from ingest.pipeline import guess_kind
 from ingest.submit import file_sha256, submit_file
 
 FIXTURE_WORLD = Path(__file__).resolve().parent.parent / "fixtures" / "world"
 REGULATOR = "金融监管局转办"
 DEMO_ORG = "示例消费金融"
-KIND_ORDER = ("firms", "phones", "accounts", "complaints", "calls")
 
 
 def plan(folder: Path) -> list[tuple[str, Path, str]]:
@@ -45,7 +45,7 @@ def plan(folder: Path) -> list[tuple[str, Path, str]]:
             kind = guess_kind(path)
             if kind:
                 steps.append((kind, path, DEMO_ORG))
-    steps.sort(key=lambda step: (KIND_ORDER.index(step[0]), step[1].name))
+    steps.sort(key=lambda step: (KIND_NAMES.index(step[0]), step[1].name))
     return steps
 
 
@@ -66,5 +66,5 @@ def load_world(
             )
             if submission_status(store, info.id) == "complete":
                 continue
-        summaries.append(submit_file(store, kind, path, org=org, user=user))
+        summaries.append(submit_file(store, kind, path, org=org, user=user, via="demo"))
     return summaries

@@ -46,7 +46,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from graph.core.errors import UserError
+from graph.core.model import load_model
 from graph.core.records import LinkRecord, NodeRecord
+from graph.text import slang
 from graph.values.accounts import extract_phones, split_account
 from graph.values.idcard import mask_id
 from graph.values.names import firm_name_key, looks_like_firm
@@ -56,6 +59,7 @@ from graph.values.uscc import normalize_uscc, uscc_problem
 from ingest.validate import CHECKS, Field, RowRejected
 
 Built = tuple[list[NodeRecord], list[LinkRecord]]
+MODEL = load_model()
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,11 @@ class Context:
 
 @dataclass(frozen=True)
 class Kind:
+    """One clue kind. ``subject`` is the label of the node a row of this kind is about (its
+    sources name the row); calls assert links only."""
+
     name: str
+    subject: str | None
     fields: tuple[Field, ...]
     required: tuple[tuple[str, ...], ...]
     build: Callable[[dict[str, Any], Context], Built]
@@ -108,13 +116,15 @@ def firm_by_uscc(uscc: str, name: str | None = None) -> NodeRecord:
     if name:
         props["name"] = name
         props["name_key"] = firm_name_key(name)
-    return NodeRecord("Firm", f"firm:{uscc}", props)
+    return NodeRecord("Firm", MODEL.entity_key("Firm", uscc), props)
 
 
 def firm_by_name(name: str) -> NodeRecord:
     key = firm_name_key(name)
     return NodeRecord(
-        "Firm", f"firm:name:{key}", {"name": name, "name_key": key, "key_strength": "name"}
+        "Firm",
+        MODEL.entity_key("Firm", "name", key),
+        {"name": name, "name_key": key, "key_strength": "name"},
     )
 
 
@@ -125,7 +135,7 @@ def person_node(pid: str, basis: str, name: str | None = None, id_number: str | 
         props["name"] = name
     if id_number:
         props["masked_id"] = mask_id(id_number)
-    return NodeRecord("Person", f"person:{pid}", props)
+    return NodeRecord("Person", MODEL.entity_key("Person", pid), props)
 
 
 _USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
@@ -158,7 +168,9 @@ def resolve_party(
     if account:
         platform, handle = account
         node = NodeRecord(
-            "Account", f"account:{platform}:{handle}", {"platform": platform, "handle": handle}
+            "Account",
+            MODEL.entity_key("Account", platform, handle),
+            {"platform": platform, "handle": handle},
         )
         return [node], [], node.key
     if _AT_HANDLE.match(folded):
@@ -233,29 +245,14 @@ def build_firm(values: dict[str, Any], ctx: Context) -> Built:
 
 
 # The one hook for complaint text intelligence: graph.text.slang, when it is installed.
-_slang: Callable[[str], dict[str, Any]] | bool | None = False
-
-
+@lru_cache(maxsize=16_384)  # form letters repeat word for word
 def text_summary(text: str) -> dict[str, Any]:
     """Complaint properties derived from the text (``slang_terms``, ``slang_categories``,
-    ``disguise_count``), from ``graph.text.slang.summarize(scan(text))``; empty when that module
-    is missing. Cached by text; the returned dict is shared: copy, never mutate."""
-    global _slang
-    if _slang is False:
-        try:
-            from graph.text import slang  # type: ignore[attr-defined]
-
-            @lru_cache(maxsize=16_384)  # form letters repeat word for word
-            def summary(body: str) -> dict[str, Any]:
-                result = slang.summarize(slang.scan(body))
-                return dict(result) if isinstance(result, dict) else dict(vars(result))
-
-            _slang = summary
-        except ImportError:
-            _slang = None
-    if _slang is None or not text:
+    ``disguise_count``) by the slang scanner of lexicon :func:`graph.text.slang.lexicon_version`,
+    which the submission records. Cached by text; the returned dict is shared: never mutate."""
+    if not text:
         return {}
-    return _slang(text)  # type: ignore[operator]
+    return dict(slang.summarize(slang.scan(text)))
 
 
 COMPLAINT_PROPS = ("channel", "institution", "filed_date", "text", "amount", "note")
@@ -264,7 +261,7 @@ COMPLAINT_PROPS = ("channel", "institution", "filed_date", "text", "amount", "no
 def build_complaint(values: dict[str, Any], ctx: Context) -> Built:
     source = values.get("source") or ctx.source
     complaint_id = values["complaint_id"]
-    key = f"complaint:{source}:{complaint_id}"
+    key = MODEL.entity_key("Complaint", source, complaint_id)
     props = {"complaint_id": complaint_id, "source": source, **_props(values, COMPLAINT_PROPS)}
     if "text" in values:
         props.update(text_summary(values["text"]))
@@ -307,7 +304,7 @@ ACCOUNT_PROPS = ("nickname", "bio", "followers", "url", "note")
 
 def build_account(values: dict[str, Any], ctx: Context) -> Built:
     platform, handle = values["platform"], values["handle"]
-    key = f"account:{platform}:{handle}"
+    key = MODEL.entity_key("Account", platform, handle)
     props = {"platform": platform, "handle": handle, **_props(values, ACCOUNT_PROPS)}
     nodes = [NodeRecord("Account", key, props)]
     links: list[LinkRecord] = []
@@ -321,7 +318,9 @@ def build_account(values: dict[str, Any], ctx: Context) -> Built:
                 advertised[e164] = place
                 nodes.append(phone_node(parse_phone(e164)))
     for e164, place in advertised.items():
-        links.append(LinkRecord("ADVERTISES", key, f"phone:{e164}", {"found_in": place}))
+        links.append(
+            LinkRecord("ADVERTISES", key, MODEL.entity_key("Phone", e164), {"found_in": place})
+        )
     operator_key = None
     if "operator_uscc" in values:
         firm = firm_by_uscc(values["operator_uscc"], values.get("operator"))
@@ -364,22 +363,13 @@ def build_call(values: dict[str, Any], ctx: Context) -> Built:
 F = Field
 NOTE = F("note", "text", "free text kept on the main node")
 
+# In the order a first load takes them: registry firms first, so a firm a later file names
+# only by name resolves to the registered one; phones and accounts before the complaints and
+# calls that name them.
 KINDS: dict[str, Kind] = {
-    "phones": Kind(
-        "phones",
-        (
-            F("phone", "phone", "the number, any common form"),
-            F("label", "text", "what the list says the number is (催收, 代理维权 …)"),
-            F("tags", "tags", "several labels separated by ; , 、"),
-            F("reported_date", "date", "when the number was listed"),
-            F("reported_by", "text", "who listed it"),
-            NOTE,
-        ),
-        (("phone",),),
-        build_phone,
-    ),
     "firms": Kind(
         "firms",
+        "Firm",
         (
             F("uscc", "uscc", "统一社会信用代码, check character verified"),
             F("name", "name", "registered name (the weaker key when there is no USCC)"),
@@ -397,8 +387,41 @@ KINDS: dict[str, Kind] = {
         (("uscc", "name"),),
         build_firm,
     ),
+    "phones": Kind(
+        "phones",
+        "Phone",
+        (
+            F("phone", "phone", "the number, any common form"),
+            F("label", "text", "what the list says the number is (催收, 代理维权 …)"),
+            F("tags", "tags", "several labels separated by ; , 、"),
+            F("reported_date", "date", "when the number was listed"),
+            F("reported_by", "text", "who listed it"),
+            NOTE,
+        ),
+        (("phone",),),
+        build_phone,
+    ),
+    "accounts": Kind(
+        "accounts",
+        "Account",
+        (
+            F("platform", "platform", "抖音 / douyin / 微博 …"),
+            F("handle", "handle", "compared case-insensitively, without @"),
+            F("nickname", "text"),
+            F("bio", "text", "phones found here are ADVERTISES links"),
+            F("phone", "phones", "phones the source lists for the account"),
+            F("operator", "text", "who runs it: USCC, firm name or person name"),
+            F("operator_uscc", "uscc"),
+            F("followers", "count"),
+            F("url", "text"),
+            NOTE,
+        ),
+        (("platform",), ("handle",)),
+        build_account,
+    ),
     "complaints": Kind(
         "complaints",
+        "Complaint",
         (
             F("complaint_id", "key", "the complaint's number at its source"),
             F("source", "key", "who holds the complaint (default: the submitting org)"),
@@ -418,25 +441,9 @@ KINDS: dict[str, Kind] = {
         build_complaint,
         required_if_column=("complainant_id",),
     ),
-    "accounts": Kind(
-        "accounts",
-        (
-            F("platform", "platform", "抖音 / douyin / 微博 …"),
-            F("handle", "handle", "compared case-insensitively, without @"),
-            F("nickname", "text"),
-            F("bio", "text", "phones found here are ADVERTISES links"),
-            F("phone", "phones", "phones the source lists for the account"),
-            F("operator", "text", "who runs it: USCC, firm name or person name"),
-            F("operator_uscc", "uscc"),
-            F("followers", "count"),
-            F("url", "text"),
-            NOTE,
-        ),
-        (("platform",), ("handle",)),
-        build_account,
-    ),
     "calls": Kind(
         "calls",
+        None,
         (
             F("caller", "phone"),
             F("callee", "phone"),
@@ -453,9 +460,10 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def get_kind(name: str) -> Kind:
-    from graph.core.errors import UserError
+KIND_NAMES = tuple(KINDS)
 
+
+def get_kind(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:

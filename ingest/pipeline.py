@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.core.errors import UserError
-from graph.core.records import QuarantineEntry, RowResult
+from graph.core.records import NodeRecord, QuarantineEntry, RowResult
 from ingest.headers import (
     ColumnMap,
     Mapping,
@@ -162,10 +162,15 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
                 except RowRejected as rejected:
                     problems = rejected.problems
                 else:
-                    yield RowResult(number, nodes, links)
+                    yield RowResult(number, nodes, links, subject=_subject_key(spec, nodes))
                     continue
             for name, value, reason in problems:
                 yield QuarantineEntry(file, number, row_map.header_of(name), value, reason)
+
+
+def _subject_key(spec: Kind, nodes: list[NodeRecord]) -> str | None:
+    """The key of the node the row is about: the one node of the kind's subject label."""
+    return next((node.key for node in nodes if node.label == spec.subject), None)
 
 
 def guess_kind(path: str | Path, sheet: str | None = None) -> str | None:

@@ -1,6 +1,11 @@
-"""Submitting one clue file: read and validate it, load it with provenance, keep the quarantine.
+"""Submitting one clue file: the one ingest flow, the same from every door.
 
-The CLI (`leadgraph ingest`) and the workbench's submit page both call :func:`submit_file`.
+read → map headers → validate → records (``ingest.pipeline``) → the graph's
+:class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry.
+
+The CLI (``leadgraph ingest``), the workbench's submit page and the demo loader all call
+:func:`submit_file`, each naming itself (``via``) and who acts (``actor``), so a submission is
+audited the same way whichever door it came through.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from graph.core import settings
 from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.db.writer import SubmissionInfo, load_submission
+from graph.db.writer import SubmissionInfo, SubmissionWriter
+from graph.text.slang import lexicon_version
+from graph.workflow import audit
+from graph.workflow.auth import operator
 from ingest.background import can_fork, iter_file_in_background
+from ingest.kinds import KIND_NAMES
 from ingest.pipeline import iter_file
 from ingest.quarantine import write_report
 
-KINDS = ("phones", "firms", "complaints", "accounts", "calls")
+KINDS = KIND_NAMES
+DOORS = ("cli", "workbench", "demo")
 GRADE = re.compile(r"^[A-E][1-5]$")
 # Files of at least this size (some 10,000 complaint rows, a write batch) are parsed in a child
 # process while the batches are written (ingest/background.py); a smaller file is one batch, so
@@ -47,6 +57,8 @@ def submit_file(
     *,
     org: str,
     user: str | None = None,
+    actor: str | None = None,
+    via: str = "cli",
     mapping: Path | None = None,
     sheet: str | None = None,
     grade: str | None = None,
@@ -54,13 +66,19 @@ def submit_file(
     config: settings.Settings | None = None,
     background: bool | None = None,
 ) -> dict[str, Any]:
-    """Ingest one file as one submission and return its summary (what `--json` prints).
+    """Ingest one file as one submission, audit it, and return its summary (what ``--json``
+    prints).
 
-    ``background`` parses the file in a child process while the batches are written; by default
-    it does so for files of at least ``BACKGROUND_PARSE_BYTES`` where the platform can fork.
+    ``user`` is the submitting analyst the Submission records; ``actor`` who the audit entry
+    names (default: ``user``, else the person at the command line, ``cli:<login>``); ``via`` the
+    door (``cli``, ``workbench``, ``demo``). ``background`` parses the file in a child process
+    while the batches are written; by default it does so for files of at least
+    ``BACKGROUND_PARSE_BYTES`` where the platform can fork.
     """
     if kind not in KINDS:
         raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if via not in DOORS:
+        raise ValueError(f"via {via!r} is not one of {DOORS}")
     org = org.strip()
     if not org:
         raise UserError("--org names the submitting organisation and cannot be empty")
@@ -77,6 +95,7 @@ def submit_file(
         received_at=utc_now(),
         user=user,
         grade=grade.strip().upper() if grade else None,
+        lexicon_version=lexicon_version(),
     )
     if background is None:
         background = can_fork() and path.stat().st_size >= BACKGROUND_PARSE_BYTES
@@ -85,20 +104,19 @@ def submit_file(
         kind, path, source=org, hashing_key=config.hashing_key(), mapping=mapping, sheet=sheet
     )
     report_folder = config.home / "submissions" / submission.id
-
-    def keep_quarantine(report: Any) -> str:
-        csv_path, _ = write_report(report.quarantine, report_folder)
-        return str(csv_path)
-
-    report = load_submission(
-        store, submission, items, on_progress=on_progress, finish=keep_quarantine
-    )
-    return {
+    with SubmissionWriter(store, submission, on_progress=on_progress) as writer:
+        for item in items:
+            writer.add(item)
+        csv_path, _ = write_report(writer.report.quarantine, report_folder)
+        writer.quarantine_report = str(csv_path)
+    report = writer.report
+    summary = {
         "file": str(path),
         "kind": kind,
         "org": org,
         "submission": submission.id,
         "sha256": submission.sha256,
+        "lexicon_version": submission.lexicon_version,
         "rows_read": report.rows_loaded + report.rows_quarantined,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
@@ -106,6 +124,22 @@ def submit_file(
         "entities": report.entities(),
         "links": report.links(),
         "write_seconds": {name: round(t, 3) for name, t in report.write_seconds.items()},
-        "quarantine_report": str(report_folder / "quarantine.csv"),
+        "quarantine_report": str(csv_path),
         "quarantine": [entry.as_dict() for entry in report.quarantine],
     }
+    audit.append(
+        store,
+        actor or user or operator().username,
+        "ingest",
+        submission.key,
+        {
+            "via": via,
+            "file": path.name,
+            "kind": kind,
+            "org": org,
+            "sha256": submission.sha256,
+            "lexicon_version": submission.lexicon_version,
+            **{k: summary[k] for k in ("rows_read", "rows_loaded", "rows_quarantined")},
+        },
+    )
+    return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from app.cli import print_json
 from graph.db.schema import init_schema
@@ -36,7 +37,8 @@ def load_command(args: argparse.Namespace) -> int:
             return 0
         templates = build_templates(store)
         found = detect(store)
-    result = {
+    leads: list[dict[str, Any]] = found["leads"]
+    result: dict[str, Any] = {
         "files": [
             {
                 k: s[k]
@@ -46,8 +48,7 @@ def load_command(args: argparse.Namespace) -> int:
         ],
         "template_clusters": len(templates.clusters),
         "leads": [
-            {"id": lead["id"], "title": lead["title"], "score": lead["score"]}
-            for lead in found["leads"]
+            {"id": lead["id"], "title": lead["title"], "score": lead["score"]} for lead in leads
         ],
     }
     if args.json:
@@ -57,7 +58,5 @@ def load_command(args: argparse.Namespace) -> int:
         print(
             f"{f['kind']:<11} {Path(f['file']).name:<28} {f['rows_loaded']:>6} loaded, {f['rows_quarantined']:>3} quarantined"
         )
-    print(
-        f"{result['template_clusters']} template clusters; {len(result['leads'])} candidate leads"
-    )
+    print(f"{result['template_clusters']} template clusters; {len(leads)} candidate leads")
     return 0

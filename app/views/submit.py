@@ -22,7 +22,6 @@ from app.session import require_principal, store, t
 from graph.core import settings
 from graph.core.errors import UserError
 from graph.core.records import QuarantineEntry
-from graph.workflow import audit
 from ingest.pipeline import Tally, guess_kind, iter_file
 from ingest.quarantine import FIELDS
 from ingest.submit import KINDS, submit_file
@@ -164,19 +163,12 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
             bar.progress(share, text=f"{t('submit.ingesting')} {name}: {rows}/{total}")
 
         try:
-            summary = submit_file(store(), kind, path, org=org, user=user, on_progress=progress)
+            summary = submit_file(
+                store(), kind, path, org=org, user=user, via="workbench", on_progress=progress
+            )
         except UserError as error:
             st.error(f"{t('common.failed')}: {path.name}: {error}")
             continue
-        audit.append(
-            store(),
-            user,
-            "ingest",
-            f"submission:{summary['submission']}",
-            {"file": path.name, "kind": kind, "org": org, "sha256": summary["sha256"],
-             "rows_loaded": summary["rows_loaded"],
-             "rows_quarantined": summary["rows_quarantined"]},
-        )  # fmt: skip
         summaries.append(summary)
         done += total
     bar.progress(1.0, text=t("submit.done"))

@@ -57,6 +57,16 @@ class Model:
             known = sorted(self.links)
             raise ValueError(f"unknown link type {link_type!r}; the model has {known}") from None
 
+    def entity_key(self, label: str, *parts: str) -> str:
+        """The stable key string of an entity: its label's prefix and its key values, e.g.
+        ``entity_key("Account", "douyin", "ajie99")`` -> ``account:douyin:ajie99``."""
+        return ":".join((self.node(label).prefix, *parts))
+
+    @property
+    def key_prefixes(self) -> tuple[str, ...]:
+        """``phone:``, ``firm:`` … of every node type, as keys start."""
+        return tuple(f"{node.prefix}:" for node in self.nodes.values())
+
     def label_of_key(self, key: str) -> str:
         """The label of an entity key such as ``phone:+8613800138000``."""
         prefix = key.split(":", 1)[0]

@@ -41,6 +41,7 @@ class RowResult:
     row: int
     nodes: list[NodeRecord] = field(default_factory=list)
     links: list[LinkRecord] = field(default_factory=list)
+    subject: str | None = None  # key of the node the row is about; its sources name this row
 
 
 @dataclass(frozen=True)

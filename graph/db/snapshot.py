@@ -2,6 +2,9 @@
 
 Nodes are identified by their stable ``key`` (never a database-internal id); links by their
 endpoints' keys and type. Meant for small and medium databases: it reads everything.
+
+The audit log is left out: it records every attempt (a file submitted twice is two ``ingest``
+entries), while the graph's facts stay as they were; ``audit.verify_chain`` speaks for the log.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from typing import Any
 from graph.db.store import GraphStore
 
 ALL_NODES = """
-MATCH (n) WHERE n.key IS NOT NULL
+MATCH (n) WHERE n.key IS NOT NULL AND NOT n:AuditEntry
 RETURN n.key AS key, labels(n) AS labels, properties(n) AS props
 """
 ALL_LINKS = """
-MATCH (a)-[r]->(b)
+MATCH (a)-[r]->(b) WHERE NOT a:AuditEntry AND NOT b:AuditEntry
 RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props
 """
 

@@ -1,8 +1,10 @@
 """Write ingested rows into Neo4j with their provenance, idempotently.
 
-The loader takes what ``ingest.pipeline`` yields — :class:`~graph.core.records.RowResult` per accepted
-row — for one :class:`SubmissionInfo`, and writes it in batches of UNWIND … MERGE, one explicit
-transaction per label or link type per batch. It never sees a file.
+A :class:`SubmissionWriter` takes what ``ingest.pipeline`` yields — a
+:class:`~graph.core.records.RowResult` per accepted row, a
+:class:`~graph.core.records.QuarantineEntry` per problem — for one :class:`SubmissionInfo`, and
+writes the rows in batches of UNWIND … MERGE, one explicit transaction per label or link type per
+batch. It never sees a file; ``ingest.submit`` holds it.
 
 Provenance, and why re-running changes nothing
 ----------------------------------------------
@@ -26,23 +28,15 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.core.model import ENTITY_LABEL, identifier, load_model
 from graph.core.records import LinkRecord, QuarantineEntry, RowResult
-from graph.db.store import GraphStore, chunked
+from graph.db.store import GraphStore
 
-# The label whose node is the subject of a row of each kind (calls have links only).
-SUBJECT_LABEL = {
-    "phones": "Phone",
-    "firms": "Firm",
-    "complaints": "Complaint",
-    "accounts": "Account",
-    "calls": None,
-}
 # Link properties the loader aggregates over sources rather than overwrites.
 AGGREGATED_LINK_PROPS = {"count", "total_seconds", "first", "last"}
 
@@ -58,6 +52,7 @@ class SubmissionInfo:
     received_at: str  # ISO 8601, UTC
     user: str | None = None
     grade: str | None = None  # source reliability A-E and information 1-5, e.g. "B2"
+    lexicon_version: str | None = None  # the slang lexicon that read the submission's texts
 
     @property
     def id(self) -> str:
@@ -112,7 +107,7 @@ MERGE (o:Org {name: $org})
 MERGE (s:Submission {id: $id})
   ON CREATE SET s.key = $key, s.received_at = $received_at, s.status = 'loading'
 SET s.org = $org, s.kind = $kind, s.file_name = $file_name, s.sha256 = $sha256,
-    s.user = $user, s.grade = $grade
+    s.user = $user, s.grade = $grade, s.lexicon_version = $lexicon_version
 MERGE (o)-[:SUBMITTED]->(s)
 RETURN s.received_at AS received_at, s.status AS status
 """
@@ -211,7 +206,6 @@ def aggregate(
 ) -> tuple[dict[str, dict[str, _NodeAcc]], dict[str, dict[tuple[str, str], _LinkAcc]]]:
     """Fold a batch of rows into one record per node and per link, so a phone named by 500
     rows of a batch is written once with 500 sources, not MERGEd 500 times."""
-    subject = SUBJECT_LABEL.get(submission.kind)
     nodes: dict[str, dict[str, _NodeAcc]] = {}
     links: dict[str, dict[tuple[str, str], _LinkAcc]] = {}
     for result in results:
@@ -226,7 +220,7 @@ def aggregate(
             else:
                 acc.props.update(props)
                 acc.first, acc.last = min(acc.first, date), max(acc.last, date)
-            if node.label == subject and source not in acc.sources:
+            if node.key == result.subject and source not in acc.sources:
                 acc.sources.append(source)
         for link in result.links:
             by_pair = links.setdefault(link.type, {})
@@ -267,7 +261,8 @@ def _rekey(result: RowResult, to_key: dict[str, str]) -> RowResult:
         )
         for link in result.links
     ]
-    return RowResult(result.row, nodes, links)
+    subject = to_key.get(result.subject, result.subject) if result.subject else None
+    return RowResult(result.row, nodes, links, subject)
 
 
 def _check_endpoints(
@@ -285,17 +280,70 @@ def _check_endpoints(
                 raise ValueError(f"{link_type} link names {missing} but no row asserts that node")
 
 
-class Loader:
-    """Writes one submission's rows; use :func:`load_submission` for the whole flow."""
+class SubmissionWriter:
+    """Writes one submission's rows in batches; ingest holds it as a context manager::
 
-    def __init__(self, store: GraphStore, submission: SubmissionInfo) -> None:
+        with SubmissionWriter(store, submission) as writer:
+            for item in items:                  # RowResults and QuarantineEntries, in file order
+                writer.add(item)
+            writer.quarantine_report = path     # where the refused rows were written, if anywhere
+        writer.report                           # what was written, by label and link type
+
+    Entering records the Org and the Submission (``loading``); each full batch is written as it
+    fills; leaving without an error writes the last batch and marks the submission ``complete``
+    with its counts. Leaving on an error writes nothing more: the submission stays ``loading``
+    and submitting the same file again completes it, changing nothing already written.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        submission: SubmissionInfo,
+        *,
+        batch_rows: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.store = store
         self.submission = submission
         self.model = load_model()
         self.report = LoadReport()
+        self.quarantine_report: str | None = None
+        self._batch_rows = batch_rows or store.batch_size
+        self._on_progress = on_progress
+        self._pending: list[RowResult] = []
         self._report_lock = threading.Lock()
 
-    def begin(self) -> str:
+    def __enter__(self) -> SubmissionWriter:
+        received_at = self._begin()
+        if received_at != self.submission.received_at:
+            # A re-run of a submission keeps the receipt time of its first attempt.
+            self.submission = replace(self.submission, received_at=received_at)
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        if error_type is not None:
+            return
+        self._flush()
+        self._finish()
+
+    def add(self, item: RowResult | QuarantineEntry) -> None:
+        """Take one accepted row (written with its batch) or one quarantine entry (kept in the
+        report for the quarantine file)."""
+        if isinstance(item, QuarantineEntry):
+            self.report.quarantine.append(item)
+            return
+        self._pending.append(item)
+        if len(self._pending) >= self._batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.write(self._pending)
+            self._pending = []
+        if self._on_progress:
+            self._on_progress(self.report.rows_loaded + self.report.rows_quarantined)
+
+    def _begin(self) -> str:
         """MERGE the Org and Submission; returns the receipt time kept from the first attempt."""
         s = self.submission
         row = self.store.write(
@@ -308,6 +356,7 @@ class Loader:
             sha256=s.sha256,
             user=s.user,
             grade=s.grade,
+            lexicon_version=s.lexicon_version,
             received_at=s.received_at,
         )[0]
         return str(row["received_at"])
@@ -387,14 +436,14 @@ class Loader:
         created = summary.counters["relationships_created"]
         report.links_created[link_type] = report.links_created.get(link_type, 0) + created
 
-    def finish(self, quarantine_report: str | None) -> None:
+    def _finish(self) -> None:
         self.store.write(
             FINISH_SUBMISSION,
             id=self.submission.id,
             rows_read=self.report.rows_loaded + self.report.rows_quarantined,
             rows_loaded=self.report.rows_loaded,
             rows_quarantined=self.report.rows_quarantined,
-            quarantine_report=quarantine_report,
+            quarantine_report=self.quarantine_report,
         )
 
 
@@ -402,47 +451,3 @@ def submission_status(store: GraphStore, submission_id: str) -> str | None:
     """``loading`` or ``complete`` for a known submission, None for a new one."""
     row = store.read_one(SUBMISSION_STATUS, id=submission_id)
     return row["status"] if row else None
-
-
-def load_submission(
-    store: GraphStore,
-    submission: SubmissionInfo,
-    items: Iterable[RowResult | QuarantineEntry],
-    *,
-    batch_rows: int | None = None,
-    on_progress: Callable[[int], None] | None = None,
-    finish: Callable[[LoadReport], str | None] | None = None,
-) -> LoadReport:
-    """Write every accepted row of one submission and record the quarantine counts.
-
-    ``items`` is what ``ingest.pipeline.iter_file`` yields; quarantine entries are collected in
-    the report. ``on_progress(rows)`` is called after each batch with the rows handled so far;
-    ``finish(report)`` may write the quarantine report and return its path, stored on the
-    Submission, which is then marked complete.
-    """
-    loader = Loader(store, submission)
-    received_at = loader.begin()
-    if received_at != submission.received_at:
-        # A re-run of a submission keeps the receipt time of its first attempt.
-        submission = SubmissionInfo(**{**submission.__dict__, "received_at": received_at})
-        loader.submission = submission
-    batch_size = batch_rows or store.batch_size
-    handled = 0
-    for batch in chunked(_accepted(items, loader.report), batch_size):
-        loader.write(batch)
-        handled = loader.report.rows_loaded + loader.report.rows_quarantined
-        if on_progress:
-            on_progress(handled)
-    path = finish(loader.report) if finish else None
-    loader.finish(path)
-    return loader.report
-
-
-def _accepted(
-    items: Iterable[RowResult | QuarantineEntry], report: LoadReport
-) -> Iterator[RowResult]:
-    for item in items:
-        if isinstance(item, RowResult):
-            yield item
-        else:
-            report.quarantine.append(item)

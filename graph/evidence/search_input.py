@@ -10,11 +10,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from graph.core.model import load_model
 from graph.values.accounts import split_account
 from graph.values.phone import parse_phone
 from graph.values.uscc import is_valid_uscc, normalize_uscc
 
-KEY_PREFIXES = ("phone:", "firm:", "account:", "person:", "complaint:", "lead:")
+# The key prefixes a user may type: entities and leads (not users, orgs or audit entries).
+SEARCHABLE = {"phone", "firm", "account", "person", "complaint", "lead"}
+KEY_PREFIXES = tuple(
+    prefix for prefix in load_model().key_prefixes if prefix.rstrip(":") in SEARCHABLE
+)
 
 
 @dataclass
@@ -36,10 +41,10 @@ def interpret(text: str) -> Query:
         query.keys.append(parse_phone(text).key)
     code = normalize_uscc(text)
     if len(code) == 18 and is_valid_uscc(code):
-        query.keys.append(f"firm:{code}")
+        query.keys.append(load_model().entity_key("Firm", code))
     account = split_account(text)
     if account:
-        query.keys.append(f"account:{account[0]}:{account[1]}")
+        query.keys.append(load_model().entity_key("Account", *account))
     if not query.keys:
         query.complaint_id = text
         query.name = text

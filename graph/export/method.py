@@ -2,8 +2,9 @@
 
 It repeats the bundle's method verbatim — the algorithm and its seed, the thresholds, each query
 exactly as run with its parameters — then the score and the contribution of each feature, the
-lexicon and software versions, the submissions (by SHA-256) the result rests on, and what the
-chart summarised.
+lexicon version and scoring method recorded when the lead was detected (not those installed at
+export time), the software version, the submissions (by SHA-256, each with the lexicon version
+that read its texts at ingest) the result rests on, and what the chart summarised.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         f"title: {clean(lead.get('title'))}",
         f"package: {package_id}",
         f"software: {bundle['snapshot'].get('software_version') or '-'}",
-        f"lexicon version: {lead.get('lexicon_version') or '-'}",
+        f"lexicon version at detection: {lead.get('lexicon_version') or '-'}",
+        f"scoring method: {lead.get('scoring_method') or '-'}",
         f"algorithm: {method.get('algorithm') or '-'}",
         f"seed: {method.get('seed') if method.get('seed') is not None else '-'}",
         "",
@@ -66,7 +68,7 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         lines.append(
             f"  {sub['id']}  {clean(sub.get('file_name'))}  sha256 {sub.get('sha256')}  "
             f"org {clean(sub.get('org'))}  received {sub.get('received_at')}  "
-            f"grade {sub.get('grade') or '-'}"
+            f"grade {sub.get('grade') or '-'}  lexicon {sub.get('lexicon_version') or '-'}"
         )
     lines += [
         "",

@@ -443,13 +443,13 @@ def find_templates(
     kept_blocks: list[np.ndarray] = []  # index (in id order) of every text with a signature
     blocks: list[np.ndarray] = []
     shortest = max(min_chars, k)
-    for first in range(0, len(texts), BATCH_TEXTS):
+    for start in range(0, len(texts), BATCH_TEXTS):
         codes_batch, starts, lengths = fold_texts(
-            [t or "" for t in texts[first : first + BATCH_TEXTS]]
+            [t or "" for t in texts[start : start + BATCH_TEXTS]]
         )
         eligible = np.flatnonzero(lengths >= shortest)
         if len(eligible):
-            kept_blocks.append(eligible + first)
+            kept_blocks.append(eligible + start)
             hashes, counts = shingle_hashes(codes_batch, starts[eligible], lengths[eligible], k)
             blocks.append(signatures(hashes, counts, a, b))
     kept = np.concatenate(kept_blocks).tolist() if kept_blocks else []

@@ -14,7 +14,7 @@ Loads the complaint files of a synthetic world of ``--scale`` complaints (genera
 Prints rows/s of each and their ratios, where the writing time goes (seconds per label and link
 type), and the peak memory of this Python process.
 
-    .venv/bin/python bench/ingest.py [--scale 20000] [--baseline-rows 300] [--serial]
+    .venv/bin/python bench/ingest_rate.py [--scale 20000] [--baseline-rows 300] [--serial]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from common import (
 from graph.core import settings
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.db.writer import SubmissionInfo, load_submission
+from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text.slang import default_detector
 from ingest.pipeline import Tally, iter_file
 from ingest.submit import submit_file
@@ -57,7 +57,8 @@ class Run:
 
     def __init__(self, store: GraphStore, files: list[Path], background: bool) -> None:
         wipe_data(store)
-        self.rows, self.spent = 0, {}
+        self.rows = 0
+        self.spent: dict[str, float] = {}
         python_cpu, server_cpu = process_cpu_seconds(), server_cpu_seconds()
         started = time.perf_counter()
         for path in files:
@@ -104,8 +105,9 @@ def main() -> None:
             print(f"    {name:<16} {part:7.1f} s  {batched.rows / part:>9,.0f} rows/s")
         if batched.server_cpu is not None:
             cpu_per_row = (batched.python_cpu + batched.server_cpu) / batched.rows
-            print(f"  CPU-bound ceiling on {os.cpu_count()} cores at these CPU costs: "
-                  f"{os.cpu_count() / cpu_per_row:,.0f} rows/s")  # fmt: skip
+            cores = os.cpu_count() or 1
+            print(f"  CPU-bound ceiling on {cores} cores at these CPU costs: "
+                  f"{cores / cpu_per_row:,.0f} rows/s")  # fmt: skip
         if args.serial:
             serial = Run(store, files, background=False)
             print(serial.describe("batched, one process"))
@@ -122,7 +124,9 @@ def main() -> None:
             received_at="2026-01-01T00:00:00Z",
         )
         started = time.perf_counter()
-        load_submission(store, info, sample, batch_rows=1)
+        with SubmissionWriter(store, info, batch_rows=1) as writer:
+            for item in sample:
+                writer.add(item)
         naive_rate = len(sample) / (time.perf_counter() - started)
         print(f"naive (one transaction per row): {len(sample):,} rows = {naive_rate:,.0f} rows/s")
         print(f"ratio batched / naive: {batched_rate / naive_rate:.0f}x")
