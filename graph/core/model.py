@@ -26,6 +26,7 @@ class NodeType:
     prefix: str
     entity: bool
     indexes: tuple[str, ...]
+    values: tuple[str, ...] = ()  # asserted per party (Statements); the rest is identity
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def load_model(path: Path = MODEL_FILE) -> Model:
             prefix=spec["prefix"],
             entity=bool(spec.get("entity", False)),
             indexes=tuple(identifier(i) for i in spec.get("indexes", [])),
+            values=tuple(identifier(v) for v in spec.get("values", [])),
         )
         for label, spec in raw["nodes"].items()
     }

@@ -24,8 +24,38 @@ WRITE_VERSION = (
     "SET m.version = $version"
 )
 
-# version -> step that moves a database from version-1 to version. Empty until version 2.
-MIGRATIONS: dict[int, Callable[[GraphStore], None]] = {}
+def _statements_query(label: str, values: tuple[str, ...]) -> str:
+    """Version 1 kept one set of values on each entity, written by whoever wrote last. Version 2
+    keeps each party's values in its own Statement: the values found on a version-1 node become
+    a Statement of the org whose submission first named the node (the closest the old data can
+    say), with the rows its sources give; the node's values are then that org's."""
+    projection = ", ".join(f".{identifier(v)}" for v in values)
+    return f"""
+MATCH (n:{identifier(label)})
+WHERE n.values_org IS NULL AND size(coalesce(n.submissions, [])) > 0
+  AND any(v IN {list(values)!r} WHERE n[v] IS NOT NULL)
+CALL (n) {{
+  MATCH (s:Submission {{id: n.submissions[0]}})
+  MERGE (st:Statement {{key: 'stmt:' + s.id + ':' + n.key}})
+    ON CREATE SET st.org = s.org, st.submission = s.id, st.entity = n.key,
+                  st.at = s.received_at, st.migrated_from = 1
+  SET st += n {{{projection}}},
+      st.rows = [x IN coalesce(n.sources, []) WHERE x STARTS WITH s.id + '#'
+                 | toInteger(split(x, '#')[1])]
+  MERGE (st)-[:ABOUT]->(n)
+  SET n.values_org = s.org
+}} IN TRANSACTIONS OF 5000 ROWS
+"""
+
+
+def _migrate_to_statements(store: GraphStore) -> None:
+    for node in load_model().nodes.values():
+        if node.entity and node.values:
+            store.run_autocommit(_statements_query(node.label, node.values))
+
+
+# version -> step that moves a database from version-1 to version.
+MIGRATIONS: dict[int, Callable[[GraphStore], None]] = {2: _migrate_to_statements}
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,18 @@ SET s.status = 'complete', s.rows_read = $rows_read, s.rows_loaded = $rows_loade
 
 
 def _merge_nodes_query(label: str) -> str:
-    """MERGE entity nodes of one label by their key; widen first/last; add new provenance."""
+    """MERGE entity nodes of one label by their key; widen first/last; add new provenance.
+
+    Identity properties (the same whoever names the entity) are set as given. Values (the
+    model's ``values`` of the label) become the node's own only while no other party holds
+    them: the first org to state values keeps them, and only that org — or the holder the key
+    names, a complaint's own source — may change them. Every party's values are also kept in
+    its Statement (:func:`_merge_statements_query`)."""
     return f"""
 UNWIND $rows AS row
 MERGE (n:{ENTITY_LABEL} {{key: row.key}})
   ON CREATE SET n:{identifier(label)}
-SET n += row.props,
+SET n += row.identity,
     n.first_seen = CASE WHEN n.first_seen IS NULL OR row.first < n.first_seen
                         THEN row.first ELSE n.first_seen END,
     n.last_seen = CASE WHEN n.last_seen IS NULL OR row.last > n.last_seen
@@ -146,6 +152,25 @@ SET n += row.props,
     n.sources = CASE WHEN size(row.sources) = 0 THEN n.sources
                      ELSE coalesce(n.sources, [])
                           + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])] END
+WITH n, row
+WHERE size(keys(row.values)) > 0
+  AND (n.values_org IS NULL OR n.values_org = $org OR row.holder)
+SET n += row.values, n.values_org = $org
+"""
+
+
+def _merge_statements_query() -> str:
+    """One Statement per entity and submission: the values its rows assert, which org said so,
+    in which rows, when; linked ABOUT the entity. Re-running adds nothing."""
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{ENTITY_LABEL} {{key: row.key}})
+MERGE (s:Statement {{key: row.statement}})
+  ON CREATE SET s.org = $org, s.submission = $submission, s.entity = row.key,
+                s.at = $received_at, s.forwarded_for = row.forwarded_for
+SET s += row.values,
+    s.rows = coalesce(s.rows, []) + [r IN row.rows WHERE NOT r IN coalesce(s.rows, [])]
+MERGE (s)-[:ABOUT]->(n)
 """
 
 
@@ -191,6 +216,7 @@ class _NodeAcc:
     sources: list[str]
     first: str
     last: str
+    rows: list[int] = field(default_factory=list)  # rows that assert values of the node
 
 
 @dataclass
@@ -206,6 +232,7 @@ def aggregate(
 ) -> tuple[dict[str, dict[str, _NodeAcc]], dict[str, dict[tuple[str, str], _LinkAcc]]]:
     """Fold a batch of rows into one record per node and per link, so a phone named by 500
     rows of a batch is written once with 500 sources, not MERGEd 500 times."""
+    values_of = {label: set(node.values) for label, node in load_model().nodes.items()}
     nodes: dict[str, dict[str, _NodeAcc]] = {}
     links: dict[str, dict[tuple[str, str], _LinkAcc]] = {}
     for result in results:
@@ -222,6 +249,8 @@ def aggregate(
                 acc.first, acc.last = min(acc.first, date), max(acc.last, date)
             if node.key == result.subject and source not in acc.sources:
                 acc.sources.append(source)
+            if result.row not in acc.rows and any(k in values_of[node.label] for k in props):
+                acc.rows.append(result.row)
         for link in result.links:
             by_pair = links.setdefault(link.type, {})
             props = {
@@ -244,6 +273,15 @@ def aggregate(
                 }
             )
     return nodes, links
+
+
+def _forwarded_for(label: str, props: dict[str, Any], org: str) -> str | None:
+    """The org a complaint is held by, when another org states it (a regulator forwarding a
+    lender's complaint); None when the submitting org is the holder, or the label has none."""
+    if label != "Complaint":
+        return None
+    source = props.get("source")
+    return str(source) if source and source != org else None
 
 
 def _rekey(result: RowResult, to_key: dict[str, str]) -> RowResult:
@@ -400,17 +438,51 @@ class SubmissionWriter:
         self.report.rows_loaded += len(results)
 
     def _write_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
-        rows = [
-            {"key": a.key, "props": a.props, "sources": a.sources, "first": a.first, "last": a.last}
-            for a in by_key.values()
-        ]
+        values = set(self.model.node(label).values)
+        org, submission = self.submission.org, self.submission.id
+        rows = []
+        statements = []
+        for a in by_key.values():
+            stated = {k: v for k, v in a.props.items() if k in values}
+            forwarded_for = _forwarded_for(label, a.props, org)
+            rows.append(
+                {
+                    "key": a.key,
+                    "identity": {k: v for k, v in a.props.items() if k not in values},
+                    "values": stated,
+                    "holder": label == "Complaint" and forwarded_for is None,
+                    "sources": a.sources,
+                    "first": a.first,
+                    "last": a.last,
+                }
+            )
+            if stated:
+                statements.append(
+                    {
+                        "key": a.key,
+                        "statement": f"stmt:{submission}:{a.key}",
+                        "values": stated,
+                        "rows": a.rows,
+                        "forwarded_for": forwarded_for,
+                    }
+                )
         started = time.perf_counter()
         summary = self.store.write_batches(
             _merge_nodes_query(self.model.node(label).label),
             rows,
             batch_size=len(rows) or 1,
-            submission=self.submission.id,
+            submission=submission,
+            org=org,
         )
+        if statements:
+            self.store.write_batches(
+                _merge_statements_query(),
+                statements,
+                batch_size=len(statements),
+                submission=submission,
+                org=org,
+                received_at=self.submission.received_at,
+            )
         with self._report_lock:
             report = self.report
             report.timed(label, started)
