@@ -21,24 +21,12 @@ from typing import Any
 
 from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
-from graph.evidence.search import apply_rights, entities_by_keys, masked, rights
+from graph.evidence.rights import compose, compose_by_key, resolve, rights
+from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
-from graph.values.masking import mask_phone, mask_text
+from graph.values.masking import mask_phone
 from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
-
-# Free-text properties that may carry phone numbers or names of someone else's data.
-TEXT_PROPS = ("text", "bio", "nickname", "address")
-
-
-def _mask_entity(entity: dict[str, Any]) -> dict[str, Any]:
-    shown = masked({**entity, "props": dict(entity["props"])})
-    for name in TEXT_PROPS:
-        value = shown["props"].get(name)
-        if isinstance(value, str):
-            shown["props"][name] = mask_text(value)[0]
-    shown["props"].pop("masked_id", None)
-    return shown
 
 
 def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
@@ -92,19 +80,24 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
     bundle = lead_bundle(store, lead_id)
     keys = [e["key"] for e in bundle["entities"]]
     if principal.role == "analyst":
-        raw = rights(store, principal, keys)
+        # every entity of a lead it may see, whole where its org stated it, masked otherwise
+        raw = {key: bool(own) for key, own in rights(store, principal, keys).items()}
+        raw = {key: raw.get(key, False) for key in keys}
     else:  # officers the lead was pushed to, and admins
         raw = dict.fromkeys(keys, True)
-    entities = []
-    for entity in bundle["entities"]:
-        item = {**entity, "display_key": entity["key"], "masked": False}
-        entities.append(item if raw.get(entity["key"]) else _mask_entity(item))
-    shown = {e["key"]: e["display_key"] for e in entities}
+    composed = compose(store, principal, bundle["entities"], allowed=raw, with_statements=True)
+    entities = [
+        {**entity, **shown} for entity, shown in zip(bundle["entities"], composed, strict=True)
+    ]
+    shown = {
+        original["key"]: entity["key"]
+        for original, entity in zip(bundle["entities"], entities, strict=True)
+    }
     # the title, explanation and summary name ring numbers too: masked as the entities are
     hidden = {
-        e["key"].removeprefix("phone:"): e["display_key"].removeprefix("phone:")
-        for e in entities
-        if e["masked"] and e["label"] == "Phone"
+        original["key"].removeprefix("phone:"): entity["display_key"].removeprefix("phone:")
+        for original, entity in zip(bundle["entities"], entities, strict=True)
+        if entity["masked"] and entity["label"] == "Phone"
     }
     lead = _replace_numbers(lead, hidden)
     links = [
@@ -180,7 +173,7 @@ def _shown_hubs(
     with their degree: a search must say which hubs it did not walk through, without showing
     a number the principal may only see masked."""
     degree = {hub["key"]: hub["degree"] for hub in hubs}
-    rows = apply_rights(store, principal, entities_by_keys(store, list(degree)))
+    rows = compose(store, principal, entities_by_keys(store, list(degree)))
     return [{"key": row["display_key"], "degree": degree[row["key"]]} for row in rows]
 
 
@@ -190,12 +183,14 @@ def trace_neighbourhood(
     """The neighbourhood of ``key`` as far as the principal may see it: ``nodes`` (masked where
     they must be), ``links`` between them (ends as display keys), ``hidden`` (how many nodes
     were left out), ``truncated`` and ``set_aside`` (hubs not expanded)."""
+    key = resolve(key)
     _visible(store, principal, key)
     graph = neighbourhood(store, key, hops=hops, limit=limit)
-    nodes = apply_rights(
+    by_key = compose_by_key(
         store, principal, _entity_rows([n.as_dict() for n in graph.nodes.values()])
     )
-    shown = {n["key"]: n["display_key"] for n in nodes}
+    nodes = list(by_key.values())
+    shown = {key: entity["display_key"] for key, entity in by_key.items()}
     links = [
         {**link.as_dict(), "start": shown[link.start], "end": shown[link.end]}
         for link in graph.links.values()
@@ -223,11 +218,12 @@ def trace_paths(
     """The shortest paths from ``a`` to ``b`` that stay within the principal's rights; each
     path's ``nodes`` masked where they must be and each step with its sources. ``hidden`` counts
     the paths left out because they pass through something the principal may not see."""
+    a, b = resolve(a), resolve(b)
     _visible(store, principal, a)
     _visible(store, principal, b)
     found = find_paths(store, a, b, max_hops=max_hops, k=k)
-    all_keys = list({n["key"]: n for p in found["paths"] for n in p["nodes"]}.values())
-    allowed = {n["key"]: n for n in apply_rights(store, principal, _entity_rows(all_keys))}
+    rows = _entity_rows(list({n["key"]: n for p in found["paths"] for n in p["nodes"]}.values()))
+    allowed = compose_by_key(store, principal, rows)
     paths = []
     for path in found["paths"]:
         if not all(n["key"] in allowed for n in path["nodes"]):

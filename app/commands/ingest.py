@@ -36,10 +36,9 @@ def _merge(total: dict[str, Any], summary: dict[str, Any]) -> None:
     for name in ("rows_read", "rows_loaded", "rows_quarantined", "seconds"):
         total[name] = round(total.get(name, 0) + summary[name], 3)
     for section in ("entities", "links"):
-        for name, counts in summary[section].items():
-            into = total.setdefault(section, {}).setdefault(name, {"created": 0, "matched": 0})
-            into["created"] += counts["created"]
-            into["matched"] += counts["matched"]
+        into = total.setdefault(section, {})
+        for name, count in summary[section].items():
+            into[name] = into.get(name, 0) + count
     total.setdefault("quarantine", []).extend(summary["quarantine"])
 
 

@@ -189,8 +189,8 @@ def _show_summary(summary: dict[str, Any]) -> None:
     if entities:
         st.dataframe(
             [
-                {t("common.label"): label, **{t(f"submit.{k}"): v for k, v in counts.items()}}
-                for label, counts in entities.items()
+                {t("common.label"): t(f"entity.{label}"), t("submit.records"): count}
+                for label, count in entities.items()
             ],
             hide_index=True,
         )

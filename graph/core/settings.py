@@ -81,6 +81,7 @@ class Settings:
     notify_max_attempts: int = 12
     notify_backoff_seconds: float = 30.0
     notify_timeout_seconds: float = 10.0
+    searches_per_minute: int = 30
 
     @property
     def uses_local_server(self) -> bool:
@@ -154,6 +155,7 @@ def load() -> Settings:
         notify_max_attempts=max(1, _int("LEADGRAPH_NOTIFY_MAX_ATTEMPTS", 12)),
         notify_backoff_seconds=float(env.get("LEADGRAPH_NOTIFY_BACKOFF_SECONDS") or 30),
         notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
+        searches_per_minute=max(1, _int("LEADGRAPH_SEARCHES_PER_MINUTE", 30)),
     )
 
 

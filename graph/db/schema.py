@@ -24,6 +24,7 @@ WRITE_VERSION = (
     "SET m.version = $version"
 )
 
+
 def _statements_query(label: str, values: tuple[str, ...]) -> str:
     """Version 1 kept one set of values on each entity, written by whoever wrote last. Version 2
     keeps each party's values in its own Statement: the values found on a version-1 node become

@@ -85,18 +85,15 @@ class LoadReport:
     def rows_quarantined(self) -> int:
         return len({entry.row for entry in self.quarantine})
 
-    def entities(self) -> dict[str, dict[str, int]]:
-        return _created_matched(self.nodes_sent, self.nodes_created)
+    # What a submitter is told: how many entities and links its own rows named, by label and
+    # type. Never how many were new: "created 0, matched 1" for a Person would tell the analyst
+    # that another org already holds that person. (nodes_created / links_created stay for
+    # benchmarks and tests of the writer itself.)
+    def entities(self) -> dict[str, int]:
+        return dict(sorted(self.nodes_sent.items()))
 
-    def links(self) -> dict[str, dict[str, int]]:
-        return _created_matched(self.links_sent, self.links_created)
-
-
-def _created_matched(sent: dict[str, int], created: dict[str, int]) -> dict[str, dict[str, int]]:
-    return {
-        name: {"created": created.get(name, 0), "matched": count - created.get(name, 0)}
-        for name, count in sorted(sent.items())
-    }
+    def links(self) -> dict[str, int]:
+        return dict(sorted(self.links_sent.items()))
 
 
 # --- Cypher -------------------------------------------------------------------------------------

@@ -13,13 +13,16 @@ Every search is audited.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graph.core import settings
+from graph.core.clock import format_time
+from graph.core.errors import UserError
 from graph.db.store import GraphStore
+from graph.evidence.rights import compose, resolve, rights
 from graph.workflow import audit
-from graph.workflow.auth import Forbidden, Principal
-
-HIDDEN = {"sources", "submissions"}
+from graph.workflow.auth import Principal
 
 BY_KEYS = """
 UNWIND $keys AS key
@@ -44,36 +47,25 @@ ORDER BY n.key
 LIMIT $limit
 """
 
-# Submissions of the analyst's org, and the entities one link away from what they assert.
-ORG_SUBMISSIONS = (
-    "MATCH (:Org {name: $org})-[:SUBMITTED]->(s:Submission) RETURN collect(s.id) AS ids"
-)
 
-REACHED_FROM_ORG = """
-UNWIND $keys AS key
-MATCH (n:Entity {key: key})
-WHERE any(s IN coalesce(n.submissions, []) WHERE s IN $subs)
-   OR EXISTS { MATCH (n)--(m:Entity) WHERE any(s IN coalesce(m.submissions, []) WHERE s IN $subs) }
-RETURN n.key AS key, any(s IN coalesce(n.submissions, []) WHERE s IN $subs) AS own
+# An analyst's name search reads only its own org's statements (and account handles, which are
+# identity): matching another party's name for an entity would tell that party's value.
+BY_NAME_OF_ORG = """
+CALL () {
+  MATCH (s:Statement {org: $org})
+  WHERE toLower(coalesce(s.name, '')) CONTAINS toLower($text)
+     OR toLower(coalesce(s.nickname, '')) CONTAINS toLower($text)
+  MATCH (s)-[:ABOUT]->(n:Entity)
+  RETURN n
+  UNION
+  MATCH (n:Account) WHERE toLower(n.handle) CONTAINS toLower($text)
+  RETURN n
+}
+RETURN DISTINCT n.key AS key, [l IN labels(n) WHERE l <> 'Entity'][0] AS label,
+       properties(n) AS props
+ORDER BY key
+LIMIT $limit
 """
-
-IN_OFFICER_LEADS = """
-UNWIND $keys AS key
-MATCH (n:Entity {key: key})<-[:INVOLVES]-(l:Lead)-[:PUSHED_TO]->(t)
-WHERE (t:User AND t.username = $username) OR (t:Org AND t.name = $unit)
-RETURN DISTINCT n.key AS key, true AS own
-"""
-
-
-def mask_phone(e164: str) -> str:
-    """``+8613800138000`` → ``+86138****8000``: enough to recognise, not to call."""
-    if len(e164) < 8:
-        return e164[:3] + "****"
-    return e164[:-8] + "****" + e164[-4:]
-
-
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else name
 
 
 def entities_by_keys(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]:
@@ -81,56 +73,22 @@ def entities_by_keys(store: GraphStore, keys: list[str]) -> list[dict[str, Any]]
     return store.read(BY_KEYS, keys=keys) if keys else []
 
 
-def masked(entity: dict[str, Any]) -> dict[str, Any]:
-    """The entity with phone numbers and personal names masked (ID numbers are never stored)."""
-    props = dict(entity["props"])
-    key = entity["key"]
-    if entity["label"] == "Phone" and props.get("e164"):
-        props["e164"] = mask_phone(props["e164"])
-        key = "phone:" + props["e164"]
-    if entity["label"] == "Person" and props.get("name"):
-        props["name"] = mask_name(props["name"])
-    return {**entity, "display_key": key, "props": props, "masked": True}
-
-
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "key": row["key"],
-        "label": row["label"],
-        "display_key": row["key"],
-        "props": {k: v for k, v in row["props"].items() if k not in HIDDEN},
-        "masked": False,
-    }
-
-
-def rights(store: GraphStore, principal: Principal, keys: list[str]) -> dict[str, bool]:
-    """key → may see raw values, for each of ``keys`` the principal may see at all."""
-    if principal.is_admin:
-        return dict.fromkeys(keys, True)
-    if principal.role == "analyst":
-        subs = store.read_one(ORG_SUBMISSIONS, org=principal.org)
-        rows = store.read(REACHED_FROM_ORG, keys=keys, subs=subs["ids"] if subs else [])
-    elif principal.role == "officer":
-        rows = store.read(
-            IN_OFFICER_LEADS, keys=keys, username=principal.username, unit=principal.org
-        )
-    else:
-        raise Forbidden("unknown role")
-    return {row["key"]: bool(row["own"]) for row in rows}
-
-
 def apply_rights(
     store: GraphStore, principal: Principal, rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Drop what ``principal`` may not see; mask what they may see but not raw."""
-    allowed = rights(store, principal, [row["key"] for row in rows])
-    result = []
-    for row in rows:
-        if row["key"] not in allowed:
-            continue
-        entity = _clean(row)
-        result.append(entity if allowed[row["key"]] else masked(entity))
-    return result
+    """Drop what ``principal`` may not see; mask what they may see but not raw
+    (:func:`graph.evidence.rights.compose`)."""
+    return compose(store, principal, rows)
+
+
+def _check_rate(store: GraphStore, principal: Principal) -> None:
+    """At most ``LEADGRAPH_SEARCHES_PER_MINUTE`` searches a user a minute (counted in the audit
+    log, so every process and page shares the count): thousands of guesses are not a search."""
+    limit = settings.load().searches_per_minute
+    since = format_time(datetime.now(UTC) - timedelta(minutes=1))
+    if audit.count_recent(store, principal.username, "search", since) >= limit:
+        audit.append(store, principal.username, "search_refused", None, {"limit": limit})
+        raise UserError(f"more than {limit} searches in a minute; wait a minute and try again")
 
 
 def find_entities(
@@ -144,15 +102,23 @@ def find_entities(
 ) -> list[dict[str, Any]]:
     """Entities by exact keys, by complaint id or by part of a name, within the principal's
     rights; the search itself is audited."""
+    _check_rate(store, principal)
     rows: list[dict[str, Any]] = []
     if keys:
-        rows += store.read(BY_KEYS, keys=keys)
+        rows += store.read(BY_KEYS, keys=[resolve(key) for key in keys])
     if complaint_id:
         rows += store.read(BY_COMPLAINT_ID, id=complaint_id)
     if name and len(name.strip()) >= 2:
-        rows += store.read(BY_NAME, text=name.strip(), limit=limit)
-    unique = list({row["key"]: row for row in rows}.values())[:limit]
-    visible = apply_rights(store, principal, unique)
+        if principal.role == "analyst":
+            rows += store.read(BY_NAME_OF_ORG, text=name.strip(), org=principal.org, limit=limit)
+        else:
+            rows += store.read(BY_NAME, text=name.strip(), limit=limit)
+    unique = list({row["key"]: row for row in rows}.values())
+    # A lookup answers only with what the principal may see unmasked: found-or-not of a
+    # masked number or name would tell another org's data.
+    allowed = rights(store, principal, [row["key"] for row in unique])
+    found = [row for row in unique if allowed.get(row["key"])][:limit]
+    visible = compose(store, principal, found, allowed=allowed)
     audit.append(
         store,
         principal.username,

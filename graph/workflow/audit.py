@@ -212,6 +212,19 @@ def _entry(row: dict[str, Any]) -> Entry:
     return Entry(**{**row, "details": details if isinstance(details, dict) else {"value": details}})
 
 
+COUNT_RECENT = """
+MATCH (e:AuditEntry)
+WHERE e.actor = $actor AND e.at >= $since AND e.action = $action
+RETURN count(e) AS n
+"""
+
+
+def count_recent(store: GraphStore, actor: str, action: str, since: str) -> int:
+    """How many ``action`` entries ``actor`` has had since ``since`` (ISO 8601 UTC)."""
+    row = store.read_one(COUNT_RECENT, actor=actor, action=action, since=since)
+    return int(row["n"]) if row else 0
+
+
 def entries(
     store: GraphStore,
     limit: int = 100,

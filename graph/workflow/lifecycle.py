@@ -7,7 +7,8 @@ when in the lead's history; feedback flows back to the owning org's analysts.
 
 Who may see a lead (enforced here, not only by hiding buttons):
 
-* an analyst — candidates built from their org's submissions, and leads their org owns;
+* an analyst — leads their org owns, and every lead (candidate or not) resting on complaints
+  their org holds; only the owning org pushes and exports;
 * an officer — leads pushed to them or to their unit;
 * an admin — every lead.
 
@@ -31,19 +32,19 @@ STATUSES = ("candidate", "lead", "pushed", "acknowledged", "investigating", "clo
 OFFICER_STATUSES = ("acknowledged", "investigating", "closed")
 OUTCOMES = ("confirmed", "arrested", "no_action", "need_more_info")
 
-# Orgs whose submissions assert the complaints a lead involves.
+# The orgs a lead's evidence comes from: those that hold the values of the complaints it involves
+# (the lender that filed each, or the regulator that forwarded one no lender submitted). Naming
+# another org's complaint in one's own upload makes a Statement, not a contribution.
 LEAD_ACCESS = """
 MATCH (l:Lead {id: $id})
 OPTIONAL MATCH (l)-[:OWNED_BY]->(owner:Org)
 OPTIONAL MATCH (l)-[p:PUSHED_TO]->(target)
 WITH l, owner, collect(DISTINCT {kind: [x IN labels(target) WHERE x IN ['User', 'Org']][0],
                                  name: coalesce(target.username, target.name)}) AS targets
-CALL {
-  WITH l
+CALL (l) {
   MATCH (l)-[:INVOLVES]->(c:Complaint)
-  UNWIND c.submissions AS sub
-  MATCH (o:Org)-[:SUBMITTED]->(:Submission {id: sub})
-  RETURN collect(DISTINCT o.name) AS source_orgs
+  WHERE c.values_org IS NOT NULL
+  RETURN collect(DISTINCT c.values_org) AS source_orgs
 }
 RETURN l.status AS status, owner.name AS owner, targets, source_orgs
 """
@@ -52,11 +53,7 @@ LEADS_FOR_ANALYST = """
 MATCH (l:Lead)
 WHERE ($statuses IS NULL OR l.status IN $statuses)
   AND (EXISTS { (l)-[:OWNED_BY]->(:Org {name: $org}) }
-       OR (l.status = 'candidate' AND EXISTS {
-             MATCH (l)-[:INVOLVES]->(c:Complaint)
-             WHERE any(sub IN c.submissions
-                       WHERE EXISTS { (:Org {name: $org})-[:SUBMITTED]->(:Submission {id: sub}) })
-           }))
+       OR EXISTS { MATCH (l)-[:INVOLVES]->(c:Complaint) WHERE c.values_org = $org })
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
        l.date_first AS date_first, l.date_last AS date_last,
        l.explanation_json AS explanation_json, l.feedback_json AS feedback_json
@@ -140,9 +137,9 @@ def _may_view(principal: Principal, access: dict[str, Any]) -> bool:
     if principal.is_admin:
         return True
     if principal.role == "analyst":
-        if access["owner"]:
-            return access["owner"] == principal.org
-        return access["status"] == "candidate" and principal.org in access["source_orgs"]
+        # the owning org, and every org whose complaints the lead rests on: accepting a
+        # candidate does not lock its other contributors out (they see it, masked as ever)
+        return access["owner"] == principal.org or principal.org in access["source_orgs"]
     if principal.role == "officer":
         return any(
             (t["kind"] == "User" and t["name"] == principal.username)
@@ -214,6 +211,8 @@ def accept_lead(store: GraphStore, principal: Principal, lead_id: str, summary: 
     access = check_view(store, principal, lead_id)
     if access["status"] not in ("candidate", "lead"):
         raise UserError(f"lead {lead_id} is {access['status']}; only a candidate can be accepted")
+    if access["owner"] and access["owner"] != principal.org:
+        raise Forbidden(f"lead {lead_id} was accepted by another org; it stays theirs to push")
     store.write(
         ACCEPT,
         id=lead_id,

@@ -10,12 +10,18 @@ Submit page and ``leadgraph ingest`` call.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph import views
+from graph.core.errors import UserError
 from graph.db.store import GraphStore
+from graph.evidence.search import find_entities
+from graph.workflow import audit
+from graph.workflow.auth import Principal
 from ingest.submit import submit_file
 
 A = "星河消费金融股份有限公司"
@@ -146,3 +152,83 @@ def test_the_holder_may_correct_its_own_values(store: GraphStore, tmp_path: Path
     node = store.read_one(NODE_VALUES, key=KEYS["complaints"][0])
     assert node is not None and "停工" in node["props"]["text"]
     assert len(store.read(STATEMENTS, key=KEYS["complaints"][0])) == 2  # one per submission
+
+
+# --- what the hostile org can see and probe ----------------------------------------------------
+
+A_COMPLAINANT_PHONE = "+8613912345678"  # in A's complaint row only
+A_NAME = "董福晓"
+
+
+def analyst(org: str, username: str) -> Principal:
+    return Principal(username, "analyst", org, "enterprise")
+
+
+def everything_shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def test_the_hostile_org_sees_only_its_own_values(two_parties: dict[str, Any]) -> None:
+    store: GraphStore = two_parties["store"]
+    c = analyst(C, "analyst_c")
+    for kind, (key, prop, a_value, c_value) in KEYS.items():
+        found = find_entities(store, c, keys=[key])
+        assert len(found) == 1, kind
+        assert found[0]["props"].get(prop) == c_value, kind
+        shown = everything_shown(found)
+        assert a_value not in shown, kind
+    complaint = find_entities(store, c, complaint_id="XH0001")
+    assert A_TEXT not in everything_shown(complaint)
+    # Expanding A's complaint from C's side reaches only what C's own rows link to.
+    around = views.trace_neighbourhood(store, c, KEYS["complaints"][0], hops=2)
+    shown = everything_shown(around)
+    for secret in (A_TEXT, A_NAME, A_COMPLAINANT_PHONE, "13912345678", "专注网贷协商"):
+        assert secret not in shown, secret
+
+
+def test_exact_key_and_name_lookups_are_no_oracle(two_parties: dict[str, Any]) -> None:
+    store: GraphStore = two_parties["store"]
+    c = analyst(C, "analyst_c")
+    assert find_entities(store, c, keys=[f"phone:{A_COMPLAINANT_PHONE}"]) == []
+    assert find_entities(store, c, keys=["phone:+8613999999999"]) == []  # and the same for none
+    assert find_entities(store, c, name=A_NAME) == []
+    assert find_entities(store, c, name="上海盛世") == []  # A's name of the firm
+    # A itself finds its own.
+    a = analyst(A, "analyst_a")
+    assert [e["key"] for e in find_entities(store, a, keys=[f"phone:{A_COMPLAINANT_PHONE}"])] == [
+        f"phone:{A_COMPLAINANT_PHONE}"
+    ]
+
+
+def test_guessing_the_hidden_digits_of_a_number_is_refused(
+    two_parties: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store: GraphStore = two_parties["store"]
+    monkeypatch.setenv("LEADGRAPH_SEARCHES_PER_MINUTE", "20")
+    c = analyst(C, "analyst_c")
+    answers = []
+    with pytest.raises(UserError, match="searches in a minute"):
+        for middle in range(10_000):
+            answers += find_entities(store, c, keys=[f"phone:+86139{middle:04d}5678"])
+    assert answers == []
+    refused = audit.entries(store, actor="analyst_c", action="search_refused")
+    assert len(refused) == 1
+
+
+def test_a_person_probe_gives_no_signal(store: GraphStore, tmp_path: Path) -> None:
+    header = "投诉编号,投诉日期,被投诉机构,投诉人姓名,身份证号,本人手机号,投诉内容\n"
+    a_row = f"XH0002,2025-06-27,{A},{A_NAME},11010519491231002X,13912345678,{A_TEXT}\n"
+    submit_file(store, "complaints", write(tmp_path / "a.csv", header + a_row), org=A)
+    probe = "CC0001,2025-07-01,某银行,某某,11010519491231002X,13500135000,咨询\n"
+    fresh = "CC0002,2025-07-01,某银行,某某,110101199003074514,13500135001,咨询\n"
+    known = submit_file(store, "complaints", write(tmp_path / "c1.csv", header + probe), org=C)
+    unknown = submit_file(store, "complaints", write(tmp_path / "c2.csv", header + fresh), org=C)
+    for part in ("entities", "links", "rows_loaded", "rows_quarantined"):
+        assert known[part] == unknown[part], part
+    assert "created" not in everything_shown(known) and "matched" not in everything_shown(known)
+    c = analyst(C, "analyst_c")
+    person = find_entities(store, c, name="某某")
+    shown = everything_shown(person)
+    assert A_NAME not in shown
+    around = views.trace_neighbourhood(store, c, "complaint:" + C + ":CC0001", hops=2)
+    assert A_TEXT not in everything_shown(around) and "XH0002" not in everything_shown(around)
