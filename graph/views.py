@@ -21,7 +21,14 @@ from typing import Any
 
 from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
-from graph.evidence.rights import compose, compose_by_key, resolve, rights
+from graph.evidence.rights import (
+    compose,
+    compose_by_key,
+    own_submissions,
+    resolve,
+    rights,
+    shown_link,
+)
 from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_phone
@@ -100,15 +107,19 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
         if entity["masked"] and entity["label"] == "Phone"
     }
     lead = _replace_numbers(lead, hidden)
+    subs = own_submissions(store, principal)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
-         "end": shown.get(link["end"], link["end"])}
+         "end": shown.get(link["end"], link["end"]),
+         "sources": [s for s in link.get("sources") or []
+                     if subs is None or str(s).split("#", 1)[0] in subs]}
         for link in bundle["links"]
     ]  # fmt: skip
     submissions = bundle["submissions"]
-    if principal.role == "analyst":  # other orgs' submitting users are not theirs to know
+    if subs is not None:  # an analyst: another org's files, users and rows are not theirs to know
         submissions = [
-            s if s.get("org") == principal.org else {**s, "user": None} for s in submissions
+            s if s.get("id") in subs else {"id": s.get("id"), "org": s.get("org")}
+            for s in submissions
         ]
     return {
         "lead": lead,
@@ -191,11 +202,18 @@ def trace_neighbourhood(
     )
     nodes = list(by_key.values())
     shown = {key: entity["display_key"] for key, entity in by_key.items()}
-    links = [
-        {**link.as_dict(), "start": shown[link.start], "end": shown[link.end]}
-        for link in graph.links.values()
-        if link.start in shown and link.end in shown
-    ]
+    subs = own_submissions(store, principal)
+    links = []
+    for link in graph.links.values():
+        if link.start not in shown or link.end not in shown:
+            continue
+        raw_ends = not (by_key[link.start]["masked"] or by_key[link.end]["masked"])
+        visible = shown_link(link.as_dict(), subs, raw_ends)
+        if visible is not None:
+            links.append({**visible, "start": shown[link.start], "end": shown[link.end]})
+    if subs is not None:  # an analyst: only what its own rows link; how much else is there is
+        linked = {link["start"] for link in links} | {link["end"] for link in links}  # not said
+        nodes = [n for n in nodes if n["display_key"] in linked or n["display_key"] == shown[key]]
     audit.append(
         store,
         principal.username,
@@ -206,7 +224,7 @@ def trace_neighbourhood(
     return {
         "nodes": nodes,
         "links": links,
-        "hidden": len(graph.nodes) - len(nodes),
+        "hidden": 0 if subs is not None else len(graph.nodes) - len(nodes),
         "truncated": graph.truncated,
         "set_aside": _shown_hubs(store, principal, graph.set_aside),
     }
@@ -224,17 +242,30 @@ def trace_paths(
     found = find_paths(store, a, b, max_hops=max_hops, k=k)
     rows = _entity_rows(list({n["key"]: n for p in found["paths"] for n in p["nodes"]}.values()))
     allowed = compose_by_key(store, principal, rows)
+    subs = own_submissions(store, principal)
     paths = []
     for path in found["paths"]:
         if not all(n["key"] in allowed for n in path["nodes"]):
             continue
         shown = {n["key"]: allowed[n["key"]]["display_key"] for n in path["nodes"]}
+        steps = [
+            shown_link(
+                step,
+                subs,
+                not (allowed[step["start"]]["masked"] or allowed[step["end"]]["masked"]),
+            )
+            for step in path["steps"]
+        ]
+        if any(step is None for step in steps):
+            continue
         paths.append(
             {
                 "hops": path["hops"],
                 "nodes": [allowed[n["key"]] for n in path["nodes"]],
                 "steps": [
-                    {**s, "start": shown[s["start"]], "end": shown[s["end"]]} for s in path["steps"]
+                    {**s, "start": shown[s["start"]], "end": shown[s["end"]]}
+                    for s in steps
+                    if s is not None
                 ],
             }
         )
@@ -247,7 +278,7 @@ def trace_paths(
     )
     return {
         "paths": paths,
-        "hidden": len(found["paths"]) - len(paths),
+        "hidden": 0 if subs is not None else len(found["paths"]) - len(paths),
         "set_aside": _shown_hubs(store, principal, found["set_aside"]),
         "search": found["search"],
     }

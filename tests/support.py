@@ -41,3 +41,21 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def rendered(at: object) -> str:
+    """Everything a Streamlit AppTest run sent to the browser, as text: every element's message
+    (texts, tables, options, widget keys, the HTML of iframes such as the chart)."""
+    parts: list[str] = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(getattr(at, "_tree"))  # noqa: B009  (AppTest keeps its element tree there)
+    return "\n".join(parts)

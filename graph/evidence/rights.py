@@ -89,6 +89,32 @@ def rights(store: GraphStore, principal: Principal, keys: list[str]) -> dict[str
     return {row["key"]: bool(row["own"]) for row in rows}
 
 
+def own_submissions(store: GraphStore, principal: Principal) -> set[str] | None:
+    """The submission ids of an analyst's org; None for officers and admins, who see every
+    party's links."""
+    if principal.role != "analyst":
+        return None
+    row = store.read_one(ORG_SUBMISSIONS, org=principal.org)
+    return set(row["ids"]) if row else set()
+
+
+def shown_link(
+    link: dict[str, Any], subs: set[str] | None, raw_ends: bool
+) -> dict[str, Any] | None:
+    """A link as the principal may see it, or None. An analyst sees the links its own org's rows
+    state — with its own sources only, never another org's submission ids — and derived links
+    (template matches, inferences) between two entities it sees unmasked; another party's
+    statement that two things are linked is that party's, like its values."""
+    if subs is None:
+        return link
+    sources = [s for s in link.get("sources") or [] if str(s).split("#", 1)[0] in subs]
+    if sources:
+        return {**link, "sources": sources}
+    if link.get("kind") != "fact" and not link.get("sources") and raw_ends:
+        return link
+    return None
+
+
 def may_look_up(store: GraphStore, principal: Principal, keys: list[str]) -> set[str]:
     """The keys an exact or name lookup may answer: those the principal may see unmasked."""
     return {key for key, raw in rights(store, principal, keys).items() if raw}

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.testing.v1 import AppTest
+from support import rendered
 
 from graph import views
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.evidence.search import find_entities
-from graph.workflow import audit
+from graph.workflow import audit, users
 from graph.workflow.auth import Principal
 from ingest.submit import submit_file
 
@@ -232,3 +234,34 @@ def test_a_person_probe_gives_no_signal(store: GraphStore, tmp_path: Path) -> No
     assert A_NAME not in shown
     around = views.trace_neighbourhood(store, c, "complaint:" + C + ":CC0001", hops=2)
     assert A_TEXT not in everything_shown(around) and "XH0002" not in everything_shown(around)
+
+
+def test_no_page_the_hostile_analyst_opens_holds_another_orgs_value(
+    two_parties: dict[str, Any],
+) -> None:
+    """The search page and its chart, as analyst_c opens them: the rendered elements (texts,
+    tables, options, widget keys, the chart's HTML and tooltips) hold none of A's values."""
+    store: GraphStore = two_parties["store"]
+    users.add_user(store, "analyst_c", role="analyst", org=C, password_hash="x")
+    secrets = (
+        A_TEXT,
+        A_NAME,
+        A_COMPLAINANT_PHONE,
+        "13912345678",
+        "上海盛世",
+        "专注网贷协商",
+        "代理维权",
+    )
+    for typed in ("XH0001", "13700137000", "13912345678", A_NAME, "上海盛世", USCC,
+                  "wechat:fuwu_meishi14"):  # fmt: skip
+        at = AppTest.from_string(
+            "from app.views.search import search_page\nsearch_page()\n", default_timeout=120
+        )
+        at.session_state["principal"] = analyst(C, "analyst_c")
+        at.run()
+        at.text_input(key="search_text").input(typed)
+        at.button[0].click().run()
+        assert not at.exception, at.exception
+        page = rendered(at)
+        for secret in secrets:
+            assert secret not in page, (typed, secret)
