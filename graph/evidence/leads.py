@@ -23,12 +23,12 @@ from graph.evidence.analytics import (
     ENTITY_COMPLAINTS,
     SEED_PEOPLE,
     TIES,
-    WEIGHTS,
-    Ring,
     find_rings,
     rings_evidence,
     score_entities,
 )
+from graph.evidence.rings import Ring
+from graph.evidence.scores import WEIGHTS
 
 SOFTWARE_VERSION = "leadgraph 0.1.0"
 ALGORITHM = "intermediary scores (weighted features) + Louvain communities (networkx)"
