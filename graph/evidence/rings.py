@@ -76,7 +76,8 @@ RESOLUTION = 0.5
 @dataclass
 class Ring:
     """A candidate ring: its member keys (sorted), its seeds (best first), its score and the
-    edges that hold it together as ``(a, b, why, weight)``, ``why`` comma-separated kinds."""
+    edges that hold it together as ``(a, b, why, weight)`` with ``a < b``, sorted, ``why``
+    comma-separated kinds."""
 
     members: list[str]
     seeds: list[EntityScore]
@@ -338,9 +339,12 @@ def rings_from_communities(
         if not ring_seeds:
             continue
         kinds = {labels.get(m) for m in members}
+        inside = set(members)
         edges = [
             (a, b, ",".join(sorted(graph[a][b]["why"])), graph[a][b]["weight"])
-            for a, b in graph.subgraph(members).edges
+            for a in members
+            for b in sorted(graph[a])
+            if a < b and b in inside
         ]
         score = ring_score([s.score for s in ring_seeds], len(kinds))
         rings.append(Ring(members=members, seeds=ring_seeds, score=score, edges=edges))
