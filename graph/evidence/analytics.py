@@ -301,7 +301,9 @@ def rings_evidence(
     in the order of ``rings``. Rings are read many at a time, up to ``keys_per_query`` member
     keys a query: one query per ring was most of detect's time at 1M complaints."""
     rows_by_ring: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    wanted = [{"id": index, "keys": ring.members} for index, ring in enumerate(rings)]
+    wanted: list[dict[str, Any]] = [
+        {"id": index, "keys": ring.members} for index, ring in enumerate(rings)
+    ]
     for batch in chunked_by_weight(wanted, lambda ring: len(ring["keys"]), keys_per_query):
         for row in store.read(RINGS_EVIDENCE, rings=batch):
             rows_by_ring[row["ring"]].append(row)
