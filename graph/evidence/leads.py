@@ -23,19 +23,20 @@ from graph.evidence.analytics import (
     ENTITY_COMPLAINTS,
     SEED_PEOPLE,
     TIES,
-    WEIGHTS,
-    Ring,
     find_rings,
     rings_evidence,
     score_entities,
 )
+from graph.evidence.rings import Ring
+from graph.evidence.scores import SCORING_METHOD, WEIGHTS
 
 SOFTWARE_VERSION = "leadgraph 0.1.0"
 ALGORITHM = "intermediary scores (weighted features) + Louvain communities (networkx)"
 
 # Candidate leads, many a query: ``$leads`` is ``[{id, title, score, summary_json,
-# explanation_json, size, date_first, date_last, involves: [{key, role}]}]``. A lead an analyst
-# has accepted (any status but candidate or stale) is left as it is.
+# explanation_json, size, date_first, date_last, involves: [{key, role}]}]``; each records the
+# scoring method that found it (``$method_version``). A lead an analyst has accepted (any status
+# but candidate or stale) is left as it is.
 UPSERT_CANDIDATES = """
 UNWIND $leads AS lead
 MERGE (l:Lead {id: lead.id})
@@ -44,8 +45,8 @@ WITH l, lead
 WHERE l.status IN ['candidate', 'stale']
 SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.updated_at = $now,
     l.summary_json = lead.summary_json, l.explanation_json = lead.explanation_json,
-    l.method_json = $method_json, l.size = lead.size, l.date_first = lead.date_first,
-    l.date_last = lead.date_last
+    l.method_json = $method_json, l.method_version = $method_version, l.size = lead.size,
+    l.date_first = lead.date_first, l.date_last = lead.date_last
 WITH l, lead
 CALL (l) {
   MATCH (l)-[old:INVOLVES]->()
@@ -239,9 +240,21 @@ def detect(
         )
     method_json = json.dumps(method, ensure_ascii=False, sort_keys=True)
     for batch in chunked_by_weight(rows, lambda row: len(row["involves"]), links_per_batch):
-        store.write(UPSERT_CANDIDATES, leads=batch, now=now, method_json=method_json)
+        store.write(
+            UPSERT_CANDIDATES,
+            leads=batch,
+            now=now,
+            method_json=method_json,
+            method_version=SCORING_METHOD,
+        )
     stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
-    return {"leads": leads, "set_aside": set_aside, "stale": stale, "method": method}
+    return {
+        "leads": leads,
+        "set_aside": set_aside,
+        "stale": stale,
+        "method": method,
+        "scoring_method": SCORING_METHOD,
+    }
 
 
 def list_leads(
@@ -294,6 +307,7 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "org": lead.get("org"),
             "created_at": lead.get("created_at"),
             "method": method,
+            "scoring_method": lead.get("method_version"),
             "lexicon_version": _lexicon_version(),
         },
         "entities": sorted(entities, key=lambda e: e["key"]),

@@ -1,10 +1,12 @@
 """Intermediary scores on a hand-made graph: a firm set up just before its complaints begin
-counts for more than an old one, and the score says so."""
+counts for more than an old one, and the score says so; a lead records the scoring method."""
 
 from __future__ import annotations
 
 from graph.db.store import GraphStore
 from graph.evidence.analytics import firm_age_years, score_entities
+from graph.evidence.leads import detect, lead_bundle
+from graph.evidence.scores import SCORING_METHOD
 
 # Five borrowers' complaints, from 2025-03-01 on, each naming ``firm`` as agent.
 AGENT_COMPLAINTS = """
@@ -47,3 +49,26 @@ def test_firm_age_is_counted_from_the_first_complaint() -> None:
     assert firm_age_years("2025-06-01", "2025-03-01") == -0.3  # registered after: counts as new
     assert firm_age_years(None, "2025-03-01") is None
     assert firm_age_years("2024-03-01", None) is None
+
+
+# Twenty borrowers' complaints in one template, each naming ``phone`` as contact: a seed.
+TEMPLATED_COMPLAINTS = """
+MERGE (p:Entity:Phone {key: $phone}) SET p.type = 'mobile'
+WITH p
+UNWIND range(1, 20) AS n
+CREATE (c:Entity:Complaint {key: $phone + ':complaint:' + n, template_cluster: 'tpl-1',
+                            filed_date: '2025-03-01', institution: '测试消费金融'})
+CREATE (who:Entity:Person {key: $phone + ':person:' + n})
+CREATE (c)-[:CONTACT]->(p)
+CREATE (c)-[:FILED_BY]->(who)
+"""
+
+
+def test_a_lead_records_the_scoring_method_that_found_it(store: GraphStore) -> None:
+    store.write(TEMPLATED_COMPLAINTS, phone="phone:+8613800138000")
+    found = detect(store)
+    assert len(found["leads"]) == 1 and found["scoring_method"] == SCORING_METHOD
+    identifier = found["leads"][0]["id"]
+    row = store.read_one("MATCH (l:Lead {id: $id}) RETURN l.method_version AS v", id=identifier)
+    assert row == {"v": SCORING_METHOD}
+    assert lead_bundle(store, identifier)["lead"]["scoring_method"] == SCORING_METHOD

@@ -1,0 +1,391 @@
+"""Rings from plain data: which intermediaries work together.
+
+Seeds are entities that score at least ``min_seed_score`` *and* whose complaints look
+agent-written: at least ``min_agent_share`` of them in one template cluster, or disguising slang
+(``select_seeds``). A law firm's office line, a shared family phone or a popular number also
+serves many complainants, but in their own words; without this test they score like a ring
+(complainants, lenders, calls) and lead.
+
+Seeds and the entities tied to them (a firm's phones, an account's phone, a legal
+representative) are projected into an undirected networkx graph (``ring_graph``) whose edges are
+the facts that tie intermediaries together: a complaint naming both, a firm's phone, an account
+advertising a phone, a shared legal representative, calls (these come from the database), shared
+people and shared templates (``seed_ties``, from plain data):
+
+* shared people (``SAME_PEOPLE``): two seeds dealing with at least two of the same borrowers —
+  complainants whose complaints name them, or people whose phones they called. At the 1M world
+  no two seeds of different rings shared even one, while a ring's numbers that no complaint or
+  firm tied, such as a second number that only chases the first one's clients, shared many.
+* shared templates (``SAME_TEMPLATE``): two seeds with at least half of the complaints of the
+  one with fewer in the same template clusters — how a ring's second and third numbers, which
+  only call borrowers or appear as contacts, join the ring instead of leading alone, while two
+  rings whose boilerplate overlaps a little stay apart. A template tie also needs a person in
+  common — a borrower whose complaints name both seeds, or whom one of them called — because
+  rings buy the same letters: at the 100k world a third of the template ties joined two
+  different rings, and none of those shared a person.
+
+A person or a template cluster that too many seeds share is generic and ties nothing, and hubs
+(nodes with more links in the whole graph than ``LIMITS.ring_hub_degree``) and service numbers do
+not hold rings together (``prune_ring_graph``). A firm known only by a name that several
+registered firms bear is left out too: it cannot say which of them the complaints meant (the
+caller names such nodes in ``drop``). Louvain communities (seeded, so a re-run gives the same
+rings) are the candidate rings, ranked by score (``rings_from_communities``).
+
+Nothing here reads the database: ``graph.evidence.analytics`` reads the ties, the people and the
+node facts, and calls these functions.
+
+Examples
+--------
+Two numbers that deal with the same two borrowers are one ring; a third stays alone:
+
+>>> from graph.evidence.scores import EntityScore
+>>> def seed(key):
+...     features = {"complaints": 2, "template_share": 1.0, "disguise_rate": 0.0}
+...     return EntityScore(key, "Phone", 80.0, {}, features)
+>>> seeds = select_seeds([seed("phone:a"), seed("phone:b"), seed("phone:c")])
+>>> people = {"phone:a": {"person:1": 1, "person:2": 1},
+...           "phone:b": {"person:1": 1, "person:2": 1}, "phone:c": {"person:3": 1}}
+>>> ties = seed_ties(seeds, people)
+>>> ties
+[{'key': 'phone:a', 'other': 'phone:b', 'why': 'SAME_PEOPLE', 'weight': 2}]
+>>> [ring.members for ring in rings_from_ties(seeds, ties, info={})]
+[['phone:a', 'phone:b'], ['phone:c']]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.core.limits import LIMITS
+from graph.evidence.scores import EntityScore, is_service_number
+
+# A tie: ``{"key": a, "other": b, "why": kind, "weight": n}`` (the ``TIES`` rows of
+# ``graph.evidence.analytics`` have this shape; ``other`` may be None and is then ignored).
+Tie = Mapping[str, Any]
+
+# Louvain's resolution: below 1 favours larger communities (a ring's numbers, firms and accounts
+# together) over many pairs.
+RESOLUTION = 0.5
+
+
+@dataclass
+class Ring:
+    """A candidate ring: its member keys (sorted), its seeds (best first), its score and the
+    edges that hold it together as ``(a, b, why, weight)`` with ``a < b``, sorted, ``why``
+    comma-separated kinds."""
+
+    members: list[str]
+    seeds: list[EntityScore]
+    score: float
+    edges: list[tuple[str, str, str, float]] = field(default_factory=list)
+
+
+def looks_agent_written(score: EntityScore, min_share: float) -> bool:
+    """Templated or disguised texts: what sets a ring's numbers apart from a law firm's office
+    line, a family phone or a popular number, which also serve many complainants.
+
+    Examples
+    --------
+    >>> looks_agent_written(EntityScore("phone:a", "Phone", 80.0, {}, {"template_share": 0.3}), 0.25)
+    True
+    >>> looks_agent_written(EntityScore("phone:b", "Phone", 80.0, {}, {"disguise_rate": 0.1}), 0.25)
+    False
+    """
+    features = score.features
+    return (
+        features.get("template_share", 0.0) >= min_share
+        or features.get("disguise_rate", 0.0) >= min_share
+    )
+
+
+def select_seeds(
+    scores: Iterable[EntityScore], *, min_seed_score: float = 45.0, min_agent_share: float = 0.25
+) -> dict[str, EntityScore]:
+    """The seeds among ``scores``, by key in the order of ``scores``: a score of at least
+    ``min_seed_score`` and complaints that look agent-written (``looks_agent_written``)."""
+    return {
+        s.key: s
+        for s in scores
+        if s.score >= min_seed_score and looks_agent_written(s, min_agent_share)
+    }
+
+
+def shared_counts(
+    holdings: Mapping[str, Mapping[str, int]], max_holders: int
+) -> dict[tuple[str, str], int]:
+    """For each pair of keys, how much they hold in common.
+
+    Parameters
+    ----------
+    holdings : mapping
+        A key to the items it holds (a template cluster, a person) with a count.
+    max_holders : int
+        An item more than this many keys hold is generic and counts for none.
+
+    Returns
+    -------
+    dict
+        ``(a, b)`` with ``a < b`` to the sum, over the items both hold, of the smaller count.
+
+    Examples
+    --------
+    >>> shared_counts({"b": {"x": 3, "y": 1}, "a": {"x": 2, "y": 5}, "c": {"y": 1}}, 3)
+    {('a', 'b'): 3, ('a', 'c'): 1, ('b', 'c'): 1}
+    >>> shared_counts({"b": {"x": 3, "y": 1}, "a": {"x": 2, "y": 5}, "c": {"y": 1}}, 2)
+    {('a', 'b'): 2}
+    """
+    holders: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for key in sorted(holdings):
+        for item, count in holdings[key].items():
+            holders[item].append((key, count))
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for members in holders.values():
+        if not 2 <= len(members) <= max_holders:
+            continue
+        for i, (a, count_a) in enumerate(members):
+            for b, count_b in members[i + 1 :]:
+                shared[(a, b)] += min(count_a, count_b)
+    return dict(shared)
+
+
+def template_ties(
+    seeds: Mapping[str, EntityScore], *, min_shared: int, min_overlap: float, max_holders: int
+) -> list[tuple[str, str, int]]:
+    """Pairs of seeds whose complaints share template clusters.
+
+    A pair ties when it shares at least ``min_shared`` complaints (counted as the smaller side
+    per cluster) and at least ``min_overlap`` of the complaints of the seed with fewer: one
+    ring's numbers carry the same letters, while two rings whose boilerplate happens to overlap
+    share a small part of their complaints. A cluster that more than ``max_holders`` seeds share
+    is generic wording, not one ring's letter, and ties nothing.
+
+    Returns
+    -------
+    list of tuple
+        ``(a, b, complaints in common)``, sorted, ``a < b``.
+    """
+    shared = shared_counts({key: seed.templates for key, seed in seeds.items()}, max_holders)
+    ties = []
+    for (a, b), n in sorted(shared.items()):
+        fewer = min(seeds[a].features["complaints"], seeds[b].features["complaints"])
+        if n >= min_shared and n >= min_overlap * fewer:
+            ties.append((a, b, n))
+    return ties
+
+
+def seed_ties(
+    seeds: Mapping[str, EntityScore],
+    people: Mapping[str, Mapping[str, int]],
+    *,
+    min_shared_people: int = 2,
+    max_people_holders: int = LIMITS.ring_person_holders,
+    min_shared_templates: int = 2,
+    min_template_overlap: float = 0.5,
+    max_template_holders: int = LIMITS.ring_template_holders,
+) -> list[dict[str, Any]]:
+    """The ties between seeds that no single fact states: shared people, then shared templates.
+
+    Parameters
+    ----------
+    seeds : mapping
+        Seed key to its score (``select_seeds``).
+    people : mapping
+        Seed key to the people it deals with, as ``{person key: 1}``.
+    min_shared_people : int
+        People two seeds must share for a ``SAME_PEOPLE`` tie.
+    max_people_holders : int
+        A person more seeds than this deal with (a popular complainant, a number everyone
+        calls) ties nobody.
+    min_shared_templates, min_template_overlap, max_template_holders
+        See ``template_ties``. A ``SAME_TEMPLATE`` tie also needs one person in common.
+
+    Returns
+    -------
+    list of dict
+        Ties (``{"key", "other", "why", "weight"}``), ``SAME_PEOPLE`` ones first, each kind
+        sorted by pair.
+    """
+    shared_people = shared_counts(people, max_holders=max_people_holders)
+    ties: list[dict[str, Any]] = [
+        {"key": a, "other": b, "why": "SAME_PEOPLE", "weight": n}
+        for (a, b), n in sorted(shared_people.items())
+        if n >= min_shared_people
+    ]
+    ties += [
+        {"key": a, "other": b, "why": "SAME_TEMPLATE", "weight": n}
+        for a, b, n in template_ties(
+            seeds,
+            min_shared=min_shared_templates,
+            min_overlap=min_template_overlap,
+            max_holders=max_template_holders,
+        )
+        if shared_people.get((a, b), 0) > 0
+    ]
+    return ties
+
+
+def tied_keys(seeds: Iterable[str], ties: Iterable[Tie]) -> list[str]:
+    """Every key of the ring graph (``ring_graph``'s nodes), sorted."""
+    ends = (end for tie in ties if tie["other"] is not None for end in (tie["key"], tie["other"]))
+    return sorted({*seeds, *ends})
+
+
+def ring_graph(seeds: Iterable[str], ties: Iterable[Tie]) -> nx.Graph:
+    """The undirected graph of seeds and ties.
+
+    Ties between the same two keys add up: one edge whose ``weight`` is the sum of theirs and
+    whose ``why`` is the set of their kinds. Nodes come in the order of ``seeds``, then of first
+    appearance in ``ties`` (Louvain's result depends on it, so callers keep it stable).
+
+    Examples
+    --------
+    >>> graph = ring_graph(["a", "b"], [{"key": "a", "other": "x", "why": "HAS_PHONE", "weight": 1},
+    ...                                 {"key": "a", "other": "x", "why": "SAME_COMPLAINT", "weight": 2}])
+    >>> list(graph.nodes), graph["a"]["x"]["weight"], sorted(graph["a"]["x"]["why"])
+    (['a', 'b', 'x'], 3.0, ['HAS_PHONE', 'SAME_COMPLAINT'])
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(seeds)
+    for tie in ties:
+        if tie["other"] is None:
+            continue
+        a, b = tie["key"], tie["other"]
+        weight = float(tie["weight"])
+        if graph.has_edge(a, b):
+            graph[a][b]["weight"] += weight
+            graph[a][b]["why"].add(tie["why"])
+        else:
+            graph.add_edge(a, b, weight=weight, why={tie["why"]})
+    return graph
+
+
+def prune_ring_graph(
+    graph: nx.Graph,
+    seeds: Collection[str],
+    info: Mapping[str, Mapping[str, Any]],
+    *,
+    drop: Iterable[str] = (),
+    hub_degree: int = LIMITS.ring_hub_degree,
+) -> nx.Graph:
+    """Take out of ``graph`` (in place, and return it) what does not hold a ring together.
+
+    * a non-seed hub (``info[key]["degree"]``, its links in the whole graph, above
+      ``hub_degree``) or service number (``info[key]["label"]``, ``["phone_type"]``);
+    * the keys of ``drop`` (seeds too: an ambiguous name-only firm);
+    * edges between two non-seeds, and edges that only one complaint naming both supports;
+    * non-seeds left with no edge.
+    """
+    for key, row in info.items():
+        hub = (row.get("degree") or 0) > hub_degree or is_service_number(row)
+        if hub and key not in seeds and key in graph:
+            graph.remove_node(key)
+    graph.remove_nodes_from(list(drop))
+    # Non-seed neighbours joined only through one complaint are noise: keep structural ties.
+    for a, b, data in list(graph.edges(data=True)):
+        structural = data["why"] - {"SAME_COMPLAINT"}
+        weak = not structural and data["weight"] < 2
+        if (a not in seeds and b not in seeds) or weak:
+            graph.remove_edge(a, b)
+    graph.remove_nodes_from(
+        [n for n in list(graph.nodes) if graph.degree(n) == 0 and n not in seeds]
+    )
+    return graph
+
+
+def ring_communities(
+    graph: nx.Graph, *, seed: int = 7, resolution: float = RESOLUTION
+) -> list[set[str]]:
+    """Louvain communities of ``graph`` by edge ``weight`` (networkx), the same for the same
+    ``seed`` and graph (including its node and edge order)."""
+    return list(
+        nx.community.louvain_communities(graph, weight="weight", seed=seed, resolution=resolution)
+    )
+
+
+def ring_score(seed_scores: list[float], kinds: int) -> float:
+    """A ring's score from its seeds' scores (best first) and how many kinds of entity it holds:
+    mostly its best seed, partly the mean of its best three, two points a kind beyond the
+    first; at most 100.
+
+    Examples
+    --------
+    >>> ring_score([80.0, 60.0, 40.0, 10.0], kinds=2)
+    76.0
+    """
+    top = seed_scores[:3]
+    score = round(0.7 * top[0] + 0.3 * (sum(top) / len(top)) + 2.0 * (kinds - 1), 2)
+    return min(score, 100.0)
+
+
+def rings_from_communities(
+    graph: nx.Graph,
+    communities: Iterable[Collection[str]],
+    seeds: Mapping[str, EntityScore],
+    labels: Mapping[str, str | None],
+) -> list[Ring]:
+    """A ``Ring`` for each community that holds a seed, best first (ties by first member).
+
+    ``labels`` names each key's kind (Phone, Firm …); a key it lacks counts as one unknown kind.
+    """
+    rings = []
+    for community in communities:
+        members = sorted(community)
+        ring_seeds = sorted((seeds[m] for m in members if m in seeds), key=lambda s: -s.score)
+        if not ring_seeds:
+            continue
+        kinds = {labels.get(m) for m in members}
+        inside = set(members)
+        edges = [
+            (a, b, ",".join(sorted(graph[a][b]["why"])), graph[a][b]["weight"])
+            for a in members
+            for b in sorted(graph[a])
+            if a < b and b in inside
+        ]
+        score = ring_score([s.score for s in ring_seeds], len(kinds))
+        rings.append(Ring(members=members, seeds=ring_seeds, score=score, edges=edges))
+    rings.sort(key=lambda r: (-r.score, r.members[0]))
+    return rings
+
+
+def rings_from_ties(
+    seeds: Mapping[str, EntityScore],
+    ties: Iterable[Tie],
+    info: Mapping[str, Mapping[str, Any]],
+    *,
+    drop: Iterable[str] = (),
+    hub_degree: int = LIMITS.ring_hub_degree,
+    seed: int = 7,
+    resolution: float = RESOLUTION,
+) -> list[Ring]:
+    """The rings of ``seeds`` and ``ties``: ``ring_graph``, ``prune_ring_graph``,
+    ``ring_communities``, ``rings_from_communities``.
+
+    Parameters
+    ----------
+    seeds : mapping
+        Seed key to its score, in a stable order (``select_seeds``).
+    ties : iterable of dict
+        The facts that tie keys together (``{"key", "other", "why", "weight"}``), in a stable
+        order: the database's ties, then ``seed_ties``.
+    info : mapping
+        Key to ``{"label", "phone_type", "degree"}`` for the keys of the graph (``tied_keys``);
+        a key it lacks is never a hub and is of an unknown kind.
+    drop : iterable of str
+        Keys to leave out (name-only firms whose name several registered firms bear).
+    hub_degree : int
+        A non-seed with more links than this in the whole graph is a hub, left out.
+    seed : int
+        Louvain's random seed.
+    resolution : float
+        Louvain's resolution.
+    """
+    graph = ring_graph(seeds, ties)
+    prune_ring_graph(graph, seeds, info, drop=drop, hub_degree=hub_degree)
+    communities = ring_communities(graph, seed=seed, resolution=resolution)
+    labels = {key: row.get("label") for key, row in info.items()}
+    return rings_from_communities(graph, communities, seeds, labels)

@@ -1,0 +1,260 @@
+"""Intermediary scores from plain rows: which phones, firms and accounts stand behind many
+complaints, and why.
+
+Every phone, firm, account and person that complaints name as contact or agent — directly, or
+through a firm's or an account's phone — and every phone that calls complainants gets a score of
+0–100 from features an investigator recognises. Each feature's contribution is kept, so the
+workbench can say why:
+
+=====================  ========================================================  ======
+feature                meaning                                                   weight
+=====================  ========================================================  ======
+complainants           distinct complainants who list it (log-scaled, 50 = full)     30
+lenders                distinct institutions complained about (4 = full)             10
+template_share         share of its complaints in its largest template cluster       25
+disguise_rate          share of its complaints whose text disguises slang            15
+calls_to_complainants  distinct complainants' phones it called (10 = full)           10
+advertised             accounts advertising it (2 = full)                             5
+consulting_scope       a firm whose business scope is debt / legal / info consulting  5
+shared_legal_rep       a firm whose legal representative also runs another firm       5
+firm_age_years         a firm's age at its first complaint (≤ 1 y full, 5 y none)     5
+=====================  ========================================================  ======
+
+A score is the sum of the contributions, at most 100.
+
+Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
+in the result instead.
+
+Everything here works on plain rows (the ``ENTITY_COMPLAINTS`` rows of
+``graph.evidence.analytics``, or dicts made by hand in a test); nothing reads the database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# The version of the scoring method: recorded on every candidate lead (``method_version``) and
+# reported by its court package. Change it whenever a lead's score or membership may change for
+# the same data: the weights or features here, the seed test or the ring score in ``rings``.
+SCORING_METHOD = "scores-2026.11"
+
+SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})
+CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
+WEIGHTS = {
+    "complainants": 30.0,
+    "lenders": 10.0,
+    "template_share": 25.0,
+    "disguise_rate": 15.0,
+    "calls_to_complainants": 10.0,
+    "advertised": 5.0,
+    "consulting_scope": 5.0,
+    "shared_legal_rep": 5.0,
+    "firm_age_years": 5.0,
+}
+# A firm set up shortly before its complaints begin looks like a vehicle for them: full weight
+# at this age or younger (years), none from ``OLD_FIRM_YEARS`` on.
+YOUNG_FIRM_YEARS = 1.0
+OLD_FIRM_YEARS = 5.0
+
+
+@dataclass
+class EntityScore:
+    """An entity's score, each feature's contribution to it and the feature values behind them."""
+
+    key: str
+    label: str
+    score: float
+    contributions: dict[str, float]
+    features: dict[str, Any]
+    templates: dict[str, int] = field(default_factory=dict)  # template cluster -> complaints
+
+    def reasons(self, top: int = 3) -> list[str]:
+        """The ``top`` features that contribute most, as ``name=value``."""
+        ranked = sorted(self.contributions.items(), key=lambda kv: -kv[1])
+        return [f"{name}={self.features.get(name)}" for name, value in ranked[:top] if value > 0]
+
+
+def firm_age_years(registered: str | None, first_complaint: str | None) -> float | None:
+    """A firm's age in years on the date of its first complaint.
+
+    Parameters
+    ----------
+    registered, first_complaint : str or None
+        ISO dates (anything after the first ten characters is ignored).
+
+    Returns
+    -------
+    float or None
+        Years, to one decimal; negative when the firm was registered after its first complaint.
+        None when either date is unknown.
+
+    Examples
+    --------
+    >>> firm_age_years("2024-03-01", "2025-03-01")
+    1.0
+    >>> firm_age_years("2025-06-01", "2025-03-01")
+    -0.3
+    >>> firm_age_years(None, "2025-03-01") is None
+    True
+    """
+    try:
+        born = date.fromisoformat(str(registered)[:10])
+        first = date.fromisoformat(str(first_complaint)[:10])
+    except ValueError:
+        return None
+    return round((first - born).days / 365.25, 1)
+
+
+def youth(age: float | None) -> float:
+    """How young a firm is, 0–1: 1 at ``YOUNG_FIRM_YEARS`` or younger, 0 from
+    ``OLD_FIRM_YEARS`` on, linear between; 0 when its age is unknown.
+
+    Examples
+    --------
+    >>> [youth(age) for age in (0.5, 3.0, 13.0, None)]
+    [1.0, 0.5, 0.0, 0.0]
+    """
+    if age is None:
+        return 0.0
+    span = OLD_FIRM_YEARS - YOUNG_FIRM_YEARS
+    return max(0.0, min(1.0, (OLD_FIRM_YEARS - age) / span))
+
+
+def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float]:
+    """Each feature of ``WEIGHTS`` as a value from 0 to 1.
+
+    Parameters
+    ----------
+    row : mapping
+        An ``ENTITY_COMPLAINTS`` row: ``complaints``, ``complainants``, ``lenders``,
+        ``top_template``, ``disguised``, ``calls_to_complainants``, ``advertised``,
+        ``shared_legal_rep`` (counts) and ``scope`` (a firm's business scope, or None).
+    age : float or None
+        A firm's age at its first complaint (see ``firm_age_years``).
+
+    Examples
+    --------
+    >>> row = {"complaints": 4, "complainants": 50, "lenders": 4, "top_template": 2,
+    ...        "disguised": 1, "calls_to_complainants": 5, "advertised": 0,
+    ...        "shared_legal_rep": 0, "scope": "债务咨询"}
+    >>> values = feature_values(row, 3.0)
+    >>> values["complainants"], values["template_share"], values["firm_age_years"]
+    (1.0, 0.5, 0.5)
+    """
+    complaints = max(int(row["complaints"]), 1)
+    scope = row.get("scope") or ""
+    return {
+        "complainants": min(1.0, math.log1p(row["complainants"]) / math.log1p(50)),
+        "lenders": min(1.0, max(0, row["lenders"] - 1) / 3),
+        "template_share": row["top_template"] / complaints if complaints >= 3 else 0.0,
+        "disguise_rate": row["disguised"] / complaints,
+        "calls_to_complainants": min(1.0, row["calls_to_complainants"] / 10),
+        "advertised": min(1.0, row["advertised"] / 2),
+        "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
+        "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
+        "firm_age_years": youth(age),
+    }
+
+
+def template_counts(clusters: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Complaints per template cluster, for clusters holding two or more of the entity's
+    complaints, by cluster id.
+
+    Examples
+    --------
+    >>> template_counts([{"cluster": "t2", "n": 3}, {"cluster": "t1", "n": 2},
+    ...                  {"cluster": "t3", "n": 1}])
+    {'t1': 2, 't2': 3}
+    """
+    return {
+        row["cluster"]: int(row["n"])
+        for row in sorted(clusters, key=lambda row: row["cluster"])
+        if row["n"] >= 2
+    }
+
+
+def is_service_number(row: Mapping[str, Any]) -> bool:
+    """An institution's own line (95xxx, 400/800, 12xxx …): set aside, never scored."""
+    return row["label"] == "Phone" and row.get("phone_type") in SERVICE_TYPES
+
+
+def score_row(row: Mapping[str, Any]) -> EntityScore:
+    """One entity's score, its contributions and the feature values behind them.
+
+    Parameters
+    ----------
+    row : mapping
+        An ``ENTITY_COMPLAINTS`` row: ``key``, ``label``, the counts ``feature_values`` reads,
+        ``sources``, ``first_date``, ``last_date``, and for a firm ``registered``; optionally
+        ``clusters`` (``{"cluster", "n"}`` rows).
+
+    Examples
+    --------
+    >>> row = {"key": "firm:X", "label": "Firm", "complaints": 5, "complainants": 5,
+    ...        "lenders": 1, "sources": 1, "top_template": 0, "disguised": 0,
+    ...        "calls_to_complainants": 0, "advertised": 0, "shared_legal_rep": 0,
+    ...        "scope": None, "registered": "2024-09-01", "first_date": "2025-03-01",
+    ...        "last_date": "2025-03-05"}
+    >>> s = score_row(row)
+    >>> s.score, s.contributions["firm_age_years"], s.features["firm_age_years"]
+    (18.67, 5.0, 0.5)
+    """
+    age = (
+        firm_age_years(row.get("registered"), row.get("first_date"))
+        if row["label"] == "Firm"
+        else None
+    )
+    values = feature_values(row, age)
+    contributions = {name: round(WEIGHTS[name] * v, 2) for name, v in values.items()}
+    features = {
+        "complaints": row["complaints"],
+        "complainants": row["complainants"],
+        "lenders": row["lenders"],
+        "sources": row["sources"],
+        "template_share": round(values["template_share"], 3),
+        "disguise_rate": round(values["disguise_rate"], 3),
+        "calls_to_complainants": row["calls_to_complainants"],
+        "advertised": row["advertised"],
+        "consulting_scope": bool(values["consulting_scope"]),
+        "shared_legal_rep": row["shared_legal_rep"],
+        "firm_age_years": age,
+        "first_date": row["first_date"],
+        "last_date": row["last_date"],
+    }
+    return EntityScore(
+        key=row["key"],
+        label=row["label"],
+        score=min(100.0, round(sum(contributions.values()), 2)),
+        contributions=contributions,
+        features=features,
+        templates=template_counts(row.get("clusters") or []),
+    )
+
+
+def score_rows(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[list[EntityScore], list[dict[str, Any]]]:
+    """Score every row but service numbers.
+
+    Returns
+    -------
+    scores : list of EntityScore
+        Best first (ties by key).
+    set_aside : list of dict
+        The service numbers, as ``{"key", "type", "complaints"}``, in the order of ``rows``.
+    """
+    scores: list[EntityScore] = []
+    set_aside: list[dict[str, Any]] = []
+    for row in rows:
+        if is_service_number(row):
+            set_aside.append(
+                {"key": row["key"], "type": row["phone_type"], "complaints": row["complaints"]}
+            )
+            continue
+        scores.append(score_row(row))
+    scores.sort(key=lambda s: (-s.score, s.key))
+    return scores, set_aside
