@@ -29,14 +29,15 @@ from graph.evidence.analytics import (
 )
 from graph.evidence.rings import Ring
 from graph.evidence.scores import SCORING_METHOD, WEIGHTS
+from graph.text.slang import lexicon_version
 
 SOFTWARE_VERSION = "leadgraph 0.1.0"
 ALGORITHM = "intermediary scores (weighted features) + Louvain communities (networkx)"
 
 # Candidate leads, many a query: ``$leads`` is ``[{id, title, score, summary_json,
 # explanation_json, size, date_first, date_last, involves: [{key, role}]}]``; each records the
-# scoring method that found it (``$method_version``). A lead an analyst has accepted (any status
-# but candidate or stale) is left as it is.
+# scoring method that found it (``$method_version``) and the slang lexicon in force then. A lead
+# an analyst has accepted (any status but candidate or stale) is left as it is.
 UPSERT_CANDIDATES = """
 UNWIND $leads AS lead
 MERGE (l:Lead {id: lead.id})
@@ -45,7 +46,8 @@ WITH l, lead
 WHERE l.status IN ['candidate', 'stale']
 SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.updated_at = $now,
     l.summary_json = lead.summary_json, l.explanation_json = lead.explanation_json,
-    l.method_json = $method_json, l.method_version = $method_version, l.size = lead.size,
+    l.method_json = $method_json, l.method_version = $method_version,
+    l.lexicon_version = $lexicon_version, l.size = lead.size,
     l.date_first = lead.date_first, l.date_last = lead.date_last
 WITH l, lead
 CALL (l) {
@@ -98,7 +100,7 @@ SUBMISSIONS = """
 UNWIND $ids AS id
 MATCH (s:Submission {id: id})
 RETURN s.id AS id, s.file_name AS file_name, s.sha256 AS sha256, s.org AS org, s.user AS user,
-       s.received_at AS received_at, s.grade AS grade
+       s.received_at AS received_at, s.grade AS grade, s.lexicon_version AS lexicon_version
 """
 
 LATEST_SUBMISSION = """
@@ -246,6 +248,7 @@ def detect(
             now=now,
             method_json=method_json,
             method_version=SCORING_METHOD,
+            lexicon_version=lexicon_version(),
         )
     stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
     return {
@@ -308,7 +311,8 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "created_at": lead.get("created_at"),
             "method": method,
             "scoring_method": lead.get("method_version"),
-            "lexicon_version": _lexicon_version(),
+            # what was in force when the lead was detected, not what is installed now
+            "lexicon_version": lead.get("lexicon_version"),
         },
         "entities": sorted(entities, key=lambda e: e["key"]),
         "links": sorted(links, key=lambda r: (r["start"], r["type"], r["end"])),
@@ -318,11 +322,3 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "software_version": SOFTWARE_VERSION,
         },
     }
-
-
-def _lexicon_version() -> str | None:
-    try:
-        from graph.text.slang import lexicon_version
-    except ImportError:
-        return None
-    return str(lexicon_version())

@@ -297,6 +297,7 @@ def sample_bundle() -> dict[str, Any]:
                 "seed": 42,
             },
             "lexicon_version": "lex-2024.06",
+            "scoring_method": "scores-2024.06",
         },
         "entities": firms + phones + accounts + persons + complaints,
         "links": links,
@@ -309,6 +310,7 @@ def sample_bundle() -> dict[str, Any]:
                 "user": "analyst_li",
                 "received_at": "2024-06-30T02:00:00Z",
                 "grade": "B2",
+                "lexicon_version": "lex-2024.05",
             },
             {
                 "id": SUB_B,
@@ -524,6 +526,10 @@ def test_graph_json_and_method(court_dir: Path) -> None:
     method = (court_dir / "method.txt").read_text()
     assert "placeholder in tests" in method and '"min_complaints": 3' in method
     assert "lex-2024.06" in method and "seed: 42" in method and "contribution 0.41" in method
+    # the versions that produced the evidence: at detection, and each submission's at ingest
+    assert "lexicon version at detection: lex-2024.06" in method
+    assert "scoring method: scores-2024.06" in method
+    assert f"{SUB_A}" in method and "lexicon lex-2024.05" in method
 
 
 def test_chart_pdf_embeds_the_cjk_font_and_renders_a_page(court_dir: Path, tmp_path: Path) -> None:

@@ -124,6 +124,19 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
         assert lead["summary"]["date_span"][0] <= lead["summary"]["date_span"][1]
 
 
+def test_a_lead_records_the_lexicon_and_method_that_produced_it(world: dict[str, Any]) -> None:
+    from graph.evidence.leads import lead_bundle
+    from graph.evidence.scores import SCORING_METHOD
+    from graph.text.slang import lexicon_version
+
+    lead = world["detect"]["leads"][0]
+    bundle = lead_bundle(world["store"], lead["id"])
+    assert bundle["lead"]["lexicon_version"] == lexicon_version()
+    assert bundle["lead"]["scoring_method"] == SCORING_METHOD
+    assert bundle["submissions"]
+    assert {s["lexicon_version"] for s in bundle["submissions"]} == {lexicon_version()}
+
+
 def test_detect_again_keeps_ids_and_never_touches_accepted_leads(world: dict[str, Any]) -> None:
     store = world["store"]
     first = [lead["id"] for lead in world["detect"]["leads"]]
