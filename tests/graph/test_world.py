@@ -276,6 +276,8 @@ def test_an_analyst_sees_another_orgs_numbers_masked_wherever_a_lead_names_them(
     """A candidate's ring is built from every org's clues. Its page masks the numbers an analyst
     may not see raw (another org's), and the same numbers must not show raw in the lead's title,
     explanation or summary, on its page or in the list."""
+    from graph.evidence.leads import lead_bundle
+    from graph.evidence.rights import rights
     from graph.workflow.lifecycle import visible_leads
 
     store = world["store"]
@@ -287,11 +289,13 @@ def test_an_analyst_sees_another_orgs_numbers_masked_wherever_a_lead_names_them(
     hidden_named = 0
     for lead, raw in zip(listed, unmasked, strict=True):
         page = views.lead_page(store, analyst, lead["id"])
-        hidden = [
-            e["key"].removeprefix("phone:")
-            for e in page["entities"]
-            if e["masked"] and e["label"] == "Phone"
-        ]
+        # the page's masked entities carry pseudonyms: the raw numbers come from the bundle
+        phones = [e["key"] for e in lead_bundle(store, lead["id"])["entities"]
+                  if e["label"] == "Phone"]  # fmt: skip
+        own = rights(store, analyst, phones)
+        hidden = [key.removeprefix("phone:") for key in phones if not own.get(key)]
+        assert sum(e["masked"] and e["label"] == "Phone" for e in page["entities"]) == len(hidden)
+        assert all(number not in json.dumps(page, ensure_ascii=False) for number in hidden)
         shown_page = json.dumps(page["lead"], ensure_ascii=False)
         shown_list = json.dumps(lead, ensure_ascii=False)
         for number in hidden:
@@ -330,3 +334,38 @@ def test_a_hub_as_an_end_gets_the_shortest_paths_only(world: dict[str, Any]) -> 
     open_search = find_paths(store, caller, hotline, max_hops=3, k=3, limits=Limits())
     assert open_search["search"] == "k_shortest"  # not a hub under the default cap
     assert open_search["paths"][0]["hops"] == 1
+
+
+def test_accepting_a_candidate_leaves_its_other_contributors_in(world: dict[str, Any]) -> None:
+    """A ring resting on two lenders' complaints: when one accepts it, the other still sees it
+    (with the first one's parts masked) but cannot take it over or push it."""
+    from graph.evidence.leads import lead_bundle
+    from graph.workflow.auth import Forbidden
+    from graph.workflow.lifecycle import accept_lead, push_lead, visible_leads
+
+    store = world["store"]
+    shared = store.read(
+        "MATCH (l:Lead {status: 'candidate'})-[:INVOLVES]->(c:Complaint) "
+        "WITH l, collect(DISTINCT c.values_org) AS orgs WHERE size(orgs) >= 2 "
+        "RETURN l.id AS id, orgs ORDER BY l.score DESC LIMIT 1"
+    )
+    assert shared, "the fixture world should hold a ring two lenders' complaints point at"
+    lead_id, (first, second) = shared[0]["id"], sorted(shared[0]["orgs"])[:2]
+    a = principal_of(store, "analyst_p1", "analyst", first, "enterprise")
+    b = principal_of(store, "analyst_p2", "analyst", second, "enterprise")
+    accept_lead(store, a, lead_id, "两家机构的投诉指向同一团伙")
+    assert lead_id in [lead["id"] for lead in visible_leads(store, b)]
+    page = views.lead_page(store, b, lead_id)
+    texts: dict[str, set[str]] = {first: set(), second: set()}
+    for e in lead_bundle(store, lead_id)["entities"]:
+        org = e["props"].get("values_org")
+        if e["label"] == "Complaint" and org in texts and e["props"].get("text"):
+            texts[org].add(e["props"]["text"])
+    firsts = texts[first] - texts[second]  # form letters repeat word for word across lenders
+    assert firsts
+    shown = json.dumps(page, ensure_ascii=False)
+    assert all(text not in shown for text in firsts)
+    with pytest.raises(Forbidden):
+        accept_lead(store, b, lead_id, "我的")
+    with pytest.raises(Forbidden):
+        push_lead(store, b, lead_id, unit="示例市公安局经侦支队")
