@@ -193,6 +193,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "lead.col_file": {"zh": "文件", "en": "File"},
     "lead.col_org": {"zh": "提交机构", "en": "Organisation"},
     "lead.col_received": {"zh": "接收时间", "en": "Received"},
+    "lead.statements": {"zh": "各方陈述", "en": "Statements by party"},
+    "lead.statements_help": {
+        "zh": "多个机构对同一主体给出了不同的值：每个机构的陈述分别保留，互不覆盖。",
+        "en": "Several organisations stated values about the same entity: each party's "
+        "statement is kept as it gave it, none overwrites another.",
+    },
+    "lead.col_forwarded": {"zh": "代为转办", "en": "Forwarded for"},
+    "lead.col_values": {"zh": "所述值", "en": "Values stated"},
     "lead.col_entity": {"zh": "主体", "en": "Entity"},
     "lead.col_feature": {"zh": "特征", "en": "Feature"},
     "lead.col_value": {"zh": "取值", "en": "Value"},

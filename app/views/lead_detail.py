@@ -12,6 +12,7 @@ User text (complaint texts, names, bios) is shown only as escaped Markdown (see
 from __future__ import annotations
 
 import html
+import json
 import re
 import tempfile
 import time
@@ -135,6 +136,23 @@ def entity_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def statement_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who said which value, for the entities more than one party made statements about (an
+    officer's and an admin's view; an analyst sees its own org's values only)."""
+    return [
+        {
+            t("lead.col_key"): e["display_key"],
+            t("lead.col_org"): s["org"],
+            t("lead.col_forwarded"): s.get("forwarded_for") or "",
+            t("lead.col_received"): s.get("at") or "",
+            t("lead.col_values"): json.dumps(s["values"], ensure_ascii=False, sort_keys=True),
+        }
+        for e in entities
+        if len({s["org"] for s in e.get("stated") or []}) > 1
+        for s in e["stated"]
+    ]
+
+
 def link_rows(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
@@ -152,6 +170,11 @@ def link_rows(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _evidence(data: dict[str, Any]) -> None:
     st.markdown(f"**{t('lead.entities')}**")
     st.dataframe(entity_rows(data["entities"]), hide_index=True, width="stretch")
+    statements = statement_rows(data["entities"])
+    if statements:
+        st.markdown(f"**{t('lead.statements')}**")
+        st.caption(t("lead.statements_help"))
+        st.dataframe(statements, hide_index=True, width="stretch")
     st.markdown(f"**{t('lead.links')}**")
     st.dataframe(link_rows(data["links"]), hide_index=True, width="stretch")
     st.markdown(f"**{t('lead.submissions')}**")
