@@ -36,7 +36,7 @@ from graph.workflow.auth import Forbidden, Principal
 # Bookkeeping a page never needs to show.
 HIDDEN = {"sources", "submissions", "values_org"}
 # Identity that is still someone's data: left out of a masked entity.
-MASKED_OUT = {"pid", "pid_basis", "masked_id", "first_seen", "last_seen"}
+MASKED_OUT = {"key", "pid", "pid_basis", "masked_id", "first_seen", "last_seen"}
 
 ORG_SUBMISSIONS = (
     "MATCH (:Org {name: $org})-[:SUBMITTED]->(s:Submission) RETURN collect(s.id) AS ids"

@@ -56,7 +56,10 @@ def test_init_refuses_a_newer_database(store: GraphStore) -> None:
         with pytest.raises(UserError, match="newer"):
             init_schema(store)
     finally:
-        store.write("MATCH (m:LeadGraphMeta {id: 'schema'}) SET m.version = $v", v=1)
+        store.write(
+            "MATCH (m:LeadGraphMeta {id: 'schema'}) SET m.version = $v",
+            v=load_model().schema_version,
+        )
 
 
 def test_hundred_thousand_rows_land_exactly_once(store: GraphStore) -> None:
