@@ -27,6 +27,7 @@ from graph.evidence.analytics import (
     rings_evidence,
     score_entities,
 )
+from graph.evidence.rights import statements
 from graph.evidence.rings import Ring
 from graph.evidence.scores import SCORING_METHOD, WEIGHTS
 from graph.text.slang import lexicon_version
@@ -317,6 +318,12 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
         "entities": sorted(entities, key=lambda e: e["key"]),
         "links": sorted(links, key=lambda r: (r["start"], r["type"], r["end"])),
         "submissions": store.read(SUBMISSIONS, ids=submission_ids),
+        # who said which value: every party's Statement about each entity, oldest first
+        "statements": [
+            {"entity": key, **statement}
+            for key, stated in statements(store, [e["key"] for e in entities]).items()
+            for statement in stated
+        ],
         "snapshot": {
             "latest_submission": latest["id"] if latest else None,
             "software_version": SOFTWARE_VERSION,

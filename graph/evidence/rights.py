@@ -123,7 +123,8 @@ def may_look_up(store: GraphStore, principal: Principal, keys: list[str]) -> set
 def statements(
     store: GraphStore, keys: list[str], org: str | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each entity's Statements, oldest first: ``{org, submission, at, forwarded_for, values}``
+    """Each entity's Statements, oldest first: ``{org, submission, at, forwarded_for, rows,
+    values}``
     (of one org only when ``org`` is given)."""
     found: dict[str, list[dict[str, Any]]] = {key: [] for key in keys}
     for row in store.read(STATEMENTS_OF, keys=keys, org=org) if keys else []:
@@ -134,6 +135,7 @@ def statements(
                 "submission": row["submission"],
                 "at": row["at"],
                 "forwarded_for": row["forwarded_for"],
+                "rows": row["props"].get("rows") or [],
                 "values": values,
             }
         )

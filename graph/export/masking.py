@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.core.model import load_model
 from graph.values.masking import mask_name, mask_phone, mask_text
 
 AUDIENCES = ("court", "police", "partner")
@@ -49,6 +50,8 @@ AUDIENCE_RULES: dict[str, list[str]] = {
         "Entity keys that contained a masked value replaced by the masked text plus a keyed "
         "pseudonym (~xxxxxx), stable for this installation and not reversible.",
         "Names of submitting users left out; organisations kept.",
+        "Values other organisations stated (complaint texts, names, bios, addresses …) left "
+        "out, and their statements too: the package carries the owning organisation's own.",
         "Firm names, USCCs and addresses kept: public registry facts.",
     ],
 }
@@ -120,9 +123,17 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
         if e.get("label") == "Person" and e.get("props", {}).get("name")
     )
     renamed: dict[str, str] = {}
+    owner = data["lead"].get("org")
+    values_of = {node.label: node.values for node in load_model().nodes.values()}
     for entity in data["entities"]:
         props = entity.setdefault("props", {})
         label = entity.get("label")
+        if props.get("values_org") and props["values_org"] != owner:
+            # another organisation's values are its own: a partner package carries the
+            # identity of such an entity (masked as below), not what that party said of it
+            for name in values_of.get(str(label), ()):
+                if props.pop(name, None) is not None:
+                    counter["values stated by other organisations (left out)"] += 1
         if label == "Phone" and props.get("e164"):
             props["e164"] = mask_phone(props["e164"])
             counter["Phone.e164"] += 1
@@ -155,6 +166,17 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
         link["start"] = renamed.get(link["start"], link["start"])
         link["end"] = renamed.get(link["end"], link["end"])
         link["props"] = _mask_deep(link.get("props") or {}, names, counter, "link properties")
+    kept = []
+    for statement in data.get("statements") or []:
+        if statement.get("org") != owner:
+            counter["statements of other organisations (left out)"] += 1
+            continue
+        statement["entity"] = renamed.get(statement["entity"], statement["entity"])
+        statement["values"] = _mask_deep(statement.get("values") or {}, names, counter,
+                                         "statement values")  # fmt: skip
+        kept.append(statement)
+    if "statements" in data:
+        data["statements"] = kept
     for submission in data["submissions"]:
         if submission.get("user"):
             submission["user"] = None

@@ -7,6 +7,7 @@ Files of a package (``chart-N.svg`` only when the chart has more than one page):
     chart.pdf                  the link chart, every page (vector, embedded CJK font)
     chart.svg, chart-N.svg     the same pages as SVG
     entities.csv, links.csv    every entity by stable key; every link with its sources
+    statements.csv             who said which value: every party's statement about each entity
     excerpts/*.txt             complaint records and texts behind the links
     redactions.txt             what was masked or left out for this audience
     graph.graphml, graph.json  the subgraph for Gephi, networkx and programs
@@ -38,7 +39,7 @@ from typing import Any
 
 from graph.core.errors import UserError
 from graph.core.keys import SigningKey, load_or_create
-from graph.export import chart, cover, formats, masking, method, tables
+from graph.export import chart, cover, formats, masking, method, statements, tables
 from graph.export.common import canonical_json, check_bundle, sorted_bundle
 from graph.export.manifest import MANIFEST, SIGNATURE, build_manifest, signature_file
 
@@ -109,6 +110,7 @@ def build_files(
         files["chart.svg" if number == 1 else f"chart-{number}.svg"] = svg
     files["entities.csv"] = tables.entities_csv(data)
     files["links.csv"] = tables.links_csv(data)
+    files["statements.csv"] = statements.statements_csv(data)
     files.update(tables.excerpts(data))
     files["redactions.txt"] = tables.redactions_txt(masked, drawn.notes)
     files["graph.json"] = formats.graph_json(data, package_id, audience)

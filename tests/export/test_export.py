@@ -30,6 +30,9 @@ from graph.values.masking import mask_name, mask_phone, mask_text
 
 SUB_A = "sub-3f1c0a9b7d2e4c6a8b10"
 SUB_B = "sub-9a8b7c6d5e4f3a2b1c0d"
+SUB_R = "sub-77aa77aa77aa77aa77aa"
+REGULATOR = "金融监管局转办"
+REGULATOR_TEXT = "监管转办：投诉人称已委托第三方协商，联系电话13512345678"
 PHONES = ["+8613800138000", "+8613912345678", "+8618688886666"]
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_CYPHER = "'}) MATCH (n) DETACH DELETE n //"
@@ -141,6 +144,8 @@ def sample_bundle() -> dict[str, Any]:
         for n in range(8)
     ]
     complaints[3]["props"]["complaint_id"] = "../../etc/passwd"
+    # complaint 7 was filed at a regulator: its values are the regulator's, not the lead's org's
+    complaints[7]["props"]["values_org"] = REGULATOR
     contact_of = [0, 0, 1, 1, 2, 2, 0, 1]
     links: list[dict[str, Any]] = []
     for n, complaint in enumerate(complaints):
@@ -322,6 +327,35 @@ def sample_bundle() -> dict[str, Any]:
                 "grade": None,
             },
         ],
+        "statements": [
+            {
+                "entity": complaints[0]["key"],
+                "org": "某银行信用卡中心",
+                "submission": SUB_A,
+                "rows": [2],
+                "forwarded_for": None,
+                "at": "2024-06-30T02:00:00Z",
+                "values": {"text": TEXTS[0], "amount": 3000.0},
+            },
+            {
+                "entity": complaints[0]["key"],
+                "org": REGULATOR,
+                "submission": SUB_R,
+                "rows": [9],
+                "forwarded_for": "某银行信用卡中心",
+                "at": "2024-07-01T02:00:00Z",
+                "values": {"text": REGULATOR_TEXT},
+            },
+            {
+                "entity": complaints[7]["key"],
+                "org": REGULATOR,
+                "submission": SUB_R,
+                "rows": [10],
+                "forwarded_for": None,
+                "at": "2024-07-01T02:00:00Z",
+                "values": {"text": TEXTS[7]},
+            },
+        ],  # fmt: skip
         "snapshot": {"latest_submission": SUB_B, "software_version": "leadgraph 0.1.0"},
     }
 
@@ -360,6 +394,7 @@ def test_package_holds_every_file_and_verifies(court_dir: Path) -> None:
         "graph.graphml",
         "graph.json",
         "links.csv",
+        "statements.csv",
         "manifest.json",
         "manifest.sig",
         "method.txt",
@@ -396,7 +431,10 @@ def test_verify_names_each_altered_removed_or_added_file(court_dir: Path, tmp_pa
         target = copy_dir / name
         if what == "changed":
             data = bytearray(target.read_bytes())
-            data[len(data) // 2] ^= 0x01
+            # a bit in the middle; in the manifest, a bit of a digest (a bit in a file's path
+            # would rightly make verify name that file as added and another as removed)
+            at = data.find(b'"sha256": "') + 11 if name == "manifest.json" else len(data) // 2
+            data[at] ^= 0x01
             target.write_bytes(bytes(data))
         elif what == "removed":
             target.unlink()
@@ -705,3 +743,29 @@ def test_many_components_split_into_pages() -> None:
     assert len(pages) >= 3 and all(len(p.nodes) <= chart.MAX_NODES_PER_PAGE for p in pages)
     assert sum(len(p.nodes) for p in pages) == len({n.id for p in pages for n in p.nodes})
     assert any("split" in note for note in notes)
+
+
+def test_the_court_package_says_which_party_said_which(court_dir: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((court_dir / "statements.csv").read_text("utf-8-sig"))))
+    by_org = {(row["entity"], row["org"]): row for row in rows}
+    first = "complaint:12378:TS20240000"
+    assert json.loads(by_org[(first, "某银行信用卡中心")]["values"])["text"] == TEXTS[0]
+    forwarded = by_org[(first, REGULATOR)]
+    assert forwarded["forwarded_for"] == "某银行信用卡中心" and forwarded["rows"] == "[9]"
+    assert REGULATOR_TEXT in forwarded["values"]
+
+
+def test_a_partner_package_leaves_out_what_other_organisations_said(partner_dir: Path) -> None:
+    everything = "\n".join(
+        p.read_text("utf-8", errors="replace") for p in partner_dir.rglob("*") if p.is_file()
+        and p.suffix in {".csv", ".txt", ".json", ".graphml", ".anx", ".svg"}
+    )  # fmt: skip
+    assert REGULATOR_TEXT not in everything and "13512345678" not in everything
+    assert TEXTS[7] not in everything  # the regulator's complaint: its values are not the org's
+    rows = list(
+        csv.DictReader(io.StringIO((partner_dir / "statements.csv").read_text("utf-8-sig")))
+    )
+    assert rows and {row["org"] for row in rows} == {"某银行信用卡中心"}
+    redactions = (partner_dir / "redactions.txt").read_text("utf-8")
+    assert "statements of other organisations (left out)" in redactions
+    assert "values stated by other organisations (left out)" in redactions
