@@ -355,7 +355,7 @@ def sample_bundle() -> dict[str, Any]:
                 "at": "2024-07-01T02:00:00Z",
                 "values": {"text": TEXTS[7]},
             },
-        ],  # fmt: skip
+        ],
         "snapshot": {"latest_submission": SUB_B, "software_version": "leadgraph 0.1.0"},
     }
 
