@@ -92,18 +92,15 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
         raw = {key: raw.get(key, False) for key in keys}
     else:  # officers the lead was pushed to, and admins
         raw = dict.fromkeys(keys, True)
-    composed = compose(store, principal, bundle["entities"], allowed=raw, with_statements=True)
-    entities = [
-        {**entity, **shown} for entity, shown in zip(bundle["entities"], composed, strict=True)
-    ]
-    shown = {
-        original["key"]: entity["key"]
-        for original, entity in zip(bundle["entities"], entities, strict=True)
-    }
-    # the title, explanation and summary name ring numbers too: masked as the entities are
-    hidden = {
-        original["key"].removeprefix("phone:"): entity["display_key"].removeprefix("phone:")
-        for original, entity in zip(bundle["entities"], entities, strict=True)
+    by_key = compose_by_key(store, principal, bundle["entities"], allowed=raw, with_statements=True)
+    entities = list(by_key.values())
+    shown = {key: entity["display_key"] for key, entity in by_key.items()}
+    # the title, explanation and summary (its ties, its template clusters) name ring entities
+    # too: each masked one by its display key, and a masked number as the entity shows it
+    hidden = {key: entity["display_key"] for key, entity in by_key.items() if entity["masked"]}
+    hidden |= {
+        key.removeprefix("phone:"): entity["display_key"].removeprefix("phone:")
+        for key, entity in by_key.items()
         if entity["masked"] and entity["label"] == "Phone"
     }
     lead = _replace_numbers(lead, hidden)

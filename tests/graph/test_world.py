@@ -369,3 +369,38 @@ def test_accepting_a_candidate_leaves_its_other_contributors_in(world: dict[str,
         accept_lead(store, b, lead_id, "我的")
     with pytest.raises(Forbidden):
         push_lead(store, b, lead_id, unit="示例市公安局经侦支队")
+
+
+def test_stating_another_orgs_complaint_claims_no_lead(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """The attack: a new enterprise uploads one row naming a complaint of another lender's
+    candidate (its id and its source), hoping to count as a contributor — to see the lead,
+    accept it and lock the lender out. It gains nothing."""
+    from graph.workflow.auth import Forbidden
+    from graph.workflow.lifecycle import check_view, visible_leads
+    from ingest.submit import submit_file
+
+    store = world["store"]
+    row = store.read(
+        "MATCH (l:Lead {status: 'candidate'})-[:INVOLVES]->(c:Complaint) "
+        "RETURN l.id AS lead, c.complaint_id AS id, c.source AS source, c.values_org AS org, "
+        "c.text AS text ORDER BY l.score DESC LIMIT 1"
+    )[0]
+    attacker = principal_of(store, "analyst_x", "analyst", "新设咨询服务有限公司", "enterprise")
+    forged = tmp_path / "forged.csv"
+    forged.write_text(
+        f"complaint_id,source,text\n{row['id']},{row['source']},此投诉已撤回\n", encoding="utf-8"
+    )
+    submit_file(store, "complaints", forged, org=attacker.org, user=attacker.username)
+    assert row["lead"] not in [lead["id"] for lead in visible_leads(store, attacker)]
+    with pytest.raises(Forbidden):
+        check_view(store, attacker, row["lead"])
+    holder = principal_of(store, "analyst_h", "analyst", row["org"], "enterprise")
+    assert row["lead"] in [lead["id"] for lead in visible_leads(store, holder)]
+    text = store.read_one(
+        "MATCH (c:Complaint {complaint_id: $id, source: $source}) RETURN c.text AS text",
+        id=row["id"],
+        source=row["source"],
+    )
+    assert text is not None and text["text"] == row["text"]
