@@ -375,7 +375,7 @@ def test_stating_another_orgs_complaint_claims_no_lead(
     world: dict[str, Any], tmp_path: Path
 ) -> None:
     """The attack: a new enterprise uploads one row naming a complaint of another lender's
-    candidate (its id and its source), hoping to count as a contributor — to see the lead,
+    lead (its id and its source), hoping to count as a contributor — to see the lead,
     accept it and lock the lender out. It gains nothing."""
     from graph.workflow.auth import Forbidden
     from graph.workflow.lifecycle import check_view, visible_leads
@@ -383,7 +383,7 @@ def test_stating_another_orgs_complaint_claims_no_lead(
 
     store = world["store"]
     row = store.read(
-        "MATCH (l:Lead {status: 'candidate'})-[:INVOLVES]->(c:Complaint) "
+        "MATCH (l:Lead)-[:INVOLVES]->(c:Complaint) "
         "RETURN l.id AS lead, c.complaint_id AS id, c.source AS source, c.values_org AS org, "
         "c.text AS text ORDER BY l.score DESC LIMIT 1"
     )[0]
