@@ -103,10 +103,12 @@ def submit_file(
     items = reader(
         kind, path, source=org, hashing_key=config.hashing_key(), mapping=mapping, sheet=sheet
     )
-    report_folder = config.home / "submissions" / submission.id
     with SubmissionWriter(store, submission, on_progress=on_progress) as writer:
+        # the writer knows the submission's id: a new generation if an earlier one was withdrawn
+        submission = writer.submission
         for item in items:
             writer.add(item)
+        report_folder = config.home / "submissions" / submission.id
         csv_path, _ = write_report(writer.report.quarantine, report_folder)
         writer.quarantine_report = str(csv_path)
     report = writer.report

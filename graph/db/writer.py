@@ -9,7 +9,10 @@ batch. It never sees a file; ``ingest.submit`` holds it.
 Provenance, and why re-running changes nothing
 ----------------------------------------------
 * A source is ``"<submission id>#<row>"``. The submission id is derived from the organisation,
-  the kind and the file's SHA-256, so the same file submitted again is the same submission.
+  the kind and the file's SHA-256, so the same file submitted again is the same submission —
+  unless that submission was withdrawn (``graph/workflow/withdraw.py``): the file then loads
+  as the next generation, a new submission whose id also hashes the generation number, and
+  the withdrawn one stays as the record of what was taken back.
 * Every link keeps the list of sources that assert it, ``first_seen`` / ``last_seen`` (the data's
   own date — a complaint's filing date, a call's time — or else the submission's receipt time)
   and its ``kind`` (fact, inference or match, from the model).
@@ -26,6 +29,7 @@ Provenance, and why re-running changes nothing
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graph.core.errors import UserError
 from graph.core.model import ENTITY_LABEL, identifier, load_model
 from graph.core.records import LinkRecord, QuarantineEntry, RowResult
 from graph.db.store import GraphStore
@@ -53,10 +58,15 @@ class SubmissionInfo:
     user: str | None = None
     grade: str | None = None  # source reliability A-E and information 1-5, e.g. "B2"
     lexicon_version: str | None = None  # the slang lexicon that read the submission's texts
+    # 0, or 1, 2 … for the same file submitted again after its earlier submission was withdrawn
+    generation: int = 0
 
     @property
     def id(self) -> str:
-        digest = hashlib.sha256(f"{self.org}\x1f{self.kind}\x1f{self.sha256}".encode()).hexdigest()
+        parts = [self.org, self.kind, self.sha256] + (
+            [str(self.generation)] if self.generation else []
+        )
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
         return f"sub-{digest[:20]}"
 
     @property
@@ -104,7 +114,8 @@ MERGE (o:Org {name: $org})
 MERGE (s:Submission {id: $id})
   ON CREATE SET s.key = $key, s.received_at = $received_at, s.status = 'loading'
 SET s.org = $org, s.kind = $kind, s.file_name = $file_name, s.sha256 = $sha256,
-    s.user = $user, s.grade = $grade, s.lexicon_version = $lexicon_version
+    s.user = $user, s.grade = $grade, s.lexicon_version = $lexicon_version,
+    s.generation = $generation, s.replaces = $replaces
 MERGE (o)-[:SUBMITTED]->(s)
 RETURN s.received_at AS received_at, s.status AS status
 """
@@ -349,6 +360,7 @@ class SubmissionWriter:
         self._report_lock = threading.Lock()
 
     def __enter__(self) -> SubmissionWriter:
+        self.submission = live_submission(self.store, self.submission)
         received_at = self._begin()
         if received_at != self.submission.received_at:
             # A re-run of a submission keeps the receipt time of its first attempt.
@@ -393,6 +405,8 @@ class SubmissionWriter:
             grade=s.grade,
             lexicon_version=s.lexicon_version,
             received_at=s.received_at,
+            generation=s.generation,
+            replaces=replace(s, generation=s.generation - 1).id if s.generation else None,
         )[0]
         return str(row["received_at"])
 
@@ -517,6 +531,27 @@ class SubmissionWriter:
 
 
 def submission_status(store: GraphStore, submission_id: str) -> str | None:
-    """``loading`` or ``complete`` for a known submission, None for a new one."""
+    """``loading``, ``complete``, ``withdrawing`` or ``withdrawn`` for a known submission, None
+    for a new one."""
     row = store.read_one(SUBMISSION_STATUS, id=submission_id)
     return row["status"] if row else None
+
+
+def live_submission(store: GraphStore, submission: SubmissionInfo) -> SubmissionInfo:
+    """The submission a file's rows belong to: its first generation that was not withdrawn.
+
+    A withdrawn submission is a closed record (its rows were taken out of the graph, its node
+    says by whom and why), so the same file submitted again is a new submission rather than
+    the old one brought back; every later run of that file finds this same generation, so
+    re-running still changes nothing. A withdrawal still under way must finish first."""
+    for generation in itertools.count(submission.generation):
+        candidate = replace(submission, generation=generation)
+        status = submission_status(store, candidate.id)
+        if status == "withdrawing":
+            raise UserError(
+                f"submission {candidate.id} of this file is being withdrawn; finish that with "
+                f"`leadgraph submission withdraw {candidate.id}` before submitting the file again"
+            )
+        if status != "withdrawn":
+            return candidate
+    raise AssertionError("unreachable")
