@@ -47,6 +47,8 @@ ACTIONS = (
     "user_enable",
     "org_add",
     "ingest",
+    "withdraw",
+    "withdraw_denied",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
