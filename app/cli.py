@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "app.commands.db": ("db",),
     "app.commands.serve": ("serve",),
     "app.commands.ingest": ("ingest",),
+    "app.commands.submission": ("submission",),
     "app.commands.trace": ("trace", "neighbours"),
     "app.commands.templates": ("templates",),
     "app.commands.detect": ("detect", "leads"),

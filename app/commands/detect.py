@@ -7,6 +7,7 @@ import argparse
 from app.cli import print_json
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect, list_leads
+from graph.workflow.withdraw import review_marks
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,9 +50,14 @@ def leads_command(args: argparse.Namespace) -> int:
     statuses = [s.strip() for s in args.status.split(",")] if args.status else None
     with GraphStore.open() as store:
         rows = list_leads(store, statuses=statuses, limit=args.limit)
+        # a lead resting on a withdrawn submission is marked for review (graph/workflow/withdraw.py)
+        marks = review_marks(store, [row["id"] for row in rows])
+    for row in rows:
+        row.update(marks.get(row["id"], {"review": False}))
     if args.json:
         print_json(rows)
         return 0
     for row in rows:
-        print(f"{row['score']:>6.1f}  {row['status']:<12} {row['id']}  {row['title']}")
+        review = "  [review: a submission was withdrawn]" if row["review"] else ""
+        print(f"{row['score']:>6.1f}  {row['status']:<12} {row['id']}  {row['title']}{review}")
     return 0
