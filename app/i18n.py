@@ -110,6 +110,49 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.time": {"zh": "时间（UTC）", "en": "Time (UTC)"},
     "admin.target": {"zh": "对象", "en": "Target"},
     "admin.details": {"zh": "详情", "en": "Details"},
+    "admin.submissions": {"zh": "提交记录", "en": "Submissions"},
+    # withdrawing a submission (the admin page and the Submit page; app/views/withdraw.py)
+    "withdraw.own_header": {"zh": "本机构的提交", "en": "Your organisation's submissions"},
+    "withdraw.none": {"zh": "暂无提交记录。", "en": "No submissions yet."},
+    "withdraw.col_rows": {"zh": "写入行数", "en": "Rows loaded"},
+    "withdraw.col_withdrawn": {
+        "zh": "撤回（时间 · 操作人 · 原因）",
+        "en": "Withdrawn (when · by · why)",
+    },
+    "withdraw.status_loading": {"zh": "写入中", "en": "Loading"},
+    "withdraw.status_complete": {"zh": "已写入", "en": "Loaded"},
+    "withdraw.status_withdrawing": {"zh": "撤回中（未完成）", "en": "Being withdrawn (unfinished)"},
+    "withdraw.status_withdrawn": {"zh": "已撤回", "en": "Withdrawn"},
+    "withdraw.status_None": {"zh": "未知", "en": "Unknown"},
+    "withdraw.header": {"zh": "撤回提交", "en": "Withdraw a submission"},
+    "withdraw.note": {
+        "zh": "撤回后，该提交的陈述和来源从图谱中移除，只由它提及的关系和主体一并删除（被线索涉及的主体保留，"
+        "相关线索标记为待复核）；其他机构的数据不受影响。提交记录保留并标为已撤回，操作记入审计日志。"
+        "同一文件之后可以重新提交。",
+        "en": "Withdrawing removes the submission's statements and sources from the graph, and the "
+        "links and entities only it named (entities a lead involves stay, and the lead is marked "
+        "for review); other organisations' data is untouched. The submission stays, marked "
+        "withdrawn, and the audit log records it. The same file can be submitted again later.",
+    },
+    "withdraw.choose": {"zh": "要撤回的提交", "en": "Submission to withdraw"},
+    "withdraw.reason": {"zh": "撤回原因", "en": "Reason"},
+    "withdraw.confirm": {
+        "zh": "我确认撤回该提交（不可恢复，但可重新提交同一文件）",
+        "en": "I confirm: withdraw this submission (it cannot be restored, but the file can be "
+        "submitted again)",
+    },
+    "withdraw.button": {"zh": "撤回", "en": "Withdraw"},
+    "withdraw.confirm_first": {"zh": "请先勾选确认。", "en": "Tick the confirmation first."},
+    "withdraw.working": {"zh": "正在撤回…", "en": "Withdrawing…"},
+    "withdraw.done": {
+        "zh": "已撤回 {submission}（{file}）：移除陈述 {statements} 条、来源 {sources} 条。",
+        "en": "Withdrew {submission} ({file}): {statements} statements and {sources} sources removed.",
+    },
+    "withdraw.done_admin": {
+        "zh": "删除关系 {links} 条、主体 {entities} 个，因线索保留主体 {kept} 个，{leads} 条线索标记为待复核。",
+        "en": "{links} links and {entities} entities removed, {kept} entities kept for leads, "
+        "{leads} leads marked for review.",
+    },
     # the submit, leads, inbox and search pages, the lead page and the link chart
     "submit.no_org": {
         "zh": "您的账号未关联机构，无法提交线索。",
@@ -228,6 +271,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "lead.lenders": {"zh": "涉及机构", "en": "Lenders"},
     "lead.disguised": {"zh": "含变体话术的投诉", "en": "Complaints with disguised slang"},
     "lead.no_feedback": {"zh": "暂无民警反馈。", "en": "No feedback from officers yet."},
+    "lead.review": {
+        "zh": "待复核：此线索所依据的提交已被撤回 —— {details}",
+        "en": "Needs review: a submission this lead rests on was withdrawn — {details}",
+    },
+    "lead.review_by": {"zh": "操作人 {by}", "en": "by {by}"},
     "lead.history": {"zh": "流转记录", "en": "History"},
     "lead.accept": {"zh": "采纳", "en": "Accept"},
     "lead.accept_button": {

@@ -1,4 +1,5 @@
-"""The admin page: accounts, enterprises and police units, the audit log and its verification.
+"""The admin page: accounts, enterprises and police units, the audit log and its verification,
+and the submissions with the control that withdraws one (``app/views/withdraw.py``).
 
 Every action goes through :mod:`graph.workflow.admin`, which refuses anyone but an admin and audits it.
 """
@@ -10,6 +11,7 @@ import json
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.withdraw import withdraw_panel
 from graph.core.errors import UserError
 from graph.workflow import admin, audit
 from graph.workflow.auth import Principal
@@ -20,13 +22,17 @@ def admin_page() -> None:
     me = require_principal()
     st.header(t("nav.admin"))
     _show_flash()
-    users_tab, orgs_tab, audit_tab = st.tabs([t("admin.users"), t("admin.orgs"), t("admin.audit")])
+    users_tab, orgs_tab, audit_tab, submissions_tab = st.tabs(
+        [t("admin.users"), t("admin.orgs"), t("admin.audit"), t("admin.submissions")]
+    )
     with users_tab:
         _users(me)
     with orgs_tab:
         _orgs(me)
     with audit_tab:
         _audit(me)
+    with submissions_tab:
+        withdraw_panel(me, "admin_withdraw")
 
 
 def _failed(error: UserError) -> None:

@@ -27,6 +27,7 @@ from app.views.chart import chart_panel
 from graph import views
 from graph.core.errors import UserError
 from graph.text.slang import Hit, scan
+from graph.workflow import withdraw
 from graph.workflow.auth import Principal
 
 PACKAGE = "lead_package"
@@ -96,6 +97,8 @@ def lead_view(
     st.caption(f"{t('lead.span')}: {' – '.join(span) or '—'} · {lead_id}")
     if lead.get("summary_text"):
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
+    if lead.get("review"):
+        st.warning(escape_markdown(review_line(me, lead)))
 
     tabs = st.tabs(
         [
@@ -119,6 +122,24 @@ def lead_view(
     if actions is not None:
         st.divider()
         actions(data)
+
+
+def review_line(me: Principal, lead: dict[str, Any]) -> str:
+    """Why the lead needs review: each withdrawn submission it rests on (file, org, id, when,
+    why). Who withdrew it is left out for an analyst of another org, as other orgs' users are
+    on the rest of the page."""
+    parts = []
+    for event in withdraw.review_events(lead):
+        fields = [
+            f"{event.get('file_name')} ({event.get('org')}, {event.get('submission')})",
+            str(event.get("at") or ""),
+        ]
+        if not me.is_analyst or me.org == event.get("org"):
+            fields.append(t("lead.review_by").format(by=event.get("by")))
+        if event.get("reason"):
+            fields.append(str(event["reason"]))
+        parts.append(" · ".join(fields))
+    return t("lead.review").format(details="; ".join(parts) or str(lead.get("review_reason") or ""))
 
 
 def entity_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ For each uploaded file the kind is guessed from its headers (and can be changed)
 validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
 and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
-``leadgraph ingest``) as the analyst's org, with a progress bar and a summary.
+``leadgraph ingest``) as the analyst's org, with a progress bar and a summary. Below, the org's
+own submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.errors import UserError
 from graph.core.records import QuarantineEntry
@@ -147,6 +149,9 @@ def submit_page() -> None:
         _ingest(me.org, me.username, plans)
     for summary in st.session_state.get(SUMMARIES, []):
         _show_summary(summary)
+    st.divider()
+    st.subheader(t("withdraw.own_header"))
+    withdraw_panel(me, "submit_withdraw")  # the org's own submissions only (checked in graph/)
 
 
 def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
