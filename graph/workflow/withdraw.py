@@ -221,7 +221,7 @@ class WithdrawReport:
     resumed: bool = False
     statements: int = 0  # Statements deleted
     values_moved: int = 0  # entities whose values are now another statement's
-    values_cleared: int = 0  # entities left without values (no statement remains)
+    values_cleared: int = 0  # entities left without values (also those then removed)
     named: int = 0  # entities the submission still named when this run began
     link_sources: int = 0  # source entries removed from links
     links: int = 0  # links removed because no source remained
