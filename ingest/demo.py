@@ -57,14 +57,15 @@ def load_world(
     skip_loaded: bool = False,
 ) -> list[dict[str, Any]]:
     """Submit every file of the world; safe to run again (re-submitting changes nothing).
-    With ``skip_loaded``, files whose submission is already complete are not read again."""
+    With ``skip_loaded``, files whose submission is already complete are not read again, nor
+    files whose submission was withdrawn (``make run`` must not bring them back)."""
     summaries = []
     for kind, path, org in plan(folder):
         if skip_loaded:
             info = SubmissionInfo(
                 org=org, kind=kind, file_name=path.name, sha256=file_sha256(path), received_at=""
             )
-            if submission_status(store, info.id) == "complete":
+            if submission_status(store, info.id) in ("complete", "withdrawing", "withdrawn"):
                 continue
         summaries.append(submit_file(store, kind, path, org=org, user=user, via="demo"))
     return summaries

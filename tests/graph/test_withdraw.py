@@ -20,6 +20,7 @@ from graph.db.writer import submission_status
 from graph.evidence.templates import build_templates
 from graph.workflow import audit, withdraw
 from graph.workflow.auth import Forbidden, Principal
+from ingest.demo import load_world
 from ingest.submit import submit_file
 
 A = "星河消费金融股份有限公司"
@@ -451,3 +452,16 @@ def test_a_firm_another_orgs_complaint_reached_by_name_stays(
     assert kept is not None and kept["uscc"] == uscc
     assert "name" not in kept and "address" not in kept and "values_org" not in kept
     assert store.read_one(link, key=firm) == {"s": [f"{b_sub}#2"]}
+
+
+def test_demo_load_if_needed_does_not_bring_a_withdrawn_file_back(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """`make run` runs `leadgraph demo load --if-needed` on every start."""
+    folder = tmp_path / "world"
+    write(folder / "phones.csv", "手机号码,标签\n13700137000,代理维权\n")
+    [loaded] = load_world(store, folder, skip_loaded=True)
+    withdraw.withdraw_submission(store, ADMIN, loaded["submission"])
+    assert load_world(store, folder, skip_loaded=True) == []
+    assert node(store, SHARED) is None
+    assert store.read_one("MATCH (s:Submission) RETURN count(s) AS n") == {"n": 1}
