@@ -125,21 +125,24 @@ def lead_view(
 
 
 def review_line(me: Principal, lead: dict[str, Any]) -> str:
-    """Why the lead needs review: each withdrawn submission it rests on (file, org, id, when,
-    why). Who withdrew it is left out for an analyst of another org, as other orgs' users are
-    on the rest of the page."""
+    """Why the lead needs review: each withdrawn submission it rests on (its id and org, when;
+    its file, who withdrew it and why as well, except to an analyst of another org — another
+    org's files and users are not theirs to know, as on the rest of the page)."""
     parts = []
     for event in withdraw.review_events(lead):
+        theirs = not me.is_analyst or me.org == event.get("org")
         fields = [
-            f"{event.get('file_name')} ({event.get('org')}, {event.get('submission')})",
+            f"{event.get('file_name')} ({event.get('org')}, {event.get('submission')})"
+            if theirs
+            else f"{event.get('org')}, {event.get('submission')}",
             str(event.get("at") or ""),
         ]
-        if not me.is_analyst or me.org == event.get("org"):
+        if theirs:
             fields.append(t("lead.review_by").format(by=event.get("by")))
-        if event.get("reason"):
-            fields.append(str(event["reason"]))
+            if event.get("reason"):
+                fields.append(str(event["reason"]))
         parts.append(" · ".join(fields))
-    return t("lead.review").format(details="; ".join(parts) or str(lead.get("review_reason") or ""))
+    return t("lead.review").format(details="; ".join(parts) or "—")
 
 
 def entity_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

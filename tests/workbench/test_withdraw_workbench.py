@@ -194,8 +194,10 @@ def test_lead_page_shows_the_review_line(world: dict[str, Any]) -> None:
     [line] = [w.value.replace("\\", "") for w in as_admin.warning]  # shown escaped
     assert line.startswith(zh("lead.review").split("——")[0].strip())
     assert world["a"] in line and "格式错误" in line and "admin" in line
-    # analyst_b owns the lead; who at A's side withdrew it is not B's to know
+    assert "a.csv" in line
+    # analyst_b owns the lead: it learns which org's submission went and when, but A's file,
+    # who withdrew it and why are not B's to know
     as_b = run_page(store, code, "analyst_b")
     [line] = [w.value.replace("\\", "") for w in as_b.warning]
-    assert world["a"] in line and "格式错误" in line
-    assert zh("lead.review_by").format(by="admin") not in line
+    assert world["a"] in line and A in line
+    assert "a.csv" not in line and "格式错误" not in line and "admin" not in line
