@@ -1,10 +1,15 @@
 """Interface text in Simplified Chinese (default) and English.
 
 Pages call ``t(key)``; the language is chosen in the sidebar and kept in the session. A missing
-key falls back to the key itself, which tests catch.
+key falls back to the key itself, which tests catch. The names of labels (``entity.Phone``), link
+types (``link.CONTACT``) and link kinds (``linkkind.fact``) are not written here: they are the
+domain model's (``graph/core/model.yaml``), the same the court package prints.
 """
 
 from __future__ import annotations
+
+from graph.core.model import LANGUAGES as MODEL_LANGUAGES
+from graph.core.model import Names, load_model
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -384,26 +389,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{shown} of {total} entities, {links} links",
     },
     "chart.more": {"zh": "显示更多", "en": "Show more"},
-    "entity.Phone": {"zh": "电话号码", "en": "Phone"},
-    "entity.Firm": {"zh": "公司", "en": "Firm"},
-    "entity.Person": {"zh": "人员", "en": "Person"},
-    "entity.Account": {"zh": "网络账号", "en": "Account"},
-    "entity.Complaint": {"zh": "投诉", "en": "Complaint"},
-    "entity.Lead": {"zh": "线索", "en": "Lead"},
-    "link.FILED_BY": {"zh": "投诉人", "en": "filed by"},
-    "link.CONTACT": {"zh": "联系电话", "en": "contact"},
-    "link.REPRESENTED_BY": {"zh": "代理", "en": "represented by"},
-    "link.HAS_PHONE": {"zh": "登记电话", "en": "has phone"},
-    "link.LEGAL_REP_OF": {"zh": "法定代表人", "en": "legal rep. of"},
-    "link.ADVERTISES": {"zh": "发布号码", "en": "advertises"},
-    "link.OPERATED_BY": {"zh": "运营者", "en": "operated by"},
-    "link.CALLED": {"zh": "通话", "en": "called"},
-    "link.SAME_TEMPLATE": {"zh": "同一模板", "en": "same template"},
+    # entity.<label>, link.<type> and linkkind.<kind> are the domain model's names (below);
+    # these two are reasons why a ring's entities belong together, not links of the model.
     "link.SAME_COMPLAINT": {"zh": "同一投诉中出现", "en": "named in the same complaints"},
     "link.SAME_PEOPLE": {"zh": "涉及相同投诉人", "en": "deal with the same people"},
-    "linkkind.fact": {"zh": "事实", "en": "fact"},
-    "linkkind.inference": {"zh": "推断", "en": "inference"},
-    "linkkind.match": {"zh": "算法匹配", "en": "match"},
     "status.candidate": {"zh": "候选", "en": "Candidate"},
     "status.lead": {"zh": "已采纳", "en": "Accepted"},
     "status.pushed": {"zh": "已推送", "en": "Pushed"},
@@ -428,6 +417,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "firm's age at first complaint (years)",
     },
 }
+
+
+def _model_texts() -> dict[str, dict[str, str]]:
+    """``entity.<label>``, ``link.<type>`` and ``linkkind.<kind>`` from the domain model."""
+    model = load_model()
+
+    def both(names: Names) -> dict[str, str]:
+        return {language: names.get(language) for language in MODEL_LANGUAGES}
+
+    texts = {f"entity.{label}": both(node.names) for label, node in model.nodes.items()}
+    texts |= {f"link.{link_type}": both(link.names) for link_type, link in model.links.items()}
+    texts |= {f"linkkind.{kind}": both(entry.names) for kind, entry in model.kinds.items()}
+    return texts
+
+
+TEXTS |= _model_texts()
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE) -> str:

@@ -12,6 +12,10 @@ options and ships the vis-network library; its stock page template is not used b
 fetches Bootstrap from a CDN (the workbench runs offline) and switches its tooltips to
 ``innerHTML`` as soon as any title contains ``href``.
 
+Style: names, shapes, colours and line styles are the domain model's (``graph/core/model.yaml``),
+the same the court chart prints; :func:`vis_node_style` and :func:`vis_line_style` put them in
+vis-network's words.
+
 Size: at most ``cap`` nodes are drawn (the best connected first); the panel offers more in
 steps. Small charts settle with physics and then freeze; above ``PHYSICS_LIMIT`` nodes the
 layout is computed here (networkx) and physics stays off, so the browser only paints.
@@ -31,20 +35,39 @@ import networkx as nx
 import streamlit as st
 from pyvis.network import Network
 
+from graph.core.model import kind_style, label_style, load_model
+
 CAP = 300
 PHYSICS_LIMIT = 120
 HEIGHT = 620
 
-# label → (vis-network shape, colour)
-STYLE: dict[str, tuple[str, str]] = {
-    "Phone": ("dot", "#1f77b4"),
-    "Firm": ("box", "#d62728"),
-    "Person": ("ellipse", "#2ca02c"),
-    "Account": ("diamond", "#9467bd"),
-    "Complaint": ("square", "#ff7f0e"),
-    "Lead": ("star", "#8c564b"),
+# The model's shapes in vis-network's words. vis-network has no document or folder shape: a
+# square stands for both. Shapes in _LABEL_INSIDE carry their caption inside, the rest below.
+_VIS_SHAPES = {
+    "box": "box",
+    "ellipse": "ellipse",
+    "hexagon": "hexagon",
+    "diamond": "diamond",
+    "document": "square",
+    "folder": "square",
+    "star": "star",
+    "circle": "dot",
 }
-DEFAULT_STYLE = ("dot", "#7f7f7f")
+_LABEL_INSIDE = ("box", "ellipse")
+_VIS_DASHES: dict[str, bool | list[int]] = {"solid": False, "dashed": [8, 5], "dotted": [2, 4]}
+# the legend's glyph of each of the model's shapes (and its CSS), and of each line; characters
+# that common fonts have (an ellipse is a stretched disc)
+_GLYPHS = {
+    "box": ("■", ""),
+    "ellipse": ("●", "display:inline-block;transform:scaleX(1.4);margin:0 2px;"),
+    "hexagon": ("⬢", ""),
+    "diamond": ("◆", ""),
+    "document": ("▪", ""),
+    "folder": ("▬", ""),
+    "star": ("★", ""),
+    "circle": ("●", ""),
+}
+_LINE_GLYPHS = {"solid": "━━", "dashed": "╍╍", "dotted": "┈┈"}
 DETAIL_PROPS = (
     "name", "nickname", "e164", "uscc", "platform", "handle", "carrier", "region",
     "masked_id", "complaint_id", "institution", "channel", "filed_date", "amount",
@@ -53,6 +76,32 @@ DETAIL_PROPS = (
 
 
 @lru_cache(maxsize=1)
+def vis_node_style(label: str) -> dict[str, Any]:
+    """vis-network node options (shape, colours, size) of a label, from the model."""
+    style = label_style(label)
+    colours = {"background": style.fill, "border": style.border}
+    shape = _VIS_SHAPES[style.shape]
+    options: dict[str, Any] = {
+        "shape": shape,
+        "color": {**colours, "highlight": colours, "hover": colours},
+        "borderWidth": 2,
+    }
+    if shape not in _LABEL_INSIDE:
+        options["size"] = 14
+    return options
+
+
+def vis_line_style(kind: str) -> dict[str, Any]:
+    """vis-network edge options (colour, dashes) of a link kind, from the model."""
+    style = kind_style(kind)
+    return {"color": style.colour, "dashes": _VIS_DASHES[style.line]}
+
+
+def _kind_of(link: dict[str, Any]) -> str:
+    """A link's kind as the bundle says, else as the model declares its type."""
+    return str(link.get("kind") or load_model().link(str(link["type"])).kind)
+
+
 def _vis_library() -> tuple[str, str]:
     """vis-network's script and style as pyvis ships them (no network access needed)."""
     import pyvis
@@ -161,18 +210,14 @@ def chart_html(
     positions = {} if physics else _layout(shown, shown_links)
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
     for node in shown:
-        shape, colour = STYLE.get(str(node.get("label")), DEFAULT_STYLE)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = vis_node_style(str(node.get("label")))
         key = _id(node)
         if key in positions:
-            extra = {"x": positions[key][0], "y": positions[key][1]}
+            extra |= {"x": positions[key][0], "y": positions[key][1]}
         net.add_node(
             key,
             label=node_caption(node),
             title=node_title(node, t),
-            shape=shape,
-            color=colour,
-            size=14 if shape in ("dot", "diamond", "square", "star") else None,
             font={"size": 12, "face": "Noto Sans CJK SC, sans-serif"},
             **extra,
         )
@@ -186,7 +231,7 @@ def chart_html(
             title=title + ("\n…" if len(sources) > 8 else ""),
             arrows="to",
             font={"size": 9, "align": "middle"},
-            color="#999999",
+            **vis_line_style(_kind_of(link)),
         )
     options: dict[str, Any] = {
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": True},
@@ -223,15 +268,26 @@ document.body.setAttribute("data-chart-ready", "1");
     return document, {"shown": len(shown), "total": len(nodes), "links": len(shown_links)}
 
 
-def legend_markdown(labels: list[str], t: Callable[[str], str]) -> str:
-    """A one-line legend of the entity types present: coloured name and shape each."""
-    shapes = {"dot": "●", "box": "■", "ellipse": "⬬", "diamond": "◆", "square": "▪", "star": "★"}
+def legend_markdown(
+    labels: list[str], t: Callable[[str], str], kinds: list[str] | None = None
+) -> str:
+    """A one-line legend of the entity types present (the model's shape and colour each, in the
+    order of the model) and of the link kinds present (their lines)."""
+    model = load_model()
     parts = []
-    for label in sorted(set(labels)):
-        shape, colour = STYLE.get(label, DEFAULT_STYLE)
+    for label in [label for label in model.nodes if label in set(labels)]:
+        style = label_style(label)
+        glyph, css = _GLYPHS[style.shape]
         parts.append(
-            f"<span style='color:{colour}'>{shapes.get(shape, '●')}</span> "
+            f"<span data-label='{label}' style='color:{style.fill};"
+            f"-webkit-text-stroke:1px {style.border};{css}'>{glyph}</span> "
             f"{html.escape(t('entity.' + label))}"
+        )
+    for kind in [kind for kind in model.kinds if kind in set(kinds or [])]:
+        line = kind_style(kind)
+        parts.append(
+            f"<span data-kind='{kind}' style='color:{line.colour}'>"
+            f"{_LINE_GLYPHS[line.line]}</span> {html.escape(t('linkkind.' + kind))}"
         )
     return " &nbsp; ".join(parts)
 
@@ -252,9 +308,10 @@ def chart_panel(
         cap = int(st.session_state.get(cap_key, CAP))
         document, info = chart_html(nodes, links, t, cap=cap)
         # The legend holds only our own texts (escaped), never user data.
-        st.markdown(
-            legend_markdown([str(n.get("label")) for n in nodes], t), unsafe_allow_html=True
+        legend = legend_markdown(
+            [str(n.get("label")) for n in nodes], t, [_kind_of(link) for link in links]
         )
+        st.markdown(legend, unsafe_allow_html=True)
         st.iframe(document, height=HEIGHT + 10)  # our own document; user data is escaped
         st.caption(
             t("chart.shown").format(shown=info["shown"], total=info["total"], links=info["links"])

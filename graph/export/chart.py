@@ -18,6 +18,10 @@ How a page is made
    matches. All text uses :data:`FONT` (Noto Sans CJK SC); cairo embeds the glyph subsets in the
    PDF.
 
+Names, shapes, colours and line styles are the domain model's (``graph/core/model.yaml``), the
+same the workbench's chart draws; :func:`node_style` and :func:`line_style` put them in
+Graphviz's words. Each node and legend entry carries its label as an SVG ``class``.
+
 Determinism: the same bundle gives the same bytes. cairo 1.16 writes the current time as the PDF
 ``/CreationDate`` and ignores ``SOURCE_DATE_EPOCH``, and ``pdfunite`` (poppler) writes a random
 ``/ID``; both are replaced by fixed values derived from the content. The export time is therefore
@@ -33,15 +37,16 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.core.errors import UserError
+from graph.core.model import kind_name, kind_style, label_style, link_name, load_model
 from graph.export.common import (
     AUDIENCE_ZH,
-    LINK_ZH,
     clean,
     display_lines,
     shorten,
@@ -51,34 +56,44 @@ FONT = "Noto Sans CJK SC"
 SVG_FONT_FAMILY = "Noto Sans CJK SC,Source Han Sans SC,PingFang SC,Microsoft YaHei,sans-serif"
 MAX_NODES_PER_PAGE = 150
 MAX_LABELLED_EDGES = 90
-GROUP = "ComplaintGroup"
-# shape, fill, border per entity type; shapes differ so a black-and-white print still tells them.
-NODE_STYLE = {
-    "Phone": ("hexagon", "#dbe9f9", "#1f6ba8"),
-    "Firm": ("box", "#fde3c8", "#c2600f"),
-    "Person": ("ellipse", "#d8f0d2", "#2e7d32"),
-    "Account": ("octagon", "#eadcf4", "#7b3fa0"),
-    "Complaint": ("note", "#f3f3f3", "#666666"),
-    GROUP: ("folder", "#e2e2e2", "#333333"),
+GROUP = "ComplaintGroup"  # the counted node standing for many complaints (the model's group)
+# The model's shapes in Graphviz's words.
+_GRAPHVIZ_SHAPES = {
+    "box": "box",
+    "ellipse": "ellipse",
+    "hexagon": "hexagon",
+    "diamond": "diamond",
+    "document": "note",
+    "folder": "folder",
+    "star": "star",
+    "circle": "circle",
 }
-LEGEND_NAMES = {
-    "Phone": "电话号码 Phone",
-    "Firm": "公司 Firm",
-    "Person": "人员 Person",
-    "Account": "网络账号 Account",
-    "Complaint": "投诉 Complaint",
-    GROUP: "投诉（按联系电话合并计数）Complaints, grouped",
-}
-KIND_STYLE = {
-    "fact": ("solid", "#303030"),
-    "inference": ("dashed", "#1f5fa8"),
-    "match": ("dotted", "#b02a2a"),
-}
-KIND_LEGEND = {
-    "fact": "事实（来源行） fact — solid",
-    "inference": "推断 inference — dashed",
-    "match": "算法匹配 match — dotted",
-}
+_GRAPHVIZ_LINES = {"solid": "solid", "dashed": "dashed", "dotted": "dotted"}
+
+
+def node_style(kind: str) -> tuple[str, str, str]:
+    """Graphviz shape, fill and border of an entity label (or :data:`GROUP`), from the model."""
+    style = load_model().complaint_group[1] if kind == GROUP else label_style(kind)
+    return _GRAPHVIZ_SHAPES[style.shape], style.fill, style.border
+
+
+def line_style(kind: str) -> tuple[str, str]:
+    """Graphviz line style and colour of a link kind, from the model."""
+    style = kind_style(kind)
+    return _GRAPHVIZ_LINES[style.line], style.colour
+
+
+def legend_name(kind: str) -> str:
+    """A legend entry's text: ``电话号码 Phone``."""
+    names = load_model().complaint_group[0] if kind == GROUP else load_model().node(kind).names
+    return f"{names.zh} {names.en}"
+
+
+def kind_legend_name(kind: str) -> str:
+    """A link kind's legend text: ``事实（来源行所述） fact — solid``."""
+    return f"{kind_name(kind, about=True)} {kind_name(kind, 'en')} — {kind_style(kind).line}"
+
+
 _ORDER = {"Firm": 0, "Account": 1, "Phone": 2, "Person": 3, "Complaint": 4, GROUP: 5}
 
 
@@ -352,11 +367,12 @@ def _node_label(node: Node) -> str:
 
 
 def _node_attrs(node: Node) -> str:
-    shape, fill, border = NODE_STYLE.get(node.kind, ("box", "#ffffff", "#000000"))
+    shape, fill, border = node_style(node.kind)
     penwidth = "1.6" if node.kind == GROUP else "1.1"
     return (
         f"shape={shape} style=filled fillcolor={_q(fill)} color={_q(border)} "
-        f"penwidth={penwidth} margin={_q('0.10,0.05')} label={_node_label(node)}"
+        f"penwidth={penwidth} margin={_q('0.10,0.05')} class={_q(node.kind)} "
+        f"label={_node_label(node)}"
     )
 
 
@@ -438,13 +454,19 @@ def _header_label(header: ChartHeader, number: int, total: int) -> str:
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1">' + "".join(rows) + "</TABLE>>"
 
 
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is in points: CJK characters are square, Latin ones about half."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.56 for c in text)
+
+
 def _legend(
     kinds_used: list[str], edge_kinds: list[str], left: float, top: float
 ) -> tuple[list[str], float, float]:
     """DOT lines of the legend, pinned with its top-left corner at (left, top), and its size."""
     lines = []
     row = 24.0
-    width = 250.0
+    texts = [legend_name(k) for k in kinds_used] + [kind_legend_name(k) for k in edge_kinds]
+    width = max([250.0, *(66 + _text_width(text, 9) + 12 for text in texts)])
     entries = len(kinds_used) + len(edge_kinds) + 1
     height = entries * row + 20
     cx, cy = left + width / 2, top - height / 2
@@ -459,19 +481,20 @@ def _legend(
     )
     for index, kind in enumerate(kinds_used):
         y -= row
-        shape, fill, border = NODE_STYLE[kind]
+        shape, fill, border = node_style(kind)
         lines.append(
             f"lg_n{index} [shape={shape} style=filled fillcolor={_q(fill)} color={_q(border)} "
-            f'label="" fixedsize=true width=0.42 height=0.26 pos="{left + 28:.1f},{y:.1f}!"];'
+            f'class={_q("legend " + kind)} label="" fixedsize=true width=0.42 height=0.26 '
+            f'pos="{left + 28:.1f},{y:.1f}!"];'
         )
         lines.append(
-            f"lg_t{index} [shape=plaintext label={_left(LEGEND_NAMES[kind])} fontsize=9 "
+            f"lg_t{index} [shape=plaintext label={_left(legend_name(kind))} fontsize=9 "
             f"fixedsize=true width={(width - 66) / 72:.3f} height=0.25 "
             f'pos="{left + 56 + (width - 66) / 2:.1f},{y:.1f}!"];'
         )
     for index, kind in enumerate(edge_kinds):
         y -= row
-        style, colour = KIND_STYLE[kind]
+        style, colour = line_style(kind)
         lines.append(
             f'lg_a{index} [shape=point width=0.01 style=invis pos="{left + 10:.1f},{y:.1f}!"];'
         )
@@ -480,10 +503,10 @@ def _legend(
         )
         lines.append(
             f"lg_a{index} -> lg_b{index} [style={style} color={_q(colour)} penwidth=1.6 "
-            "arrowhead=none];"
+            f"class={_q('legend ' + kind)} arrowhead=none];"
         )
         lines.append(
-            f"lg_k{index} [shape=plaintext label={_left(KIND_LEGEND[kind])} fontsize=9 "
+            f"lg_k{index} [shape=plaintext label={_left(kind_legend_name(kind))} fontsize=9 "
             f"fixedsize=true width={(width - 66) / 72:.3f} height=0.25 "
             f'pos="{left + 56 + (width - 66) / 2:.1f},{y:.1f}!"];'
         )
@@ -511,7 +534,7 @@ def _page_source(
     )
     kinds_used = sorted({n.kind for n in page.nodes}, key=lambda k: _ORDER.get(k, 9))
     edge_kinds = [k for k in ("fact", "inference", "match") if any(e.kind == k for e in page.edges)]
-    legend, _, _ = _legend(kinds_used, edge_kinds, width + margin + 10, height)
+    legend, legend_width, _ = _legend(kinds_used, edge_kinds, width + margin + 10, height)
     lines += legend
     footer = [*page.notes]
     if len(page.edges) > MAX_LABELLED_EDGES:
@@ -529,10 +552,13 @@ def _page_source(
         lines.append(f'{ids[node.id]} [{_node_attrs(node)} pos="{x:.1f},{y:.1f}!"];')
     with_labels = len(page.edges) <= MAX_LABELLED_EDGES
     for edge in page.edges:
-        style, colour = KIND_STYLE.get(edge.kind, ("solid", "#303030"))
-        attrs = f"style={style} color={_q(colour)} penwidth={'1.8' if edge.count > 1 else '1.2'}"
+        style, colour = line_style(edge.kind)
+        attrs = (
+            f"style={style} color={_q(colour)} penwidth={'1.8' if edge.count > 1 else '1.2'} "
+            f"class={_q(edge.kind)}"
+        )
         if with_labels:
-            text = LINK_ZH.get(edge.type, edge.type)
+            text = link_name(edge.type)
             if edge.count > 1:
                 text += f" ×{edge.count}"
             elif edge.detail:
@@ -545,7 +571,7 @@ def _page_source(
         x, y = positions[ids[node.id]]
         for offset, key in enumerate(node.members):
             by_key[key] = (x + (offset % 8) * 12.0, height - y + (offset // 8) * 12.0)
-    return "\n".join(lines), by_key, width + 300
+    return "\n".join(lines), by_key, width + margin + legend_width + 30
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
@@ -615,21 +641,41 @@ def _svg(svg: bytes) -> bytes:
     )
 
 
-def render(
+@dataclass
+class DrawnPage:
+    """One page laid out and ready for Graphviz to draw."""
+
+    source: str  # the page's DOT, every node pinned
+    positions: dict[str, tuple[float, float]]  # entity key -> (x, y) in points, y down
+    width: float
+
+
+def draw(
     bundle: dict[str, Any], header: ChartHeader, max_nodes: int = MAX_NODES_PER_PAGE
-) -> Chart:
-    """Plan, lay out and draw the chart of a (masked) bundle."""
+) -> tuple[list[DrawnPage], list[str]]:
+    """Plan and lay out the chart of a (masked) bundle: each page's DOT, and the plan's notes."""
     pages, notes = plan(bundle, max_nodes)
-    pdfs, svgs = [], []
-    positions: dict[str, tuple[float, float]] = {}
-    x_offset = 0.0
+    drawn = []
     for number, page in enumerate(pages, start=1):
         if not page.nodes:
             page.notes.append("本线索没有可绘制的实体 no entities to draw")
         source, by_key, page_width = _page_source(page, header, number, len(pages))
-        pdfs.append(fix_pdf_dates(run_graphviz("neato", "pdf:cairo", source, ("-n2",))))
-        svgs.append(_svg(run_graphviz("neato", "svg", source, ("-n2",))))
-        for key, (x, y) in by_key.items():
+        drawn.append(DrawnPage(source, by_key, page_width))
+    return drawn, notes
+
+
+def render(
+    bundle: dict[str, Any], header: ChartHeader, max_nodes: int = MAX_NODES_PER_PAGE
+) -> Chart:
+    """Plan, lay out and draw the chart of a (masked) bundle."""
+    pages, notes = draw(bundle, header, max_nodes)
+    pdfs, svgs = [], []
+    positions: dict[str, tuple[float, float]] = {}
+    x_offset = 0.0
+    for page in pages:
+        pdfs.append(fix_pdf_dates(run_graphviz("neato", "pdf:cairo", page.source, ("-n2",))))
+        svgs.append(_svg(run_graphviz("neato", "svg", page.source, ("-n2",))))
+        for key, (x, y) in page.positions.items():
             positions.setdefault(key, (x + x_offset, y))
-        x_offset += page_width
+        x_offset += page.width
     return Chart(_unite(pdfs), svgs, notes, positions)

@@ -1,7 +1,9 @@
 """Names, display texts and ids shared by every file of a court package.
 
 Everything here is a pure function of the (already masked) bundle, so each file of a package
-shows the same entity the same way.
+shows the same entity the same way. Names of labels, link types and link kinds come from the
+domain model (``graph.core.model``: :func:`~graph.core.model.display_name`, ``link_name``,
+``kind_name``), phone and platform display from their value types.
 """
 
 from __future__ import annotations
@@ -11,41 +13,10 @@ import json
 import re
 from typing import Any
 
-LABEL_ZH = {
-    "Phone": "电话号码",
-    "Firm": "公司",
-    "Person": "人员",
-    "Account": "网络账号",
-    "Complaint": "投诉",
-}
-LINK_ZH = {
-    "FILED_BY": "投诉人",
-    "CONTACT": "联系电话",
-    "REPRESENTED_BY": "代理",
-    "HAS_PHONE": "登记电话",
-    "LEGAL_REP_OF": "法定代表人",
-    "ADVERTISES": "发布号码",
-    "OPERATED_BY": "运营者",
-    "CALLED": "通话",
-    "SAME_TEMPLATE": "同一模板",
-}
-KIND_ZH = {"fact": "事实（来源行）", "inference": "推断", "match": "算法匹配"}
-KIND_EN = {
-    "fact": "fact (stated by a source row)",
-    "inference": "inference (derived from facts)",
-    "match": "algorithmic match",
-}
+from graph.values.accounts import platform_name
+from graph.values.phone import national_phone
+
 AUDIENCE_ZH = {"court": "法庭/检察", "police": "公安", "partner": "合作机构"}
-PLATFORM_ZH = {
-    "douyin": "抖音",
-    "weibo": "微博",
-    "wechat": "微信",
-    "qq": "QQ",
-    "xiaohongshu": "小红书",
-    "kuaishou": "快手",
-    "bilibili": "哔哩哔哩",
-    "zhihu": "知乎",
-}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -61,18 +32,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def national_phone(e164: str) -> str:
-    """``+8613800138000`` -> ``13800138000``; other countries keep their ``+``."""
-    text = clean(e164)
-    return text[3:] if text.startswith("+86") else text
-
-
 def display_lines(entity: dict[str, Any]) -> list[str]:
     """The lines that name an entity on the chart, in the tables and in the ANX file."""
     props = entity.get("props") or {}
     label = entity.get("label")
     if label == "Phone":
-        lines = [national_phone(props.get("e164") or entity["key"].split(":", 1)[-1])]
+        lines = [national_phone(clean(props.get("e164") or entity["key"].split(":", 1)[-1]))]
         lines.append(" ".join(clean(props.get(k)) for k in ("carrier", "region") if props.get(k)))
     elif label == "Firm":
         lines = [clean(props.get("name")) or entity["key"], clean(props.get("uscc"))]
@@ -81,7 +46,7 @@ def display_lines(entity: dict[str, Any]) -> list[str]:
     elif label == "Account":
         platform = clean(props.get("platform"))
         lines = [
-            f"{PLATFORM_ZH.get(platform.lower(), platform)} {clean(props.get('handle'))}".strip(),
+            f"{platform_name(platform)} {clean(props.get('handle'))}".strip(),
             clean(props.get("nickname")),
         ]
     elif label == "Complaint":

@@ -10,7 +10,8 @@
   ``AttributeCollection``) and one per link (``Link`` > ``LinkStyle``). ``EntityId`` is the entity
   key and links name their ends by it (``IdReferenceLinking="false"``). Link strengths follow
   i2's habit: facts are Confirmed (solid), inferences Unconfirmed (dashed), algorithmic matches
-  Tentative (dotted). Each item's ``SourceReference`` lists its sources.
+  Tentative (dotted), each drawn with its kind's line; entity types carry the colours of the
+  domain model (``graph/core/model.yaml``). Each item's ``SourceReference`` lists its sources.
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.core.model import display_name, kind_name, kind_style, label_style, link_name
 from graph.export.common import (
-    KIND_EN,
-    LABEL_ZH,
-    LINK_ZH,
     canonical_json,
     clean,
     display,
@@ -34,12 +33,8 @@ from graph.export.common import (
     link_id,
 )
 
+# i2's link strengths for LeadGraph's link kinds; each is drawn with the kind's line (the model's).
 ANX_STRENGTH = {"fact": "Confirmed", "inference": "Unconfirmed", "match": "Tentative"}
-ANX_DOT_STYLE = {
-    "Confirmed": "DotStyleSolid",
-    "Unconfirmed": "DotStyleDashed",
-    "Tentative": "DotStyleDotted",
-}
 # i2's standard icon names closest to each label.
 ANX_ICON = {
     "Phone": "Phone",
@@ -48,13 +43,24 @@ ANX_ICON = {
     "Account": "Internet Account",
     "Complaint": "Document",
 }
-_ANX_COLOUR = {  # BGR integers as i2 stores colours
-    "Phone": 0xA86B1F,
-    "Firm": 0x1F7AE0,
-    "Person": 0x3C9A2E,
-    "Account": 0x9A3C8E,
-    "Complaint": 0x707070,
-}
+
+
+def anx_dot_style(kind: str) -> str:
+    """The model's line of a link kind in i2's words."""
+    line = kind_style(kind).line
+    return {"solid": "DotStyleSolid", "dashed": "DotStyleDashed", "dotted": "DotStyleDotted"}[line]
+
+
+def anx_colour(label: str) -> int:
+    """The model's colour of a label (its border, the strong one) as i2 stores colours: a BGR
+    integer."""
+    rgb = label_style(label).border.lstrip("#")
+    red, green, blue = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+    return blue << 16 | green << 8 | red
+
+
+def _kind_en(kind: str | None) -> str:
+    return kind_name(kind, "en", about=True) if kind else ""
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -95,7 +101,7 @@ def to_networkx(bundle: dict[str, Any]) -> nx.MultiDiGraph:
         attrs: dict[str, Any] = {
             "label": display(entity),
             "entity_type": entity["label"],
-            "entity_type_zh": LABEL_ZH.get(entity["label"], entity["label"]),
+            "entity_type_zh": display_name(entity["label"]),
         }
         for name, value in sorted((entity.get("props") or {}).items()):
             if value is not None and name not in attrs:
@@ -104,7 +110,7 @@ def to_networkx(bundle: dict[str, Any]) -> nx.MultiDiGraph:
     for link in bundle["links"]:
         attrs = {
             "type": link["type"],
-            "label": LINK_ZH.get(link["type"], link["type"]),
+            "label": link_name(link["type"]),
             "kind": link.get("kind") or "",
             "sources": json.dumps(link.get("sources") or [], ensure_ascii=False),
             "first_seen": link.get("first_seen") or "",
@@ -165,7 +171,8 @@ def anx(
     title = clean(bundle["lead"].get("title")) or bundle["lead"]["id"]
     ET.SubElement(fields, "Field", {"Type": "SummaryFieldTitle", "Value": title})
     strengths = ET.SubElement(chart, "StrengthCollection")
-    for name, style in ANX_DOT_STYLE.items():
+    for kind, name in ANX_STRENGTH.items():
+        style = anx_dot_style(kind)
         ET.SubElement(strengths, "Strength", {"Id": name, "Name": name, "DotStyle": style})
     labels = sorted({e["label"] for e in bundle["entities"]})
     types = ET.SubElement(chart, "EntityTypeCollection")
@@ -176,7 +183,7 @@ def anx(
             {
                 "Name": label,
                 "IconFile": ANX_ICON.get(label, "General"),
-                "Colour": str(_ANX_COLOUR.get(label, 0)),
+                "Colour": str(anx_colour(label)),
                 "PreferredRepresentation": "RepresentAsIcon",
             },
         )
@@ -238,9 +245,9 @@ def anx(
             items,
             "ChartItem",
             {
-                "Label": LINK_ZH.get(link["type"], link["type"]),
+                "Label": link_name(link["type"]),
                 "Description": (
-                    f"{link['type']}; {KIND_EN.get(link.get('kind') or '', '')}; "
+                    f"{link['type']}; {_kind_en(link.get('kind'))}; "
                     f"first {link.get('first_seen') or '-'}; last {link.get('last_seen') or '-'}"
                     + (f"; files {', '.join(files)}" if files else "")
                 ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graph.core.model import load_model
 from graph.export.common import clean
 
 
@@ -72,8 +73,9 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         )
     lines += [
         "",
-        "link kinds: fact = stated by a source row (see links.csv for submission and row); "
-        "inference = derived from facts; match = output of an algorithm (e.g. shared template).",
+        "link kinds: "
+        + "; ".join(f"{kind} = {entry.about.en}" for kind, entry in load_model().kinds.items())
+        + " (links.csv names the submission and row of every fact; SAME_TEMPLATE is a match).",
         "",
         "chart:",
         *([f"  {note}" for note in chart_notes] or ["  every entity and link is drawn"]),

@@ -16,11 +16,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from graph.core.model import display_name, kind_name, link_name
 from graph.export.common import (
     AUDIENCE_ZH,
-    KIND_ZH,
-    LABEL_ZH,
-    LINK_ZH,
     clean,
     display,
     link_id,
@@ -136,7 +134,7 @@ def entities_csv(bundle: dict[str, Any]) -> bytes:
             [
                 entity["key"],
                 entity["label"],
-                LABEL_ZH.get(entity["label"], entity["label"]),
+                display_name(entity["label"]),
                 display(entity),
                 *[props.get(column) for column in ENTITY_COLUMNS],
                 json.dumps(other, ensure_ascii=False, sort_keys=True, default=str) if other else "",
@@ -169,12 +167,12 @@ def links_csv(bundle: dict[str, Any]) -> bytes:
             start["label"],
             display(start),
             link["type"],
-            LINK_ZH.get(link["type"], link["type"]),
+            link_name(link["type"]),
             link["end"],
             end["label"],
             display(end),
             link.get("kind"),
-            KIND_ZH.get(link.get("kind") or "", ""),
+            kind_name(link["kind"], about=True) if link.get("kind") else "",
         ]
         props = link.get("props") or {}
         props_text = json.dumps(props, ensure_ascii=False, sort_keys=True, default=str)
@@ -238,7 +236,7 @@ def excerpts(bundle: dict[str, Any]) -> dict[str, bytes]:
             arrow = "->" if link["start"] == entity["key"] else "<-"
             other_display = display(entities[other]) if other in entities else other
             lines.append(
-                f"  {link['type']} ({LINK_ZH.get(link['type'], link['type'])}, "
+                f"  {link['type']} ({link_name(link['type'])}, "
                 f"{link.get('kind')}) {arrow} {other} [{other_display}]"
             )
             for submission_id, rows in _sources_by_submission(link.get("sources") or []).items():

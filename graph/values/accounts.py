@@ -2,7 +2,8 @@
 
 Platforms are written one way, lower-case English (``抖音`` / ``DY`` / ``Douyin`` → ``douyin``);
 see :data:`PLATFORMS`. An unknown platform is refused rather than guessed: a wrong platform would
-split one account into two nodes.
+split one account into two nodes. :func:`platform_name` gives a platform's display name
+(``douyin`` → ``抖音`` / ``Douyin``), from :data:`PLATFORM_NAMES`.
 
 Handles compare case-insensitively without a leading ``@``: ``@LawHelp_01`` → ``lawhelp_01``.
 A profile URL on a known host gives its last path part (``https://weibo.com/u/123`` → ``123``).
@@ -38,8 +39,28 @@ PLATFORMS: dict[str, tuple[str, ...]] = {
     "telegram": ("telegram", "tg", "电报"),
     "whatsapp": ("whatsapp",),
 }
+# platform -> its display names (zh, en): how charts, tables and pages show it. Each is also
+# accepted as input (it is added to the aliases above).
+PLATFORM_NAMES: dict[str, tuple[str, str]] = {
+    "douyin": ("抖音", "Douyin"),
+    "weibo": ("微博", "Weibo"),
+    "kuaishou": ("快手", "Kuaishou"),
+    "xiaohongshu": ("小红书", "Xiaohongshu"),
+    "wechat": ("微信", "WeChat"),
+    "wechat_channels": ("微信视频号", "WeChat Channels"),
+    "qq": ("QQ", "QQ"),
+    "bilibili": ("哔哩哔哩", "Bilibili"),
+    "zhihu": ("知乎", "Zhihu"),
+    "tieba": ("百度贴吧", "Tieba"),
+    "xianyu": ("闲鱼", "Xianyu"),
+    "toutiao": ("今日头条", "Toutiao"),
+    "telegram": ("Telegram", "Telegram"),
+    "whatsapp": ("WhatsApp", "WhatsApp"),
+}
 _PLATFORM_LOOKUP = {
-    "".join(alias.split()): name for name, aliases in PLATFORMS.items() for alias in aliases
+    "".join(alias.casefold().split()): name
+    for name, aliases in PLATFORMS.items()
+    for alias in (*aliases, *PLATFORM_NAMES[name])
 }
 _URL = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9.-]+\.(?:com|cn|net)(?:/[^?#]*)?", re.I)
 
@@ -57,6 +78,15 @@ def normalize_platform(raw: str) -> str:
     if text in _PLATFORM_LOOKUP:
         return _PLATFORM_LOOKUP[text]
     raise ValueError(f"unknown platform {raw.strip()!r}")
+
+
+def platform_name(platform: str, language: str = "zh") -> str:
+    """A platform's display name: ``platform_name("douyin")`` -> ``"抖音"``, ``(…, "en")`` ->
+    ``"Douyin"``. A platform outside :data:`PLATFORM_NAMES` is shown as it is written."""
+    names = PLATFORM_NAMES.get(platform.strip().lower())
+    if names is None:
+        return platform
+    return names[0] if language == "zh" else names[1]
 
 
 def normalize_handle(raw: str) -> str:

@@ -191,3 +191,11 @@ def phone_problem(raw: str) -> str | None:
     except ValueError as error:
         return str(error)
     return None
+
+
+def national_phone(e164: str) -> str:
+    """A number as people in China write it: ``+8613800138000`` -> ``13800138000``; numbers of
+    other countries keep their ``+`` (``+85221234567``). Masked forms pass through the same way
+    (``+86138****8000`` -> ``138****8000``)."""
+    text = e164.strip()
+    return text[3:] if text.startswith("+86") else text

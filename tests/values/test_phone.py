@@ -96,3 +96,17 @@ def test_fast_path_agrees_with_full_parse() -> None:
             slow = str(error)
         fast = phone._parse_cached(number)
         assert fast == slow, number
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+8613800138000", "13800138000"),
+        ("+8695588", "95588"),
+        ("+85221234567", "+85221234567"),
+        ("+86138****8000", "138****8000"),
+        (" +8613800138000 ", "13800138000"),
+    ],
+)
+def test_national_phone(e164: str, shown: str) -> None:
+    assert phone.national_phone(e164) == shown
