@@ -200,13 +200,18 @@ def links_csv(bundle: dict[str, Any]) -> bytes:
 
 
 def excerpts(bundle: dict[str, Any]) -> dict[str, bytes]:
-    """One text file per complaint: its record, the sources of its links, then its text."""
+    """One text file per complaint: its record, the sources of its links, its text as the org
+    holding its values stated it, then any other party's statement of it (e.g. a regulator's
+    forwarded copy), each with its org."""
     submissions = {s["id"]: s for s in bundle["submissions"]}
     entities = {e["key"]: e for e in bundle["entities"]}
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for link in bundle["links"]:
         by_entity[link["start"]].append(link)
         by_entity[link["end"]].append(link)
+    statements_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for statement in bundle.get("statements") or []:
+        statements_of[statement["entity"]].append(statement)
     files = {}
     for entity in bundle["entities"]:
         if entity["label"] != "Complaint":
@@ -247,9 +252,26 @@ def excerpts(bundle: dict[str, Any]) -> dict[str, bytes]:
                     f"org {clean(sub.get('org'))} grade {sub.get('grade') or '-'}"
                 )
         lines.append("")
-        lines.append("----- 原文 Text (as held in the graph) -----")
+        lines.append(
+            f"----- 原文 Text, as stated by {clean(props.get('values_org')) or '-'} "
+            "(the org whose values the graph holds) -----"
+        )
         text = props.get("text")
         lines.append(text if isinstance(text, str) and text else "（无文本 no text）")
+        for statement in statements_of.get(entity["key"], []):
+            if statement.get("org") == props.get("values_org"):
+                continue
+            forwarded = statement.get("forwarded_for")
+            lines.append("")
+            lines.append(
+                f"----- 另一方陈述 Also stated by {clean(statement.get('org'))}"
+                + (f", forwarded for {clean(forwarded)}" if forwarded else "")
+                + f" ({statement.get('submission')}, {statement.get('at')}) -----"
+            )
+            other_text = (statement.get("values") or {}).get("text")
+            lines.append(
+                other_text if isinstance(other_text, str) and other_text else "（无文本 no text）"
+            )
         files[excerpt_name(entity["key"])] = ("\n".join(lines).rstrip("\n") + "\n").encode()
     return files
 

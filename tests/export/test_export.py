@@ -753,6 +753,11 @@ def test_the_court_package_says_which_party_said_which(court_dir: Path) -> None:
     forwarded = by_org[(first, REGULATOR)]
     assert forwarded["forwarded_for"] == "某银行信用卡中心" and forwarded["rows"] == "[9]"
     assert REGULATOR_TEXT in forwarded["values"]
+    excerpt = next(
+        p.read_text("utf-8") for p in (court_dir / "excerpts").iterdir() if "TS20240000" in p.name
+    )
+    assert f"Also stated by {REGULATOR}, forwarded for 某银行信用卡中心" in excerpt
+    assert excerpt.index(TEXTS[0]) < excerpt.index(REGULATOR_TEXT)
 
 
 def test_a_partner_package_leaves_out_what_other_organisations_said(partner_dir: Path) -> None:
