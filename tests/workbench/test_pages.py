@@ -266,3 +266,43 @@ def test_every_page_text_has_both_languages() -> None:
         used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_]+)["']\)""", source))
     missing = [key for key in used if translate(key, "en") == key]
     assert missing == []
+
+
+def test_a_contributors_lead_page_holds_none_of_the_other_orgs_values(
+    world: dict[str, Any],
+) -> None:
+    """analyst_b's org holds some of the complaints of analyst_a's lead: it opens the lead on its
+    leads page, and the rendered page (tables, texts, chart HTML, widget keys) holds none of the
+    values only the other orgs stated — their complaint texts and the numbers it did not state."""
+    from graph.evidence.leads import lead_bundle
+    from graph.evidence.rights import rights
+
+    store, lead = world["store"], world["lead"]
+    analyst_b = who(store, "analyst_b")
+    visible = [row["id"] for row in lifecycle.visible_leads(store, analyst_b)]
+    if lead not in visible:
+        pytest.skip("analyst_b's org holds none of this lead's complaints in this world")
+    bundle = lead_bundle(store, lead)
+    texts_by_org: dict[str, set[str]] = {}
+    for e in bundle["entities"]:
+        if e["label"] == "Complaint" and e["props"].get("text"):
+            texts_by_org.setdefault(e["props"].get("values_org"), set()).add(e["props"]["text"])
+    others = set().union(*(v for k, v in texts_by_org.items() if k != analyst_b.org))
+    others -= texts_by_org.get(analyst_b.org, set())  # form letters repeat across lenders
+    phones = [e["key"] for e in bundle["entities"] if e["label"] == "Phone"]
+    own = rights(store, analyst_b, phones)
+    hidden_numbers = [k.removeprefix("+86") for k in
+                      (p.removeprefix("phone:") for p in phones if not own.get(p))]  # fmt: skip
+    assert others or hidden_numbers
+    at = page(store, "leads", "analyst_b")
+    at.selectbox(key="leads_selected").select(lead).run()
+    assert not at.exception, at.exception
+    shown = rendered(at)
+    own_texts = "\n".join(texts_by_org.get(analyst_b.org, set()))
+    for text in others:
+        # a stretch of the other org's text that none of analyst_b's own texts holds
+        windows = [text[i : i + 12] for i in range(0, max(1, len(text) - 12), 4)]
+        for window in (w for w in windows if w not in own_texts):
+            assert window not in shown, window
+    for number in hidden_numbers:
+        assert number not in shown, number
