@@ -183,6 +183,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit.rows_read": {"zh": "读取行数", "en": "Rows read"},
     "submit.rows_accepted": {"zh": "通过行数", "en": "Rows accepted"},
     "submit.rows_quarantined": {"zh": "隔离行数", "en": "Rows quarantined"},
+    "lead.closed_reopen_first": {
+        "zh": "该线索已结案；如需再次推送，请先说明理由并重新打开。",
+        "en": "This lead is closed; to push it again, reopen it first and say why.",
+    },
+    "lead.reopen_reason": {"zh": "重新打开的理由", "en": "Why it is reopened"},
+    "lead.reopen_button": {"zh": "重新打开", "en": "Reopen"},
+    "lead.reopened": {"zh": "线索已重新打开。", "en": "The lead was reopened."},
     "submit.download_quarantine": {
         "zh": "下载隔离报告（CSV）",
         "en": "Download the quarantine report (CSV)",

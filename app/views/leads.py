@@ -107,6 +107,9 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
         if lead.get("org") != me.org:
             st.caption(t("lead.accept_first"))
             return
+        if lead.get("status") == "closed":
+            _reopen(me, lead_id)
+            return
         try:
             targets = views.push_targets(store(), me)
         except UserError as error:
@@ -138,6 +141,19 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 notified = _notify(lead_id)
                 _done(lead_id, t("lead.pushed").format(target=target) + notified)
         lead_detail.export_section(me, lead_id)
+
+
+def _reopen(me: Principal, lead_id: str) -> None:
+    """A closed lead is reopened, with a reason, before it can be pushed again."""
+    st.caption(t("lead.closed_reopen_first"))
+    reason = st.text_input(t("lead.reopen_reason"), key=f"reopen_reason_{lead_id}")
+    if st.button(t("lead.reopen_button"), key=f"reopen_{lead_id}", disabled=not reason.strip()):
+        try:
+            lifecycle.reopen_lead(store(), me, lead_id, reason)
+        except UserError as error:
+            st.error(f"{t('common.failed')}: {error}")
+        else:
+            _done(lead_id, t("lead.reopened"))
 
 
 def _notify(lead_id: str) -> str:

@@ -49,6 +49,8 @@ ACTIONS = (
     "ingest",
     "withdraw",
     "withdraw_denied",
+    "reopen",
+    "search_refused",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

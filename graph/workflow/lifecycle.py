@@ -239,6 +239,9 @@ def push_lead(
     access = check_view(store, principal, lead_id)
     if access["owner"] != principal.org:
         raise Forbidden("accept the candidate before pushing it")
+    if access["status"] == "closed":
+        # pushing would silently reset an officer's outcome: reopening is its own, audited step
+        raise UserError(f"lead {lead_id} is closed; reopen it first (with a reason), then push")
     if bool(officer) == bool(unit):
         raise UserError("push to one officer or one police unit")
     query, target = (PUSH_TO_USER, officer) if officer else (PUSH_TO_UNIT, unit)
@@ -268,6 +271,29 @@ def push_lead(
 
     store.write_all([push, (outbox.ENQUEUE, {"rows": messages})], check=pushed)
     audit.append(store, principal.username, "push", f"lead:{lead_id}", {"to": target, "note": note})
+
+
+REOPEN = """
+MATCH (l:Lead {id: $id}) WHERE l.status = 'closed'
+SET l.status = 'lead', l.reopened_at = $at, l.reopened_by = $username, l.history_json = $history
+RETURN count(l) AS reopened
+"""
+
+
+def reopen_lead(store: GraphStore, principal: Principal, lead_id: str, reason: str) -> None:
+    """The owning org's analyst reopens a closed lead (say why), so that it can be pushed
+    again; the officer's outcome stays in its history and feedback."""
+    require(principal, "analyst")
+    access = check_view(store, principal, lead_id)
+    if access["owner"] != principal.org:
+        raise Forbidden("only the owning org reopens its lead")
+    if access["status"] != "closed":
+        raise UserError(f"lead {lead_id} is {access['status']}, not closed")
+    if not reason.strip():
+        raise UserError("say why the lead is reopened")
+    history = _history(store, lead_id, principal, "reopened", reason=reason)
+    store.write(REOPEN, id=lead_id, at=utc_now(), username=principal.username, history=history)
+    audit.append(store, principal.username, "reopen", f"lead:{lead_id}", {"reason": reason})
 
 
 def set_status(
