@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -30,9 +30,17 @@ def streamlit_command(port: int) -> list[str]:
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
         "--client.toolbarMode=minimal",
+        # an error reaches the user as its type only: no traceback with paths of this machine
+        "--client.showErrorDetails=type",
+        # clue files are spreadsheets of some thousands of rows, not archives
+        "--server.maxUploadSize=100",
     ]
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    print(f"LeadGraph workbench on http://127.0.0.1:{args.port}")
-    return subprocess.call(streamlit_command(args.port))
+    """Becomes the Streamlit server (exec, not a child): a process manager's SIGTERM reaches the
+    server itself, which stops and frees the port, instead of leaving an orphan behind."""
+    print(f"LeadGraph workbench on http://127.0.0.1:{args.port}", flush=True)
+    command = streamlit_command(args.port)
+    os.execv(command[0], command)
+    return 0  # not reached: exec replaces this process

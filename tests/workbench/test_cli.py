@@ -143,3 +143,18 @@ def test_db_start_on_a_taken_port_is_a_user_error(tmp_path: Path) -> None:
         other = settings.Settings(**{**config.__dict__, "home": tmp_path, "neo4j_uri": None})
         with pytest.raises(UserError, match="taken"):
             local_neo4j.start(other, port=port)
+
+
+def test_serve_becomes_the_server_and_shows_no_tracebacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`leadgraph serve` replaces itself by Streamlit (so SIGTERM from a process manager stops
+    the server, not only its parent), and the server shows users no tracebacks."""
+    from app.commands import serve
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: seen.append([path, *argv]))
+    assert main(["serve", "--port", "8599"]) == 0
+    [command] = seen
+    assert "--server.port=8599" in command and "--server.address=127.0.0.1" in command
+    assert "--client.showErrorDetails=type" in command
