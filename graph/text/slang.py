@@ -308,7 +308,24 @@ def default_cache_file() -> Path:
     return load().home / "cache" / f"slang-{_cache_key()}.pickle"
 
 
+def _private(path: Path) -> bool:
+    """The cache file and its folders up to the state folder's parent are this user's and
+    writable by no one else. A pickle runs code when loaded: one another local user could have
+    written is never read."""
+    uid = os.getuid()
+    for place in (path, path.parent, path.parent.parent):
+        try:
+            info = place.stat()
+        except OSError:
+            return False
+        if info.st_uid != uid or info.st_mode & 0o022:
+            return False
+    return True
+
+
 def _load_cache(path: Path) -> _Compiled | None:
+    if not _private(path):
+        return None  # rebuilt (a slower start), and written again privately
     try:
         with path.open("rb") as handle:
             compiled = pickle.load(handle)
@@ -320,7 +337,8 @@ def _load_cache(path: Path) -> _Compiled | None:
 def _save_cache(path: Path, compiled: _Compiled) -> None:
     """Write atomically; a cache that cannot be written is only a slower start."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
             pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
