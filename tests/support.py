@@ -23,6 +23,13 @@ EIGHT_FORMS = [
 ]
 
 
+def write(path: Path, text: str) -> Path:
+    """A small clue file a test writes (folders made as needed), UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import write
 
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
@@ -38,12 +39,6 @@ SHARED = "phone:+8613700137000"
 A_ONLY_PHONE = "phone:+8613500135000"  # only A's phone list names it
 A_CONTACT = "phone:+8613600136000"  # A's complaint XH0002 and A's phone list name it
 XH1, XH2, YS1 = (f"complaint:{A}:XH0001", f"complaint:{A}:XH0002", f"complaint:{B}:YS0001")
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def a_files(folder: Path) -> dict[str, Path]:

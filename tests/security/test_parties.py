@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import rendered
+from support import rendered, write
 
 from graph import views
 from graph.core.errors import UserError
@@ -31,12 +31,6 @@ C = "新设咨询服务有限公司"
 USCC = "91310104MAYBWWMF37"
 A_TEXT = "本人因疫情失业，申请停息挂账，请协商还款方案。联系我13800138000"
 C_TEXT = "此投诉已撤回，内容有误，请忽略。"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def a_files(folder: Path) -> dict[str, Path]:
