@@ -29,8 +29,9 @@ variable                   meaning                                              
 ``LEADGRAPH_WEBHOOK_SECRET`` HMAC-SHA256 key of the webhook's signature (required with the URL) (unset)
 ``LEADGRAPH_SMTP_HOST``    a push is mailed through this SMTP server                     (unset: no email)
 ``LEADGRAPH_SMTP_PORT``    its port                                                      ``25``
-``LEADGRAPH_SMTP_USER``, ``LEADGRAPH_SMTP_PASSWORD`` SMTP login                           (unset: no login)
-``LEADGRAPH_SMTP_STARTTLS`` ``auto`` (when offered), ``1`` (required) or ``0`` (never)   ``auto``
+``LEADGRAPH_SMTP_USER``, ``LEADGRAPH_SMTP_PASSWORD`` SMTP login, only over verified TLS  (unset: no login)
+``LEADGRAPH_SMTP_STARTTLS`` ``auto`` (when offered), ``1`` (required), ``0`` (never), ``tls`` (implicit) ``auto``
+``LEADGRAPH_SMTP_CA_FILE`` PEM file of CAs that verify the SMTP server's certificate      (unset: system CAs)
 ``LEADGRAPH_SMTP_FROM``    sender address of the mails                                   ``leadgraph@localhost``
 ``LEADGRAPH_SMTP_TO``      recipients (comma-separated) when the officer has no ``email``  (unset)
 ``LEADGRAPH_NOTIFY_MAX_ATTEMPTS`` attempts before a notification is marked failed       ``12``
@@ -75,7 +76,8 @@ class Settings:
     smtp_port: int = 25
     smtp_user: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: str = "auto"  # auto | always | never
+    smtp_starttls: str = "auto"  # auto | always | never | tls
+    smtp_ca_file: str | None = None
     smtp_from: str = "leadgraph@localhost"
     smtp_to: tuple[str, ...] = ()
     notify_max_attempts: int = 12
@@ -148,6 +150,7 @@ def load() -> Settings:
         smtp_user=env.get("LEADGRAPH_SMTP_USER") or None,
         smtp_password=env.get("LEADGRAPH_SMTP_PASSWORD") or None,
         smtp_starttls=_starttls(env.get("LEADGRAPH_SMTP_STARTTLS")),
+        smtp_ca_file=env.get("LEADGRAPH_SMTP_CA_FILE") or None,
         smtp_from=env.get("LEADGRAPH_SMTP_FROM") or "leadgraph@localhost",
         smtp_to=tuple(
             a.strip() for a in (env.get("LEADGRAPH_SMTP_TO") or "").split(",") if a.strip()
@@ -161,8 +164,11 @@ def load() -> Settings:
 
 def _starttls(value: str | None) -> str:
     """``LEADGRAPH_SMTP_STARTTLS``: ``auto`` upgrades when the server offers it, ``1`` refuses a
-    server that does not, ``0`` never upgrades (a relay on the same host)."""
+    server that does not, ``0`` never upgrades (a relay on the same host; no login then),
+    ``tls`` speaks TLS from the first byte (port 465)."""
     text = (value or "auto").strip().lower()
+    if text in ("tls", "ssl", "implicit", "smtps"):
+        return "tls"
     if text in ("1", "true", "yes", "on", "always", "required"):
         return "always"
     if text in ("0", "false", "no", "off", "never"):

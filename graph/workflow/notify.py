@@ -29,6 +29,7 @@ import hmac
 import json
 import logging
 import smtplib
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -214,7 +215,13 @@ def recipients(target: str) -> list[str]:
 
 
 class EmailChannel:
-    """Send each notification as a bilingual plain-text mail through one SMTP server."""
+    """Send each notification as a bilingual plain-text mail through one SMTP server.
+
+    TLS (STARTTLS, or implicit TLS with ``starttls="tls"`` or port 465) always verifies the
+    server's certificate and host name, against the system CAs or ``ca_file``. A login is
+    only ever sent over TLS: with a user set, a server that offers no STARTTLS (or
+    ``starttls="never"``) fails the attempt before any AUTH command. Without a user, ``auto``
+    still mails in plain text to a server that offers no STARTTLS (``always`` refuses)."""
 
     name = "email"
 
@@ -227,12 +234,25 @@ class EmailChannel:
         user: str | None = None,
         password: str | None = None,
         starttls: str = "auto",
+        ca_file: str | None = None,
         timeout: float = 10.0,
     ) -> None:
-        if starttls not in ("auto", "always", "never"):
-            raise ValueError(f"starttls must be auto, always or never, not {starttls!r}")
+        if starttls not in ("auto", "always", "never", "tls"):
+            raise ValueError(f"starttls must be auto, always, never or tls, not {starttls!r}")
         self.host, self.port, self.sender = host, port, sender
         self.user, self.password, self.starttls, self.timeout = user, password, starttls, timeout
+        self.ca_file = ca_file
+
+    @property
+    def implicit_tls(self) -> bool:
+        return self.starttls == "tls" or (self.starttls == "auto" and self.port == 465)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """A client context that checks the certificate chain and the host name."""
+        context = ssl.create_default_context(cafile=self.ca_file)
+        context.check_hostname = True
+        context.verify_mode = ssl.CERT_REQUIRED
+        return context
 
     def message(self, notification: Notification) -> EmailMessage:
         subject, body = render_email(notification.payload)
@@ -253,14 +273,42 @@ class EmailChannel:
                 "no recipient: the officer has no email and LEADGRAPH_SMTP_TO is not set"
             )
         message = self.message(notification)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            smtp.ehlo()
-            if self.starttls != "never" and smtp.has_extn("starttls"):
-                smtp.starttls()
+        server = f"{self.host}:{self.port}"
+        try:
+            smtp = (
+                smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=self.tls_context()
+                )
+                if self.implicit_tls
+                else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            )
+        except ssl.SSLCertVerificationError as error:
+            raise RuntimeError(
+                f"SMTP server {server}: TLS certificate not verified: {error.verify_message or error}"
+            ) from error
+        with smtp:
+            encrypted = self.implicit_tls
+            if not encrypted:
                 smtp.ehlo()
-            elif self.starttls == "always":
-                raise RuntimeError(f"SMTP server {self.host}:{self.port} does not offer STARTTLS")
+                if self.starttls != "never" and smtp.has_extn("starttls"):
+                    try:
+                        smtp.starttls(context=self.tls_context())
+                    except ssl.SSLCertVerificationError as error:
+                        raise RuntimeError(
+                            f"SMTP server {server}: TLS certificate not verified: "
+                            f"{error.verify_message or error}"
+                        ) from error
+                    smtp.ehlo()
+                    encrypted = True
+                elif self.starttls == "always":
+                    raise RuntimeError(f"SMTP server {server} does not offer STARTTLS")
             if self.user:
+                if not encrypted:
+                    why = "STARTTLS is off" if self.starttls == "never" else "no STARTTLS offered"
+                    raise RuntimeError(
+                        f"SMTP server {server}: connection not encrypted ({why}); "
+                        "the SMTP password is never sent in plain text"
+                    )
                 smtp.login(self.user, self.password or "")
             refused = smtp.send_message(message, from_addr=self.sender, to_addrs=to)
         if refused:
@@ -290,6 +338,7 @@ def channels_from_settings(config: settings_module.Settings | None = None) -> di
             user=config.smtp_user,
             password=config.smtp_password,
             starttls=config.smtp_starttls,
+            ca_file=config.smtp_ca_file,
             timeout=config.notify_timeout_seconds,
         )
     return channels
