@@ -7,6 +7,11 @@ package against the one the exporting unit published.
 
 The fingerprint is the SHA-256 of the raw 32-byte public key, in lowercase hex; people read it in
 groups of four (:func:`group_fingerprint`).
+
+A package is believed only when a key this installation trusts signed it: its own key, or a
+public key added with ``leadgraph keys trust`` (:func:`trust`), kept as
+``<home>/trusted_keys/<fingerprint>.pem`` (folder mode 700, files mode 600) with the name it was
+given in a ``# name:`` line above the PEM block.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from graph.core import settings
 from graph.core.errors import UserError
 
 KEY_FILE_NAME = "signing-ed25519.pem"
+TRUSTED_DIR_NAME = "trusted_keys"
+INSTALLATION_LABEL = "this installation's key"
 
 
 @dataclass(frozen=True)
@@ -170,3 +177,118 @@ def public_key_from_pem(pem: bytes) -> PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
     return PublicKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
+def normalise_fingerprint(text: str) -> str:
+    """A fingerprint as typed (grouped, with colons, upper case) as 64 lowercase hex digits."""
+    fingerprint = "".join(text.split()).replace(":", "").lower()
+    if len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint):
+        raise UserError(f"{text!r} is not a key fingerprint (64 hex digits, as `keys list` shows)")
+    return fingerprint
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A public key this installation believes packages from, and the name it was given."""
+
+    public: PublicKey
+    name: str
+    path: Path | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.public.fingerprint
+
+
+def trusted_dir(config: settings.Settings | None = None) -> Path:
+    return (config or settings.load()).home / TRUSTED_DIR_NAME
+
+
+def _check_private_mode(path: Path, mode_wanted: int) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise UserError(
+            f"trusted key store {path} has mode {mode:o}; only its owner may read or change it "
+            f"(chmod {mode_wanted:o} {path})"
+        )
+
+
+def _parse_trusted(path: Path) -> TrustedKey:
+    _check_private_mode(path, 0o600)
+    text = path.read_bytes()
+    name = ""
+    begin = text.find(b"-----BEGIN")
+    for line in text[: max(begin, 0)].decode("utf-8", "replace").splitlines():
+        if line.startswith("# name:"):
+            name = line[len("# name:") :].strip()
+    try:
+        public = public_key_from_pem(text[max(begin, 0) :])
+    except (ValueError, TypeError) as error:
+        raise UserError(f"trusted key {path} cannot be read: {error}") from None
+    if path.stem != public.fingerprint:
+        raise UserError(
+            f"trusted key {path} holds the key {public.fingerprint}, not the one its name says; "
+            f"remove it and trust the key again"
+        )
+    return TrustedKey(public, name, path)
+
+
+def trusted_keys(config: settings.Settings | None = None) -> list[TrustedKey]:
+    """The keys added with :func:`trust`, by name then fingerprint (not the installation's own)."""
+    folder = trusted_dir(config)
+    if not folder.exists():
+        return []
+    _check_private_mode(folder, 0o700)
+    found = [_parse_trusted(path) for path in sorted(folder.glob("*.pem"))]
+    return sorted(found, key=lambda k: (k.name, k.fingerprint))
+
+
+def trust_anchors(config: settings.Settings | None = None) -> dict[str, str]:
+    """Every key a package may be signed by here, as ``{fingerprint: whose}``: the
+    installation's own key (if it has one) and each trusted key with its name."""
+    anchors = {k.fingerprint: f"trusted key {k.name!r}" for k in trusted_keys(config)}
+    own = load_public(config)
+    if own is not None:
+        anchors[own.fingerprint] = INSTALLATION_LABEL
+    return anchors
+
+
+def trust(pem: bytes, name: str, config: settings.Settings | None = None) -> TrustedKey:
+    """Trust the Ed25519 public key in ``pem`` (a package's ``public_key.pem``, or what
+    ``keys show`` printed on the exporting installation) under ``name``. Trusting a key again
+    renames it."""
+    try:
+        public = public_key_from_pem(pem)
+    except (ValueError, TypeError) as error:
+        raise UserError(f"not an Ed25519 public key in PEM form: {error}") from None
+    name = " ".join(name.split())
+    folder = trusted_dir(config)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    path = folder / f"{public.fingerprint}.pem"
+    body = (f"# name: {name}\n" if name else "").encode() + public.pem
+    fd, temp_name = tempfile.mkstemp(prefix=".trust-", dir=folder)  # mode 600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    return TrustedKey(public, name, path)
+
+
+def untrust(fingerprint: str, config: settings.Settings | None = None) -> TrustedKey:
+    """Stop trusting the key with ``fingerprint``; a :class:`UserError` if it is not trusted."""
+    wanted = normalise_fingerprint(fingerprint)
+    for key in trusted_keys(config):
+        if key.fingerprint == wanted and key.path is not None:
+            key.path.unlink()
+            return key
+    own = load_public(config)
+    if own is not None and own.fingerprint == wanted:
+        raise UserError("that is this installation's own key; it cannot be untrusted")
+    raise UserError(f"no trusted key {group_fingerprint(wanted)} (see `leadgraph keys list`)")

@@ -3,9 +3,14 @@
 :func:`verify_package` never trusts the package to describe itself: it reads ``manifest.json``
 and ``manifest.sig``, verifies the Ed25519 signature with the public key the signed manifest
 names, recomputes SHA-256 and SM3 of every file, and lists each file that was added, removed or
-changed. A package signed by some other key verifies only against that key: the result carries
-its fingerprint, says whether it is this installation's key, and ``expect_fingerprint`` makes a
-different key a failure.
+changed.
+
+A key shipped in the package proves nothing by itself (anyone can edit a file, rebuild the
+manifest and sign it with a key of their own), so a package is intact only when the key that
+signed it is trusted: with ``expect_fingerprint``, exactly that key; otherwise this
+installation's own key or one added with ``leadgraph keys trust`` (``trusted``, by default
+:func:`graph.core.keys.trust_anchors`). A valid signature by any other key is a problem naming
+its fingerprint.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import binascii
 import hashlib
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,6 +37,8 @@ class VerifyResult:
     signature_valid: bool = False
     key_fingerprint: str | None = None
     key_is_installation_key: bool | None = None
+    key_trusted: bool = False
+    trusted_as: str | None = None
     lead_id: str | None = None
     package_id: str | None = None
     audience: str | None = None
@@ -88,9 +96,17 @@ def read_package(path: Path) -> dict[str, bytes]:
 
 
 def verify_files(
-    files: dict[str, bytes], package: str = "", expect_fingerprint: str | None = None
+    files: dict[str, bytes],
+    package: str = "",
+    expect_fingerprint: str | None = None,
+    trusted: Mapping[str, str] | None = None,
 ) -> VerifyResult:
-    """Verify a package given as ``{path: bytes}``."""
+    """Verify a package given as ``{path: bytes}``.
+
+    ``trusted`` maps the fingerprints of the keys believed here to whose they are; by default
+    this installation's key and the keys it trusts. ``expect_fingerprint`` replaces it: then only
+    that key is believed.
+    """
     result = VerifyResult(package=package)
     manifest_bytes = files.get(MANIFEST)
     sig_bytes = files.get(SIGNATURE)
@@ -122,21 +138,40 @@ def verify_files(
     else:
         unchecked = sum(1 for p in files if p not in (MANIFEST, SIGNATURE))
         result.problems.append(f"without a readable manifest, {unchecked} files cannot be checked")
-    if expect_fingerprint and result.key_fingerprint:
-        wanted = expect_fingerprint.replace(" ", "").replace(":", "").lower()
-        if wanted != result.key_fingerprint:
-            result.problems.append(
-                f"signed with key {result.key_fingerprint}, not the expected {wanted}"
-            )
+    if result.key_fingerprint:
+        _check_trust(result, expect_fingerprint, trusted)
     result.added.sort()
     result.removed.sort()
     result.changed.sort()
     result.intact = (
         result.signature_valid
+        and result.key_trusted
         and not (result.added or result.removed or result.changed)
         and not result.problems
     )
     return result
+
+
+def _check_trust(
+    result: VerifyResult, expect_fingerprint: str | None, trusted: Mapping[str, str] | None
+) -> None:
+    fingerprint = result.key_fingerprint or ""
+    if expect_fingerprint:
+        wanted = expect_fingerprint.replace(" ", "").replace(":", "").lower()
+        if wanted != fingerprint:
+            result.problems.append(f"signed with key {fingerprint}, not the expected {wanted}")
+            return
+        result.key_trusted, result.trusted_as = True, "the expected fingerprint"
+        return
+    anchors = keys.trust_anchors() if trusted is None else trusted
+    if fingerprint in anchors:
+        result.key_trusted, result.trusted_as = True, anchors[fingerprint]
+        return
+    result.problems.append(
+        f"signed by key {keys.group_fingerprint(fingerprint)}, which this installation does not "
+        "trust: a package may carry any key, so check this fingerprint with the exporter, then "
+        "`leadgraph keys trust public_key.pem --name EXPORTER` (or pass --expect-fingerprint)"
+    )
 
 
 def _check_signature(
@@ -200,6 +235,10 @@ def _check_files(result: VerifyResult, files: dict[str, bytes], entries: Any) ->
     result.added.extend(p for p in files if p not in listed and p not in (MANIFEST, SIGNATURE))
 
 
-def verify_package(path: Path, expect_fingerprint: str | None = None) -> VerifyResult:
-    """Verify the package folder or zip at ``path``."""
-    return verify_files(read_package(path), str(path), expect_fingerprint)
+def verify_package(
+    path: Path,
+    expect_fingerprint: str | None = None,
+    trusted: Mapping[str, str] | None = None,
+) -> VerifyResult:
+    """Verify the package folder or zip at ``path`` (``trusted`` as in :func:`verify_files`)."""
+    return verify_files(read_package(path), str(path), expect_fingerprint, trusted)

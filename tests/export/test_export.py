@@ -361,6 +361,9 @@ def sample_bundle() -> dict[str, Any]:
 
 
 KEY = SigningKey.generate()
+# The packages below are signed by KEY, which no installation holds: verify trusts it explicitly,
+# as an installation that ran `leadgraph keys trust` on it would.
+TRUSTED = {KEY.public.fingerprint: "the test exporter"}
 T1 = datetime(2024, 7, 2, 1, 2, 3, tzinfo=UTC)
 T2 = datetime(2024, 7, 3, 4, 5, 6, tzinfo=UTC)
 
@@ -403,7 +406,7 @@ def test_package_holds_every_file_and_verifies(court_dir: Path) -> None:
     ):
         assert expected in names
     assert sum(1 for n in names if n.startswith("excerpts/")) == 8
-    result = verify_package(court_dir)
+    result = verify_package(court_dir, trusted=TRUSTED)
     assert result.intact, result
     assert result.key_fingerprint == KEY.public.fingerprint
     manifest = json.loads((court_dir / "manifest.json").read_text())
@@ -440,7 +443,7 @@ def test_verify_names_each_altered_removed_or_added_file(court_dir: Path, tmp_pa
             target.unlink()
         else:
             target.write_text("slipped in\n")
-        result = verify_package(copy_dir)
+        result = verify_package(copy_dir, trusted=TRUSTED)
         assert not result.intact, (what, name)
         assert name in getattr(result, what), (what, name, result)
         others = {"added", "removed", "changed"} - {what}
@@ -465,7 +468,11 @@ def test_resigned_manifest_with_another_key_is_caught_by_fingerprint(
     data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     (copy_dir / "manifest.json").write_bytes(data)
     (copy_dir / "manifest.sig").write_bytes(signature_file(data, other))
-    assert verify_package(copy_dir).intact  # self-consistent, but by another key
+    # self-consistent: believed only where the other key is trusted
+    assert verify_package(copy_dir, trusted={other.public.fingerprint: "other"}).intact
+    untrusted = verify_package(copy_dir, trusted=TRUSTED)
+    assert not untrusted.intact and untrusted.signature_valid and not untrusted.key_trusted
+    assert untrusted.key_fingerprint == other.public.fingerprint
     result = verify_package(copy_dir, expect_fingerprint=KEY.public.fingerprint)
     assert not result.intact
     assert result.key_fingerprint == other.public.fingerprint
@@ -474,7 +481,7 @@ def test_resigned_manifest_with_another_key_is_caught_by_fingerprint(
 def test_zip_package_verifies_and_names_a_changed_entry(tmp_path: Path) -> None:
     result = export_package(sample_bundle(), tmp_path, fmt="zip", user="u", now=T1, key=KEY)
     assert result.path.suffix == ".zip"
-    assert verify_package(result.path).intact
+    assert verify_package(result.path, trusted=TRUSTED).intact
     files = read_package(result.path)
     import zipfile
 
@@ -484,7 +491,7 @@ def test_zip_package_verifies_and_names_a_changed_entry(tmp_path: Path) -> None:
             if name == "links.csv":
                 data = data.replace(b"fact", b"match", 1)
             archive.writestr(f"top/{name}", data)
-    check = verify_package(tampered)
+    check = verify_package(tampered, trusted=TRUSTED)
     assert not check.intact and check.changed == ["links.csv"]
 
 
@@ -616,7 +623,7 @@ def test_svg_escapes_hostile_text(court_dir: Path) -> None:
 
 
 def test_partner_package_has_no_raw_phone_numbers_or_names(partner_dir: Path) -> None:
-    assert verify_package(partner_dir).intact
+    assert verify_package(partner_dir, trusted=TRUSTED).intact
     raw = [*PHONES, *(p[3:] for p in PHONES), "139-1234-5678", "186 8888 6666", "张三", "李四"]
     raw += ["110101199003070011", "1 3 9 1 2 3 4 5 6 7 8"]
     for path in partner_dir.rglob("*"):

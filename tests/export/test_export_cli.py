@@ -24,15 +24,20 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def test_verify_exit_codes_and_named_file(tmp_path: Path) -> None:
     package = export_package(sample_bundle(), tmp_path, fmt="dir", user="u", now=T1, key=KEY).path
-    intact = run_cli("verify", str(package))
+    # an installation that trusts the test key (KEY is kept nowhere)
+    env = {"LEADGRAPH_HOME": str(tmp_path / "home")}
+    (tmp_path / "exporter.pem").write_bytes(KEY.public.pem)
+    trusted = run_cli("keys", "trust", str(tmp_path / "exporter.pem"), "--name", "test", env=env)
+    assert trusted.returncode == 0, trusted.stderr
+    intact = run_cli("verify", str(package), env=env)
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert intact.stdout.startswith("INTACT")
     (package / "entities.csv").write_bytes((package / "entities.csv").read_bytes() + b"x,y\r\n")
     (package / "method.txt").unlink()
-    broken = run_cli("verify", str(package))
+    broken = run_cli("verify", str(package), env=env)
     assert broken.returncode == 1
     assert "changed: entities.csv" in broken.stdout and "removed: method.txt" in broken.stdout
-    as_json = run_cli("verify", str(package), "--json")
+    as_json = run_cli("verify", str(package), "--json", env=env)
     assert as_json.returncode == 1
     assert json.loads(as_json.stdout)["changed"] == ["entities.csv"]
     missing = run_cli("verify", str(tmp_path / "nothing-here"))
