@@ -11,6 +11,7 @@ import json
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.lead_detail import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core.errors import UserError
 from graph.workflow import admin, audit
@@ -36,7 +37,7 @@ def admin_page() -> None:
 
 
 def _failed(error: UserError) -> None:
-    st.error(f"{t('common.failed')}: {error}")
+    st.error(escape_markdown(f"{t('common.failed')}: {error}"))
 
 
 FLASH = "admin_flash"

@@ -46,7 +46,7 @@ def inbox_page() -> None:
     try:
         leads = lifecycle.visible_leads(store(), me)
     except UserError as error:
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
         return
     if not leads:
         st.info(t("inbox.empty"))
@@ -99,7 +99,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                     feedback=text.strip() or None,
                 )
             except UserError as error:
-                st.error(f"{t('common.failed')}: {error}")
+                st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
             else:
                 lead_detail.forget(lead_id)
                 st.session_state[FLASH] = t("inbox.sent")

@@ -83,10 +83,10 @@ def lead_view(
     try:
         data = load(me, lead_id)
     except UserError as error:  # Forbidden included
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     lead = data["lead"]
-    st.subheader(lead.get("title") or lead_id)
+    st.subheader(escape_markdown(str(lead.get("title") or lead_id)))
     cols = st.columns(4)
     cols[0].metric(t("lead.score"), f"{float(lead.get('score') or 0):.1f}")
     cols[1].metric(t("lead.status"), t(f"status.{lead.get('status')}"))
@@ -94,7 +94,7 @@ def lead_view(
     complaints = sum(1 for e in data["entities"] if e["label"] == "Complaint")
     cols[3].metric(t("lead.complaints"), complaints)
     span = [str(d) for d in (lead.get("date_first"), lead.get("date_last")) if d]
-    st.caption(f"{t('lead.span')}: {' – '.join(span) or '—'} · {lead_id}")
+    st.caption(escape_markdown(f"{t('lead.span')}: {' – '.join(span) or '—'} · {lead_id}"))
     if lead.get("summary_text"):
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
     if lead.get("review"):
@@ -231,7 +231,7 @@ def _texts(data: dict[str, Any]) -> None:
             heading = t("lead.template").format(cluster=cluster, size=size, here=len(members))
         else:
             heading = t("lead.no_template").format(here=len(members))
-        with st.expander(heading, expanded=len(by_cluster) == 1):
+        with st.expander(escape_markdown(heading), expanded=len(by_cluster) == 1):
             for complaint in sorted(members, key=lambda c: c["props"].get("filed_date") or ""):
                 props = complaint["props"]
                 text = str(props.get("text") or "")
@@ -300,7 +300,13 @@ def _explanation(lead: dict[str, Any]) -> None:
         t("lead.lenders"): len(summary.get("lenders") or []),
         t("lead.disguised"): summary.get("disguised_complaints"),
     }
-    st.markdown(" · ".join(f"{k}: **{v}**" for k, v in facts.items() if v is not None))
+    st.markdown(
+        " · ".join(
+            f"{escape_markdown(k)}: **{escape_markdown(str(v))}**"
+            for k, v in facts.items()
+            if v is not None
+        )
+    )
 
 
 def _feedback(lead: dict[str, Any]) -> None:
@@ -347,7 +353,7 @@ def export_section(me: Principal, lead_id: str) -> None:
                 path = Path(facts["path"])
                 st.session_state[PACKAGE] = (lead_id, path.name, path.read_bytes())
         except UserError as error:
-            st.error(f"{t('common.failed')}: {error}")
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
     package = st.session_state.get(PACKAGE)
     if package and package[0] == lead_id:
         st.download_button(

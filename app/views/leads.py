@@ -66,7 +66,7 @@ def leads_page() -> None:
     try:
         leads = views.lead_list(store(), me, statuses=statuses or None)
     except UserError as error:
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
         return
     if not leads:
         st.info(t("lead.none"))
@@ -97,11 +97,15 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 try:
                     lifecycle.accept_lead(store(), me, lead_id, summary)
                 except UserError as error:
-                    st.error(f"{t('common.failed')}: {error}")
+                    st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
                 else:
                     _done(lead_id, t("lead.accepted"))
         else:
-            st.caption(t("lead.already_accepted").format(by=lead.get("accepted_by") or "—"))
+            st.caption(
+                lead_detail.escape_markdown(
+                    t("lead.already_accepted").format(by=lead.get("accepted_by") or "—")
+                )
+            )
     with right:
         st.markdown(f"**{t('lead.push')}**")
         if lead.get("org") != me.org:
@@ -113,7 +117,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
         try:
             targets = views.push_targets(store(), me)
         except UserError as error:
-            st.error(f"{t('common.failed')}: {error}")
+            st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
             return
         kind = st.radio(
             t("lead.push_to"),
@@ -136,7 +140,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                     note=note,
                 )
             except UserError as error:
-                st.error(f"{t('common.failed')}: {error}")
+                st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
             else:
                 notified = _notify(lead_id)
                 _done(lead_id, t("lead.pushed").format(target=target) + notified)
@@ -151,7 +155,7 @@ def _reopen(me: Principal, lead_id: str) -> None:
         try:
             lifecycle.reopen_lead(store(), me, lead_id, reason)
         except UserError as error:
-            st.error(f"{t('common.failed')}: {error}")
+            st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
         else:
             _done(lead_id, t("lead.reopened"))
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views.chart import chart_panel, node_caption
-from app.views.lead_detail import entity_rows, link_rows
+from app.views.lead_detail import entity_rows, escape_markdown, link_rows
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.search import find_entities
@@ -57,7 +57,7 @@ def _find(me: Principal) -> None:
         try:
             st.session_state[RESULTS] = _lookup(me, text)
         except UserError as error:
-            st.error(f"{t('common.failed')}: {error}")
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
             return
     results: list[dict[str, Any]] = st.session_state.get(RESULTS) or []
     if submitted and not results:
@@ -73,7 +73,7 @@ def _find(me: Principal) -> None:
     try:
         graph = views.trace_neighbourhood(store(), me, chosen, hops=hops)
     except UserError as error:
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     notes = []
     if graph["hidden"]:
@@ -81,7 +81,11 @@ def _find(me: Principal) -> None:
     if graph["truncated"]:
         notes.append(t("search.truncated"))
     if graph["set_aside"]:
-        notes.append(t("search.hubs").format(keys=", ".join(h["key"] for h in graph["set_aside"])))
+        notes.append(
+            escape_markdown(
+                t("search.hubs").format(keys=", ".join(h["key"] for h in graph["set_aside"]))
+            )
+        )
     for note in notes:
         st.caption(note)
     chart_panel(graph["nodes"], graph["links"], t, key=f"search_chart_{chosen}_{hops}")
@@ -105,13 +109,21 @@ def _paths(me: Principal) -> None:
             return
         found = views.trace_paths(store(), me, ends[0][0]["key"], ends[1][0]["key"], max_hops=hops)
     except UserError as error:
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
-    st.caption(t("search.between").format(a=ends[0][0]["display_key"], b=ends[1][0]["display_key"]))
+    st.caption(
+        escape_markdown(
+            t("search.between").format(a=ends[0][0]["display_key"], b=ends[1][0]["display_key"])
+        )
+    )
     if found["hidden"]:
         st.caption(t("search.paths_hidden").format(count=found["hidden"]))
     if found["set_aside"]:
-        st.caption(t("search.hubs").format(keys=", ".join(h["key"] for h in found["set_aside"])))
+        st.caption(
+            escape_markdown(
+                t("search.hubs").format(keys=", ".join(h["key"] for h in found["set_aside"]))
+            )
+        )
     if found["search"] == "shortest_only":
         st.caption(t("search.shortest_only"))
     if not found["paths"]:
