@@ -41,10 +41,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.username": {"zh": "用户名", "en": "Username"},
     "login.password": {"zh": "密码", "en": "Password"},
     "login.submit": {"zh": "登录", "en": "Sign in"},
-    "login.invalid": {"zh": "用户名或密码错误。", "en": "Unknown user or wrong password."},
-    "login.locked": {
-        "zh": "登录失败次数过多，账号已锁定至 {until}（UTC）。",
-        "en": "Too many failed sign-ins: the account is locked until {until} (UTC).",
+    "login.invalid": {
+        "zh": "用户名或密码错误，或尝试过于频繁，请稍后再试。",
+        "en": "Unknown user or wrong password, or too many attempts: try again later.",
     },
     "login.disabled": {
         "zh": "该账号已停用，请联系管理员。",

@@ -6,6 +6,7 @@ is asking, and hand that principal to library functions, which decide what it ma
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import streamlit as st
@@ -20,6 +21,7 @@ LANGUAGE = "language"
 PRINCIPAL = "principal"
 LAST_ACTIVITY = "last_activity"
 NOTICE = "login_notice"
+CLIENT_ID = "client_id"
 
 
 def t(key: str) -> str:
@@ -44,9 +46,16 @@ def require_principal() -> Principal:
     return me  # type: ignore[return-value]
 
 
+def client_id() -> str:
+    """This browser session's id: the "client" the sign-in throttle counts attempts for."""
+    if CLIENT_ID not in st.session_state:
+        st.session_state[CLIENT_ID] = secrets.token_hex(16)
+    return str(st.session_state[CLIENT_ID])
+
+
 def sign_in(username: str, password: str) -> Principal:
     """Authenticate (audited) and start a session; raises :class:`graph.workflow.auth.LoginFailed`."""
-    me = auth.authenticate(store(), username, password)
+    me = auth.authenticate(store(), username, password, client=client_id())
     st.session_state[PRINCIPAL] = me
     st.session_state[LAST_ACTIVITY] = time.time()
     return me

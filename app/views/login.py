@@ -25,12 +25,8 @@ def login_page() -> None:
         try:
             session.sign_in(username, password)
         except LoginFailed as error:
-            if error.reason == "locked":
-                st.error(t("login.locked").format(until=error.locked_until or ""))
-            elif error.reason == "disabled":
-                st.error(t("login.disabled"))
-            else:
-                st.error(t("login.invalid"))
+            # a locked account, an unknown user and a wrong password read the same
+            st.error(t("login.disabled" if error.reason == "disabled" else "login.invalid"))
         except UserError as error:  # the database is not reachable
             st.error(f"{t('status.unavailable')}: {error}")
         else:

@@ -22,6 +22,8 @@ variable                   meaning                                              
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
 ``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
 ``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
+``LEADGRAPH_LOGIN_CLIENT_ATTEMPTS`` sign-in attempts one client (workbench session) may make per window ``10``
+``LEADGRAPH_LOGIN_CLIENT_WINDOW_SECONDS`` the window of that per-client throttle            ``60``
 ``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
 ``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
 ``LEADGRAPH_PUBLIC_URL``   the workbench's address, for links in notifications           ``http://127.0.0.1:8501``
@@ -66,6 +68,8 @@ class Settings:
     id_key: str | None
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    login_client_attempts: int = 10
+    login_client_window_seconds: int = 60
     session_timeout_minutes: int = 30
     demo_accounts: bool = True
     public_url: str = "http://127.0.0.1:8501"
@@ -138,6 +142,8 @@ def load() -> Settings:
         id_key=env.get("LEADGRAPH_ID_KEY") or None,
         lockout_threshold=_int("LEADGRAPH_LOCKOUT_THRESHOLD", 5),
         lockout_minutes=_int("LEADGRAPH_LOCKOUT_MINUTES", 15),
+        login_client_attempts=max(1, _int("LEADGRAPH_LOGIN_CLIENT_ATTEMPTS", 10)),
+        login_client_window_seconds=max(1, _int("LEADGRAPH_LOGIN_CLIENT_WINDOW_SECONDS", 60)),
         session_timeout_minutes=_int("LEADGRAPH_SESSION_TIMEOUT_MINUTES", 30),
         demo_accounts=(env.get("LEADGRAPH_DEMO_ACCOUNTS") or "1").strip().lower()
         not in ("0", "false", "no", "off"),

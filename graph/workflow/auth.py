@@ -5,9 +5,10 @@ functions that read or change data take a principal and decide from its role and
 see, so access does not depend on which buttons a page shows.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults). :func:`authenticate` gives the same
-message for an unknown user and a wrong password, locks an account for
-``Settings.lockout_minutes`` after ``Settings.lockout_threshold`` failures in a row, and writes
-every attempt, good or bad, to the audit log.
+message for an unknown user, a wrong password and a locked account, locks an account for
+``Settings.lockout_minutes`` after ``Settings.lockout_threshold`` failures in a row, reserves each
+password check in the database before it runs (so concurrent guesses cannot outrun the lock),
+throttles each client, and writes every attempt, good or bad, to the audit log.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from __future__ import annotations
 import getpass
 import secrets
 import string
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -75,13 +80,13 @@ class Forbidden(UserError):
 
 
 class LoginFailed(UserError):
-    """A login was refused. ``reason`` is ``invalid`` (unknown user or wrong password, never
-    told apart), ``locked`` (with ``locked_until``) or ``disabled``."""
+    """A login was refused. ``reason`` is ``invalid`` (unknown user, wrong password, locked
+    account or throttled client: never told apart, the audit log has the real reason) or
+    ``disabled`` (told only to whoever gave the right password)."""
 
-    def __init__(self, reason: str, message: str, locked_until: str | None = None) -> None:
+    def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
-        self.locked_until = locked_until
 
 
 def require(principal: Principal | None, *roles: str) -> Principal:
@@ -120,7 +125,48 @@ def generate_password(length: int = 16) -> str:
 
 # --- login --------------------------------------------------------------------------------------
 
-INVALID = "unknown user or wrong password"
+# The one answer to an unknown user, a wrong password, a locked account and a throttled client.
+INVALID = "unknown user or wrong password, or too many attempts: try again later"
+
+
+class ClientThrottle:
+    """At most ``attempts`` sign-ins per ``window`` seconds for one client, in this process.
+
+    A "client" is whatever key the caller can tell apart: the workbench passes its Streamlit
+    session id (Streamlit tells a page nothing reliable about the remote address), so this slows a
+    script that drives one session; one that opens many sessions is held by the per-user
+    reservation in :func:`authenticate`, which lives in the database and so holds across sessions
+    and processes."""
+
+    def __init__(self, clock_fn: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock_fn
+        self._seen: dict[str, deque[float]] = {}
+        self._mutex = threading.Lock()
+
+    def allow(self, client: str, *, attempts: int, window: float) -> bool:
+        """Count one attempt by ``client``; False when it is over its quota for the window."""
+        now = self._clock()
+        with self._mutex:
+            for key in [k for k, times in self._seen.items() if times[-1] <= now - window]:
+                del self._seen[key]  # forget clients idle for a whole window
+            times = self._seen.setdefault(client, deque())
+            while times and times[0] <= now - window:
+                times.popleft()
+            if len(times) >= attempts:
+                return False
+            times.append(now)
+            return True
+
+    def clear(self) -> None:
+        with self._mutex:
+            self._seen.clear()
+
+
+client_throttle = ClientThrottle()
+
+# A reserved check whose process died never reports back; after this long its reservation is
+# dropped (an Argon2 check takes about 0.1 s).
+STALE_RESERVATION = timedelta(seconds=60)
 
 
 def authenticate(
@@ -130,47 +176,84 @@ def authenticate(
     *,
     now: datetime | None = None,
     config: settings_module.Settings | None = None,
+    client: str | None = None,
 ) -> Principal:
     """Check a username and password and return the principal; raise :class:`LoginFailed`.
 
-    A locked account is refused even with the right password until the lock ends; a disabled
-    account is told so only when the password is right (so a guess learns nothing)."""
+    Guarantee against concurrent guessing: the attempt is reserved in the database in one write
+    (:func:`graph.workflow.users.reserve_attempt`) *before* the Argon2 check, and granted only
+    while failures in a row plus checks in flight stay below ``Settings.lockout_threshold`` (N).
+    So however many guesses arrive at once, at most N passwords are checked against a user's hash
+    from one success or lock to the next lock; every other attempt is refused unchecked. A locked
+    account is refused even with the right password until the lock ends.
+
+    ``client`` (e.g. the workbench session id) is throttled to
+    ``Settings.login_client_attempts`` attempts per ``Settings.login_client_window_seconds``.
+
+    An unknown user, a wrong password, a locked account and a throttled client all get the same
+    :class:`LoginFailed` (``invalid``, :data:`INVALID`) after about the same time; the audit log
+    records the real reason. A disabled account is told so only when the password is right."""
     config = config or settings_module.load()
     now = now or datetime.now(UTC)
     username = (username or "").strip()
-    found = users.get_credentials(store, username) if users.USERNAME.match(username) else None
-    stored_hash = found.password_hash if found else _DUMMY_HASH
-    password_ok = verify_password(stored_hash, password or "") and found is not None
 
-    def fail(reason: str, message: str, locked_until: str | None = None) -> LoginFailed:
-        details = {"reason": reason}
-        if locked_until:
-            details["locked_until"] = locked_until
+    def fail(reason: str, **extra: str) -> LoginFailed:
+        details = {"reason": reason, **extra}
         audit.append(store, username or "?", "login_failed", details=details)
-        return LoginFailed(
-            "invalid" if reason in ("unknown_user", "bad_password") else reason,
-            message,
-            locked_until,
-        )
+        if reason == "disabled":
+            return LoginFailed("disabled", "this account is disabled; ask an administrator")
+        return LoginFailed("invalid", INVALID)
 
-    if found is None:
-        raise fail("unknown_user", INVALID)
-    user = found.user
-    locked_until = clock.parse_time(user.locked_until)
-    if locked_until and locked_until > now:
-        raise fail("locked", locked_message(user.locked_until), user.locked_until)
-    if not password_ok:
-        lock_end = clock.format_time(now + timedelta(minutes=config.lockout_minutes))
-        locked = users.record_failed_login(
-            store, username, threshold=config.lockout_threshold, locked_until=lock_end
+    if client is not None and not client_throttle.allow(
+        client,
+        attempts=config.login_client_attempts,
+        window=config.login_client_window_seconds,
+    ):
+        raise fail("client_throttled")
+    reservation = (
+        users.reserve_attempt(
+            store,
+            username,
+            threshold=config.lockout_threshold,
+            now=clock.format_time(now),
+            stale_before=clock.format_time(now - STALE_RESERVATION),
         )
-        if locked:
-            raise fail("locked", locked_message(locked), locked)
-        raise fail("bad_password", INVALID)
-    if user.disabled:
-        raise fail("disabled", "this account is disabled; ask an administrator")
-    users.record_login(store, username)
-    principal = Principal.of(user)
+        if users.USERNAME.match(username)
+        else None
+    )
+    if reservation is None or not reservation.granted:
+        verify_password(_DUMMY_HASH, password or "")  # as slow as a real check: nothing to time
+        if reservation is None:
+            raise fail("unknown_user")
+        raise fail("locked" if reservation.locked else "attempts_in_flight")
+
+    outcome = "released"
+    try:
+        found = users.get_credentials(store, username)
+        password_ok = found is not None and verify_password(found.password_hash, password or "")
+        if found is None:
+            raise fail("unknown_user")
+        if not password_ok:
+            outcome = "failed"
+        elif found.user.disabled:
+            raise fail("disabled")
+        else:
+            outcome = "ok"
+    finally:
+        lock_end = clock.format_time(now + timedelta(minutes=config.lockout_minutes))
+        locked = users.finish_attempt(
+            store,
+            username,
+            outcome,
+            threshold=config.lockout_threshold,
+            locked_until=lock_end,
+        )
+    if outcome == "failed":
+        if locked:  # the threshold-th failure in a row: audited as the lock it starts
+            raise fail("locked", locked_until=locked)
+        raise fail("bad_password")
+    assert found is not None  # outcome "ok"
+    principal = Principal.of(found.user)
     audit.append(
         store,
         principal.username,
@@ -178,10 +261,6 @@ def authenticate(
         details={"role": principal.role, "org": principal.org},
     )
     return principal
-
-
-def locked_message(until: str | None) -> str:
-    return f"too many failed logins: this account is locked until {until} (UTC)"
 
 
 def refresh(store: GraphStore, principal: Principal) -> Principal | None:

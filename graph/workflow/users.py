@@ -274,26 +274,97 @@ def set_password_hash(store: GraphStore, username: str, password_hash: str) -> N
 
 # --- login bookkeeping --------------------------------------------------------------------------
 
-# `SET u._lock` takes the node's write lock before the count is read, so two failed logins at
-# the same moment both count (the lost-update idiom from Neo4j's manual).
-RECORD_FAILURE = """
+# Every query below starts with `SET u._lock`, which takes the node's write lock before anything
+# is read, so concurrent sign-ins for one user run these one after another (the lost-update idiom
+# from Neo4j's manual). `failed_logins` counts failures in a row; `attempts_in_flight` counts
+# password checks that were granted and have not reported back yet (`attempts_since`: when the
+# last one was granted; a count older than `stale_before` is one whose process died and is
+# dropped). A check is granted only while failed + in flight < threshold, so the threshold-th
+# failure locks the account before any further check can start.
+RESERVE_ATTEMPT = """
 MATCH (u:User {username: $username})
 SET u._lock = true
-WITH u, coalesce(u.failed_logins, 0) + 1 AS failures
-SET u.failed_logins = CASE WHEN failures >= $threshold THEN 0 ELSE failures END,
-    u.locked_until = CASE WHEN failures >= $threshold THEN $locked_until ELSE u.locked_until END
+WITH u, coalesce(u.failed_logins, 0) AS failed,
+     CASE WHEN u.attempts_since IS NOT NULL AND u.attempts_since >= $stale_before
+          THEN coalesce(u.attempts_in_flight, 0) ELSE 0 END AS in_flight,
+     coalesce(u.locked_until > $now, false) AS locked
+WITH u, failed, in_flight, locked, (NOT locked AND failed + in_flight < $threshold) AS granted
+SET u.attempts_in_flight = in_flight + CASE WHEN granted THEN 1 ELSE 0 END,
+    u.attempts_since = CASE WHEN granted THEN $now ELSE u.attempts_since END
 REMOVE u._lock
-RETURN failures >= $threshold AS locked, u.locked_until AS locked_until
+RETURN granted, locked
 """
 
 
-def record_failed_login(
-    store: GraphStore, username: str, *, threshold: int, locked_until: str
-) -> str | None:
-    """Count one failed login; the ``threshold``-th in a row locks the account until
-    ``locked_until`` (and restarts the count). Returns the new lock time when it locked."""
+@dataclass(frozen=True)
+class Reservation:
+    """The answer to :func:`reserve_attempt`: ``granted`` — the password may be checked;
+    otherwise ``locked`` tells a lock from a full quota of checks already in flight."""
+
+    granted: bool
+    locked: bool
+
+
+def reserve_attempt(
+    store: GraphStore, username: str, *, threshold: int, now: str, stale_before: str
+) -> Reservation | None:
+    """Atomically reserve one password check for ``username`` before it runs (None: no such
+    user). Granted only when the account is not locked at ``now`` and fewer than ``threshold``
+    failures in a row plus checks in flight are counted; every grant must be followed by
+    :func:`finish_attempt`."""
     row = store.write(
-        RECORD_FAILURE, username=username, threshold=threshold, locked_until=locked_until
+        RESERVE_ATTEMPT,
+        username=username,
+        threshold=threshold,
+        now=now,
+        stale_before=stale_before,
+    )
+    if not row:
+        return None
+    return Reservation(granted=bool(row[0]["granted"]), locked=bool(row[0]["locked"]))
+
+
+FINISH_ATTEMPT = """
+MATCH (u:User {username: $username})
+SET u._lock = true
+WITH u, coalesce(u.attempts_in_flight, 0) AS in_flight,
+     coalesce(u.failed_logins, 0) + CASE $outcome WHEN 'failed' THEN 1 ELSE 0 END AS failures
+WITH u, in_flight, failures, ($outcome = 'failed' AND failures >= $threshold) AS locks
+SET u.attempts_in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END,
+    u.failed_logins = CASE
+        WHEN $outcome = 'ok' OR locks THEN 0
+        ELSE failures END,
+    u.locked_until = CASE
+        WHEN locks THEN $locked_until
+        WHEN $outcome = 'ok' THEN null
+        ELSE u.locked_until END,
+    u.last_login = CASE WHEN $outcome = 'ok' THEN $now ELSE u.last_login END
+REMOVE u._lock
+RETURN locks AS locked, u.locked_until AS locked_until
+"""
+
+
+def finish_attempt(
+    store: GraphStore,
+    username: str,
+    outcome: str,
+    *,
+    threshold: int,
+    locked_until: str | None = None,
+) -> str | None:
+    """Report a reserved check back: ``ok`` (signed in: the counts and the lock are cleared),
+    ``failed`` (a wrong password: counted; the ``threshold``-th in a row locks the account until
+    ``locked_until`` and restarts the count) or ``released`` (no verdict, e.g. a disabled
+    account). Returns the new lock time when this failure locked the account."""
+    if outcome not in ("ok", "failed", "released"):
+        raise ValueError(f"unknown outcome {outcome!r}")
+    row = store.write(
+        FINISH_ATTEMPT,
+        username=username,
+        outcome=outcome,
+        threshold=threshold,
+        locked_until=locked_until,
+        now=utc_now(),
     )
     if row and row[0]["locked"]:
         return row[0]["locked_until"]

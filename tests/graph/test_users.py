@@ -128,12 +128,22 @@ def test_lockout_after_repeated_failures_then_expiry(store: GraphStore) -> None:
     assert users.get_user(store, "cop").failed_logins == 4  # type: ignore[union-attr]
     with pytest.raises(LoginFailed) as error:
         auth.authenticate(store, "cop", "guess-5", now=now, config=cfg)
-    assert error.value.reason == "locked"
-    assert error.value.locked_until == "2026-11-25T09:15:00Z"
+    # the lock is not told to the person signing in (it would tell them the user exists) ...
+    assert (error.value.reason, str(error.value)) == ("invalid", auth.INVALID)
+    cop = users.get_user(store, "cop")
+    assert cop is not None and cop.locked_until == "2026-11-25T09:15:00Z"
     # locked: even the right password is refused, and the lock does not grow
     later = now + timedelta(minutes=10)
-    with pytest.raises(LoginFailed, match="locked until 2026-11-25T09:15:00Z"):
+    with pytest.raises(LoginFailed) as error:
         auth.authenticate(store, "cop", "cop-secret-1", now=later, config=cfg)
+    assert (error.value.reason, str(error.value)) == ("invalid", auth.INVALID)
+    assert users.get_user(store, "cop").locked_until == "2026-11-25T09:15:00Z"  # type: ignore[union-attr]
+    # ... only the audit log has it
+    locks = [e.details for e in audit.entries(store, 2, action="login_failed")]
+    assert locks == [
+        {"reason": "locked"},
+        {"reason": "locked", "locked_until": "2026-11-25T09:15:00Z"},
+    ]
     # after the lock, the right password works and the count starts again
     after = now + timedelta(minutes=16)
     assert auth.authenticate(store, "cop", "cop-secret-1", now=after, config=cfg).username == "cop"

@@ -126,9 +126,14 @@ def test_lockout_message(demo: GraphStore, monkeypatch: pytest.MonkeyPatch) -> N
     at = start()
     sign_in(at, "officer_2", "wrong-1")
     sign_in(at, "officer_2", "wrong-2")
-    assert len(at.error) == 1 and "锁定" in at.error[0].value
+    # locked, but told the same as an unknown user: the page does not reveal that officer_2 exists
+    assert errors(at) == [translate("login.invalid", "zh")]
     sign_in(at, "officer_2", "officer_2-demo")  # the right password does not help now
-    assert "锁定" in at.error[0].value and page_paths(at) == {"login"}
+    assert errors(at) == [translate("login.invalid", "zh")] and page_paths(at) == {"login"}
+    sign_in(at, "nobody_here", "wrong-3")
+    assert errors(at) == [translate("login.invalid", "zh")]
+    reasons = [e.details["reason"] for e in audit.entries(demo, 3, action="login_failed")]
+    assert reasons == ["unknown_user", "locked", "locked"]
 
 
 def test_session_times_out_and_logout_ends_it(demo: GraphStore) -> None:
