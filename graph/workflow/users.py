@@ -369,13 +369,3 @@ def finish_attempt(
     if row and row[0]["locked"]:
         return row[0]["locked_until"]
     return None
-
-
-RECORD_SUCCESS = """
-MATCH (u:User {username: $username})
-SET u.failed_logins = 0, u.locked_until = null, u.last_login = $now
-"""
-
-
-def record_login(store: GraphStore, username: str) -> None:
-    store.write(RECORD_SUCCESS, username=username, now=utc_now())
