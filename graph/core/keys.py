@@ -115,12 +115,13 @@ def key_path(config: settings.Settings | None = None) -> Path:
     return (config or settings.load()).home / KEY_FILE_NAME
 
 
-def _check_mode(path: Path) -> None:
+def _check_mode(path: Path, what: str = "signing key", mode_wanted: int = 0o600) -> None:
+    """Refuse a key file or folder that anyone but its owner may read or change."""
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise UserError(
-            f"signing key {path} has mode {mode:o}; it must be readable by its owner only "
-            f"(chmod 600 {path})"
+            f"{what} {path} has mode {mode:o}; only its owner may read or change it "
+            f"(chmod {mode_wanted:o} {path})"
         )
 
 
@@ -204,17 +205,8 @@ def trusted_dir(config: settings.Settings | None = None) -> Path:
     return (config or settings.load()).home / TRUSTED_DIR_NAME
 
 
-def _check_private_mode(path: Path, mode_wanted: int) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise UserError(
-            f"trusted key store {path} has mode {mode:o}; only its owner may read or change it "
-            f"(chmod {mode_wanted:o} {path})"
-        )
-
-
 def _parse_trusted(path: Path) -> TrustedKey:
-    _check_private_mode(path, 0o600)
+    _check_mode(path, "trusted key store")
     text = path.read_bytes()
     name = ""
     begin = text.find(b"-----BEGIN")
@@ -238,7 +230,7 @@ def trusted_keys(config: settings.Settings | None = None) -> list[TrustedKey]:
     folder = trusted_dir(config)
     if not folder.exists():
         return []
-    _check_private_mode(folder, 0o700)
+    _check_mode(folder, "trusted key store", 0o700)
     found = [_parse_trusted(path) for path in sorted(folder.glob("*.pem"))]
     return sorted(found, key=lambda k: (k.name, k.fingerprint))
 
