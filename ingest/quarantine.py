@@ -1,7 +1,10 @@
 """The quarantine report: every refused row with its file, row, field, value and reason.
 
 Written as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly) and JSON side by side,
-kept in the submission's folder of the state directory.
+kept in the submission's folder of the state directory. What stays on disk holds no raw ID
+number (ID-like runs in a value are masked, first four and last four kept: enough to find the
+row, not to use the number), and a value that starts like a spreadsheet formula is written as
+text.
 """
 
 from __future__ import annotations
@@ -10,10 +13,19 @@ import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from graph.core.cells import safe_cell
 from graph.core.records import QuarantineEntry
+from graph.values.masking import mask_id_numbers
 
 FIELDS = ["file", "row", "field", "value", "reason"]
+
+
+def _kept(entry: QuarantineEntry) -> dict[str, Any]:
+    row = entry.as_dict()
+    row["value"] = mask_id_numbers(str(row["value"]))
+    return row
 
 
 def write_report(entries: Sequence[QuarantineEntry], folder: Path) -> tuple[Path, Path]:
@@ -21,12 +33,12 @@ def write_report(entries: Sequence[QuarantineEntry], folder: Path) -> tuple[Path
     folder.mkdir(parents=True, exist_ok=True)
     csv_path = folder / "quarantine.csv"
     json_path = folder / "quarantine.json"
+    kept = [_kept(entry) for entry in entries]
     with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
-        writer.writerows(entry.as_dict() for entry in entries)
-    json_path.write_text(
-        json.dumps([entry.as_dict() for entry in entries], ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )
+        writer.writerows(
+            {name: safe_cell(str(value)) for name, value in row.items()} for row in kept
+        )
+    json_path.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
     return csv_path, json_path

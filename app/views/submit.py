@@ -22,8 +22,10 @@ import streamlit as st
 from app.session import require_principal, store, t
 from app.views.withdraw import withdraw_panel
 from graph.core import settings
+from graph.core.cells import safe_cell
 from graph.core.errors import UserError
 from graph.core.records import QuarantineEntry
+from graph.values.masking import mask_id_numbers
 from ingest.pipeline import Tally, guess_kind, iter_file
 from ingest.quarantine import FIELDS
 from ingest.submit import KINDS, submit_file
@@ -79,7 +81,10 @@ def quarantine_csv(entries: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS)
     writer.writeheader()
-    writer.writerows({name: entry.get(name) for name in FIELDS} for entry in entries)
+    writer.writerows(
+        {name: safe_cell(mask_id_numbers(str(entry.get(name) or ""))) for name in FIELDS}
+        for entry in entries
+    )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

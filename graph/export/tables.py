@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from graph.core.cells import safe_cell
 from graph.core.model import display_name, kind_name, link_name
 from graph.export.common import (
     AUDIENCE_ZH,
@@ -83,7 +84,6 @@ LINK_COLUMNS = [
     "last_seen",
     "properties",
 ]
-_NUMBER = re.compile(r"^[+-]?[\d\s().,]*\d[\d\s().,]*$")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -98,9 +98,7 @@ def _cell(value: Any) -> str:
         text = value
     else:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _NUMBER.match(text)):
-        return "'" + text
-    return text
+    return safe_cell(text)
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:

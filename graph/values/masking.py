@@ -37,6 +37,11 @@ def _disguised(match: re.Match[str]) -> str:
     return mask_digits(digits)
 
 
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every ID-number-like run masked (first four and last four kept)."""
+    return _ID_RUN.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
+
+
 def mask_digits(digits: str) -> str:
     """``13800138000`` -> ``138****8000``; short numbers keep their first two digits only."""
     if len(digits) > 7:
