@@ -108,7 +108,7 @@ def submit_file(
         submission = writer.submission
         for item in items:
             writer.add(item)
-        report_folder = config.home / "submissions" / submission.id
+        report_folder = config.state_folder("submissions", submission.id)
         csv_path, _ = write_report(writer.report.quarantine, report_folder)
         writer.quarantine_report = str(csv_path)
     report = writer.report

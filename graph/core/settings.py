@@ -7,7 +7,7 @@ environment first.
 =========================  ===========================================================  =========
 variable                   meaning                                                      default
 =========================  ===========================================================  =========
-``LEADGRAPH_HOME``         state folder: local Neo4j data, password, keys, reports      ``<project>/.leadgraph``
+``LEADGRAPH_HOME``         state folder (mode 700, files 600): Neo4j, password, keys, reports ``<project>/.leadgraph``
 ``NEO4J_URI``              use this Neo4j instead of starting the local one             (unset)
 ``NEO4J_USER``             user for ``NEO4J_URI``                                        ``neo4j``
 ``NEO4J_PASSWORD``         password for ``NEO4J_URI``                                    (unset)
@@ -48,6 +48,8 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from graph.core.private import private_folder, write_private
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,6 +96,15 @@ class Settings:
         """True when LeadGraph starts and owns its Neo4j (no ``NEO4J_URI`` given)."""
         return not self.neo4j_uri
 
+    def state_folder(self, *parts: str) -> Path:
+        """The state folder, or the folder ``parts`` inside it: the one place LeadGraph makes
+        them, each mode 700 (an existing one is narrowed to 700), whether or not a local Neo4j
+        ever starts. Files written there go through :mod:`graph.core.private` (mode 600)."""
+        folder = private_folder(self.home)
+        for part in parts:
+            folder = private_folder(folder / part)
+        return folder
+
     @property
     def server_dir(self) -> Path:
         return self.home / "neo4j"
@@ -115,7 +126,7 @@ class Settings:
         """Key of the keyed hash that turns ID numbers into Person keys."""
         if self.id_key:
             return self.id_key.encode()
-        return read_or_create_secret(self.home / "id-hash.key").encode()
+        return read_or_create_secret(self.state_folder() / "id-hash.key").encode()
 
 
 def _int(name: str, default: int) -> int:
@@ -187,12 +198,8 @@ def read_secret(path: Path) -> str:
 
 
 def read_or_create_secret(path: Path) -> str:
-    """A random secret kept in ``path`` with mode 600, created on first use."""
-    if path.exists():
-        return read_secret(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
-    return value
+    """A random secret kept in ``path`` with mode 600 (its folder 700), created on first use;
+    of two processes creating it at once, both read the first one's."""
+    if not path.exists():
+        write_private(path, secrets.token_urlsafe(32) + "\n", replace=False)
+    return read_secret(path)

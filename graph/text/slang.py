@@ -41,7 +41,6 @@ import hashlib
 import itertools
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +49,8 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
+from graph.core.errors import UserError
+from graph.core.private import write_private
 from graph.text import confusables
 from graph.text.lexicon import Lexicon, Term, load_lexicon
 from graph.text.normalize import (
@@ -305,7 +306,7 @@ def _cache_key() -> str:
 def default_cache_file() -> Path:
     from graph.core.settings import load
 
-    return load().home / "cache" / f"slang-{_cache_key()}.pickle"
+    return load().state_folder("cache") / f"slang-{_cache_key()}.pickle"
 
 
 def _private(path: Path) -> bool:
@@ -337,15 +338,11 @@ def _load_cache(path: Path) -> _Compiled | None:
 def _save_cache(path: Path, compiled: _Compiled) -> None:
     """Write atomically; a cache that cannot be written is only a slower start."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.chmod(0o700)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-            pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        write_private(path, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
         for stale in path.parent.glob("slang-*.pickle"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, UserError):
         pass
 
 
