@@ -1,7 +1,8 @@
 """Submitting one clue file: the one ingest flow, the same from every door.
 
 read → map headers → validate → records (``ingest.pipeline``) → the graph's
-:class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry.
+:class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry →
+the raw file deleted if it was a workbench upload (``ingest.uploads``, audited).
 
 The CLI (``leadgraph ingest``), the workbench's submit page and the demo loader all call
 :func:`submit_file`, each naming itself (``via``) and who acts (``actor``), so a submission is
@@ -25,6 +26,7 @@ from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text.slang import lexicon_version
 from graph.workflow import audit
 from graph.workflow.auth import operator
+from ingest import uploads
 from ingest.background import can_fork, iter_file_in_background
 from ingest.kinds import KIND_NAMES
 from ingest.pipeline import iter_file
@@ -129,9 +131,10 @@ def submit_file(
         "quarantine_report": str(csv_path),
         "quarantine": [entry.as_dict() for entry in report.quarantine],
     }
+    who = actor or user or operator().username
     audit.append(
         store,
-        actor or user or operator().username,
+        who,
         "ingest",
         submission.key,
         {
@@ -144,4 +147,15 @@ def submit_file(
             **{k: summary[k] for k in ("rows_read", "rows_loaded", "rows_quarantined")},
         },
     )
+    # the raw file has served: a workbench upload goes (unless a retention keeps it), and so
+    # does any upload past its time, whichever door this ingest came through
+    summary["upload_deleted"] = uploads.discard_ingested(
+        store,
+        path,
+        actor=who,
+        submission_key=submission.key,
+        sha256=submission.sha256,
+        config=config,
+    )
+    uploads.prune(store, actor=who, config=config)
     return summary

@@ -4,16 +4,15 @@ For each uploaded file the kind is guessed from its headers (and can be changed)
 validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
 and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
-``leadgraph ingest``) as the analyst's org, with a progress bar and a summary. Below, the org's
-own submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
+``leadgraph ingest``) as the analyst's org, with a progress bar and a summary; the uploaded file
+is kept in the state folder only until then (``ingest/uploads.py``). Below, the org's own
+submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +25,21 @@ from graph.core.cells import safe_cell
 from graph.core.errors import UserError
 from graph.core.records import QuarantineEntry
 from graph.values.masking import mask_id_numbers
+from ingest import uploads
 from ingest.pipeline import Tally, guess_kind, iter_file
 from ingest.quarantine import FIELDS
 from ingest.submit import KINDS, submit_file
 
 PREVIEW_ROWS = 200  # quarantined rows shown on the page (all are in the download)
 SUMMARIES = "submit_summaries"
-_UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
-def _upload_folder() -> Path:
-    folder = settings.load().home / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+ERRORS = "submit_errors"
+UPLOADER_ROUND = "submit_uploader_round"  # a new round empties the uploader after an ingest
 
 
 def save_upload(name: str, data: bytes) -> Path:
-    """Keep an uploaded file under the state folder, named by its content hash (the submission
-    records the file name and SHA-256; the same upload twice is the same file)."""
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    safe = _UNSAFE_NAME.sub("_", Path(name).name) or "upload"
-    folder = _upload_folder() / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / safe
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+    """Keep an uploaded file in the state folder until it is ingested (``ingest/uploads.py``:
+    deleted by the ingest, or after its retention; the submission keeps its name and SHA-256)."""
+    return uploads.save(name, data)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
@@ -102,14 +90,14 @@ def submit_page() -> None:
         st.error(t("submit.no_org"))
         return
     st.caption(t("submit.intro").format(org=me.org))
-    uploads = st.file_uploader(
+    files = st.file_uploader(
         t("submit.files"),
         type=["csv", "xlsx", "json", "jsonl"],
         accept_multiple_files=True,
-        key="submit_files",
+        key=f"submit_files_{st.session_state.get(UPLOADER_ROUND, 0)}",
     )
     plans: list[tuple[Path, str]] = []
-    for index, upload in enumerate(uploads or []):
+    for index, upload in enumerate(files or []):
         path = save_upload(upload.name, upload.getvalue())
         guessed = _guess(path)
         st.subheader(upload.name)
@@ -150,8 +138,14 @@ def submit_page() -> None:
             )
         plans.append((path, kind))
 
-    if plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest"):
-        _ingest(me.org, me.username, plans)
+    ingest = plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest")
+    if ingest and _ingest(me.org, me.username, plans):
+        # The ingest deleted the files it read (ingest/uploads.py); an uploader still holding
+        # them would save them again at the next rerun: it is replaced by an empty one.
+        st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
+        st.rerun()
+    for error in st.session_state.get(ERRORS, []):
+        st.error(error)
     for summary in st.session_state.get(SUMMARIES, []):
         _show_summary(summary)
     st.divider()
@@ -159,11 +153,14 @@ def submit_page() -> None:
     withdraw_panel(me, "submit_withdraw")  # the org's own submissions only (checked in graph/)
 
 
-def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
+def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> int:
+    """Ingest each planned file; keep the summaries and errors for the page; return how many
+    files were ingested."""
     bar = st.progress(0.0, text=t("submit.ingesting"))
     totals = [max(preview(str(path), kind, org).get("rows_read", 1), 1) for path, kind in plans]
     done = 0
-    summaries = []
+    summaries: list[dict[str, Any]] = []
+    errors: list[str] = []
     for (path, kind), total in zip(plans, totals, strict=True):
 
         def progress(
@@ -177,12 +174,14 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
                 store(), kind, path, org=org, user=user, via="workbench", on_progress=progress
             )
         except UserError as error:
-            st.error(f"{t('common.failed')}: {path.name}: {error}")
+            errors.append(f"{t('common.failed')}: {path.name}: {error}")
             continue
         summaries.append(summary)
         done += total
     bar.progress(1.0, text=t("submit.done"))
     st.session_state[SUMMARIES] = summaries
+    st.session_state[ERRORS] = errors
+    return len(summaries)
 
 
 def _show_summary(summary: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ variable                   meaning                                              
 ``LEADGRAPH_WRITE_THREADS`` node labels of an ingest batch written at the same time          ``2``
 ``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
+``LEADGRAPH_UPLOAD_RETENTION_DAYS`` days a workbench upload is kept; 0: deleted once ingested ``0``
 ``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
 ``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
 ``LEADGRAPH_LOGIN_CLIENT_ATTEMPTS`` sign-in attempts one client (workbench session) may make per window ``10``
@@ -90,6 +91,7 @@ class Settings:
     notify_backoff_seconds: float = 30.0
     notify_timeout_seconds: float = 10.0
     searches_per_minute: int = 30
+    upload_retention_days: int = 0
 
     @property
     def uses_local_server(self) -> bool:
@@ -176,6 +178,7 @@ def load() -> Settings:
         notify_backoff_seconds=float(env.get("LEADGRAPH_NOTIFY_BACKOFF_SECONDS") or 30),
         notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
         searches_per_minute=max(1, _int("LEADGRAPH_SEARCHES_PER_MINUTE", 30)),
+        upload_retention_days=max(0, _int("LEADGRAPH_UPLOAD_RETENTION_DAYS", 0)),
     )
 
 

@@ -51,6 +51,7 @@ ACTIONS = (
     "withdraw_denied",
     "reopen",
     "search_refused",
+    "upload_delete",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

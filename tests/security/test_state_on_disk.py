@@ -8,19 +8,25 @@ modes (the tests may run as root, for whom modes are no obstacle)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support import free_port, run_cli
 
+from app.views.submit import save_upload
 from graph.core import keys, settings
 from graph.core.errors import UserError
 from graph.core.private import open_private, write_private
 from graph.db import local_neo4j
 from graph.db.store import GraphStore
+from graph.workflow import audit
+from ingest.submit import submit_file
 
 RAW_ID = "110108199003135422"
 HEADER = "投诉编号,投诉渠道,投诉日期,被投诉机构,投诉人姓名,身份证号,本人手机号,投诉内容\n"
@@ -78,7 +84,8 @@ def test_the_state_folder_and_every_file_in_it_are_private_without_a_local_serve
     partner.write_bytes(keys.SigningKey.generate().public.pem)
 
     # What a user runs: the signing key, a partner's key, a scan (the scanner's cache), an
-    # ingest (the ID-hashing key and a quarantine report).
+    # ingest (the ID-hashing key and a quarantine report) — and an analyst's upload, on disk
+    # between the preview and the ingest.
     for command in (
         ("keys", "show"),
         ("keys", "trust", str(partner), "--name", "partner"),
@@ -87,6 +94,7 @@ def test_the_state_folder_and_every_file_in_it_are_private_without_a_local_serve
     ):
         done = run_cli(*command, env=remote_env)
         assert done.returncode == 0, (command, done.stderr)
+    save_upload("投诉.csv", COMPLAINTS)
     assert not (home / "neo4j").exists()  # no local server was started
 
     found = modes(home)
@@ -95,6 +103,7 @@ def test_the_state_folder_and_every_file_in_it_are_private_without_a_local_serve
         assert expected in names, sorted(found)
     assert any(name.startswith("slang-") for name in names), sorted(found)
     assert any(name.startswith("trusted_keys/") for name in found), sorted(found)
+    assert any(name.startswith("uploads/") and name.endswith(".csv") for name in found)
     wide = {
         name: oct(mode)
         for name, mode in found.items()
@@ -112,6 +121,76 @@ def test_an_existing_state_folder_of_an_older_version_is_made_private(
     done = run_cli("keys", "show", env=remote_env)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
+def upload_deletions(store: GraphStore) -> list[audit.Entry]:
+    return audit.entries(store, limit=50, action="upload_delete")
+
+
+def test_an_upload_is_gone_once_ingested_and_its_provenance_stays(
+    store: GraphStore, remote_env: dict[str, str], umask_022: None
+) -> None:
+    """The Submit page saves the upload, previews it, and its Ingest button submits it: after
+    that, no file in the state folder holds the raw ID number, and the submission still names
+    the file and its SHA-256."""
+    home = Path(remote_env["LEADGRAPH_HOME"])
+    path = save_upload("投诉.csv", COMPLAINTS)
+    assert path.is_relative_to(home / "uploads") and path.read_bytes() == COMPLAINTS
+
+    summary = submit_file(store, "complaints", path, org=ORG, user="analyst_a", via="workbench")
+    assert summary["rows_loaded"] == 1
+    assert not path.exists() and not path.parent.exists()
+    assert summary["upload_deleted"] is True
+    for file in home.rglob("*"):
+        if file.is_file():
+            assert RAW_ID.encode() not in file.read_bytes(), file
+
+    sha256 = hashlib.sha256(COMPLAINTS).hexdigest()
+    submission = store.read_one(
+        "MATCH (s:Submission {id: $id}) RETURN s.file_name AS name, s.sha256 AS sha256",
+        id=summary["submission"],
+    )
+    assert submission == {"name": "投诉.csv", "sha256": sha256}
+    [entry] = upload_deletions(store)
+    assert (entry.actor, entry.target) == ("analyst_a", f"submission:{summary['submission']}")
+    assert entry.details == {"file": "投诉.csv", "sha256": sha256, "reason": "ingested"}
+
+
+def test_a_kept_upload_is_pruned_after_its_retention(
+    store: GraphStore,
+    remote_env: dict[str, str],
+    umask_022: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """With LEADGRAPH_UPLOAD_RETENTION_DAYS=2 an ingested upload stays two days, then goes —
+    by `leadgraph uploads prune`, or by the next ingest through any door; and an upload that was
+    never ingested does not stay for ever either."""
+    monkeypatch.setenv("LEADGRAPH_UPLOAD_RETENTION_DAYS", "2")
+    kept = save_upload("投诉.csv", COMPLAINTS)
+    summary = submit_file(store, "complaints", kept, org=ORG, user="analyst_a", via="workbench")
+    assert kept.exists() and summary["upload_deleted"] is False
+
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(kept, (three_days_ago, three_days_ago))
+    done = run_cli("uploads", "prune", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [row["file"] for row in json.loads(done.stdout)] == ["投诉.csv"]
+    assert not kept.exists()
+    [entry] = upload_deletions(store)
+    assert entry.actor.startswith("cli:") and entry.details["reason"] == "retention"
+
+    # Default retention: an upload left on the page (never ingested) goes a day later, at the
+    # next ingest of anyone, here one from the command line.
+    monkeypatch.delenv("LEADGRAPH_UPLOAD_RETENTION_DAYS")
+    abandoned = save_upload("留下的.csv", COMPLAINTS.replace(b"XH1", b"XH9"))
+    os.utime(abandoned, (time.time() - 25 * 3600,) * 2)
+    fresh = save_upload("刚上传.csv", COMPLAINTS.replace(b"XH1", b"XH8"))
+    other = tmp_path / "other.csv"
+    other.write_bytes(COMPLAINTS)
+    submit_file(store, "complaints", other, org=ORG)
+    assert not abandoned.exists() and fresh.exists() and other.exists()
+    assert len(upload_deletions(store)) == 2
 
 
 FAKE_JAVA = """#!/bin/sh

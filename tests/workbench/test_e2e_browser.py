@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pytest
 from support import free_port
 
 from app.i18n import translate
+from graph.core import settings
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect
@@ -170,6 +172,10 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     page.get_by_text("phones_blacklist.csv：写入").wait_for()
     idle(page)
     shot(page, "03-submit-ingested")
+    # The raw upload is gone from the state folder once ingested, and the page (rerun after the
+    # ingest, its uploader emptied) did not save it again.
+    uploaded = (FIXTURE_WORLD / "phones_blacklist.csv").read_bytes()
+    assert not (settings.load().home / "uploads" / sha256(uploaded).hexdigest()[:16]).exists()
 
     # The top candidate: chart, evidence, texts; accept and push to officer_1.
     open_page(page, "leads")
