@@ -52,6 +52,7 @@ ACTIONS = (
     "reopen",
     "search_refused",
     "upload_delete",
+    "notify_requeue",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
