@@ -36,6 +36,7 @@ def private_folder(path: Path) -> Path:
     for folder in reversed(missing):
         with contextlib.suppress(FileExistsError):  # another process made it first
             folder.mkdir(mode=FOLDER_MODE)
+            os.chmod(folder, FOLDER_MODE)  # mkdir's mode passes through the umask
     _narrow(path, FOLDER_MODE, "folder")
     return path
 
