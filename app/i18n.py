@@ -59,11 +59,49 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "login.demo": {"zh": "演示账号", "en": "Demo accounts"},
     "login.demo_note": {
-        "zh": "仅用于演示环境，切勿用于真实数据（LEADGRAPH_DEMO_ACCOUNTS=0 可关闭）。",
-        "en": "Demo only: never use them with real data (LEADGRAPH_DEMO_ACCOUNTS=0 turns them off).",
+        "zh": "仅用于本机演示：只有演示模式（LEADGRAPH_DEMO_ACCOUNTS=1，且只在本机 127.0.0.1 访问）"
+        "下才能登录，切勿用于真实数据。",
+        "en": "Demo only, on this machine: they sign in only in demo mode "
+        "(LEADGRAPH_DEMO_ACCOUNTS=1, reached on 127.0.0.1); never use them with real data.",
     },
     "session.signed_in_as": {"zh": "当前用户", "en": "Signed in as"},
     "session.logout": {"zh": "退出登录", "en": "Sign out"},
+    "nav.account": {"zh": "修改密码", "en": "Password"},
+    "account.must_change": {
+        "zh": "您的密码由管理员设置（或为首次登录的一次性密码）：请先设置新密码，之后才能使用其他功能。",
+        "en": "An administrator set your password (or it is a one-time password): choose a new "
+        "one before anything else.",
+    },
+    "account.rules": {
+        "zh": "新密码至少 {length} 个字符，不能是演示账号的密码，也不能与用户名相同。",
+        "en": "At least {length} characters, not a demo password, not your username.",
+    },
+    "account.current": {"zh": "当前密码", "en": "Current password"},
+    "account.new": {"zh": "新密码", "en": "New password"},
+    "account.again": {"zh": "再次输入新密码", "en": "New password again"},
+    "account.submit": {"zh": "修改密码", "en": "Change password"},
+    "account.changed": {"zh": "密码已修改。", "en": "Your password was changed."},
+    "account.mismatch": {"zh": "两次输入的新密码不一致。", "en": "The two new passwords differ."},
+    "account.refused.too_short": {
+        "zh": "新密码至少需要 {length} 个字符。",
+        "en": "The new password needs at least {length} characters.",
+    },
+    "account.refused.demo_password": {
+        "zh": "演示账号的密码是公开的，不能使用。",
+        "en": "Demo passwords are published: choose another.",
+    },
+    "account.refused.username": {
+        "zh": "密码不能与用户名相同。",
+        "en": "The password may not be your username.",
+    },
+    "account.refused.unchanged": {
+        "zh": "新密码不能与当前密码相同。",
+        "en": "The new password must differ from the current one.",
+    },
+    "account.refused.wrong_current": {
+        "zh": "当前密码不正确，或尝试过于频繁，请稍后再试。",
+        "en": "The current password is wrong, or too many attempts: try again later.",
+    },
     "role.analyst": {"zh": "机构分析员", "en": "Analyst"},
     "role.officer": {"zh": "民警", "en": "Officer"},
     "role.admin": {"zh": "管理员", "en": "Admin"},
@@ -81,6 +119,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.active": {"zh": "正常", "en": "Active"},
     "admin.disabled": {"zh": "已停用", "en": "Disabled"},
     "admin.locked": {"zh": "已锁定", "en": "Locked"},
+    "admin.demo": {"zh": "演示账号（仅演示模式）", "en": "Demo account (demo mode only)"},
+    "admin.must_change": {"zh": "待设新密码", "en": "Must choose a password"},
     "admin.add_user": {"zh": "新增用户", "en": "Add user"},
     "admin.password_optional": {
         "zh": "密码（留空则自动生成）",

@@ -14,7 +14,7 @@ from app.session import require_principal, store, t
 from app.views.lead_detail import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core.errors import UserError
-from graph.workflow import admin, audit
+from graph.workflow import admin, audit, users
 from graph.workflow.auth import Principal
 from graph.workflow.users import ORG_KINDS, ROLES
 
@@ -66,10 +66,14 @@ def _users(me: Principal) -> None:
         _failed(error)
         return
 
-    def state(user: object) -> str:
-        if getattr(user, "disabled", False):
+    def state(user: users.User) -> str:
+        if user.disabled:
             return t("admin.disabled")
-        return t("admin.locked") if getattr(user, "locked_until", None) else t("admin.active")
+        if user.locked_until:
+            return t("admin.locked")
+        if user.demo:
+            return t("admin.demo")
+        return t("admin.must_change") if user.must_change_password else t("admin.active")
 
     st.dataframe(
         [

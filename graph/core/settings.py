@@ -26,7 +26,7 @@ variable                   meaning                                              
 ``LEADGRAPH_LOGIN_CLIENT_ATTEMPTS`` sign-in attempts one client (workbench session) may make per window ``10``
 ``LEADGRAPH_LOGIN_CLIENT_WINDOW_SECONDS`` the window of that per-client throttle            ``60``
 ``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
-``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
+``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo mode (demo accounts sign in on loopback; graph/workflow/demo.py) ``1``
 ``LEADGRAPH_PUBLIC_URL``   the workbench's address, for links in notifications           ``http://127.0.0.1:8501``
 ``LEADGRAPH_WEBHOOK_URL``  a push is POSTed here as signed JSON                          (unset: no webhook)
 ``LEADGRAPH_WEBHOOK_SECRET`` HMAC-SHA256 key of the webhook's signature (required with the URL) (unset)
