@@ -19,8 +19,9 @@ Quarantine policy
   entity, under another key. The analyst fixes the row and submits it again.
 * A bad value in any other field ("无" or "同上" in a contact column, a local number without its
   area code, an impossible date, an agent's USCC with a wrong check character) is dropped: the
-  row loads as if that cell were empty, so a real export loses no valid row, and the dropped
-  value is in the graph nowhere. Each dropped value yields a :class:`QuarantineEntry` whose
+  row loads as if that cell were empty (in a cell of several phone numbers, as if only the bad
+  ones were missing), so a real export loses no valid row, and the dropped value is in the
+  graph nowhere. Each dropped value yields a :class:`QuarantineEntry` whose
   ``outcome`` is ``FIELD_DROPPED`` (a warning: file, row, field, value, reason) just before the
   row's RowResult.
 * A refused row yields one :class:`QuarantineEntry` per problem (every bad field, the

@@ -255,6 +255,25 @@ def test_firm_rows(tmp_path: Path) -> None:
     assert nodes(second)["firm:name:某某咨询有限公司"]["key_strength"] == "name"
 
 
+def test_a_cell_of_several_phones_keeps_the_good_ones(tmp_path: Path) -> None:
+    """A registry's phone column holding "0591-87654321；无": 无 is dropped with a warning, the
+    real number stays; a cell of bad numbers only is dropped whole."""
+    path = csv_file(tmp_path, "公司名称,统一社会信用代码,联系电话\n"
+                    f"甲公司,{USCC},0591-87654321；无；1380013800\n"
+                    "乙公司,,无；同上\n")  # fmt: skip
+    warning, first, *second_warning, second = run("firms", path)
+    assert (warning.field, warning.value, warning.outcome) == (  # type: ignore[union-attr]
+        "联系电话", "无；1380013800", "field dropped",
+    )  # fmt: skip
+    assert warning.reason == (  # type: ignore[union-attr]
+        "phone has no digits ('无'); phone too short: 10 digits ('1380013800')"
+    )
+    assert links(first) == {("HAS_PHONE", f"firm:{USCC}", "phone:+8659187654321")}
+    [dropped] = second_warning
+    assert (dropped.value, dropped.outcome) == ("无；同上", "field dropped")  # type: ignore[union-attr]
+    assert isinstance(second, RowResult) and links(second) == set()
+
+
 def test_firm_without_code_or_name(tmp_path: Path) -> None:
     path = csv_file(tmp_path, "公司名称,统一社会信用代码,法定代表人\n,,张三\n")
     [entry] = run("firms", path)
