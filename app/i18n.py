@@ -222,6 +222,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit.rows_read": {"zh": "读取行数", "en": "Rows read"},
     "submit.rows_accepted": {"zh": "通过行数", "en": "Rows accepted"},
     "submit.rows_quarantined": {"zh": "隔离行数", "en": "Rows quarantined"},
+    "submit.fields_dropped": {"zh": "舍弃的可选字段值", "en": "Optional values dropped"},
     "lead.closed_reopen_first": {
         "zh": "该线索已结案；如需再次推送，请先说明理由并重新打开。",
         "en": "This lead is closed; to push it again, reopen it first and say why.",
@@ -237,8 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit.ingesting": {"zh": "正在写入", "en": "Ingesting"},
     "submit.done": {"zh": "写入完成", "en": "Done"},
     "submit.summary": {
-        "zh": "{file}：写入 {loaded} 行，隔离 {quarantined} 行，用时 {seconds} 秒（提交编号 {submission}）",
-        "en": "{file}: {loaded} rows loaded, {quarantined} quarantined in {seconds} s (submission {submission})",
+        "zh": "{file}：写入 {loaded} 行，隔离 {quarantined} 行，舍弃 {dropped} 个可选字段值，用时 {seconds} 秒（提交编号 {submission}）",
+        "en": "{file}: {loaded} rows loaded, {quarantined} quarantined, {dropped} optional values dropped in {seconds} s (submission {submission})",
     },
     "submit.records": {"zh": "本文件所涉数量", "en": "Named by this file"},
     "clue.phones": {"zh": "电话号码", "en": "Phone numbers"},
@@ -251,6 +252,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "quarantine.field": {"zh": "字段", "en": "Field"},
     "quarantine.value": {"zh": "值", "en": "Value"},
     "quarantine.reason": {"zh": "原因", "en": "Reason"},
+    "quarantine.outcome": {"zh": "处理", "en": "Outcome"},
+    "quarantine.refused": {"zh": "整行隔离", "en": "row refused"},
+    "quarantine.dropped": {"zh": "舍弃该值，其余写入", "en": "value dropped, row loaded"},
     "lead.none": {"zh": "暂无可见的候选线索。", "en": "No leads you may see yet."},
     "lead.filter_status": {"zh": "按状态筛选", "en": "Filter by status"},
     "lead.filter_all": {"zh": "全部状态", "en": "All statuses"},

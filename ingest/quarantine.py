@@ -1,4 +1,6 @@
-"""The quarantine report: every refused row with its file, row, field, value and reason.
+"""The quarantine report: every refused row and every dropped value, with its file, row, field,
+value, reason and outcome (``row refused``, or ``field dropped`` for a warning: the row loaded
+without that value).
 
 Written as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly) and JSON side by side,
 kept in the submission's folder of the state directory (folder mode 700, files 600). What stays
@@ -20,7 +22,7 @@ from graph.core.private import open_private, write_private
 from graph.core.records import QuarantineEntry
 from graph.values.masking import mask_id_numbers
 
-FIELDS = ["file", "row", "field", "value", "reason"]
+FIELDS = ["file", "row", "field", "value", "reason", "outcome"]
 
 
 def _kept(entry: QuarantineEntry) -> dict[str, Any]:

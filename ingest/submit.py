@@ -124,6 +124,7 @@ def submit_file(
         "rows_read": report.rows_loaded + report.rows_quarantined,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
+        "fields_dropped": report.fields_dropped,
         "seconds": round(time.perf_counter() - started, 3),
         "entities": report.entities(),
         "links": report.links(),
@@ -144,7 +145,10 @@ def submit_file(
             "org": org,
             "sha256": submission.sha256,
             "lexicon_version": submission.lexicon_version,
-            **{k: summary[k] for k in ("rows_read", "rows_loaded", "rows_quarantined")},
+            **{
+                k: summary[k]
+                for k in ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped")
+            },
         },
     )
     # the raw file has served: a workbench upload goes (unless a retention keeps it), and so

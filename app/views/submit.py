@@ -2,7 +2,8 @@
 
 For each uploaded file the kind is guessed from its headers (and can be changed); the
 validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
-and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
+and shows the rows accepted, the rows quarantined and the values dropped (warnings: the row
+loads without them), each with its reason (downloadable as CSV).
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
 ``leadgraph ingest``) as the analyst's org, with a progress bar and a summary; the uploaded file
 is kept in the state folder only until then (``ingest/uploads.py``). Below, the org's own
@@ -23,7 +24,7 @@ from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.cells import safe_cell
 from graph.core.errors import UserError
-from graph.core.records import QuarantineEntry
+from graph.core.records import FIELD_DROPPED, ROW_REFUSED, QuarantineEntry
 from graph.values.masking import mask_id_numbers
 from ingest import uploads
 from ingest.pipeline import Tally, guess_kind, iter_file
@@ -53,13 +54,14 @@ def preview(path: str, kind: str, org: str) -> dict[str, Any]:
         for item in items:
             tally.add(item)
             if isinstance(item, QuarantineEntry):
-                entries.append(item.as_dict())
+                entries.append(item.as_dict())  # refused rows' problems and dropped values
     except UserError as error:
         return {"error": str(error)}
     return {
         "rows_read": tally.rows_read,
         "rows_loaded": tally.rows_loaded,
         "rows_quarantined": tally.rows_quarantined,
+        "fields_dropped": tally.fields_dropped,
         "quarantine": entries,
     }
 
@@ -115,27 +117,7 @@ def submit_page() -> None:
         if "error" in result:
             st.error(f"{t('common.failed')}: {result['error']}")
             continue
-        cols = st.columns(3)
-        cols[0].metric(t("submit.rows_read"), result["rows_read"])
-        cols[1].metric(t("submit.rows_accepted"), result["rows_loaded"])
-        cols[2].metric(t("submit.rows_quarantined"), result["rows_quarantined"])
-        if result["quarantine"]:
-            st.dataframe(
-                [
-                    {t(f"quarantine.{name}"): entry.get(name) for name in FIELDS}
-                    for entry in result["quarantine"][:PREVIEW_ROWS]
-                ],
-                hide_index=True,
-                width="stretch",
-                key=f"submit_quarantine_{index}",
-            )
-            st.download_button(
-                t("submit.download_quarantine"),
-                quarantine_csv(result["quarantine"]),
-                file_name=f"{Path(upload.name).stem}.quarantine.csv",
-                mime="text/csv",
-                key=f"submit_download_{index}",
-            )
+        show_preview(result, upload.name, index)
         plans.append((path, kind))
 
     ingest = plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest")
@@ -151,6 +133,34 @@ def submit_page() -> None:
     st.divider()
     st.subheader(t("withdraw.own_header"))
     withdraw_panel(me, "submit_withdraw")  # the org's own submissions only (checked in graph/)
+
+
+OUTCOMES = {ROW_REFUSED: "quarantine.refused", FIELD_DROPPED: "quarantine.dropped"}
+
+
+def show_preview(result: dict[str, Any], name: str, index: int) -> None:
+    """One file's preview: rows read, accepted and quarantined, values dropped (warnings), and
+    the entries, each with what it cost its row."""
+    cols = st.columns(4)
+    cols[0].metric(t("submit.rows_read"), result["rows_read"])
+    cols[1].metric(t("submit.rows_accepted"), result["rows_loaded"])
+    cols[2].metric(t("submit.rows_quarantined"), result["rows_quarantined"])
+    cols[3].metric(t("submit.fields_dropped"), result["fields_dropped"])
+    if not result["quarantine"]:
+        return
+    shown = []
+    for entry in result["quarantine"][:PREVIEW_ROWS]:
+        row = {t(f"quarantine.{field}"): entry.get(field) for field in FIELDS}
+        row[t("quarantine.outcome")] = t(OUTCOMES.get(entry["outcome"], "quarantine.refused"))
+        shown.append(row)
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"submit_quarantine_{index}")
+    st.download_button(
+        t("submit.download_quarantine"),
+        quarantine_csv(result["quarantine"]),
+        file_name=f"{Path(name).stem}.quarantine.csv",
+        mime="text/csv",
+        key=f"submit_download_{index}",
+    )
 
 
 def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> int:
@@ -190,6 +200,7 @@ def _show_summary(summary: dict[str, Any]) -> None:
             file=Path(summary["file"]).name,
             loaded=summary["rows_loaded"],
             quarantined=summary["rows_quarantined"],
+            dropped=summary.get("fields_dropped", 0),
             seconds=summary["seconds"],
             submission=summary["submission"],
         )

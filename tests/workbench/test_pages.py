@@ -223,12 +223,35 @@ def test_submit_page_previews_before_writing(world: dict[str, Any]) -> None:
 
     path = save_upload("firms.csv", source.read_bytes())
     result = preview(str(path), "firms", "星河消费金融股份有限公司")
-    assert result["rows_loaded"] == 25 and result["rows_quarantined"] == 4
+    # two rows with a bad USCC are refused; a bad 成立日期 and a bad 联系电话 are dropped
+    assert (result["rows_loaded"], result["rows_quarantined"], result["fields_dropped"]) == (
+        27,
+        2,
+        2,
+    )
     assert all(entry["reason"] for entry in result["quarantine"])
     assert quarantine_csv(result["quarantine"]).decode("utf-8-sig").startswith("file,row,field")
     assert store.read_one("MATCH (s:Submission) RETURN count(s) AS n") == before
     at = page(store, "submit", "analyst_a")
     assert at.header[0].value == zh("nav.submit")
+
+    # What the page shows of that preview: the warnings counted and each entry's outcome.
+    at = AppTest.from_function(_show_preview, args=(result,), default_timeout=60).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[zh("submit.rows_quarantined")] == "2"
+    assert metrics[zh("submit.fields_dropped")] == "2"
+    shown = at.dataframe[0].value
+    outcomes = shown[zh("quarantine.outcome")].tolist()
+    assert sorted(outcomes) == sorted(
+        [zh("quarantine.refused")] * 2 + [zh("quarantine.dropped")] * 2
+    )
+
+
+def _show_preview(result):  # type: ignore[no-untyped-def]  # run as a script: no annotations
+    from app.views.submit import show_preview
+
+    show_preview(result, "firms.csv", 0)
 
 
 def test_chart_escapes_user_data_and_caps_its_size() -> None:
