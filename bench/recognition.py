@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import statistics
 import sys
@@ -237,8 +238,8 @@ def normalise(family: str, value: str) -> str:
     value = str(value).strip()
     if family == "phone":
         digits = re.sub(r"\D", "", value)
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = "86" + digits
+        if not value.startswith("+") and len(digits) == 11 and digits.startswith("1"):
+            digits = "86" + digits  # a bare mainland mobile; "+1380…" stays a foreign number
         return "+" + digits
     if family == "qq":
         return re.sub(r"\D", "", value)
@@ -425,7 +426,8 @@ def report(figures: dict[str, Any], split: str, misses: int) -> None:
     if "speed" in figures:
         s = figures["speed"]
         print(
-            f"\nscan: {s['scan_mb_s']:.2f} MB/s CPU (detector ready in {s['load_seconds']:.1f} s)"
+            f"\nscan: {s['scan_mb_s']:.2f} MB/s CPU (detector ready in {s['load_seconds']:.1f} s;"
+            f" load average {s['load_average']:.1f} on {os.cpu_count()} CPUs)"
         )
         if s.get("contacts_mb_s") is not None:
             print(f"contacts: {s['contacts_mb_s']:.2f} MB/s CPU")
@@ -467,6 +469,7 @@ def main() -> None:
     texts = [row["text"] for row in rows]
     figures["speed"] = {
         "load_seconds": load_seconds,
+        "load_average": os.getloadavg()[0],
         "scan_mb_s": speed(detector.scan, texts, args.repeats),
         "contacts_mb_s": speed(lambda t: list(extract(t)), texts, args.repeats)
         if extract
