@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from graph.core import settings as settings_module
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.workflow import audit, auth, users
+from graph.workflow import audit, audit_seal, auth, users
 from graph.workflow.auth import Principal
 
 
@@ -99,6 +99,12 @@ def audit_log(
 def verify_audit(store: GraphStore, by: Principal) -> audit.ChainReport:
     auth.require(by, "admin")
     return audit.verify_chain(store)
+
+
+def reseal_audit(store: GraphStore, by: Principal) -> tuple[audit_seal.Seal, str]:
+    """Seal the audit log as the database holds it now (after restoring a backup); audited."""
+    auth.require(by, "admin")
+    return audit.reseal(store, by.username)
 
 
 # --- demo accounts ------------------------------------------------------------------------------
