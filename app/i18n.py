@@ -147,6 +147,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "审计日志已被篡改：第 {seq} 条 —— {reason}",
         "en": "The audit log is broken at entry {seq}: {reason}",
     },
+    "admin.audit_seal_broken": {
+        "zh": "审计日志校验失败：{reason}",
+        "en": "The audit log is broken: {reason}",
+    },
     "admin.action": {"zh": "操作", "en": "Action"},
     "admin.all": {"zh": "全部", "en": "All"},
     "admin.actor": {"zh": "操作人", "en": "Actor"},

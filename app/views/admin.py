@@ -187,6 +187,8 @@ def _audit(me: Principal) -> None:
                 st.success(
                     t("admin.audit_ok").format(entries=report.entries, head=report.head_hash)
                 )
+            elif report.bad_seq is None:  # the seal itself was refused
+                st.error(t("admin.audit_seal_broken").format(reason=report.reason or ""))
             else:
                 st.error(
                     t("admin.audit_broken").format(seq=report.bad_seq, reason=report.reason or "")

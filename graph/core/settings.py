@@ -7,7 +7,7 @@ environment first.
 =========================  ===========================================================  =========
 variable                   meaning                                                      default
 =========================  ===========================================================  =========
-``LEADGRAPH_HOME``         state folder (mode 700, files 600): Neo4j, password, keys, reports ``<project>/.leadgraph``
+``LEADGRAPH_HOME``         state folder (mode 700, files 600): Neo4j, password, keys, audit seal, reports ``<project>/.leadgraph``
 ``NEO4J_URI``              use this Neo4j instead of starting the local one             (unset)
 ``NEO4J_USER``             user for ``NEO4J_URI``                                        ``neo4j``
 ``NEO4J_PASSWORD``         password for ``NEO4J_URI``                                    (unset)
@@ -114,6 +114,11 @@ class Settings:
     @property
     def password_file(self) -> Path:
         return self.home / "neo4j.password"
+
+    @property
+    def audit_seal_file(self) -> Path:
+        """The audit log's signed head (``graph.workflow.audit_seal``)."""
+        return self.home / "audit-seal.json"
 
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_port}"

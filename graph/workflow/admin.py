@@ -17,7 +17,7 @@ from pathlib import Path
 from graph.core import settings as settings_module
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.workflow import audit, auth, one_time, users
+from graph.workflow import audit, audit_seal, auth, one_time, users
 from graph.workflow.auth import Principal
 from graph.workflow.demo import DEMO_ACCOUNTS, DEMO_BY_USERNAME, DEMO_ORGS, demo_configured
 
@@ -157,6 +157,12 @@ def audit_log(
 def verify_audit(store: GraphStore, by: Principal) -> audit.ChainReport:
     auth.require(by, "admin")
     return audit.verify_chain(store)
+
+
+def reseal_audit(store: GraphStore, by: Principal) -> tuple[audit_seal.Seal, str]:
+    """Seal the audit log as the database holds it now (after restoring a backup); audited."""
+    auth.require(by, "admin")
+    return audit.reseal(store, by.username)
 
 
 # --- the first admin and the demo accounts -----------------------------------------------------
