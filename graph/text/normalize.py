@@ -41,7 +41,7 @@ _SEPARATOR_CHARS = (
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # white space
     "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, soft hyphen
     ".-_*·•‧・/\\|~^`'\"#@+=<>[](){}"  # ASCII and typographic marks used as separators
-    "丨｜…‐‑‒–—―‘’“”「」『』【】〈〉《》（）〔〕"
+    "丨丶｜…‐‑‒–—―〰‘’“”「」『』【】〈〉《》（）〔〕"
 )
 SEPARATORS = frozenset(_SEPARATOR_CHARS)
 MAX_GAP = 4  # separator or noise characters between two characters of one term, at most
@@ -78,15 +78,15 @@ def _symbol_ranges() -> str:
 
 def _gap_pattern() -> re.Pattern[str]:
     cjk = f"[{_CJK_CLASS}]"
-    repeated = "|".join(
-        f"(?<={cjk}){re.escape(m)}(?={cjk}{re.escape(m)})"
-        f"|(?<={cjk}{re.escape(m)}{cjk}){re.escape(m)}(?={cjk})"
-        for m in _SENTENCE_MARKS
-    )
+    marks = re.escape(_SENTENCE_MARKS)
+    # the leading look-ahead fails fast wherever no gap character stands (most positions)
+    first = f"[{re.escape(_SEPARATOR_CHARS)}{_symbol_ranges()}\\?{marks}]"
     return re.compile(
+        f"(?={first})(?:"
         f"(?P<sep>[{re.escape(_SEPARATOR_CHARS)}]+)"
         f"|(?P<noise>(?<={cjk})(?:[{_symbol_ranges()}\\?]{{1,{MAX_GAP}}})(?={cjk}))"
-        f"|(?P<mark>{repeated})"
+        # a mark repeated between single characters: the run 收，找，(…), marks removed one by one
+        f"|(?P<mark>(?<={cjk})(?P<m>[{marks}])(?:{cjk}(?P=m))+(?={cjk})))"
     )
 
 
@@ -256,6 +256,16 @@ def canonicalize(
     canon_length = 0
     previous_end = 0
     for match in _gap().finditer(folded):
+        if match.lastgroup == "mark":
+            # the run holds characters too: each mark is a gap of its own
+            for offset in range(match.start(), match.end(), 2):
+                pieces.append(folded[previous_end:offset])
+                canon_length += offset - previous_end
+                breaks.append(canon_length)
+                canon_starts.append(canon_length)
+                orig_starts.append(offset + 1)
+                previous_end = offset + 1
+            continue
         start, end = match.span()
         before = folded[start - 1] if start else ""
         after = folded[end] if end < len(folded) else ""
@@ -270,8 +280,6 @@ def canonicalize(
             canon_starts.append(canon_length)
             orig_starts.append(start)
             canon_length += 1
-        elif match.lastgroup == "mark":
-            breaks.append(canon_length)
         canon_starts.append(canon_length)
         orig_starts.append(end)
         previous_end = end

@@ -38,6 +38,7 @@ gives the tuple.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,8 +86,15 @@ _TOKEN_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@#/:%+~=&"
 )
 _LINK_MARKS = ("@", "://", "www.", "_")
+_INITIALISM_LIST = re.compile(r"[a-z]{1,5}(?:/[a-z]{1,5})+")
+# Signs that a text is an advert with a contact (a run of five digits or more, a handle with
+# digits, a link): enough support for a two-character term whose every character is replaced by
+# a common same-sound one (尚安, 仅容), which alone reads like a term by chance too often.
+_CONTACT_CUE = re.compile(r"\d{5,}|[a-z][a-z_]*\d{2,}")  # in the canonical text
+_LINK_CUE = re.compile(r"@|www|://|t\.me")  # in the original text
 CONFIDENT, AMBIGUOUS = 1.0, 0.5
-GATHER_FROM = 48  # characters from which the sound lookup uses numpy (see _sound_lookup)
+GATHER_FROM = 64  # characters from which the sound lookup is a numpy gather (Detector._sounds)
+RESOLVED_CACHE_SIZE = 200_000  # remembered resolutions (spec, spelling) before starting afresh
 
 
 @dataclass(frozen=True)
@@ -193,10 +201,15 @@ class Detector:
         self._fold = index.fold
         self._foldable = frozenset(chr(code) for code in index.fold.table)
         self._automaton = slang_index.automaton_of(index)
-        self._lut = _sound_lookup(index.sound)
+        self._sound = index.sound  # str.translate table: code point -> sound class
+        self._pattern_texts = [text for text, _ in index.patterns]
+        self._pattern_ids: dict[int, tuple[int, ...]] = {}
+        self._gather: Any = None
+        self._term_set = frozenset(t.term for t in self.terms)
         self._words = index.words
         self._common_words = index.common_words
         self.pattern_count = len(index.patterns)
+        self._resolved: dict[tuple[int, str], _Variant | None] = {}
 
     # -- checks on one raw match -------------------------------------------------------------
 
@@ -227,6 +240,17 @@ class Detector:
         self, canon: Canonical, variant: _Variant, start: int, end: int
     ) -> _Candidate | None:
         text = canon.text
+        if variant.kind is None:  # the plain term: the common case, checked first
+            if canon.breaks and canon.crosses_break(start, end):
+                if self._crossing_word(text, start, end, True) or self._crossing_word(
+                    text, start, end, False
+                ):
+                    return None
+            elif self._crossing_word(text, start, end, True) and self._crossing_word(
+                text, start, end, False
+            ):
+                return None  # 特征信息 holds 征信
+            return _Candidate(variant, start, end, False)
         term = self.terms[variant.term_index]
         units = variant.units
         first, last = units[0][0], units[-1][0]
@@ -274,6 +298,9 @@ class Detector:
             if len(units) == 2 and not kinds & {PIN, DIG}:
                 common = self.index.common_chars
                 needs_context = all(text[p] in common for p in range(start, end))
+                needs_context = needs_context and not (
+                    _CONTACT_CUE.search(text) or _LINK_CUE.search(canon.original)
+                )
         elif substituted:
             for left, (edge_kind, _) in ((True, units[0]), (False, units[-1])):
                 if edge_kind in SUBSTITUTE_UNITS:
@@ -321,24 +348,52 @@ class Detector:
     def candidates(self, canon: Canonical) -> list[_Candidate]:
         found = []
         text = canon.text
-        patterns = self.index.patterns
+        texts = self._pattern_texts
+        ids = self._pattern_ids
         seen: set[tuple[int, int, int]] = set()
-        for last_index, pattern_id in self._automaton.iter(self._lut(text)):
-            pattern, spec_ids = patterns[pattern_id]
-            start = last_index - len(pattern) + 1
+        for last_index, pattern_id in self._automaton.iter(self._sounds(text)):
+            spec_ids = ids.get(pattern_id)
+            if spec_ids is None:
+                spec_ids = ids[pattern_id] = self.index.patterns[pattern_id][1]
+            start = last_index - len(texts[pattern_id]) + 1
+            surface = text[start : last_index + 1]
             for spec_id in spec_ids:
-                resolved = slang_index.resolve(self.index, spec_id, text, start)
-                if resolved is None:
+                variant = self._resolve(spec_id, surface)
+                if variant is None:
                     continue
-                key = (resolved[0], start, last_index)
+                key = (variant.term_index, start, last_index)
                 if key in seen:
                     continue
-                variant = _Variant.of(*resolved)
                 candidate = self._check(canon, variant, start, last_index + 1)
                 if candidate is not None:
                     seen.add(key)
                     found.append(candidate)
         return found
+
+    def _sounds(self, text: str) -> str:
+        """The sound-space twin of a canonical text (same length). ``str.translate`` costs about
+        0.1 µs a character; from :data:`GATHER_FROM` characters on, one numpy gather over the
+        UTF-32 code points is about twice as fast (numpy is imported on first need, so that
+        ``leadgraph scan TEXT`` does not pay a tenth of a second for it)."""
+        if len(text) < GATHER_FROM:
+            return text.translate(self._sound)
+        if self._gather is None:
+            self._gather = _gather(self._sound)
+        return str(self._gather(text))
+
+    def _resolve(self, spec_id: int, surface: str) -> _Variant | None:
+        """:func:`slang_index.resolve`, remembered: the same spellings recur across texts."""
+        key = (spec_id, surface)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            pass
+        found = slang_index.resolve(self.index, spec_id, surface, 0)
+        variant = _Variant.of(*found) if found else None
+        if len(self._resolved) > RESOLVED_CACHE_SIZE:
+            self._resolved.clear()
+        self._resolved[key] = variant
+        return variant
 
     def scan(self, text: str) -> list[Hit]:
         """Every lexicon term in ``text``, in text order, with spans in ``text``."""
@@ -379,9 +434,9 @@ class Detector:
                     pending.remove(candidate)
                     progress = place(candidate) or progress
         accepted.sort(key=lambda c: c.start)
-        return [self._hit(canon, c) for c in accepted]
+        return [hit for c in accepted if (hit := self._hit(canon, c)) is not None]
 
-    def _hit(self, canon: Canonical, candidate: _Candidate) -> Hit:
+    def _hit(self, canon: Canonical, candidate: _Candidate) -> Hit | None:
         term = self.terms[candidate.variant.term_index]
         start, end = canon.to_original(candidate.start, candidate.end)
         surface = canon.original[start:end]
@@ -403,6 +458,8 @@ class Detector:
             alternative = self._ambiguous(surface, canonical)
             if alternative is not None:
                 confidence = AMBIGUOUS
+                if _names_a_contact(canon.original, start, end):
+                    return None  # 加徵信：zx_laoshi01 is 微信 and a WeChat id
         elif " " in canonical and _has_separator(surface, self._fold.table):
             kinds.add("separator")
         disguise = "+".join(k for k in DISGUISE_ORDER if k in kinds) or None
@@ -415,7 +472,7 @@ class Detector:
         kept = [c for c in surface if c not in SEPARATORS]
         if len(kept) != len(canonical):
             return None
-        terms = {t.term for t in self.terms}
+        terms = self._term_set
         for i, char in enumerate(kept):
             for other in ambiguous.get(char, ""):
                 word = canonical[:i] + other + canonical[i + 1 :]
@@ -424,35 +481,34 @@ class Detector:
         return None
 
 
-def _sound_lookup(table: dict[int, int]) -> Any:
-    """A function mapping a canonical text to its sound-space twin (same length). Short texts go
-    through ``str.translate``; from :data:`GATHER_FROM` characters on, one numpy gather over the
-    UTF-32 code points (about twice as fast a character, but numpy takes a tenth of a second to
-    import, which ``leadgraph scan TEXT`` need not pay)."""
+def _gather(table: dict[int, int]) -> Any:
+    """A numpy lookup array over the code points below the sound table's size."""
+    import numpy as np
+
     size = slang_index.TABLE_SIZE
-    gather: list[Any] = []
+    lut = np.arange(size, dtype=np.uint32)
+    lut[np.fromiter(table, np.uint32, len(table))] = np.fromiter(
+        table.values(), np.uint32, len(table)
+    )
 
-    def lookup_table() -> Any:
-        import numpy as np
-
-        lut = np.arange(size, dtype=np.uint32)
-        if table:
-            lut[np.array(list(table), dtype=np.uint32)] = np.array(list(table.values()), np.uint32)
-        gather.append((np, lut))
-        return gather[0]
-
-    def sound(text: str) -> str:
-        if len(text) < GATHER_FROM:
-            return text.translate(table)
-        np, lut = gather[0] if gather else lookup_table()
+    def sounds(text: str) -> str:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if len(codes) and int(codes.max()) >= size:
-            mapped = np.where(codes < size, lut[np.minimum(codes, size - 1)], codes)
+        if int(codes.max()) >= size:
+            codes = np.where(codes < size, lut[np.minimum(codes, size - 1)], codes)
         else:
-            mapped = lut[codes]
-        return str(mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass"))
+            codes = lut[codes]
+        return str(codes.tobytes().decode("utf-32-le", "surrogatepass"))
 
-    return sound
+    return sounds
+
+
+def _names_a_contact(original: str, start: int, end: int) -> bool:
+    """Is ``original[start:end]`` followed by an id (徵信：abc123, 徵信 lily0823), or is 加 (add)
+    just before it (加我徵信)? Then an ambiguous surface is the contact channel it looks like."""
+    rest = original[end : end + 16].lstrip(" :：")
+    if re.match(r"[A-Za-z0-9_\-]{4,}", rest):
+        return True
+    return any(mark in original[max(0, start - 2) : start] for mark in ("加", "+", "➕"))
 
 
 def _inside_token(original: str, start: int, end: int) -> bool:
@@ -471,6 +527,10 @@ def _inside_token(original: str, start: int, end: int) -> bool:
     outer_after = original[end:right]
     if (outer_before and outer_before[-1].isalnum()) or (outer_after and outer_after[0].isalnum()):
         return True  # letters or digits run on: zx020188, abc.zx
+    if _INITIALISM_LIST.fullmatch(token.strip(".-~:").lower()):
+        return False  # a list of initialisms: zx/fq
+    if any(c.isalnum() for c in outer_before + outer_after):
+        return True  # joined to more letters or digits: fq-8360, sa_8760
     if any(mark in token for mark in _LINK_MARKS):
         return True
     # a dot followed by letters is a domain (wq9.pw, jr.vip); a trailing full stop is not

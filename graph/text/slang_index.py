@@ -305,6 +305,10 @@ def _spellings(
             continue
         if sum(extra(t) for t in combo) > looks_max:
             continue
+        if extra(combo[0]) and not rules[combo[0][2]].lookalikes:
+            # a less common reading at the start: each would add a child to the automaton's
+            # root, which every character of every text searches (the scan's hot loop)
+            continue
         yield (
             "".join(t[1] for t in combo),
             tuple((t[0], len(t[1]), t[2]) for t in combo),
@@ -390,7 +394,7 @@ def automaton_of(index: Index) -> Any:
 
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     texts = index.patterns.texts if isinstance(index.patterns, _Patterns) else None
-    for pattern_id, text in enumerate(texts or (text for text, _ in index.patterns)):
+    for pattern_id, text in enumerate(texts or [text for text, _ in index.patterns]):
         automaton.add_word(text, pattern_id)
     automaton.make_automaton()
     return automaton

@@ -105,7 +105,7 @@ DEV: dict[str, list[str]] = {
     ],
     "ambiguous_form": [
         "[徵信|征信]有問題，[逾期|逾期]記錄能消除嗎",
-        "加[徵信|征信]：abc123",
+        "加徵信：abc123",  # 微信 and a WeChat id: no term
     ],
 }
 

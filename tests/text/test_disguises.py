@@ -51,6 +51,8 @@ def test_dev_case(name: str, marked: str) -> None:
         ("逾❼三个月", "逾期", "mixed+styled"),  # negative circled digit seven, by its name
         ("zheng鑫花了", "征信", "homophone+mixed"),
         ("岱哩加盟，征信花了也能办", "代理", "homophone"),
+        ("诚招黛里，日结，微信 daili2024", "代理", "homophone"),  # a contact supports it
+        ("停丶息丶挂丶账", "停息挂账", "separator"),
     ],
 )
 def test_disguise_kinds(text: str, term: str, disguise: str) -> None:
@@ -74,7 +76,7 @@ def test_initials_inside_a_url_or_handle_never_fire(text: str) -> None:
 
 
 def test_a_traditional_form_that_reads_as_another_word_is_flagged() -> None:
-    (hit,) = scan("加徵信：abc123")
+    (hit,) = scan("徵信有問題")
     assert (hit.term, hit.disguise, hit.confidence, hit.alternative) == (
         "征信",
         "traditional",
@@ -84,6 +86,9 @@ def test_a_traditional_form_that_reads_as_another_word_is_flagged() -> None:
     assert summarize([hit])["disguise_count"] == 0  # not counted as a confident disguise
     (plain,) = scan("征信花了")
     assert (plain.confidence, plain.alternative) == (1.0, None)
+    # named as a contact channel (加 …, or followed by an id): it is 微信, no term at all
+    assert scan("加徵信：abc123") == []
+    assert scan("加我徵信 lily0823") == []
 
 
 def test_noise_never_joins_across_a_real_sentence_break() -> None:
