@@ -3,36 +3,47 @@
 How it works
 ------------
 1. The text is put in canonical form (:mod:`graph.text.normalize`): width, style and case folded,
-   traditional characters simplified, in-word separators removed, with a map back to the original.
-2. For every lexicon term a set of variant spellings is generated once, each position of the term
-   being the character itself, its pinyin syllable, its pinyin initial, a digit read as that
-   syllable, a same-sound character or a look-alike character (see :func:`_variants` for what may
-   combine). All variants go into Aho–Corasick automata (pyahocorasick, see :func:`_compile`), so
-   a text is scanned in one pass forward and one backward whatever the number of variants.
-3. Each raw match is checked against its neighbours before it counts — this is where precision
-   comes from:
+   traditional, variant and look-alike forms folded onto the characters they stand for (收 for
+   収, 期 for 朞, 上 for よ), in-word separators and noise removed (征.信, 代?理, 网❤贷), with a
+   map back to the original.
+2. The canonical text is mapped to *sound space*, each Chinese character to its reading class, and
+   one Aho–Corasick pass finds every spelling of every term: its characters or any same-sound
+   ones, its pinyin, initials and digits, listed spellings (:mod:`graph.text.slang_index`, which
+   also says how the index is built from character data and stored).
+3. Each match is resolved against the real characters — the term's own, a same-sound one, a
+   look-alike, or none (dropped) — and what may combine is decided
+   (:func:`graph.text.slang_index.allowed`). Then it is checked against its neighbours before it
+   counts — this is where precision comes from:
 
-   * letters must not continue a longer run of letters (``zx`` in ``zxcv``), digits not a number
-     (``分7期`` is "seven instalments", not 分期);
+   * letters must not continue a longer run of letters or digits (``zx`` in ``zxcv``) nor sit
+     inside a URL, an e-mail address, a domain, a handle or an id (jr773.com, zx020188, abc_zx1);
+     digits not a number (``分7期`` is "seven instalments", not 分期);
    * a same-sound or look-alike spelling must not be an ordinary word (正心, from jieba's word list
      and the lexicon's ``ordinary_words`` / ``exclude``) nor be cut out of one (公正信用 holds 正信);
-   * a plain term is dropped when it straddles two ordinary words (特征信息 holds 征信);
+   * with no character of the term left (岱哩, dai李) every same-sound character must have the
+     term's exact reading and no word may reach into the match; two common characters alone (尚安)
+     need another hit or a contact in the text;
+   * a plain term is dropped when it straddles two ordinary words (特征信息 holds 征信), and any
+     match across removed sentence punctuation (催，收，) when a word crosses either edge;
    * bare initials fire only as the lexicon allows: ``standalone``; ``cjk`` — touching Chinese text
      or near another hit (an all-capital acronym such as ``WD`` needs another hit); ``context`` —
      only within :data:`CONTEXT_WINDOW` characters of another hit.
 
-4. Overlapping matches are resolved longest first, then least disguised.
+4. Overlapping matches are resolved longest first, then least disguised. A hit whose folded form
+   may as well be another word (徵信 looks like 微信) gets :data:`AMBIGUOUS` confidence and names
+   that word; next to an id or after 加 it is that contact channel, and no hit.
 
 Disguise kinds
 --------------
 ``disguise`` is ``None`` for the plain term, else the kinds found, joined by ``+`` in this fixed
 order (see :data:`DISGUISE_ORDER`): ``pinyin`` (every character spelt in pinyin), ``initials``
-(every character as its pinyin initial), ``homophone`` (same or near sound, e.g. 崔收, 分琪),
-``lookalike`` (similar shape, 减兔), ``mixed`` (some characters replaced by letters or digits:
-z信, 征xin, 分7), ``listed`` (a spelling listed in the lexicon), ``traditional`` (徵信),
-``fullwidth`` (ｚｘ), ``styled`` (mathematical, circled … letters: 𝐳𝐱) and ``separator``
-(征.信, 征 信). A string keeps the value usable as a single graph property; :attr:`Hit.kinds`
-gives the tuple.
+(every character as its pinyin initial), ``homophone`` (same or near sound, e.g. 崔收, 分琪, 上犴),
+``lookalike`` (similar shape: 减兔, よ岸, Cyrillic х), ``mixed`` (some characters replaced by
+letters or digits: z信, 征xin, 分7, zheng鑫), ``listed`` (a spelling listed in the lexicon),
+``traditional`` (徵信), ``variant`` (other variant forms: 催収, 分朞), ``fullwidth`` (ｚｘ),
+``styled`` (mathematical, circled … letters and digits: 𝐳𝐱, 分❼), ``separator`` (征.信, 征 信)
+and ``noise`` (代?理, 网❤贷). A string keeps the value usable as a single graph property;
+:attr:`Hit.kinds` gives the tuple.
 """
 
 from __future__ import annotations
