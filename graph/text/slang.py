@@ -526,11 +526,13 @@ def _inside_token(original: str, start: int, end: int) -> bool:
     """Are the letters at ``original[start:end]`` part of a longer token — a URL, an e-mail
     address, a domain, a handle, an alphanumeric id? (jr773.com, zx020188, abc_zx1, @zx_fq)"""
     left = start
-    while left > 0 and original[left - 1] in _TOKEN_CHARS:
-        left -= 1
+    if original[start].isascii() and original[start].isalnum():  # letters or digits at the left
+        while left > 0 and original[left - 1] in _TOKEN_CHARS:
+            left -= 1
     right = end
-    while right < len(original) and original[right] in _TOKEN_CHARS:
-        right += 1
+    if original[end - 1].isascii() and original[end - 1].isalnum():  # … and at the right edge
+        while right < len(original) and original[right] in _TOKEN_CHARS:
+            right += 1
     token = original[left:right]
     if token == original[start:end]:
         return False
@@ -629,7 +631,7 @@ def summarize(hits: Iterable[Hit]) -> dict[str, Any]:
     for hit in hits:
         terms.setdefault(hit.term)
         categories.setdefault(hit.category)
-        disguised += hit.disguise is not None and hit.confidence >= CONFIDENT
+        disguised += hit.disguise is not None
     return {
         "slang_terms": list(terms),
         "slang_categories": list(categories),

@@ -53,6 +53,7 @@ def test_dev_case(name: str, marked: str) -> None:
         ("岱哩加盟，征信花了也能办", "代理", "homophone"),
         ("诚招黛里，日结，微信 daili2024", "代理", "homophone"),  # a contact supports it
         ("停丶息丶挂丶账", "停息挂账", "separator"),
+        ("目前已yu期1个月", "逾期", "mixed"),  # letters stand alone; the digits follow 期
     ],
 )
 def test_disguise_kinds(text: str, term: str, disguise: str) -> None:
