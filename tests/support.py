@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,6 +49,12 @@ def run_cli(
         env={**os.environ, **(env or {})},
         timeout=timeout,
     )
+
+
+def as_read(markdown: str) -> str:
+    """What a value escaped for Markdown (``app.views.safe.escape_markdown``) reads as on the
+    page: backslash escapes, word joiners and HTML entities undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", ""))
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.cells import safe_cell
@@ -101,7 +102,7 @@ def submit_page() -> None:
     if not me.org:
         st.error(t("submit.no_org"))
         return
-    st.caption(t("submit.intro").format(org=me.org))
+    st.caption(escape_markdown(t("submit.intro").format(org=me.org)))
     uploads = st.file_uploader(
         t("submit.files"),
         type=["csv", "xlsx", "json", "jsonl"],
@@ -112,7 +113,7 @@ def submit_page() -> None:
     for index, upload in enumerate(uploads or []):
         path = save_upload(upload.name, upload.getvalue())
         guessed = _guess(path)
-        st.subheader(upload.name)
+        st.subheader(escape_markdown(upload.name), anchor=f"upload-{index}")  # not from data
         kind = st.selectbox(
             t("submit.kind"),
             KINDS,
@@ -125,7 +126,7 @@ def submit_page() -> None:
             st.warning(t("submit.no_guess"))
         result = preview(str(path), kind, me.org)
         if "error" in result:
-            st.error(f"{t('common.failed')}: {result['error']}")
+            st.error(escape_markdown(f"{t('common.failed')}: {result['error']}"))
             continue
         cols = st.columns(3)
         cols[0].metric(t("submit.rows_read"), result["rows_read"])
@@ -177,7 +178,7 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
                 store(), kind, path, org=org, user=user, via="workbench", on_progress=progress
             )
         except UserError as error:
-            st.error(f"{t('common.failed')}: {path.name}: {error}")
+            st.error(escape_markdown(f"{t('common.failed')}: {path.name}: {error}"))
             continue
         summaries.append(summary)
         done += total
@@ -187,12 +188,14 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
 
 def _show_summary(summary: dict[str, Any]) -> None:
     st.success(
-        t("submit.summary").format(
-            file=Path(summary["file"]).name,
-            loaded=summary["rows_loaded"],
-            quarantined=summary["rows_quarantined"],
-            seconds=summary["seconds"],
-            submission=summary["submission"],
+        escape_markdown(
+            t("submit.summary").format(
+                file=Path(summary["file"]).name,
+                loaded=summary["rows_loaded"],
+                quarantined=summary["rows_quarantined"],
+                seconds=summary["seconds"],
+                submission=summary["submission"],
+            )
         )
     )
     entities = summary.get("entities") or {}
