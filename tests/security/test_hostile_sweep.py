@@ -379,6 +379,13 @@ class Sweep:
         self.page.get_by_role("heading", name=zh(f"nav.{key}")).first.wait_for()
         idle(self.page)
 
+    def message(self, key: str) -> None:
+        """Wait for the message box that says ``key``'s text (up to its first value)."""
+        said = zh(key).split("{")[0].strip()
+        box = self.page.locator("[data-testid='stAlert']").filter(has_text=said).first
+        box.wait_for(state="attached")  # it may be in a tab not shown
+        idle(self.page)
+
     def widget(self, key: str, inner: str = "input") -> Any:
         """The ``inner`` elements of the widget whose Streamlit key is ``key``."""
         return self.page.locator(f".st-key-{key} {inner}")
@@ -405,13 +412,14 @@ def admin_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
         hostile_names(canary.url)["org"].replace("org.png", "o2")
     )
     page.get_by_role("button", name=zh("admin.add_org")).click()
-    idle(page)
+    sweep.message("admin.org_added")
     sweep.check("admin-org-added")
     page.get_by_role("tab", name=zh("admin.submissions")).click()
     sweep.choose("admin_withdraw_choice", world["doomed"])
     sweep.widget("admin_withdraw_reason").first.fill(everything(canary.url)[:400])
     sweep.widget("admin_withdraw_confirm", "label").first.click()
     page.get_by_role("button", name=zh("withdraw.button"), exact=True).click()
+    sweep.message("withdraw.done")
     sweep.check("admin-withdrawn")
     sweep.open("status")
     sweep.check("status")
@@ -443,7 +451,7 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     idle(page)
     sweep.widget(f"push_note_{lead_id}", "textarea").first.fill(everything(canary.url))
     page.get_by_role("button", name=zh("lead.push_button")).click()
-    idle(page)
+    sweep.message("lead.pushed")
     sweep.check("leads-pushed")
 
     sweep.open("search")
@@ -455,7 +463,7 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     page.get_by_role("textbox", name=zh("search.from")).fill(values["image"])
     page.get_by_role("textbox", name=zh("search.to")).fill(RING_PHONE)
     page.get_by_role("button", name=zh("search.trace")).click()
-    idle(page)
+    page.get_by_text(zh("search.between").split("}")[-1].strip()).first.wait_for()
     sweep.check("search-traced")
 
 
