@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +54,12 @@ def run_cli(
         timeout=timeout,
         input=stdin,
     )
+
+
+def as_read(markdown: str) -> str:
+    """What a value escaped for Markdown (``app.views.safe.escape_markdown``) reads as on the
+    page: backslash escapes, word joiners and HTML entities undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", ""))
 
 
 def free_port() -> int:
@@ -108,3 +120,81 @@ def page_keys(at: Any) -> set[str]:
     return {
         by_title.get(info["page_name"], info["page_name"]) for info in at._registered_pages.values()
     }
+
+
+# --- the workbench in a real browser (tests marked ``browser``) ---------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 90_000
+
+
+def need_browser() -> None:
+    """Skip unless Debian's Chromium and Playwright's Python package are here (a test never
+    downloads a browser)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (make test installs Debian's chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is absent")
+
+
+@contextmanager
+def served_workbench(log: Path) -> Iterator[str]:
+    """``leadgraph serve`` on a free port with this process's environment (the test Neo4j), its
+    output in ``log``; yields the base URL once Streamlit answers, stops it on the way out."""
+    import pytest
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the workbench did not start; see {log}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def idle(page: Any) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=WAIT_MS)
+
+
+def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
+    """Sign in through the login page (Chinese, the default language) and wait for the pages."""
+    from app.i18n import translate
+
+    page.goto(url)
+    page.get_by_label(translate("login.username", "zh")).fill(username)
+    page.get_by_label(translate("login.password", "zh")).fill(password)
+    page.get_by_role("button", name=translate("login.submit", "zh")).click()
+    page.get_by_role("button", name=translate("session.logout", "zh")).wait_for(timeout=WAIT_MS)
+    idle(page)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import session
 from app.session import t
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
 from graph.workflow import demo
 from graph.workflow.auth import LoginFailed
@@ -28,7 +29,7 @@ def login_page() -> None:
             # a locked account, an unknown user and a wrong password read the same
             st.error(t("login.disabled" if error.reason == "disabled" else "login.invalid"))
         except UserError as error:  # the database is not reachable
-            st.error(f"{t('status.unavailable')}: {error}")
+            st.error(escape_markdown(f"{t('status.unavailable')}: {error}"))
         else:
             st.rerun()
     if session.demo_mode():  # demo accounts sign in here and now: list them

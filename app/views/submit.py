@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.cells import safe_cell
@@ -91,7 +92,7 @@ def submit_page() -> None:
     if not me.org:
         st.error(t("submit.no_org"))
         return
-    st.caption(t("submit.intro").format(org=me.org))
+    st.caption(escape_markdown(t("submit.intro").format(org=me.org)))
     files = st.file_uploader(
         t("submit.files"),
         type=["csv", "xlsx", "json", "jsonl"],
@@ -102,7 +103,7 @@ def submit_page() -> None:
     for index, upload in enumerate(files or []):
         path = save_upload(upload.name, upload.getvalue())
         guessed = _guess(path)
-        st.subheader(upload.name)
+        st.subheader(escape_markdown(upload.name), anchor=f"upload-{index}")  # not from data
         kind = st.selectbox(
             t("submit.kind"),
             KINDS,
@@ -115,7 +116,7 @@ def submit_page() -> None:
             st.warning(t("submit.no_guess"))
         result = preview(str(path), kind, me.org)
         if "error" in result:
-            st.error(f"{t('common.failed')}: {result['error']}")
+            st.error(escape_markdown(f"{t('common.failed')}: {result['error']}"))
             continue
         show_preview(result, upload.name, index)
         plans.append((path, kind))
@@ -184,7 +185,7 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> int:
                 store(), kind, path, org=org, user=user, via="workbench", on_progress=progress
             )
         except UserError as error:
-            errors.append(f"{t('common.failed')}: {path.name}: {error}")
+            errors.append(escape_markdown(f"{t('common.failed')}: {path.name}: {error}"))
             continue
         summaries.append(summary)
         done += total
@@ -196,13 +197,15 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> int:
 
 def _show_summary(summary: dict[str, Any]) -> None:
     st.success(
-        t("submit.summary").format(
-            file=Path(summary["file"]).name,
-            loaded=summary["rows_loaded"],
-            quarantined=summary["rows_quarantined"],
-            dropped=summary.get("fields_dropped", 0),
-            seconds=summary["seconds"],
-            submission=summary["submission"],
+        escape_markdown(
+            t("submit.summary").format(
+                file=Path(summary["file"]).name,
+                loaded=summary["rows_loaded"],
+                quarantined=summary["rows_quarantined"],
+                dropped=summary.get("fields_dropped", 0),
+                seconds=summary["seconds"],
+                submission=summary["submission"],
+            )
         )
     )
     entities = summary.get("entities") or {}
