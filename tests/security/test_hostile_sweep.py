@@ -257,7 +257,7 @@ def world(session_store: GraphStore, canary: Canary, tmp_path_factory: Any) -> d
     for username, (role, org) in accounts.items():
         admin.create_account(
             store, root, username, role=role, org=org, display_name=names["user"],
-            password=PASSWORD,
+            password=PASSWORD, must_change=False,
         )  # fmt: skip
     analyst = principal(store, "analyst_x")
     text = everything(canary.url)
