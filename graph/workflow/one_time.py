@@ -9,41 +9,29 @@ file (:func:`discard`).
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from graph.core import settings as settings_module
+from graph.core.private import write_private
 
 FILE_NAME = "first-admin.txt"
 
 
 def path(config: settings_module.Settings) -> Path:
-    return config.home / FILE_NAME
+    return config.state_folder() / FILE_NAME
 
 
 def write(config: settings_module.Settings, username: str, password: str) -> Path:
-    """Write ``username``'s one-time password to :func:`path`, mode 0600 from the first byte (a
-    temporary file created 0600, then renamed over any older one); returns the path."""
+    """Write ``username``'s one-time password to :func:`path`, mode 0600 from the first byte,
+    replacing any older one; returns the path."""
     target = path(config)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    text = (
+    write_private(
+        target,
         "LeadGraph: the first admin's one-time password.\n"
         "Sign in with it; the workbench then asks for a new password, and this file is removed.\n"
         f"username: {username}\n"
-        f"password: {password}\n"
+        f"password: {password}\n",
     )
-    temporary = target.with_name(f".{FILE_NAME}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return target
 
 
