@@ -168,6 +168,24 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
                 yield QuarantineEntry(file, number, row_map.header_of(name), value, reason)
 
 
+def check_file(kind: str, path: str | Path, source: str, hashing_key: bytes) -> dict[str, Any]:
+    """Read and validate every row of ``path`` without writing anything: the counts and every
+    quarantine entry (as dicts). The Submit page's preview, run in a bounded child process
+    (``ingest/bounded.py``), hence a plain function of picklable arguments and result."""
+    tally = Tally()
+    entries: list[dict[str, Any]] = []
+    for item in iter_file(kind, path, source=source, hashing_key=hashing_key):
+        tally.add(item)
+        if isinstance(item, QuarantineEntry):
+            entries.append(item.as_dict())
+    return {
+        "rows_read": tally.rows_read,
+        "rows_loaded": tally.rows_loaded,
+        "rows_quarantined": tally.rows_quarantined,
+        "quarantine": entries,
+    }
+
+
 def _subject_key(spec: Kind, nodes: list[NodeRecord]) -> str | None:
     """The key of the node the row is about: the one node of the kind's subject label."""
     return next((node.key for node in nodes if node.label == spec.subject), None)
