@@ -353,7 +353,7 @@ def _sheet_rows(path: Path, worksheet: Any) -> Iterator[tuple[int, list[str]]]:
             )
         if not values or values.count(None) == len(values):
             continue
-        beyond: bool = False
+        beyond = False
         if len(values) > limits.max_columns:
             tail = values[limits.max_columns :]
             beyond = tail.count(None) != len(tail)
@@ -371,7 +371,6 @@ _BEYOND = "…"  # stands for the values past the column cap
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     check_xlsx_zip(path)
     try:
@@ -389,12 +388,12 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             worksheet = book.worksheets[0]
         else:
             raise UserError(f"{path.name}: the workbook has no sheet")
-        if not isinstance(worksheet, ReadOnlyWorksheet):
+        if not hasattr(worksheet, "reset_dimensions"):
             raise UserError(f"{path.name}: the sheet {worksheet.title!r} is a chart, not a table")
         row_iter = _sheet_rows(path, worksheet)
         headers: list[str] = []
         try:
-            for _header_row, cells in row_iter:
+            for _, cells in row_iter:
                 headers = _clean_headers(cells)
                 break
         except _XLSX_ERRORS as error:
