@@ -14,7 +14,8 @@ SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 .PHONY: help run test test-pure lint bench stop system-deps venv jars clean
 
 help:
-	@echo "make run    - install, start the local Neo4j, load the demo world, serve the workbench"
+	@echo "make run    - install, start the local Neo4j, make the first admin (and the demo accounts"
+	@echo "             in demo mode), load the demo world, serve the workbench"
 	@echo "make test   - install, start a throwaway Neo4j, run every test, stop it"
 	@echo "make test-pure - the tests that need no server (pytest -m 'not neo4j')"
 	@echo "make lint   - ruff (lint and format) and mypy"
@@ -47,7 +48,8 @@ jars: venv
 run: system-deps venv jars
 	$(LEADGRAPH) db start
 	$(LEADGRAPH) db init
-	$(LEADGRAPH) demo users
+	$(LEADGRAPH) user bootstrap
+	$(LEADGRAPH) demo users --if-demo
 	$(LEADGRAPH) demo load --if-needed
 	$(LEADGRAPH) serve --port $(PORT)
 

@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "app.commands.serve": ("serve",),
     "app.commands.ingest": ("ingest",),
     "app.commands.submission": ("submission",),
+    "app.commands.uploads": ("uploads",),
     "app.commands.trace": ("trace", "neighbours"),
     "app.commands.templates": ("templates",),
     "app.commands.detect": ("detect", "leads"),

@@ -59,11 +59,49 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "login.demo": {"zh": "演示账号", "en": "Demo accounts"},
     "login.demo_note": {
-        "zh": "仅用于演示环境，切勿用于真实数据（LEADGRAPH_DEMO_ACCOUNTS=0 可关闭）。",
-        "en": "Demo only: never use them with real data (LEADGRAPH_DEMO_ACCOUNTS=0 turns them off).",
+        "zh": "仅用于本机演示：只有演示模式（LEADGRAPH_DEMO_ACCOUNTS=1，且只在本机 127.0.0.1 访问）"
+        "下才能登录，切勿用于真实数据。",
+        "en": "Demo only, on this machine: they sign in only in demo mode "
+        "(LEADGRAPH_DEMO_ACCOUNTS=1, reached on 127.0.0.1); never use them with real data.",
     },
     "session.signed_in_as": {"zh": "当前用户", "en": "Signed in as"},
     "session.logout": {"zh": "退出登录", "en": "Sign out"},
+    "nav.account": {"zh": "修改密码", "en": "Password"},
+    "account.must_change": {
+        "zh": "您的密码由管理员设置（或为首次登录的一次性密码）：请先设置新密码，之后才能使用其他功能。",
+        "en": "An administrator set your password (or it is a one-time password): choose a new "
+        "one before anything else.",
+    },
+    "account.rules": {
+        "zh": "新密码至少 {length} 个字符，不能是演示账号的密码，也不能与用户名相同。",
+        "en": "At least {length} characters, not a demo password, not your username.",
+    },
+    "account.current": {"zh": "当前密码", "en": "Current password"},
+    "account.new": {"zh": "新密码", "en": "New password"},
+    "account.again": {"zh": "再次输入新密码", "en": "New password again"},
+    "account.submit": {"zh": "修改密码", "en": "Change password"},
+    "account.changed": {"zh": "密码已修改。", "en": "Your password was changed."},
+    "account.mismatch": {"zh": "两次输入的新密码不一致。", "en": "The two new passwords differ."},
+    "account.refused.too_short": {
+        "zh": "新密码至少需要 {length} 个字符。",
+        "en": "The new password needs at least {length} characters.",
+    },
+    "account.refused.demo_password": {
+        "zh": "演示账号的密码是公开的，不能使用。",
+        "en": "Demo passwords are published: choose another.",
+    },
+    "account.refused.username": {
+        "zh": "密码不能与用户名相同。",
+        "en": "The password may not be your username.",
+    },
+    "account.refused.unchanged": {
+        "zh": "新密码不能与当前密码相同。",
+        "en": "The new password must differ from the current one.",
+    },
+    "account.refused.wrong_current": {
+        "zh": "当前密码不正确，或尝试过于频繁，请稍后再试。",
+        "en": "The current password is wrong, or too many attempts: try again later.",
+    },
     "role.analyst": {"zh": "机构分析员", "en": "Analyst"},
     "role.officer": {"zh": "民警", "en": "Officer"},
     "role.admin": {"zh": "管理员", "en": "Admin"},
@@ -81,6 +119,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.active": {"zh": "正常", "en": "Active"},
     "admin.disabled": {"zh": "已停用", "en": "Disabled"},
     "admin.locked": {"zh": "已锁定", "en": "Locked"},
+    "admin.demo": {"zh": "演示账号（仅演示模式）", "en": "Demo account (demo mode only)"},
+    "admin.must_change": {"zh": "待设新密码", "en": "Must choose a password"},
     "admin.add_user": {"zh": "新增用户", "en": "Add user"},
     "admin.password_optional": {
         "zh": "密码（留空则自动生成）",
@@ -106,6 +146,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.audit_broken": {
         "zh": "审计日志已被篡改：第 {seq} 条 —— {reason}",
         "en": "The audit log is broken at entry {seq}: {reason}",
+    },
+    "admin.audit_seal_broken": {
+        "zh": "审计日志校验失败：{reason}",
+        "en": "The audit log is broken: {reason}",
     },
     "admin.action": {"zh": "操作", "en": "Action"},
     "admin.all": {"zh": "全部", "en": "All"},
@@ -182,6 +226,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit.rows_read": {"zh": "读取行数", "en": "Rows read"},
     "submit.rows_accepted": {"zh": "通过行数", "en": "Rows accepted"},
     "submit.rows_quarantined": {"zh": "隔离行数", "en": "Rows quarantined"},
+    "submit.fields_dropped": {"zh": "舍弃的可选字段值", "en": "Optional values dropped"},
     "lead.closed_reopen_first": {
         "zh": "该线索已结案；如需再次推送，请先说明理由并重新打开。",
         "en": "This lead is closed; to push it again, reopen it first and say why.",
@@ -197,8 +242,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "submit.ingesting": {"zh": "正在写入", "en": "Ingesting"},
     "submit.done": {"zh": "写入完成", "en": "Done"},
     "submit.summary": {
-        "zh": "{file}：写入 {loaded} 行，隔离 {quarantined} 行，用时 {seconds} 秒（提交编号 {submission}）",
-        "en": "{file}: {loaded} rows loaded, {quarantined} quarantined in {seconds} s (submission {submission})",
+        "zh": "{file}：写入 {loaded} 行，隔离 {quarantined} 行，舍弃 {dropped} 个可选字段值，用时 {seconds} 秒（提交编号 {submission}）",
+        "en": "{file}: {loaded} rows loaded, {quarantined} quarantined, {dropped} optional values dropped in {seconds} s (submission {submission})",
     },
     "submit.records": {"zh": "本文件所涉数量", "en": "Named by this file"},
     "submit.stopped_cpu": {
@@ -232,6 +277,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "quarantine.field": {"zh": "字段", "en": "Field"},
     "quarantine.value": {"zh": "值", "en": "Value"},
     "quarantine.reason": {"zh": "原因", "en": "Reason"},
+    "quarantine.outcome": {"zh": "处理", "en": "Outcome"},
+    "quarantine.refused": {"zh": "整行隔离", "en": "row refused"},
+    "quarantine.dropped": {"zh": "舍弃该值，其余写入", "en": "value dropped, row loaded"},
     "lead.none": {"zh": "暂无可见的候选线索。", "en": "No leads you may see yet."},
     "lead.filter_status": {"zh": "按状态筛选", "en": "Filter by status"},
     "lead.filter_all": {"zh": "全部状态", "en": "All statuses"},

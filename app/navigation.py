@@ -35,11 +35,24 @@ PAGES: list[PageEntry] = [
     ),
     PageEntry("admin", ("admin",), "app.views.admin:admin_page", ":material/manage_accounts:"),
     PageEntry("status", ("admin",), "app.views.status:status_page", ":material/database:"),
+    PageEntry(
+        "account",
+        ("analyst", "officer", "admin"),
+        "app.views.account:account_page",
+        ":material/key:",
+    ),
 ]
+# The one page of a user who must choose a new password first.
+PASSWORD_PAGE = "account"
 
 
-def entries_for(role: str) -> list[PageEntry]:
-    return [entry for entry in PAGES if role in entry.roles]
+def entries_for(role: str, *, must_change_password: bool = False) -> list[PageEntry]:
+    """The pages of ``role``; only the password page while a new password is due."""
+    return [
+        entry
+        for entry in PAGES
+        if role in entry.roles and (entry.key == PASSWORD_PAGE or not must_change_password)
+    ]
 
 
 def page_function(entry: PageEntry) -> Callable[[], None]:
@@ -48,7 +61,8 @@ def page_function(entry: PageEntry) -> Callable[[], None]:
 
 
 def pages_for(principal: Principal, t: Callable[[str], str]) -> list[st.Page]:
-    """The ``st.Page`` objects of ``principal``'s role, the first one the default."""
+    """The ``st.Page`` objects of ``principal``'s role, the first one the default (only the
+    password page while the principal must choose a new password)."""
     return [
         st.Page(
             page_function(entry),
@@ -57,5 +71,7 @@ def pages_for(principal: Principal, t: Callable[[str], str]) -> list[st.Page]:
             url_path=entry.key,
             default=index == 0,
         )
-        for index, entry in enumerate(entries_for(principal.role))
+        for index, entry in enumerate(
+            entries_for(principal.role, must_change_password=principal.must_change_password)
+        )
     ]

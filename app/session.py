@@ -14,7 +14,7 @@ import streamlit as st
 from app.i18n import DEFAULT_LANGUAGE, translate
 from graph.core import settings
 from graph.db.store import GraphStore
-from graph.workflow import auth
+from graph.workflow import auth, demo
 from graph.workflow.auth import Principal
 
 LANGUAGE = "language"
@@ -38,12 +38,25 @@ def principal() -> Principal | None:
     return st.session_state.get(PRINCIPAL)
 
 
-def require_principal() -> Principal:
-    """The signed-in principal; a page reached without one stops here."""
+def require_principal(*, password_page: bool = False) -> Principal:
+    """The signed-in principal; a page reached without one stops here, and so does every page
+    but the password page (``password_page``) while the user must choose a new password."""
     me = principal()
-    if me is None:
+    if me is None or (me.must_change_password and not password_page):
         st.stop()
     return me  # type: ignore[return-value]
+
+
+def served_locally() -> bool:
+    """Whether this browser session reached the workbench on this machine directly: the server
+    listens on loopback only and no proxy stands between (:func:`graph.workflow.demo.request_is_local`).
+    Demo accounts sign in only then."""
+    return demo.request_is_local(st.get_option("server.address"), st.context.headers)
+
+
+def demo_mode() -> bool:
+    """Demo mode for this session: the installation's setting and address, and this request."""
+    return demo.demo_configured(settings.load()) and served_locally()
 
 
 def client_id() -> str:
@@ -55,7 +68,9 @@ def client_id() -> str:
 
 def sign_in(username: str, password: str) -> Principal:
     """Authenticate (audited) and start a session; raises :class:`graph.workflow.auth.LoginFailed`."""
-    me = auth.authenticate(store(), username, password, client=client_id())
+    me = auth.authenticate(
+        store(), username, password, client=client_id(), loopback=served_locally()
+    )
     st.session_state[PRINCIPAL] = me
     st.session_state[LAST_ACTIVITY] = time.time()
     return me

@@ -13,6 +13,7 @@ from app import navigation, session
 from app.i18n import LANGUAGES
 from app.session import t
 from app.views.login import login_page
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
 
 
@@ -29,7 +30,8 @@ def sidebar() -> None:
             return
         where = f" · {me.org}" if me.org else ""
         st.caption(t("session.signed_in_as"))
-        st.markdown(f"**{me.display_name or me.username}** ({t(f'role.{me.role}')}{where})")
+        name = escape_markdown(me.display_name or me.username)
+        st.markdown(f"**{name}** ({escape_markdown(t(f'role.{me.role}') + where)})")
         if st.button(t("session.logout"), key="logout"):
             session.sign_out()
             st.rerun()
@@ -40,7 +42,7 @@ def main() -> None:
     try:
         session.check_session()
     except UserError as error:  # the database went away under a signed-in session
-        st.error(f"{t('status.unavailable')}: {error}")
+        st.error(escape_markdown(f"{t('status.unavailable')}: {error}"))
         st.stop()
     sidebar()
     st.title(t("app.title"))

@@ -84,6 +84,22 @@ class Kind:
     # an ID column and one row without an ID is a broken row, and keying that one complainant
     # by name + phone instead would split them into two Person nodes.
     required_if_column: tuple[str, ...] = ()
+    # Optional fields that say which entity the row names: an identity number (ID number, USCC)
+    # or a part of the subject's key. Without the value the row would still assert that entity,
+    # under another key (a firm by its name, a legal representative by name and firm, a
+    # complaint under the submitting org), and split it from itself; so a bad value here
+    # refuses the row, as a bad required field does.
+    identifying: tuple[str, ...] = ()
+
+    def drops(self, name: str) -> bool:
+        """True when a bad value of field ``name`` is dropped with a warning and the row loads
+        without it, as if the cell were empty; False when it refuses the row (a required or
+        identifying field, or no field of this kind)."""
+        if name not in self.checks or name in self.identifying:
+            return False
+        return name not in self.required_if_column and all(
+            name not in group for group in self.required
+        )
 
     @property
     def checks(self) -> dict[str, Callable[[str], Any]]:
@@ -386,6 +402,7 @@ KINDS: dict[str, Kind] = {
         ),
         (("uscc", "name"),),
         build_firm,
+        identifying=("uscc", "legal_rep_id"),
     ),
     "phones": Kind(
         "phones",
@@ -418,6 +435,7 @@ KINDS: dict[str, Kind] = {
         ),
         (("platform",), ("handle",)),
         build_account,
+        identifying=("operator_uscc",),
     ),
     "complaints": Kind(
         "complaints",
@@ -440,6 +458,7 @@ KINDS: dict[str, Kind] = {
         (("complaint_id",),),
         build_complaint,
         required_if_column=("complainant_id",),
+        identifying=("source",),
     ),
     "calls": Kind(
         "calls",

@@ -3,8 +3,8 @@
 ::
 
     for item in iter_file("complaints", "clues.csv", source="bank-a", hashing_key=key):
-        if isinstance(item, RowResult): ...        # nodes and links one accepted row asserts
-        else: ...                                   # a QuarantineEntry (file, row, field, value, reason)
+        if isinstance(item, RowResult): ...  # nodes and links one accepted row asserts
+        else: ...  # a QuarantineEntry (file, row, field, value, reason, outcome)
 
 ``iter_file`` opens the file, maps its headers and checks the mapping *before* it returns, so a
 file that cannot be read at all, or has unknown headers, raises :class:`graph.core.errors.UserError`
@@ -13,12 +13,22 @@ at the call; then rows stream one at a time (memory stays flat for million-row f
 Quarantine policy
 -----------------
 
-* A row is accepted whole or refused whole. Any bad value — required or optional, e.g. a bad
-  contact phone on a complaint — refuses the row, so nothing half-true is loaded and the analyst
-  fixes the row and submits it again.
-* A refused row yields one :class:`QuarantineEntry` per problem (every bad field, every missing
-  required field), consecutively, all with the row's number. It counts as one quarantined row:
-  ``rows read == RowResults + distinct quarantined row numbers`` (see :class:`Tally`).
+* A bad value in a required field, or in an identifying one (``Kind.identifying``: an identity
+  number — a firm's USCC, a legal representative's ID number, an operator's USCC — or a
+  complaint's source), refuses the row whole: loaded without it, the row would still name that
+  entity, under another key. The analyst fixes the row and submits it again.
+* A bad value in any other field ("无" or "同上" in a contact column, a local number without its
+  area code, an impossible date, an agent's USCC with a wrong check character) is dropped: the
+  row loads as if that cell were empty (in a cell of several phone numbers, as if only the bad
+  ones were missing), so a real export loses no valid row, and the dropped value is in the
+  graph nowhere. Each dropped value yields a :class:`QuarantineEntry` whose
+  ``outcome`` is ``FIELD_DROPPED`` (a warning: file, row, field, value, reason) just before the
+  row's RowResult.
+* A refused row yields one :class:`QuarantineEntry` per problem (every bad field, the
+  droppable ones too, every missing required field), consecutively, all with the row's number
+  and ``outcome`` ``ROW_REFUSED``. It counts as one quarantined row: ``rows read == RowResults +
+  distinct refused row numbers`` (see :class:`Tally`); warnings are counted apart
+  (``Tally.fields_dropped``).
 * Rows the reader cannot split into fields (broken JSON, too many cells) yield one entry with
   ``field == ""``. Blank rows are not rows read.
 * Row numbers are those a person sees: for CSV/XLSX the header is row 1 and the first data row
@@ -35,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.core.errors import UserError
-from graph.core.records import NodeRecord, QuarantineEntry, RowResult
+from graph.core.records import FIELD_DROPPED, NodeRecord, QuarantineEntry, RowResult
 from ingest.headers import (
     ColumnMap,
     Mapping,
@@ -56,12 +66,16 @@ class Tally:
 
     rows_loaded: int = 0
     rows_quarantined: int = 0
-    entries: int = 0
+    entries: int = 0  # of refused rows
+    fields_dropped: int = 0  # warnings: values the loaded rows were loaded without
     _last_bad_row: int = field(default=-1, repr=False)
 
     def add(self, item: Item) -> None:
         if isinstance(item, RowResult):
             self.rows_loaded += 1
+            return
+        if not item.refuses_row:
+            self.fields_dropped += 1
             return
         self.entries += 1
         if item.row != self._last_bad_row:
@@ -93,8 +107,9 @@ def iter_file(
     mapping: Mapping | MappingABC[str, Any] | str | Path | None = None,
     sheet: str | None = None,
 ) -> Iterator[Item]:
-    """Read ``path`` as clues of ``kind``; yield a RowResult per accepted row and the
-    QuarantineEntries of every refused row, in file order.
+    """Read ``path`` as clues of ``kind``; yield a RowResult per accepted row (after a warning
+    for each value it was loaded without) and the QuarantineEntries of every refused row, in
+    file order.
 
     ``source`` is the submitting org's slug (the complaint key's source unless the file has a
     source column); ``hashing_key`` keys the Person hash (``graph.core.settings.load().hashing_key()``);
@@ -128,7 +143,6 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
     required = spec.required + tuple(
         (name,) for name in spec.required_if_column if name in columns.fields
     )
-    build = spec.build
     header_key = tuple(table.headers)
     maps: dict[tuple[str, ...], ColumnMap | UserError] = {header_key: columns}
     keyed_rows = table.format in ("json", "jsonl")  # objects may differ in their keys
@@ -156,32 +170,61 @@ def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | No
                 row_map = found
             values = row_map.apply(row)
             clean, problems = validate(values, checks, required)
-            if not problems:
-                try:
-                    nodes, links = build(clean, ctx)
-                except RowRejected as rejected:
-                    problems = rejected.problems
-                else:
-                    yield RowResult(number, nodes, links, subject=_subject_key(spec, nodes))
-                    continue
-            for name, value, reason in problems:
+            built = _build(spec, number, clean, problems, ctx)
+            if isinstance(built, RowResult):
+                for name, value, reason in problems:  # each a value the row loaded without
+                    yield QuarantineEntry(
+                        file, number, row_map.header_of(name), value, reason, FIELD_DROPPED
+                    )
+                yield built
+                continue
+            for name, value, reason in built:
                 yield QuarantineEntry(file, number, row_map.header_of(name), value, reason)
+
+
+Problem = tuple[str, str, str]  # (field, value, reason)
+
+
+def _build(spec: Kind, number: int, clean: dict[str, Any], problems: list[Problem],
+           ctx: Context) -> RowResult | list[Problem]:  # fmt: skip
+    """The row's RowResult, built from its good values; or, when a problem is in a field the
+    kind does not drop, every problem of the row, so that it is fixed in one go.
+
+    ``problems`` comes in with what :func:`validate` found; when the row loads it holds every
+    value dropped, the builder's too (an agent's USCC with a wrong check character), each
+    removed from ``clean`` before the row is built again."""
+    if not all(spec.drops(name) for name, _, _ in problems):
+        return problems
+    while True:
+        try:
+            nodes, links = spec.build(clean, ctx)
+        except RowRejected as rejected:
+            refused = rejected.problems
+            if not refused or not all(spec.drops(name) and name in clean for name, _, _ in refused):
+                return [*problems, *refused]
+            for name, value, reason in refused:
+                clean.pop(name, None)
+                problems.append((name, value, reason))
+            continue
+        return RowResult(number, nodes, links, subject=_subject_key(spec, nodes))
 
 
 def check_file(kind: str, path: str | Path, source: str, hashing_key: bytes) -> dict[str, Any]:
     """Read and validate every row of ``path`` without writing anything: the counts and every
-    quarantine entry (as dicts). The Submit page's preview, run in a bounded child process
-    (``ingest/bounded.py``), hence a plain function of picklable arguments and result."""
+    quarantine entry (as dicts: refused rows' problems and dropped values). The Submit page's
+    preview, run in a bounded child process (``ingest/bounded.py``), hence a plain function of
+    picklable arguments and result."""
     tally = Tally()
     entries: list[dict[str, Any]] = []
     for item in iter_file(kind, path, source=source, hashing_key=hashing_key):
         tally.add(item)
         if isinstance(item, QuarantineEntry):
-            entries.append(item.as_dict())
+            entries.append(item.as_dict())  # refused rows' problems and dropped values
     return {
         "rows_read": tally.rows_read,
         "rows_loaded": tally.rows_loaded,
         "rows_quarantined": tally.rows_quarantined,
+        "fields_dropped": tally.fields_dropped,
         "quarantine": entries,
     }
 

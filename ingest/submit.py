@@ -1,7 +1,8 @@
 """Submitting one clue file: the one ingest flow, the same from every door.
 
 read → map headers → validate → records (``ingest.pipeline``) → the graph's
-:class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry.
+:class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry →
+the raw file deleted if it was a workbench upload (``ingest.uploads``, audited).
 
 The CLI (``leadgraph ingest``), the workbench's submit page and the demo loader all call
 :func:`submit_file`, each naming itself (``via``) and who acts (``actor``), so a submission is
@@ -25,6 +26,7 @@ from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text.slang import lexicon_version
 from graph.workflow import audit
 from graph.workflow.auth import operator
+from ingest import uploads
 from ingest.background import can_fork, iter_file_in_background
 from ingest.kinds import KIND_NAMES
 from ingest.pipeline import iter_file
@@ -108,7 +110,7 @@ def submit_file(
         submission = writer.submission
         for item in items:
             writer.add(item)
-        report_folder = config.home / "submissions" / submission.id
+        report_folder = config.state_folder("submissions", submission.id)
         csv_path, _ = write_report(writer.report.quarantine, report_folder)
         writer.quarantine_report = str(csv_path)
     report = writer.report
@@ -122,6 +124,7 @@ def submit_file(
         "rows_read": report.rows_loaded + report.rows_quarantined,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
+        "fields_dropped": report.fields_dropped,
         "seconds": round(time.perf_counter() - started, 3),
         "entities": report.entities(),
         "links": report.links(),
@@ -129,9 +132,10 @@ def submit_file(
         "quarantine_report": str(csv_path),
         "quarantine": [entry.as_dict() for entry in report.quarantine],
     }
+    who = actor or user or operator().username
     audit.append(
         store,
-        actor or user or operator().username,
+        who,
         "ingest",
         submission.key,
         {
@@ -141,7 +145,21 @@ def submit_file(
             "org": org,
             "sha256": submission.sha256,
             "lexicon_version": submission.lexicon_version,
-            **{k: summary[k] for k in ("rows_read", "rows_loaded", "rows_quarantined")},
+            **{
+                k: summary[k]
+                for k in ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped")
+            },
         },
     )
+    # the raw file has served: a workbench upload goes (unless a retention keeps it), and so
+    # does any upload past its time, whichever door this ingest came through
+    summary["upload_deleted"] = uploads.discard_ingested(
+        store,
+        path,
+        actor=who,
+        submission_key=submission.key,
+        sha256=submission.sha256,
+        config=config,
+    )
+    uploads.prune(store, actor=who, config=config)
     return summary

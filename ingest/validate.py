@@ -80,19 +80,37 @@ def split_values(raw: str) -> list[str]:
     return [part for part in _SPLIT.split(raw) if part]
 
 
+class PartlyBad(ValueError):
+    """A cell of several values of which some are bad: ``good`` is the cell's value without
+    them, ``bad`` the bad ones as written (the problem's value)."""
+
+    def __init__(self, reason: str, good: Any, bad: str) -> None:
+        super().__init__(reason)
+        self.good = good
+        self.bad = bad
+
+
 def check_phones(raw: str) -> tuple[PhoneInfo, ...]:
-    """Several phone numbers in one cell; any bad one is the cell's problem."""
+    """Several phone numbers in one cell. When some are bad and some good ("0591-87654321；无")
+    the bad ones are the cell's problem and the good ones its value (:class:`PartlyBad`)."""
     found: dict[str, PhoneInfo] = {}
     parts = split_values(raw)
+    bad: list[tuple[str, str]] = []
     for part in parts:
         try:
             info = parse_phone(part)
         except ValueError as error:
             if len(parts) == 1:
                 raise
-            raise ValueError(f"{error} ({part!r})") from None
+            bad.append((part, f"{error} ({part!r})"))
+            continue
         found.setdefault(info.e164, info)
-    return tuple(found.values())
+    if not bad:
+        return tuple(found.values())
+    reason = "; ".join(reason for _, reason in bad)
+    if not found:
+        raise ValueError(reason)
+    raise PartlyBad(reason, tuple(found.values()), "；".join(part for part, _ in bad))
 
 
 def check_tags(raw: str) -> list[str]:
@@ -174,12 +192,16 @@ def validate(
     required: tuple[tuple[str, ...], ...],
 ) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """Run the checks over ``values``; return the clean values and every ``(field, value,
-    reason)`` problem. ``required`` lists groups of fields of which at least one must be given."""
+    reason)`` problem. ``required`` lists groups of fields of which at least one must be given.
+    A cell of several values keeps its good ones in the clean values even when some are bad."""
     clean: dict[str, Any] = {}
     problems: list[tuple[str, str, str]] = []
     for name, raw in values.items():
         try:
             clean[name] = checks[name](raw)
+        except PartlyBad as error:  # the good values stay; the bad ones are the problem
+            clean[name] = error.good
+            problems.append((name, error.bad, str(error)))
         except ValueError as error:
             problems.append((name, raw, str(error)))
     for group in required:

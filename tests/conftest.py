@@ -40,6 +40,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.neo4j)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def workbench_on_loopback() -> None:
+    """AppTest runs the workbench in this process, with no server: give it the address
+    `leadgraph serve` always binds, 127.0.0.1, so that it is in demo mode as `make run` is (demo
+    accounts sign in only on a loopback-only workbench, graph/workflow/demo.py)."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[settings.Settings]:
     """The settings of a running Neo4j: the given one, or a local server this session owns."""

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,9 +38,13 @@ def write(path: Path, text: str) -> Path:
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `leadgraph ARGS` as a user would: a new process, the given environment on top."""
+    """Run `leadgraph ARGS` as a user would: a new process, the given environment on top, and
+    ``stdin`` (when given) as its standard input."""
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
@@ -41,7 +52,14 @@ def run_cli(
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         timeout=timeout,
+        input=stdin,
     )
+
+
+def as_read(markdown: str) -> str:
+    """What a value escaped for Markdown (``app.views.safe.escape_markdown``) reads as on the
+    page: backslash escapes, word joiners and HTML entities undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", ""))
 
 
 def free_port() -> int:
@@ -66,3 +84,117 @@ def rendered(at: object) -> str:
 
     walk(getattr(at, "_tree"))  # noqa: B009  (AppTest keeps its element tree there)
     return "\n".join(parts)
+
+
+# --- the whole workbench in AppTest: sign in as a user would ------------------------------------
+
+WORKBENCH = ROOT / "app" / "workbench.py"
+
+
+def workbench() -> Any:
+    """The workbench (app/workbench.py) in AppTest after its first run: the login page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(WORKBENCH), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at: Any, username: str, password: str) -> Any:
+    """Type a username and password into the login form and press the button."""
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.form_submit_button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_keys(at: Any) -> set[str]:
+    """The pages ``st.navigation`` registered in the last run (the pages one can reach), as the
+    keys of their titles: ``nav.<key>`` -> ``key``."""
+    from app.i18n import TEXTS, translate
+
+    by_title = {translate(k, "zh"): k.removeprefix("nav.") for k in TEXTS if k.startswith("nav.")}
+    return {
+        by_title.get(info["page_name"], info["page_name"]) for info in at._registered_pages.values()
+    }
+
+
+# --- the workbench in a real browser (tests marked ``browser``) ---------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 90_000
+
+
+def need_browser() -> None:
+    """Skip unless Debian's Chromium and Playwright's Python package are here (a test never
+    downloads a browser)."""
+    import pytest
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (make test installs Debian's chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is absent")
+
+
+@contextmanager
+def served_workbench(log: Path) -> Iterator[str]:
+    """``leadgraph serve`` on a free port with this process's environment (the test Neo4j), its
+    output in ``log``; yields the base URL once Streamlit answers, stops it on the way out."""
+    import pytest
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the workbench did not start; see {log}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def idle(page: Any) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=WAIT_MS)
+
+
+def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
+    """Sign in through the login page (Chinese, the default language) and wait for the pages."""
+    from app.i18n import translate
+
+    page.goto(url)
+    page.get_by_label(translate("login.username", "zh")).fill(username)
+    page.get_by_label(translate("login.password", "zh")).fill(password)
+    page.get_by_role("button", name=translate("login.submit", "zh")).click()
+    page.get_by_role("button", name=translate("session.logout", "zh")).wait_for(timeout=WAIT_MS)
+    idle(page)

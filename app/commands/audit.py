@@ -17,13 +17,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     verify = commands.add_parser(
         "verify",
-        help="check the hash chain; exit 1 naming the first edited or missing entry",
-        description="Walk the audit log's hash chain. Exit 0 when it is intact, 1 when an entry "
-        "was edited or deleted (the first one is named). Keep the printed head hash elsewhere "
-        "to detect a rewrite of the whole log later.",
+        help="check the hash chain and its sealed head; exit 1 naming the first edited or "
+        "missing entry",
+        description="Walk the audit log's keyed hash chain and check it against the head sealed "
+        "in the state folder. Exit 0 when it is intact, 1 when an entry was edited or deleted, "
+        "the log was cut short or emptied, or the seal is not this installation's (the first "
+        "break is named).",
     )
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.set_defaults(handler=verify_command)
+
+    reseal = commands.add_parser(
+        "reseal",
+        help="accept the log as the database holds it now (after restoring a backup) and seal it",
+        description="Seal the head of the audit log as the database holds it now, replacing the "
+        "seal in the state folder. Only for a log changed on purpose, such as a restored backup: "
+        "it accepts whatever entries are missing since. The chain itself must be whole. The old "
+        "seal and the new one are recorded in an 'audit_reseal' entry.",
+    )
+    reseal.set_defaults(handler=reseal_command)
 
     listing = commands.add_parser("list", help="the newest entries, newest first")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
@@ -39,11 +51,25 @@ def verify_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_dict())
     elif report.ok:
-        print(f"audit log intact: {report.entries} entries, head {report.head_seq}")
+        sealed = (
+            f"sealed head {report.sealed_seq}"
+            if report.sealed_seq is not None
+            else "not sealed yet (the next audited action seals it)"
+        )
+        print(f"audit log intact: {report.entries} entries, head {report.head_seq}, {sealed}")
         print(f"head hash: {report.head_hash}")
+    elif report.bad_seq is None:
+        print(f"audit log BROKEN: {report.reason}")
     else:
         print(f"audit log BROKEN at entry {report.bad_seq}: {report.reason}")
     return 0 if report.ok else 1
+
+
+def reseal_command(args: argparse.Namespace) -> int:
+    with GraphStore.open() as store:
+        seal, replaced = admin.reseal_audit(store, operator())
+    print(f"audit log sealed at entry {seal.seq} (hash {seal.hash}); replaced: {replaced}")
+    return 0
 
 
 def list_command(args: argparse.Namespace) -> int:

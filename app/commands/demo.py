@@ -13,6 +13,8 @@ from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
 from ingest.demo import FIXTURE_WORLD, load_world
 
+COUNTS = ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="demo data")
@@ -39,13 +41,7 @@ def load_command(args: argparse.Namespace) -> int:
         found = detect(store)
     leads: list[dict[str, Any]] = found["leads"]
     result: dict[str, Any] = {
-        "files": [
-            {
-                k: s[k]
-                for k in ("file", "kind", "org", "rows_read", "rows_loaded", "rows_quarantined")
-            }
-            for s in summaries
-        ],
+        "files": [{k: s[k] for k in ("file", "kind", "org", *COUNTS)} for s in summaries],
         "template_clusters": len(templates.clusters),
         "leads": [
             {"id": lead["id"], "title": lead["title"], "score": lead["score"]} for lead in leads
@@ -56,7 +52,7 @@ def load_command(args: argparse.Namespace) -> int:
         return 0
     for f in result["files"]:
         print(
-            f"{f['kind']:<11} {Path(f['file']).name:<28} {f['rows_loaded']:>6} loaded, {f['rows_quarantined']:>3} quarantined"
+            f"{f['kind']:<11} {Path(f['file']).name:<28} {f['rows_loaded']:>6} loaded, {f['rows_quarantined']:>3} quarantined, {f['fields_dropped']:>3} values dropped"
         )
     print(f"{result['template_clusters']} template clusters; {len(leads)} candidate leads")
     return 0

@@ -17,7 +17,7 @@ from ingest.submit import KINDS, submit_file
 def register(subparsers: argparse._SubParsersAction) -> None:
     ingest = subparsers.add_parser(
         "ingest",
-        help="validate, resolve and load clue files (bad rows go to a quarantine report)",
+        help="validate, resolve and load clue files (bad rows and dropped values are reported)",
         description="Load clue files into the graph. Exit 0 when every file was processed, even "
         "with quarantined rows; 1 when a file cannot be read at all.",
     )
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _merge(total: dict[str, Any], summary: dict[str, Any]) -> None:
-    for name in ("rows_read", "rows_loaded", "rows_quarantined", "seconds"):
+    for name in ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped", "seconds"):
         total[name] = round(total.get(name, 0) + summary[name], 3)
     for section in ("entities", "links"):
         into = total.setdefault(section, {})
@@ -77,8 +77,9 @@ def ingest_command(args: argparse.Namespace) -> int:
     for f in total["files"]:
         print(
             f"{f['file']}: {f['rows_read']} rows read, {f['rows_loaded']} loaded, "
-            f"{f['rows_quarantined']} quarantined ({f['seconds']} s) -> submission {f['submission']}"
+            f"{f['rows_quarantined']} quarantined, {f['fields_dropped']} optional values dropped "
+            f"({f['seconds']} s) -> submission {f['submission']}"
         )
-        if f["rows_quarantined"]:
+        if f["rows_quarantined"] or f["fields_dropped"]:
             print(f"  quarantine report: {f['quarantine_report']}")
     return 0

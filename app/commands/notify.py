@@ -1,4 +1,7 @@
-"""`leadgraph notify run|list|retry`: send the queued webhook and email messages about pushes."""
+"""`leadgraph notify run|list|retry`: send the queued webhook and email messages about pushes.
+
+``retry`` acts as an admin (:func:`graph.workflow.auth.operator`, audited as ``cli:<login name>``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from graph.core import settings as settings_module
 from graph.core.clock import parse_time
 from graph.db.store import GraphStore
 from graph.workflow import notify, outbox
+from graph.workflow.auth import operator
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,14 +51,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print one JSON array")
     listing.set_defaults(handler=list_command)
 
-    retry = commands.add_parser("retry", help="give a failed notification a new set of attempts")
+    retry = commands.add_parser(
+        "retry",
+        help="give a failed or held notification a new set of attempts (audited)",
+        description="Make a failed notification, or one held because the webhook secret "
+        "changed since it was queued, pending again. A webhook is then signed with the current "
+        "LEADGRAPH_WEBHOOK_SECRET. Audited as notify_requeue.",
+    )
     retry.add_argument("id", help="the notification id (see `leadgraph notify list`)")
     retry.set_defaults(handler=retry_command)
 
 
 def _print_round(report: notify.DeliveryReport, as_json: bool, *, always: bool) -> None:
     if as_json:
-        if always or report.attempted or report.errors:
+        if always or report.attempted or report.held or report.errors:
             print(json.dumps(report.as_dict(), ensure_ascii=False, default=str), flush=True)
         return
     for result in report.results:
@@ -65,9 +75,10 @@ def _print_round(report: notify.DeliveryReport, as_json: bool, *, always: bool) 
             if result["next_attempt_at"]:
                 line += f"; next at {result['next_attempt_at']}"
         print(line, flush=True)
-    if always or report.attempted:
+    if always or report.attempted or report.held:
         print(
-            f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}",
+            f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}, "
+            f"held {report.held}",
             flush=True,
         )
 
@@ -91,7 +102,8 @@ def run_command(args: argparse.Namespace) -> int:
             while True:
                 report = notify.deliver_due(store, channels, config=config)
                 _print_round(report, args.json, always=False)
-                if report.attempted + report.skipped < 100:  # a full page: go again at once
+                # a full page: go again at once
+                if report.attempted + report.skipped + report.held < 100:
                     time.sleep(_seconds_until(outbox.next_due(store), args.interval))
         except KeyboardInterrupt:
             return 0
@@ -116,7 +128,8 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def retry_command(args: argparse.Namespace) -> int:
-    with GraphStore.open() as store:
-        row = outbox.requeue(store, args.id)
+    config = settings_module.load()
+    with GraphStore.open(config) as store:
+        row = outbox.requeue(store, args.id, actor=operator().username, config=config)
     print(f"{row.id} is pending again; `leadgraph notify run` sends it")
     return 0

@@ -7,9 +7,11 @@ Output
   numbers match): ``{"line": N, "hits": [...]}``, streamed as the file is read;
 * without ``--json``: one line a hit, ``line N  [start:end]  surface -> term (category)  disguise``.
 
-Each hit is ``{"term", "category", "surface", "start", "end", "disguise"}``: ``start``/``end``
-index the text as given (``text[start:end] == surface``); ``disguise`` is null for the plain term,
-else the kinds joined by ``+`` (see :mod:`graph.text.slang`).
+Each hit is ``{"term", "category", "surface", "start", "end", "disguise", "confidence",
+"alternative"}``: ``start``/``end`` index the text as given (``text[start:end] == surface``);
+``disguise`` is null for the plain term, else the kinds joined by ``+`` (see
+:mod:`graph.text.slang`); ``confidence`` is 1.0, or 0.5 with ``alternative`` naming the word the
+surface may as well be (徵信 → 微信).
 """
 
 from __future__ import annotations

@@ -21,7 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     synth.add_argument(
-        "--scale", type=int, default=1000, help="number of complaints (default 1000)"
+        "--scale",
+        type=int,
+        default=1000,
+        help="number of complaints without a fault (default 1000); a few rows with one bad "
+        "optional value load as complaints too",
     )
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--out", type=Path, required=True, help="output directory")

@@ -1,20 +1,25 @@
-"""`leadgraph user add|disable|enable|list`, `leadgraph org add|list`, `leadgraph demo users`.
+"""`leadgraph user add|passwd|bootstrap|disable|enable|list`, `leadgraph org add|list`,
+`leadgraph demo users`.
 
 The command line acts as an admin (whoever can reach the database's credentials can do anything
-anyway) and is audited as ``cli:<login name>``.
+anyway) and is audited as ``cli:<login name>``. A password is read from a prompt or standard
+input, never from the command line (which ``ps`` and shell histories show to others).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from app.cli import print_json
+from graph.core import settings
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.workflow import admin
 from graph.workflow.auth import operator
-from graph.workflow.users import ORG_KINDS, ROLES
+from graph.workflow.demo import demo_configured
+from graph.workflow.users import ORG_KINDS, ROLES, User
 
 
 def demo_actions(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
@@ -50,6 +55,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--json", action="store_true", help="print one JSON object")
     add.set_defaults(handler=user_add_command)
 
+    passwd = commands.add_parser(
+        "passwd",
+        help="set an account's password (prompted, or --password-stdin); they must change it",
+        description="Set USERNAME's password: asked for twice on the terminal, or read from "
+        "standard input with --password-stdin (never from the command line). The user must "
+        "choose a new one at their next sign-in. Use `user enable` to lift a lockout.",
+    )
+    passwd.add_argument("username")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    passwd.set_defaults(handler=user_passwd_command)
+
+    bootstrap = commands.add_parser(
+        "bootstrap",
+        help="create the first admin when none can sign in (one-time password in a file)",
+        description="When no enabled admin that is not a demo account exists, create one with a "
+        "generated one-time password, written to first-admin.txt in the state folder (mode "
+        "600) and never printed; it must be changed at first sign-in. Otherwise do nothing.",
+    )
+    bootstrap.add_argument(
+        "--username", default=admin.FIRST_ADMIN, help=f"default {admin.FIRST_ADMIN}"
+    )
+    bootstrap.add_argument("--json", action="store_true", help="print one JSON object")
+    bootstrap.set_defaults(handler=user_bootstrap_command)
+
     disable = commands.add_parser("disable", help="disable an account (it is never deleted)")
     disable.add_argument("username")
     disable.set_defaults(handler=user_disable_command)
@@ -75,6 +106,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo_users = demo_actions(subparsers).add_parser(
         "users",
         help="create the demo orgs, units and accounts (idempotent; demo passwords)",
+    )
+    demo_users.add_argument(
+        "--if-demo", action="store_true", help="do nothing when demo mode is off (make run)"
     )
     demo_users.add_argument("--json", action="store_true", help="print one JSON array")
     demo_users.set_defaults(handler=demo_users_command)
@@ -110,6 +144,50 @@ def user_add_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def ask_password() -> str:
+    """A new password typed twice on the terminal, not echoed."""
+    if not sys.stdin.isatty():
+        raise UserError(
+            "no terminal to ask on: give the password on standard input with --password-stdin"
+        )
+    first = getpass.getpass("new password: ")
+    if getpass.getpass("again: ") != first:
+        raise UserError("the two passwords differ")
+    return first
+
+
+def user_passwd_command(args: argparse.Namespace) -> int:
+    password = read_password() if args.password_stdin else ask_password()
+    with GraphStore.open() as store:
+        user = admin.set_password(store, operator(), args.username, password)
+    print(f"password of {user.username} set; they must choose a new one at their next sign-in")
+    return 0
+
+
+def user_bootstrap_command(args: argparse.Namespace) -> int:
+    with GraphStore.open() as store:
+        result = admin.bootstrap_admin(store, operator(), username=args.username)
+    if args.json:
+        print_json(
+            {
+                "username": result.username,
+                "created": result.created,
+                "password_file": str(result.password_file) if result.password_file else None,
+            }
+        )
+        return 0
+    if result.created:
+        print(f"created the first admin, {result.username}")
+    else:
+        print(f"admin {result.username} exists")
+    if result.password_file:
+        print(
+            f"its one-time password is in {result.password_file} (mode 600): sign in with it "
+            "and choose a new password; the file is then removed"
+        )
+    return 0
+
+
 def user_disable_command(args: argparse.Namespace) -> int:
     with GraphStore.open() as store:
         user = admin.disable_account(store, operator(), args.username)
@@ -124,6 +202,18 @@ def user_enable_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def account_state(user: User) -> str:
+    """One word for `user list`: disabled, locked, demo (signs in in demo mode only), new-pw (an
+    admin set the password: the user must choose one first) or active."""
+    if user.disabled:
+        return "disabled"
+    if user.locked_until:
+        return "locked"
+    if user.demo:
+        return "demo"
+    return "new-pw" if user.must_change_password else "active"
+
+
 def user_list_command(args: argparse.Namespace) -> int:
     with GraphStore.open() as store:
         accounts = admin.accounts(store, operator())
@@ -131,7 +221,7 @@ def user_list_command(args: argparse.Namespace) -> int:
         print_json([user.as_dict() for user in accounts])
         return 0
     for user in accounts:
-        state = "disabled" if user.disabled else ("locked" if user.locked_until else "active")
+        state = account_state(user)
         print(
             f"{user.username:<20} {user.role:<8} {state:<9} {user.org or '-'}  {user.display_name}"
         )
@@ -157,6 +247,9 @@ def org_list_command(args: argparse.Namespace) -> int:
 
 
 def demo_users_command(args: argparse.Namespace) -> int:
+    if args.if_demo and not demo_configured(settings.load()):
+        print("demo mode is off: no demo accounts (they could not sign in)")
+        return 0
     with GraphStore.open() as store:
         report = admin.ensure_demo_accounts(store, operator())
     if args.json:

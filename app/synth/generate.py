@@ -36,6 +36,7 @@ from app.synth.world import (
     ring_truth,
 )
 from app.synth.writers import CsvSink, JsonlSink, Sink, XlsxSink
+from graph.core.records import FIELD_DROPPED, ROW_REFUSED
 from graph.values.idcard import id_check_digit
 from graph.values.uscc import CHARSET, org_code_check_char, uscc_check_char
 
@@ -85,6 +86,15 @@ BAD_KINDS = {
     "phones": ("short_phone",),
     "accounts": ("broken_json",),
 }
+# Faults planted in these optional fields cost the row only that value: the loader drops it
+# with a warning and loads the rest (ingest/pipeline.py), so the truth counts what the rest of
+# the row asserts. A fault anywhere else — a listed or calling number, an ID number, a USCC,
+# broken JSON — refuses the row whole.
+OPTIONAL_FIELDS = {
+    "complaints": ("投诉日期", "本人手机号"),
+    "firms": ("成立日期", "联系电话"),
+    "calls": ("开始时间",),
+}
 BAD_RATE = {"complaints": 0.012, "firms": 0.04, "calls": 0.005, "phones": 0.02, "accounts": 0.02}
 DUP_RATE = {"complaints": 0.01, "firms": 0.01, "calls": 0.01, "phones": 0.02, "accounts": 0.01}
 RING_LABELS = ("疑似代理投诉", "反催收中介", "代理维权", "恶意投诉团伙")
@@ -106,6 +116,7 @@ class Generator:
         self.truth = Truth()
         self.serial = 0
         self.complainants = 0
+        self.complaints_with_a_dropped_value = 0
         self.firms_written = 0
         self.accounts_written = 0
         self.bad_counter: dict[str, int] = dict.fromkeys(BAD_KINDS, 0)
@@ -170,6 +181,14 @@ class Generator:
         self.bad_counter[group] += 1
         self.bad_seen[group].add(kind)
         bad(sink, kind)
+
+    def _fault(self, sink: Sink, row: int, field: str, kind: str, reason: str, value: str
+               ) -> bool:  # fmt: skip
+        """Record a bad row in the truth; True when the loader loads it without the value."""
+        loads = field in OPTIONAL_FIELDS.get(sink.kind, ())
+        outcome = FIELD_DROPPED if loads else ROW_REFUSED
+        self.truth.bad(sink.name, row, field, kind, reason, value, outcome)
+        return loads
 
     def _complete_mess(self) -> None:
         """Small worlds: make sure every kind of bad row and a duplicate exist in each group."""
@@ -275,7 +294,10 @@ class Generator:
             value, reason = formats.bad_short_phone(self.mess, self.alloc.phones.mobile())
         values[FIRM_COLUMNS.index(field)] = value
         row = sink.write(values, remember=False)
-        self.truth.bad(sink.name, row, field, kind, reason, value)
+        if self._fault(sink, row, field, kind, reason, value):
+            self.firms_written += 1
+            if field != "联系电话":
+                self.ledger.mark(firm.phone, 4)
 
     def _firms(self, specials: list[Firm]) -> None:
         organic = max(30, self.scale // 40)
@@ -342,7 +364,7 @@ class Generator:
             )
         )
         row = sink.write([broken], remember=False)
-        self.truth.bad(sink.name, row, "line", kind, "not valid JSON", broken)
+        self._fault(sink, row, "line", kind, "not valid JSON", broken)
 
     def _accounts(self, specials: list[Account]) -> None:
         organic = max(20, self.scale // 20)
@@ -387,7 +409,9 @@ class Generator:
             day, reason = formats.bad_date(self.mess, 2025, "iso")
             when = value = f"{day} 10:15:00"
         row = sink.write([caller, callee, when, self.mess.randint(5, 600)], remember=False)
-        self.truth.bad(sink.name, row, field, kind, reason, value)
+        if self._fault(sink, row, field, kind, reason, value):
+            self.ledger.mark(caller, 8)
+            self.ledger.mark(callee, 8)
 
     def _blacklist(self, national: str, label: str, day: date, note: str = "") -> None:
         lender = self.rng.choice(LENDERS)
@@ -407,7 +431,7 @@ class Generator:
         value, reason = formats.bad_short_phone(self.mess, self.alloc.phones.mobile())
         row = sink.write([value, self.mess.choice(ORGANIC_LABELS), "2025-06-01", LENDERS[0].name, ""],
                          remember=False)  # fmt: skip
-        self.truth.bad(sink.name, row, "手机号码", kind, reason, value)
+        self._fault(sink, row, "手机号码", kind, reason, value)
 
     # --- complaints ---------------------------------------------------------------------
 
@@ -473,7 +497,12 @@ class Generator:
             reason = f"check digit should be {right}, found {wrong}"
         row[field] = value
         number = sink.write([row[column] for column in sink.columns], remember=False)
-        self.truth.bad(sink.name, number, field, kind, reason, value)
+        if self._fault(sink, number, field, kind, reason, value):
+            self.complaints_with_a_dropped_value += 1
+            self.complainants += 1
+            if field != "本人手机号":
+                self.ledger.mark(borrower.phone, 1)
+            self._mention(text, self.mentionable[lender.hotline])
 
     def _ring_complaint(self, ring: Ring) -> None:
         rng = self.rng
@@ -681,8 +710,10 @@ class Generator:
             if d["file"] != d["duplicate_of"]["file"] and d["file"].startswith("complaints_")
         )
         counts = {
-            "complaints": self.scale,
-            "complaint_keys_by_file": self.scale + forwarded_again,
+            "complaints": self.scale + self.complaints_with_a_dropped_value,
+            "complaint_keys_by_file": self.scale
+            + forwarded_again
+            + self.complaints_with_a_dropped_value,
             "complainants": self.complainants,
             "firms": self.firms_written,
             "accounts": self.accounts_written,
@@ -692,6 +723,8 @@ class Generator:
             "ring_complaints": sum(len(ring.complaint_ids) for ring in rings),
             "law_firms": len(law_firms),
             "bad_rows": len(self.truth.bad_rows),
+            "rows_refused": sum(b["outcome"] == ROW_REFUSED for b in self.truth.bad_rows),
+            "values_dropped": sum(b["outcome"] == FIELD_DROPPED for b in self.truth.bad_rows),
             "duplicate_rows": len(self.truth.duplicates),
         }
         truth = {

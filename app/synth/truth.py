@@ -11,7 +11,7 @@ from typing import Any
 
 from app.synth.ids import PhoneAllocator, e164
 
-# One bit a field family; a number "appears in" a field when a row that is not bad carries it.
+# One bit a field family; a number "appears in" a field when a loaded row carries it there.
 PHONE_FIELDS = {
     "complaints.本人手机号": 1,
     "complaints.联系电话": 2,
@@ -30,10 +30,16 @@ DEFINITIONS = {
         "row); in JSON Lines the first line is row 1."
     ),
     "bad_rows": (
-        "Rows that a validator must refuse, each with exactly one fault (field, kind, reason). "
-        "Every count below assumes each bad row is refused whole: a bad row asserts nothing. "
-        "Bad rows are extra records; no planted entity depends on one."
+        "Rows with exactly one fault (field, kind, reason) and what the loader must do with "
+        "it (outcome). 'row refused': the fault is in a required or identifying field (a "
+        "listed or calling number, an ID number, a USCC) or the line is not valid JSON; the row "
+        "is quarantined and asserts nothing. 'field dropped': the fault is in an optional field "
+        "(a complaint's 投诉日期 or 本人手机号, a firm's 成立日期 or 联系电话, a call's 开始时间); "
+        "the loader drops that one value with a warning and loads the row, and the counts below "
+        "include what the rest of the row asserts. Bad rows are extra records; no planted entity "
+        "depends on one."
     ),
+    "loaded_rows": "Rows that are not bad, and bad rows whose outcome is 'field dropped'.",
     "duplicates": (
         "Rows that repeat an earlier row. kind 'exact': the same field values (within a file, "
         "or a complaint forwarded by the regulator that the lender also exported, or a firm "
@@ -42,31 +48,35 @@ DEFINITIONS = {
         "the distinct counts."
     ),
     "counts.complaints": (
-        "Distinct 投诉编号 over all valid complaint rows of all complaint files; equals --scale. "
+        "Distinct 投诉编号 over all loaded complaint rows of all complaint files: --scale, plus "
+        "the bad complaint rows whose fault is a dropped value (each a complaint of its own). "
         "Complaint ids are unique across lenders, so (被投诉机构, id) gives the same count."
     ),
     "counts.complaint_keys_by_file": (
-        "Distinct (file, 投诉编号) over valid complaint rows: complaints keyed by the submitting "
+        "Distinct (file, 投诉编号) over loaded complaint rows: complaints keyed by the submitting "
         "source. Larger than counts.complaints by the lender rows the regulator's forwarded file "
         "repeats (the cross-file duplicates)."
     ),
     "counts.agent_firm_names": (
-        "Distinct firm names written in 代理人/委托代理 of valid complaint rows (ring firms and "
+        "Distinct firm names written in 代理人/委托代理 of loaded complaint rows (ring firms and "
         "law firms; each is also in the firm files under its USCC)."
     ),
-    "counts.complainants": "Distinct 身份证号 (upper-case X) over valid complaint rows.",
-    "counts.firms": "Distinct 统一社会信用代码 (upper-cased, spaces dropped) over valid firm rows "
+    "counts.complainants": "Distinct 身份证号 (upper-case X) over loaded complaint rows.",
+    "counts.firms": "Distinct 统一社会信用代码 (upper-cased, spaces dropped) over loaded firm rows "
     "of the CSV and the XLSX.",
     "counts.accounts": (
         "Distinct platform:handle over valid account lines, platform canonical lower-case "
         "English (抖音/Douyin/DOUYIN -> douyin), handle lower-case without a leading @."
     ),
     "counts.phones": (
-        "Distinct E.164 numbers over valid rows in the structured phone fields: complaints "
-        "本人手机号 and 联系电话, firms 联系电话, calls 主叫号码 and 被叫号码, phones 手机号码. "
+        "Distinct E.164 numbers over loaded rows in the structured phone fields (a dropped "
+        "value is no number): complaints 本人手机号 and 联系电话, firms 联系电话, calls 主叫号码 "
+        "and 被叫号码, phones 手机号码. "
         "Includes the lenders' 95xxx service lines, keyed +86 + the short number (+8695137)."
     ),
     "counts.phones_excluding_service": "counts.phones without the service numbers.",
+    "counts.rows_refused": "Bad rows whose outcome is 'row refused': the rows quarantined.",
+    "counts.values_dropped": "Bad rows whose outcome is 'field dropped': one warning each.",
     "counts.phones_with_bios": (
         "counts.phones plus numbers advertised in account bios (valid lines), however disguised."
     ),
@@ -85,14 +95,14 @@ DEFINITIONS = {
         "representing many clients, popular numbers written in many texts, and family phones "
         "shared by two borrowers. None of them may become a lead. hotlines.calls counts the "
         "call records naming the hotline, duplicate rows not included; text_mentions counts "
-        "valid complaint texts naming a number."
+        "loaded complaint texts naming a number."
     ),
     "hostile": "Cells carrying injection strings (Cypher, HTML/JS, formula, template).",
 }
 
 
 class PhoneLedger:
-    """Which valid rows carry which numbers, kept exactly with little memory."""
+    """Which loaded rows carry which numbers, kept exactly with little memory."""
 
     def __init__(self, allocator: PhoneAllocator) -> None:
         self._allocator = allocator
@@ -137,7 +147,8 @@ class Truth:
         self.duplicates: list[dict[str, Any]] = []
         self.hostile: list[dict[str, Any]] = []
 
-    def bad(self, file: str, row: int, field: str, kind: str, reason: str, value: str) -> None:
+    def bad(self, file: str, row: int, field: str, kind: str, reason: str, value: str,
+            outcome: str) -> None:  # fmt: skip
         self.bad_rows.append(
             {
                 "file": file,
@@ -146,6 +157,7 @@ class Truth:
                 "kind": kind,
                 "reason": reason,
                 "value": value,
+                "outcome": outcome,
             }
         )
 

@@ -11,10 +11,10 @@ import json
 import streamlit as st
 
 from app.session import require_principal, store, t
-from app.views.lead_detail import escape_markdown
+from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core.errors import UserError
-from graph.workflow import admin, audit
+from graph.workflow import admin, audit, users
 from graph.workflow.auth import Principal
 from graph.workflow.users import ORG_KINDS, ROLES
 
@@ -52,7 +52,7 @@ def flash(message: str, password: str | None = None) -> None:
 def _show_flash() -> None:
     message, password = st.session_state.pop(FLASH, (None, None))
     if message:
-        st.success(message)
+        st.success(escape_markdown(message))
     if password:
         st.caption(t("admin.generated_password"))
         st.code(password, language=None)
@@ -66,10 +66,14 @@ def _users(me: Principal) -> None:
         _failed(error)
         return
 
-    def state(user: object) -> str:
-        if getattr(user, "disabled", False):
+    def state(user: users.User) -> str:
+        if user.disabled:
             return t("admin.disabled")
-        return t("admin.locked") if getattr(user, "locked_until", None) else t("admin.active")
+        if user.locked_until:
+            return t("admin.locked")
+        if user.demo:
+            return t("admin.demo")
+        return t("admin.must_change") if user.must_change_password else t("admin.active")
 
     st.dataframe(
         [
@@ -181,11 +185,19 @@ def _audit(me: Principal) -> None:
         else:
             if report.ok:
                 st.success(
-                    t("admin.audit_ok").format(entries=report.entries, head=report.head_hash)
+                    escape_markdown(
+                        t("admin.audit_ok").format(entries=report.entries, head=report.head_hash)
+                    )
                 )
+            elif report.bad_seq is None:  # the seal itself was refused
+                st.error(t("admin.audit_seal_broken").format(reason=report.reason or ""))
             else:
                 st.error(
-                    t("admin.audit_broken").format(seq=report.bad_seq, reason=report.reason or "")
+                    escape_markdown(
+                        t("admin.audit_broken").format(
+                            seq=report.bad_seq, reason=report.reason or ""
+                        )
+                    )
                 )
     left, middle, right = st.columns(3)
     action = left.selectbox(

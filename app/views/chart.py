@@ -143,7 +143,7 @@ def node_caption(node: dict[str, Any]) -> str:
     if label == "Account":
         return _short(f"{props.get('platform', '')}:{props.get('handle', '')}", 22)
     if label == "Complaint":
-        return str(props.get("complaint_id") or node["key"])
+        return _short(props.get("complaint_id") or node["key"], 30)
     if label == "Person":
         return _short(props.get("name") or "?", 10)
     return _short(node.get("display_key") or node["key"], 22)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views import lead_detail
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
 from graph.workflow import lifecycle
 from graph.workflow.auth import Principal
@@ -42,11 +43,11 @@ def inbox_page() -> None:
     st.header(t("nav.inbox"))
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(escape_markdown(message))
     try:
         leads = lifecycle.visible_leads(store(), me)
     except UserError as error:
-        st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     if not leads:
         st.info(t("inbox.empty"))
@@ -99,7 +100,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                     feedback=text.strip() or None,
                 )
             except UserError as error:
-                st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+                st.error(escape_markdown(f"{t('common.failed')}: {error}"))
             else:
                 lead_detail.forget(lead_id)
                 st.session_state[FLASH] = t("inbox.sent")

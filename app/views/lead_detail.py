@@ -6,14 +6,12 @@ The role-specific actions (accept and push; status, feedback and export) are dra
 that call :func:`lead_view` through its ``actions`` argument.
 
 User text (complaint texts, names, bios) is shown only as escaped Markdown (see
-:func:`escape_markdown`) or in data tables, never as HTML.
+:mod:`app.views.safe`) or in data tables, never as HTML.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +22,7 @@ import streamlit as st
 
 from app.session import store, t
 from app.views.chart import chart_panel
+from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
 from graph.text.slang import Hit, scan
@@ -32,15 +31,6 @@ from graph.workflow.auth import Principal
 
 PACKAGE = "lead_package"
 VIEW_TTL_SECONDS = 60.0  # a lead page re-run within this long is not a new (audited) view
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$^=])")
-
-
-def escape_markdown(text: str) -> str:
-    """User text as Markdown that shows exactly that text: HTML's ``&``, ``<``, ``>`` as
-    entities, every Markdown punctuation mark (and ``:``, which starts Streamlit's directives)
-    backslash-escaped, line breaks kept."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-    return escaped.replace("\n", "  \n")
 
 
 def highlight(text: str, hits: list[Hit]) -> str:
@@ -86,7 +76,8 @@ def lead_view(
         st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     lead = data["lead"]
-    st.subheader(escape_markdown(str(lead.get("title") or lead_id)))
+    # a fixed anchor: Streamlit would make the heading's id from the title
+    st.subheader(escape_markdown(str(lead.get("title") or lead_id)), anchor=lead_id)
     cols = st.columns(4)
     cols[0].metric(t("lead.score"), f"{float(lead.get('score') or 0):.1f}")
     cols[1].metric(t("lead.status"), t(f"status.{lead.get('status')}"))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views import lead_detail
+from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
 from graph.workflow import lifecycle, notify
@@ -54,7 +55,7 @@ def leads_page() -> None:
     st.header(t("nav.leads"))
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(escape_markdown(message))  # it may name a unit or a file
     statuses = st.multiselect(
         t("lead.filter_status"),
         [s for s in lifecycle.STATUSES if s != "stale"],
@@ -66,7 +67,7 @@ def leads_page() -> None:
     try:
         leads = views.lead_list(store(), me, statuses=statuses or None)
     except UserError as error:
-        st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     if not leads:
         st.info(t("lead.none"))
@@ -97,12 +98,12 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 try:
                     lifecycle.accept_lead(store(), me, lead_id, summary)
                 except UserError as error:
-                    st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+                    st.error(escape_markdown(f"{t('common.failed')}: {error}"))
                 else:
                     _done(lead_id, t("lead.accepted"))
         else:
             st.caption(
-                lead_detail.escape_markdown(
+                escape_markdown(
                     t("lead.already_accepted").format(by=lead.get("accepted_by") or "—")
                 )
             )
@@ -117,7 +118,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
         try:
             targets = views.push_targets(store(), me)
         except UserError as error:
-            st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
             return
         kind = st.radio(
             t("lead.push_to"),
@@ -140,7 +141,7 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                     note=note,
                 )
             except UserError as error:
-                st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+                st.error(escape_markdown(f"{t('common.failed')}: {error}"))
             else:
                 notified = _notify(lead_id)
                 _done(lead_id, t("lead.pushed").format(target=target) + notified)
@@ -155,7 +156,7 @@ def _reopen(me: Principal, lead_id: str) -> None:
         try:
             lifecycle.reopen_lead(store(), me, lead_id, reason)
         except UserError as error:
-            st.error(lead_detail.escape_markdown(f"{t('common.failed')}: {error}"))
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         else:
             _done(lead_id, t("lead.reopened"))
 

@@ -1,4 +1,5 @@
-"""The login page: the only page shown without a session."""
+"""The login page: the only page shown without a session. It lists the demo accounts only in
+demo mode (:func:`app.session.demo_mode`), the only time they can sign in."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import streamlit as st
 
 from app import session
 from app.session import t
-from graph.core import settings
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
-from graph.workflow import admin
+from graph.workflow import demo
 from graph.workflow.auth import LoginFailed
 
 
@@ -28,21 +29,21 @@ def login_page() -> None:
             # a locked account, an unknown user and a wrong password read the same
             st.error(t("login.disabled" if error.reason == "disabled" else "login.invalid"))
         except UserError as error:  # the database is not reachable
-            st.error(f"{t('status.unavailable')}: {error}")
+            st.error(escape_markdown(f"{t('status.unavailable')}: {error}"))
         else:
             st.rerun()
-    if settings.load().demo_accounts:
+    if session.demo_mode():  # demo accounts sign in here and now: list them
         with st.expander(t("login.demo")):
             st.caption(t("login.demo_note"))
             st.dataframe(
                 [
                     {
-                        t("admin.username"): demo.username,
-                        t("login.password"): demo.password,
-                        t("admin.role"): t(f"role.{demo.role}"),
-                        t("admin.org"): demo.org or "—",
+                        t("admin.username"): account.username,
+                        t("login.password"): account.password,
+                        t("admin.role"): t(f"role.{account.role}"),
+                        t("admin.org"): account.org or "—",
                     }
-                    for demo in admin.DEMO_ACCOUNTS
+                    for account in demo.DEMO_ACCOUNTS
                 ],
                 hide_index=True,
             )

@@ -16,7 +16,8 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views.chart import chart_panel, node_caption
-from app.views.lead_detail import entity_rows, escape_markdown, link_rows
+from app.views.lead_detail import entity_rows, link_rows
+from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.search import find_entities

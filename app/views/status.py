@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
 from graph.db.status import database_status
 from graph.workflow.auth import require
@@ -23,7 +24,7 @@ def status_page() -> None:
     try:
         status = cached_status()
     except UserError as error:
-        st.error(f"{t('status.unavailable')}: {error}")
+        st.error(escape_markdown(f"{t('status.unavailable')}: {error}"))
         return
     server = status["server"]
     columns = st.columns(4)

@@ -2,33 +2,36 @@
 
 For each uploaded file the kind is guessed from its headers (and can be changed); the
 validation preview reads every row with :func:`ingest.pipeline.check_file` — nothing is written —
-and shows the rows accepted and the rows quarantined with their reasons (downloadable as CSV).
-Both read a file nobody has checked yet, so both run in a child process held to CPU, memory and
-wall-clock limits (:func:`ingest.bounded.run_bounded`): a file built to be expensive ends in a
-message naming the limit, and only a file whose preview finished can be ingested.
+and shows the rows accepted, the rows quarantined and the values dropped (warnings: the row
+loads without them), each with its reason (downloadable as CSV). Both read a file nobody has
+checked yet, so both run in a child process held to CPU, memory and wall-clock limits
+(:func:`ingest.bounded.run_bounded`): a file built to be expensive ends in a message naming the
+limit, and only a file whose preview finished can be ingested.
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
-``leadgraph ingest``) as the analyst's org, with a progress bar and a summary. Below, the org's
-own submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
+``leadgraph ingest``) as the analyst's org, with a progress bar and a summary; the uploaded file
+is kept in the state folder only until then (``ingest/uploads.py``). Below, the org's own
+submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.cells import safe_cell
 from graph.core.errors import UserError
 from graph.core.limits import size_text
+from graph.core.records import FIELD_DROPPED, ROW_REFUSED
 from graph.values.masking import mask_id_numbers
+from ingest import uploads
 from ingest.bounded import PREVIEW, LimitExceeded, run_bounded
 from ingest.pipeline import check_file, guess_kind
 from ingest.quarantine import FIELDS
@@ -37,26 +40,14 @@ from ingest.submit import KINDS, submit_file
 PREVIEW_ROWS = 200  # quarantined rows shown on the page (all are in the download)
 PREVIEW_BUDGET = PREVIEW  # what guessing and previewing one upload may cost (graph/core/limits.py)
 SUMMARIES = "submit_summaries"
-_UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
-def _upload_folder() -> Path:
-    folder = settings.load().home / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+ERRORS = "submit_errors"
+UPLOADER_ROUND = "submit_uploader_round"  # a new round empties the uploader after an ingest
 
 
 def save_upload(name: str, data: bytes) -> Path:
-    """Keep an uploaded file under the state folder, named by its content hash (the submission
-    records the file name and SHA-256; the same upload twice is the same file)."""
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    safe = _UNSAFE_NAME.sub("_", Path(name).name) or "upload"
-    folder = _upload_folder() / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / safe
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+    """Keep an uploaded file in the state folder until it is ingested (``ingest/uploads.py``:
+    deleted by the ingest, or after its retention; the submission keeps its name and SHA-256)."""
+    return uploads.save(name, data)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
@@ -114,18 +105,18 @@ def submit_page() -> None:
     if not me.org:
         st.error(t("submit.no_org"))
         return
-    st.caption(t("submit.intro").format(org=me.org))
-    uploads = st.file_uploader(
+    st.caption(escape_markdown(t("submit.intro").format(org=me.org)))
+    files = st.file_uploader(
         t("submit.files"),
         type=["csv", "xlsx", "json", "jsonl"],
         accept_multiple_files=True,
-        key="submit_files",
+        key=f"submit_files_{st.session_state.get(UPLOADER_ROUND, 0)}",
     )
     plans: list[tuple[Path, str]] = []
-    for index, upload in enumerate(uploads or []):
+    for index, upload in enumerate(files or []):
         path = save_upload(upload.name, upload.getvalue())
         inspected = guess(str(path))
-        st.subheader(upload.name)
+        st.subheader(escape_markdown(upload.name), anchor=f"upload-{index}")  # not from data
         if "stopped" in inspected:
             st.error(f"{t('common.failed')}: {stopped_text(inspected['stopped'])}")
             continue
@@ -145,33 +136,19 @@ def submit_page() -> None:
             st.error(f"{t('common.failed')}: {stopped_text(result['stopped'])}")
             continue
         if "error" in result:
-            st.error(f"{t('common.failed')}: {result['error']}")
+            st.error(escape_markdown(f"{t('common.failed')}: {result['error']}"))
             continue
-        cols = st.columns(3)
-        cols[0].metric(t("submit.rows_read"), result["rows_read"])
-        cols[1].metric(t("submit.rows_accepted"), result["rows_loaded"])
-        cols[2].metric(t("submit.rows_quarantined"), result["rows_quarantined"])
-        if result["quarantine"]:
-            st.dataframe(
-                [
-                    {t(f"quarantine.{name}"): entry.get(name) for name in FIELDS}
-                    for entry in result["quarantine"][:PREVIEW_ROWS]
-                ],
-                hide_index=True,
-                width="stretch",
-                key=f"submit_quarantine_{index}",
-            )
-            st.download_button(
-                t("submit.download_quarantine"),
-                quarantine_csv(result["quarantine"]),
-                file_name=f"{Path(upload.name).stem}.quarantine.csv",
-                mime="text/csv",
-                key=f"submit_download_{index}",
-            )
+        show_preview(result, upload.name, index)
         plans.append((path, kind))
 
-    if plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest"):
-        _ingest(me.org, me.username, plans)
+    ingest = plans and st.button(t("submit.ingest"), type="primary", key="submit_ingest")
+    if ingest and _ingest(me.org, me.username, plans):
+        # The ingest deleted the files it read (ingest/uploads.py); an uploader still holding
+        # them would save them again at the next rerun: it is replaced by an empty one.
+        st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
+        st.rerun()
+    for error in st.session_state.get(ERRORS, []):
+        st.error(error)
     for summary in st.session_state.get(SUMMARIES, []):
         _show_summary(summary)
     st.divider()
@@ -179,11 +156,42 @@ def submit_page() -> None:
     withdraw_panel(me, "submit_withdraw")  # the org's own submissions only (checked in graph/)
 
 
-def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
+OUTCOMES = {ROW_REFUSED: "quarantine.refused", FIELD_DROPPED: "quarantine.dropped"}
+
+
+def show_preview(result: dict[str, Any], name: str, index: int) -> None:
+    """One file's preview: rows read, accepted and quarantined, values dropped (warnings), and
+    the entries, each with what it cost its row."""
+    cols = st.columns(4)
+    cols[0].metric(t("submit.rows_read"), result["rows_read"])
+    cols[1].metric(t("submit.rows_accepted"), result["rows_loaded"])
+    cols[2].metric(t("submit.rows_quarantined"), result["rows_quarantined"])
+    cols[3].metric(t("submit.fields_dropped"), result["fields_dropped"])
+    if not result["quarantine"]:
+        return
+    shown = []
+    for entry in result["quarantine"][:PREVIEW_ROWS]:
+        row = {t(f"quarantine.{field}"): entry.get(field) for field in FIELDS}
+        row[t("quarantine.outcome")] = t(OUTCOMES.get(entry["outcome"], "quarantine.refused"))
+        shown.append(row)
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"submit_quarantine_{index}")
+    st.download_button(
+        t("submit.download_quarantine"),
+        quarantine_csv(result["quarantine"]),
+        file_name=f"{Path(name).stem}.quarantine.csv",
+        mime="text/csv",
+        key=f"submit_download_{index}",
+    )
+
+
+def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> int:
+    """Ingest each planned file; keep the summaries and errors for the page; return how many
+    files were ingested."""
     bar = st.progress(0.0, text=t("submit.ingesting"))
     totals = [max(preview(str(path), kind, org).get("rows_read", 1), 1) for path, kind in plans]
     done = 0
-    summaries = []
+    summaries: list[dict[str, Any]] = []
+    errors: list[str] = []
     for (path, kind), total in zip(plans, totals, strict=True):
 
         def progress(
@@ -197,22 +205,27 @@ def _ingest(org: str, user: str, plans: list[tuple[Path, str]]) -> None:
                 store(), kind, path, org=org, user=user, via="workbench", on_progress=progress
             )
         except UserError as error:
-            st.error(f"{t('common.failed')}: {path.name}: {error}")
+            errors.append(escape_markdown(f"{t('common.failed')}: {path.name}: {error}"))
             continue
         summaries.append(summary)
         done += total
     bar.progress(1.0, text=t("submit.done"))
     st.session_state[SUMMARIES] = summaries
+    st.session_state[ERRORS] = errors
+    return len(summaries)
 
 
 def _show_summary(summary: dict[str, Any]) -> None:
     st.success(
-        t("submit.summary").format(
-            file=Path(summary["file"]).name,
-            loaded=summary["rows_loaded"],
-            quarantined=summary["rows_quarantined"],
-            seconds=summary["seconds"],
-            submission=summary["submission"],
+        escape_markdown(
+            t("submit.summary").format(
+                file=Path(summary["file"]).name,
+                loaded=summary["rows_loaded"],
+                quarantined=summary["rows_quarantined"],
+                dropped=summary.get("fields_dropped", 0),
+                seconds=summary["seconds"],
+                submission=summary["submission"],
+            )
         )
     )
     entities = summary.get("entities") or {}

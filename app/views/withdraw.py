@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import store, t
+from app.views.safe import escape_markdown
 from graph.core.errors import UserError
 from graph.workflow import withdraw
 from graph.workflow.auth import Principal
@@ -53,11 +54,11 @@ def withdraw_panel(me: Principal, key: str) -> None:
     """The submissions ``me`` may see, newest first, and a form to withdraw one of them."""
     message = st.session_state.pop(_flash_key(key), None)
     if message:
-        st.success(message)
+        st.success(escape_markdown(message))
     try:
         rows = withdraw.submissions(store(), me)
     except UserError as error:
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     if not rows:
         st.info(t("withdraw.none"))
@@ -109,7 +110,7 @@ def withdraw_panel(me: Principal, key: str) -> None:
         with st.spinner(t("withdraw.working")):
             report = withdraw.withdraw_submission(store(), me, chosen, reason=reason)
     except UserError as error:  # Forbidden included
-        st.error(f"{t('common.failed')}: {error}")
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
     st.session_state[_flash_key(key)] = _done_message(me, report)
     st.rerun()

@@ -16,12 +16,9 @@ given in a ``# name:`` line above the PEM block.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from graph.core import settings
 from graph.core.errors import UserError
+from graph.core.private import write_private
 
 KEY_FILE_NAME = "signing-ed25519.pem"
 TRUSTED_DIR_NAME = "trusted_keys"
@@ -139,29 +137,22 @@ def _read_private(path: Path) -> Ed25519PrivateKey:
 def load_or_create(config: settings.Settings | None = None) -> SigningKey:
     """The installation's key, created (mode 600) on first use.
 
-    Creation writes a private temporary file and hard-links it into place, so two processes
-    starting at once end with one key and neither ever reads a half-written file.
+    Creation writes a private temporary file and hard-links it into place
+    (:func:`graph.core.private.write_private`), so two processes starting at once end with one
+    key and neither ever reads a half-written file.
     """
+    config = config or settings.load()
     path = key_path(config)
     if path.exists():
         return SigningKey(_read_private(path), path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    config.state_folder()
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd, temp_name = tempfile.mkstemp(prefix=".signing-", dir=path.parent)  # mode 600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):  # another process won the race: use its key
-            os.link(temp_name, path)
-    finally:
-        os.unlink(temp_name)
+    write_private(path, pem, replace=False)  # another process won the race: use its key
     return SigningKey(_read_private(path), path)
 
 
@@ -254,22 +245,11 @@ def trust(pem: bytes, name: str, config: settings.Settings | None = None) -> Tru
     except (ValueError, TypeError) as error:
         raise UserError(f"not an Ed25519 public key in PEM form: {error}") from None
     name = " ".join(name.split())
-    folder = trusted_dir(config)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    config = config or settings.load()
+    folder = config.state_folder(TRUSTED_DIR_NAME)
     path = folder / f"{public.fingerprint}.pem"
     body = (f"# name: {name}\n" if name else "").encode() + public.pem
-    fd, temp_name = tempfile.mkstemp(prefix=".trust-", dir=folder)  # mode 600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    write_private(path, body)
     return TrustedKey(public, name, path)
 
 

@@ -7,7 +7,7 @@ environment first.
 =========================  ===========================================================  =========
 variable                   meaning                                                      default
 =========================  ===========================================================  =========
-``LEADGRAPH_HOME``         state folder: local Neo4j data, password, keys, reports      ``<project>/.leadgraph``
+``LEADGRAPH_HOME``         state folder (mode 700, files 600): Neo4j, password, keys, audit seal, reports ``<project>/.leadgraph``
 ``NEO4J_URI``              use this Neo4j instead of starting the local one             (unset)
 ``NEO4J_USER``             user for ``NEO4J_URI``                                        ``neo4j``
 ``NEO4J_PASSWORD``         password for ``NEO4J_URI``                                    (unset)
@@ -20,12 +20,13 @@ variable                   meaning                                              
 ``LEADGRAPH_WRITE_THREADS`` node labels of an ingest batch written at the same time          ``2``
 ``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
+``LEADGRAPH_UPLOAD_RETENTION_DAYS`` days a workbench upload is kept; 0: deleted once ingested ``0``
 ``LEADGRAPH_LOCKOUT_THRESHOLD`` failed logins in a row that lock an account                ``5``
 ``LEADGRAPH_LOCKOUT_MINUTES`` how long a locked account stays locked                       ``15``
 ``LEADGRAPH_LOGIN_CLIENT_ATTEMPTS`` sign-in attempts one client (workbench session) may make per window ``10``
 ``LEADGRAPH_LOGIN_CLIENT_WINDOW_SECONDS`` the window of that per-client throttle            ``60``
 ``LEADGRAPH_SESSION_TIMEOUT_MINUTES`` idle minutes after which a workbench session ends    ``30``
-``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo accounts may be created and the login page lists them ``1``
+``LEADGRAPH_DEMO_ACCOUNTS`` ``1``: demo mode (demo accounts sign in on loopback; graph/workflow/demo.py) ``1``
 ``LEADGRAPH_PUBLIC_URL``   the workbench's address, for links in notifications           ``http://127.0.0.1:8501``
 ``LEADGRAPH_WEBHOOK_URL``  a push is POSTed here as signed JSON                          (unset: no webhook)
 ``LEADGRAPH_WEBHOOK_SECRET`` HMAC-SHA256 key of the webhook's signature (required with the URL) (unset)
@@ -48,6 +49,8 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from graph.core.private import private_folder, write_private
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,11 +91,21 @@ class Settings:
     notify_backoff_seconds: float = 30.0
     notify_timeout_seconds: float = 10.0
     searches_per_minute: int = 30
+    upload_retention_days: int = 0
 
     @property
     def uses_local_server(self) -> bool:
         """True when LeadGraph starts and owns its Neo4j (no ``NEO4J_URI`` given)."""
         return not self.neo4j_uri
+
+    def state_folder(self, *parts: str) -> Path:
+        """The state folder, or the folder ``parts`` inside it: the one place LeadGraph makes
+        them, each mode 700 (an existing one is narrowed to 700), whether or not a local Neo4j
+        ever starts. Files written there go through :mod:`graph.core.private` (mode 600)."""
+        folder = private_folder(self.home)
+        for part in parts:
+            folder = private_folder(folder / part)
+        return folder
 
     @property
     def server_dir(self) -> Path:
@@ -101,6 +114,11 @@ class Settings:
     @property
     def password_file(self) -> Path:
         return self.home / "neo4j.password"
+
+    @property
+    def audit_seal_file(self) -> Path:
+        """The audit log's signed head (``graph.workflow.audit_seal``)."""
+        return self.home / "audit-seal.json"
 
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.local_port}"
@@ -115,7 +133,7 @@ class Settings:
         """Key of the keyed hash that turns ID numbers into Person keys."""
         if self.id_key:
             return self.id_key.encode()
-        return read_or_create_secret(self.home / "id-hash.key").encode()
+        return read_or_create_secret(self.state_folder() / "id-hash.key").encode()
 
 
 def _int(name: str, default: int) -> int:
@@ -165,6 +183,7 @@ def load() -> Settings:
         notify_backoff_seconds=float(env.get("LEADGRAPH_NOTIFY_BACKOFF_SECONDS") or 30),
         notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
         searches_per_minute=max(1, _int("LEADGRAPH_SEARCHES_PER_MINUTE", 30)),
+        upload_retention_days=max(0, _int("LEADGRAPH_UPLOAD_RETENTION_DAYS", 0)),
     )
 
 
@@ -187,12 +206,8 @@ def read_secret(path: Path) -> str:
 
 
 def read_or_create_secret(path: Path) -> str:
-    """A random secret kept in ``path`` with mode 600, created on first use."""
-    if path.exists():
-        return read_secret(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
-    return value
+    """A random secret kept in ``path`` with mode 600 (its folder 700), created on first use;
+    of two processes creating it at once, both read the first one's."""
+    if not path.exists():
+        write_private(path, secrets.token_urlsafe(32) + "\n", replace=False)
+    return read_secret(path)

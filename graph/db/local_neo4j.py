@@ -3,8 +3,9 @@
 The server is a real Neo4j 5.26 Community, embedded by ``graph/db/server/Launcher.java`` and run as a
 single-file Java program over the jars that Maven copies from its cache into
 ``graph/db/server/lib`` (fetched once; later starts take seconds). Data, logs, the generated password
-(mode 600) and the pid live in the state folder, ``Settings.home``. Nothing here is used when
-``NEO4J_URI`` names another server.
+and the pid live in the state folder, ``Settings.home`` (mode 700, files 600; the server runs with
+umask 077 so that its own files are as private). Nothing here is used when ``NEO4J_URI`` names
+another server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.core.errors import UserError
+from graph.core.private import open_private, write_private
 from graph.core.settings import Settings, read_or_create_secret
 
 SERVER_DIR = Path(__file__).with_name("server")
@@ -29,6 +31,7 @@ LAUNCHER = SERVER_DIR / "Launcher.java"
 LIB_DIR = SERVER_DIR / "lib"
 LIB_STAMP = LIB_DIR / ".pom-sha256"
 SUPPORTED_JAVA = (17, 21)
+SERVER_UMASK = 0o077  # the server's files: 600, its folders 700
 
 # Neo4j's own default JVM options that Java 17 needs, or the server fails with a LinkageError.
 JVM_FLAGS = [
@@ -160,8 +163,7 @@ def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> 
         )
     lib = ensure_jars()
 
-    config.home.mkdir(parents=True, exist_ok=True)
-    os.chmod(config.home, 0o700)
+    config.state_folder("neo4j")
     if not config.password_file.exists():
         # A new password for an existing database: the launcher sets it again on its first start.
         (config.server_dir / "password-set").unlink(missing_ok=True)
@@ -184,16 +186,19 @@ def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> 
         "--pagecache",
         config.pagecache,
     ]
-    with open(log_file(config), "ab") as log:
+    with open_private(log_file(config), "ab") as log:
         process = subprocess.Popen(
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # outlives the CLI; stopped with `leadgraph db stop`
+            # LeadGraph's one umask: Neo4j writes its store, logs and transaction files itself,
+            # and they are to be as private as the files LeadGraph writes (600, folders 700)
+            umask=SERVER_UMASK,
         )
-    _pid_file(config).write_text(f"{process.pid}\n")
-    _port_file(config).write_text(f"{port}\n")
+    write_private(_pid_file(config), f"{process.pid}\n")
+    write_private(_port_file(config), f"{port}\n")
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

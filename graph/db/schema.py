@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from graph.core import settings
 from graph.core.errors import UserError
 from graph.core.model import ENTITY_LABEL, Model, identifier, load_model
 from graph.db.store import GraphStore
@@ -133,6 +134,12 @@ WIPE_DATA = (
 )
 
 
-def wipe_data(store: GraphStore) -> None:
-    """Delete every node and link but keep the schema and its version (tests, benchmarks)."""
+def wipe_data(store: GraphStore, config: settings.Settings | None = None) -> None:
+    """Delete every node and link but keep the schema and its version (tests, benchmarks).
+
+    The audit log goes with the data, so its seal in the state folder goes too and the next
+    append starts a fresh log. (Whoever deletes the log with Cypher cannot remove the seal, and
+    ``leadgraph audit verify`` then names what is missing.)
+    """
     store.run_autocommit(WIPE_DATA)
+    (config or settings.load()).audit_seal_file.unlink(missing_ok=True)

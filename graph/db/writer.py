@@ -93,7 +93,12 @@ class LoadReport:
 
     @property
     def rows_quarantined(self) -> int:
-        return len({entry.row for entry in self.quarantine})
+        return len({entry.row for entry in self.quarantine if entry.refuses_row})
+
+    @property
+    def fields_dropped(self) -> int:
+        """Warnings: values of loaded rows that were dropped (see ingest/pipeline.py)."""
+        return sum(1 for entry in self.quarantine if not entry.refuses_row)
 
     # What a submitter is told: how many entities and links its own rows named, by label and
     # type. Never how many were new: "created 0, matched 1" for a Person would tell the analyst
@@ -134,7 +139,8 @@ SUBMISSION_STATUS = "MATCH (s:Submission {id: $id}) RETURN s.status AS status"
 FINISH_SUBMISSION = """
 MATCH (s:Submission {id: $id})
 SET s.status = 'complete', s.rows_read = $rows_read, s.rows_loaded = $rows_loaded,
-    s.rows_quarantined = $rows_quarantined, s.quarantine_report = $quarantine_report
+    s.rows_quarantined = $rows_quarantined, s.fields_dropped = $fields_dropped,
+    s.quarantine_report = $quarantine_report
 """
 
 
@@ -526,6 +532,7 @@ class SubmissionWriter:
             rows_read=self.report.rows_loaded + self.report.rows_quarantined,
             rows_loaded=self.report.rows_loaded,
             rows_quarantined=self.report.rows_quarantined,
+            fields_dropped=self.report.fields_dropped,
             quarantine_report=self.quarantine_report,
         )
 

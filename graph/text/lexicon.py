@@ -8,12 +8,10 @@ them, so the detector never guesses a polyphonic reading on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from pypinyin import lazy_pinyin
 
 from graph.core.errors import UserError
 from graph.core.yaml_file import read_yaml
@@ -48,6 +46,8 @@ class Lexicon:
     ordinary_words: frozenset[str]
     numeral_followers: frozenset[str]
     digit_readings: dict[str, tuple[str, ...]]  # digit -> syllables it can stand for
+    # shapes no maintained table lists: a character -> the term character it imitates (よ -> 上)
+    lookalikes: dict[str, str] = field(default_factory=dict)
 
 
 def _is_cjk(char: str) -> bool:
@@ -68,6 +68,8 @@ def _term_from(entry: Any, category: str, where: str) -> Term:
     if "pinyin" in entry:
         pinyin = tuple(str(entry["pinyin"]).lower().split())
     else:
+        from pypinyin import lazy_pinyin  # heavy (half a second): only when a lexicon is parsed
+
         pinyin = tuple(lazy_pinyin(term))
     if len(pinyin) != len(term) or not all(s.isascii() and s.isalpha() for s in pinyin):
         raise UserError(f"{where}: pinyin {pinyin} does not give one syllable per character")
@@ -123,6 +125,12 @@ def parse_lexicon(data: Any, source: str = "lexicon") -> Lexicon:
     }
     if not all(len(d) == 1 and d.isdigit() for d in digit_readings):
         raise UserError(f"{source}: digit_readings keys must be single digits")
+    lookalikes = data.get("lookalikes") or {}
+    if not isinstance(lookalikes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1 and k != v
+        for k, v in lookalikes.items()
+    ):
+        raise UserError(f"{source}: lookalikes must map single characters to single characters")
     return Lexicon(
         version=str(version),
         categories=categories,
@@ -130,6 +138,7 @@ def parse_lexicon(data: Any, source: str = "lexicon") -> Lexicon:
         ordinary_words=frozenset(data.get("ordinary_words") or ()),
         numeral_followers=frozenset(str(data.get("numeral_followers") or "")),
         digit_readings=digit_readings,
+        lookalikes=dict(lookalikes),
     )
 
 

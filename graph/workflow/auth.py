@@ -8,7 +8,13 @@ Passwords are hashed with Argon2id (argon2-cffi's defaults). :func:`authenticate
 message for an unknown user, a wrong password and a locked account, locks an account for
 ``Settings.lockout_minutes`` after ``Settings.lockout_threshold`` failures in a row, reserves each
 password check in the database before it runs (so concurrent guesses cannot outrun the lock),
-throttles each client, and writes every attempt, good or bad, to the audit log.
+throttles each client, and writes every attempt, good or bad, to the audit log. Outside demo
+mode (:mod:`graph.workflow.demo`) a demo account gets the same answer as a wrong password.
+
+A password an admin set (``leadgraph user passwd``, a new account, the first admin's one-time
+password) must be replaced before anything else: the principal carries
+``must_change_password``, :func:`require` refuses it, the workbench shows it only the page that
+changes it, and :func:`change_own_password` (the old password required) clears it.
 """
 
 from __future__ import annotations
@@ -30,9 +36,9 @@ from graph.core import clock
 from graph.core import settings as settings_module
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.workflow import audit, users
+from graph.workflow import audit, demo, one_time, users
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Checked against when the username is unknown, so that a miss costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a real password: equal timing for unknown users")
@@ -47,6 +53,7 @@ class Principal:
     org: str | None
     org_kind: str | None  # enterprise | police
     display_name: str = ""
+    must_change_password: bool = False  # may do nothing but choose a new password
 
     @property
     def is_admin(self) -> bool:
@@ -62,7 +69,14 @@ class Principal:
 
     @classmethod
     def of(cls, user: users.User) -> Principal:
-        return cls(user.username, user.role, user.org, user.org_kind, user.display_name)
+        return cls(
+            user.username,
+            user.role,
+            user.org,
+            user.org_kind,
+            user.display_name,
+            user.must_change_password,
+        )
 
 
 def operator() -> Principal:
@@ -90,9 +104,12 @@ class LoginFailed(UserError):
 
 
 def require(principal: Principal | None, *roles: str) -> Principal:
-    """Return ``principal`` if it has one of ``roles``; raise :class:`Forbidden` otherwise."""
+    """Return ``principal`` if it has one of ``roles`` and need not change its password first;
+    raise :class:`Forbidden` otherwise."""
     if principal is None:
         raise Forbidden("sign in first")
+    if principal.must_change_password:
+        raise Forbidden("choose a new password first")
     if principal.role not in roles:
         raise Forbidden(f"{principal.role} {principal.username!r} may not do this")
     return principal
@@ -105,6 +122,29 @@ def hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
     return _hasher.hash(password)
+
+
+class PasswordRefused(UserError):
+    """A new password was refused. ``reason``: ``too_short``, ``demo_password``, ``username``,
+    ``unchanged`` or ``wrong_current`` (the current password given to change it is wrong, or the
+    account is locked: one answer)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def check_new_password(password: str, username: str) -> str:
+    """The rules a password someone chooses must meet (generated ones meet them): at least
+    :data:`MIN_PASSWORD` characters, not a published demo password, not the username. Returns
+    the password; raises :class:`PasswordRefused` naming the rule."""
+    if len(password or "") < MIN_PASSWORD:
+        raise PasswordRefused("too_short", f"a password needs at least {MIN_PASSWORD} characters")
+    if demo.is_demo_password(password):
+        raise PasswordRefused("demo_password", "a demo password is published: choose another")
+    if password.strip().lower() == (username or "").strip().lower():
+        raise PasswordRefused("username", "a password may not be the username")
+    return password
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -177,6 +217,7 @@ def authenticate(
     now: datetime | None = None,
     config: settings_module.Settings | None = None,
     client: str | None = None,
+    loopback: bool = False,
 ) -> Principal:
     """Check a username and password and return the principal; raise :class:`LoginFailed`.
 
@@ -192,7 +233,13 @@ def authenticate(
 
     An unknown user, a wrong password, a locked account and a throttled client all get the same
     :class:`LoginFailed` (``invalid``, :data:`INVALID`) after about the same time; the audit log
-    records the real reason. A disabled account is told so only when the password is right."""
+    records the real reason. A disabled account is told so only when the password is right.
+
+    A demo account (marked ``demo``, or signing in with a published demo password) is refused
+    with that same answer unless the installation is in demo mode
+    (:func:`graph.workflow.demo.demo_configured`) and the caller vouches with ``loopback`` that
+    the request reached a loopback-only workbench directly
+    (:func:`graph.workflow.demo.request_is_local`)."""
     config = config or settings_module.load()
     now = now or datetime.now(UTC)
     username = (username or "").strip()
@@ -235,6 +282,10 @@ def authenticate(
             raise fail("unknown_user")
         if not password_ok:
             outcome = "failed"
+        elif (found.user.demo or demo.is_demo_password(password)) and not (
+            loopback and demo.demo_configured(config)
+        ):
+            raise fail("demo_account")
         elif found.user.disabled:
             raise fail("disabled")
         else:
@@ -261,6 +312,81 @@ def authenticate(
         details={"role": principal.role, "org": principal.org},
     )
     return principal
+
+
+def change_own_password(
+    store: GraphStore,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+    *,
+    now: datetime | None = None,
+    config: settings_module.Settings | None = None,
+) -> Principal:
+    """The signed-in user replaces their own password; returns the principal as it now is.
+
+    The current password is checked as a sign-in checks it — reserved first, counted towards the
+    lock when wrong — so a session left open is no oracle for the password. The new one must meet
+    :func:`check_new_password` and differ from the current one. Clears
+    ``must_change_password``, and removes the first admin's one-time password file when it is
+    this user's. Audited as ``password_change`` (a refusal as ``password_change_failed`` with its
+    reason), never with a password."""
+    if principal is None:
+        raise Forbidden("sign in first")
+    config = config or settings_module.load()
+    now = now or datetime.now(UTC)
+    username = principal.username
+    check_new_password(new_password, username)
+    if new_password == current_password:
+        raise PasswordRefused("unchanged", "the new password must differ from the current one")
+
+    def fail(reason: str) -> PasswordRefused:
+        audit.append(
+            store,
+            username,
+            "password_change_failed",
+            target=f"user:{username}",
+            details={"reason": reason},
+        )
+        return PasswordRefused(
+            "wrong_current", "the current password is wrong, or too many attempts: try later"
+        )
+
+    reservation = users.reserve_attempt(
+        store,
+        username,
+        threshold=config.lockout_threshold,
+        now=clock.format_time(now),
+        stale_before=clock.format_time(now - STALE_RESERVATION),
+    )
+    if reservation is None:
+        raise Forbidden("sign in first")
+    if not reservation.granted:
+        verify_password(_DUMMY_HASH, current_password or "")
+        raise fail("locked" if reservation.locked else "attempts_in_flight")
+    password_ok = False
+    try:
+        found = users.get_credentials(store, username)
+        password_ok = found is not None and verify_password(
+            found.password_hash, current_password or ""
+        )
+    finally:
+        locked = users.finish_attempt(
+            store,
+            username,
+            "released" if password_ok else "failed",
+            threshold=config.lockout_threshold,
+            locked_until=clock.format_time(now + timedelta(minutes=config.lockout_minutes)),
+        )
+    if not password_ok:
+        raise fail("locked" if locked else "bad_password")
+    assert found is not None
+    if found.user.disabled:
+        raise fail("disabled")
+    user = users.set_password_hash(store, username, hash_password(new_password), must_change=False)
+    audit.append(store, username, "password_change", target=f"user:{username}")
+    one_time.discard(config, username)
+    return Principal.of(user)
 
 
 def refresh(store: GraphStore, principal: Principal) -> Principal | None:

@@ -20,6 +20,11 @@ The webhook body is the notification as canonical JSON (UTF-8). It carries
   ``LEADGRAPH_WEBHOOK_SECRET``, of ``<timestamp>.<body>`` — so a receiver that checks the
   signature and refuses old timestamps (:func:`verify_signature`) cannot be fed a replay;
 * ``X-LeadGraph-Delivery``: the notification id, the same on every retry (deduplicate on it).
+
+A webhook is signed only with the secret it was queued under (its ``key_id``,
+:func:`graph.workflow.outbox.secret_id`): when the sender's secret is another one,
+:meth:`WebhookChannel.send` raises :class:`SecretChanged` before signing, and :func:`deliver_due`
+holds the notification (``held``) for an admin to re-queue (``leadgraph notify retry``, audited).
 """
 
 from __future__ import annotations
@@ -55,6 +60,11 @@ SIGNATURE_HEADER = "X-LeadGraph-Signature"
 TIMESTAMP_HEADER = "X-LeadGraph-Timestamp"
 DELIVERY_HEADER = "X-LeadGraph-Delivery"
 REPLAY_TOLERANCE_SECONDS = 300
+
+
+class SecretChanged(Exception):
+    """A notification was queued under another signing secret than the channel's: it is held,
+    not signed with this one."""
 
 
 class Channel(Protocol):
@@ -129,9 +139,18 @@ class WebhookChannel:
         if not secret:
             raise UserError("LEADGRAPH_WEBHOOK_URL is set but LEADGRAPH_WEBHOOK_SECRET is not")
         self.url, self.secret, self.timeout, self.clock = url, secret, timeout, clock
+        self.key_id = outbox.secret_id(secret)
         self._opener = urllib.request.build_opener(_NoRedirect)
 
     def send(self, notification: Notification) -> None:
+        if notification.key_id != self.key_id:
+            queued = (
+                f"secret {notification.key_id}" if notification.key_id else "no recorded secret"
+            )
+            raise SecretChanged(
+                f"the webhook secret changed since this notification was queued ({queued}, now "
+                f"{self.key_id}); held unsent until an admin re-queues it (leadgraph notify retry)"
+            )
         body = webhook_body(notification)
         timestamp = str(int(self.clock()))
         request = urllib.request.Request(
@@ -351,7 +370,8 @@ class DeliveryReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
-    skipped: int = 0  # held by another sender
+    skipped: int = 0  # leased by another sender
+    held: int = 0  # queued under another webhook secret: waits for an admin
     results: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # problems before any sending (settings)
 
@@ -364,7 +384,7 @@ class DeliveryReport:
         """What to tell the person who pushed: ``sent`` (every notification went out),
         ``queued`` (something failed or waits for a retry), or ``no_channel`` (no webhook or
         email is configured, so nothing was sent: the lead waits in the recipient's inbox)."""
-        if self.errors or self.retrying or self.failed or self.skipped:
+        if self.errors or self.retrying or self.failed or self.skipped or self.held:
             return "queued"
         return "sent" if self.delivered else "no_channel"
 
@@ -388,8 +408,9 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send every notification due at ``now`` (default: the clock) once and record each
     outcome: ``delivered``, or a failed attempt retried after a backoff, or ``failed`` after
-    the last allowed attempt. A notification whose channel is not configured counts as a
-    failed attempt, so that it ends up visible rather than waiting forever."""
+    the last allowed attempt, or ``held`` (a webhook queued under another secret). A
+    notification whose channel is not configured counts as a failed attempt, so that it ends
+    up visible rather than waiting forever."""
     config = config or settings_module.load()
     moment = now or datetime.now(UTC)
     lease = 2 * config.notify_timeout_seconds + 60
@@ -403,6 +424,10 @@ def deliver_due(
             if channel is None:
                 raise RuntimeError(f"the {notification.channel} channel is not configured")
             channel.send(notification)
+        except SecretChanged as error:  # never signed with another secret: held for an admin
+            after = outbox.hold(store, notification.id, str(error))
+            log.warning("notification %s held: %s", after.id, error)
+            report.held += 1
         except Exception as error:  # any failure of a channel is recorded and retried
             after = outbox.mark_failed_attempt(
                 store,

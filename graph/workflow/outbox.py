@@ -10,10 +10,17 @@ stays ``pending`` and is retried with exponential backoff until it is ``delivere
 
 A ``Notification`` node holds ``id``, ``key`` (``notification:<id>``), ``channel``
 (``webhook`` | ``email``), ``target`` (the URL, or the comma-separated mail recipients), ``lead_id``,
-``payload`` (JSON), ``status`` (``pending`` | ``delivered`` | ``failed``), ``attempts``,
-``next_attempt_at``, ``last_error``, ``created_at``, ``delivered_at`` and, while a sender holds
-it, ``lease_until``. Times are ISO 8601 UTC strings with seconds (:func:`graph.core.clock.format_time`),
-which compare correctly as strings.
+``payload`` (JSON), ``status`` (``pending`` | ``delivered`` | ``failed`` | ``held``), ``attempts``,
+``next_attempt_at``, ``last_error``, ``created_at``, ``delivered_at``, for a webhook ``key_id``
+(:func:`secret_id` of the webhook secret when it was queued) and, while a sender holds it,
+``lease_until``. Times are ISO 8601 UTC strings with seconds
+(:func:`graph.core.clock.format_time`), which compare correctly as strings.
+
+A webhook is signed only with the secret that was current when it was queued: a sender whose
+``LEADGRAPH_WEBHOOK_SECRET`` has another id (the secret was rotated, or the sender runs with
+another configuration) does not sign it with its own but *holds* it (``held``, with the reason;
+never retried by itself), and an admin re-queues it with ``leadgraph notify retry`` — the one
+act that lets it go out under the current secret, audited as ``notify_requeue``.
 
 Texts in the payload (the lead's title, the push note) are masked with
 :func:`graph.values.masking.mask_text` before they are queued: phone and ID numbers never leave
@@ -22,6 +29,8 @@ the workbench in a notification.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass
@@ -34,9 +43,11 @@ from graph.core.clock import format_time, utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.values.masking import mask_text
+from graph.workflow import audit
 
 CHANNELS = ("webhook", "email")
-STATUSES = ("pending", "delivered", "failed")
+STATUSES = ("pending", "delivered", "failed", "held")
+REQUEUABLE = ("failed", "held")
 MAX_ERROR = 500
 MAX_BACKOFF_SECONDS = 6 * 3600
 
@@ -56,6 +67,7 @@ class Notification:
     last_error: str | None
     created_at: str
     delivered_at: str | None
+    key_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -64,7 +76,8 @@ class Notification:
 FIELDS = """
 n.id AS id, n.channel AS channel, n.target AS target, n.lead_id AS lead_id, n.payload AS payload,
 n.status AS status, n.attempts AS attempts, n.next_attempt_at AS next_attempt_at,
-n.last_error AS last_error, n.created_at AS created_at, n.delivered_at AS delivered_at
+n.last_error AS last_error, n.created_at AS created_at, n.delivered_at AS delivered_at,
+n.key_id AS key_id
 """
 
 
@@ -80,6 +93,15 @@ def _time(moment: datetime | None) -> str:
     return format_time(moment) if moment is not None else utc_now()
 
 
+def secret_id(secret: str | None) -> str | None:
+    """A name for a webhook secret that does not reveal it: 16 hex digits of an HMAC keyed
+    with the secret. Recorded on each webhook when it is queued; None without a secret."""
+    if not secret:
+        return None
+    mac = hmac.new(secret.encode("utf-8"), b"leadgraph webhook secret id", hashlib.sha256)
+    return mac.hexdigest()[:16]
+
+
 # --- enqueue ------------------------------------------------------------------------------------
 
 ENQUEUE = (
@@ -88,7 +110,7 @@ UNWIND $rows AS row
 CREATE (n:Notification {id: row.id, key: 'notification:' + row.id})
 SET n.channel = row.channel, n.target = row.target, n.lead_id = row.lead_id,
     n.payload = row.payload, n.status = 'pending', n.attempts = 0,
-    n.next_attempt_at = row.created_at, n.created_at = row.created_at
+    n.next_attempt_at = row.created_at, n.created_at = row.created_at, n.key_id = row.key_id
 RETURN """
     + FIELDS
 )
@@ -102,9 +124,13 @@ def enqueue(
     *,
     lead_id: str | None = None,
     now: datetime | None = None,
+    key_id: str | None = None,
 ) -> Notification:
-    """Queue one notification, due at once."""
-    row = notification_row(channel, target, payload, lead_id=lead_id, now=now)
+    """Queue one notification, due at once. A webhook records the id of the secret it is to be
+    signed with: ``key_id``, by default the current ``LEADGRAPH_WEBHOOK_SECRET``'s."""
+    if channel == "webhook" and key_id is None:
+        key_id = secret_id(settings_module.load().webhook_secret)
+    row = notification_row(channel, target, payload, lead_id=lead_id, now=now, key_id=key_id)
     return _notification(store.write(ENQUEUE, rows=[row])[0])
 
 
@@ -115,8 +141,9 @@ def notification_row(
     *,
     lead_id: str | None = None,
     now: datetime | None = None,
+    key_id: str | None = None,
 ) -> dict[str, Any]:
-    """One row of ``ENQUEUE``: a new notification, due at once."""
+    """One row of ``ENQUEUE``: a new notification, due at once (``key_id``: see :func:`enqueue`)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown notification channel {channel!r}")
     return {
@@ -126,6 +153,7 @@ def notification_row(
         "lead_id": lead_id,
         "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
         "created_at": _time(now),
+        "key_id": key_id,
     }
 
 
@@ -212,8 +240,12 @@ def push_notifications(
         recipients = sorted(set(facts.get("emails") or [])) or list(config.smtp_to)
         rows.append(("email", ", ".join(recipients)))
     created = datetime.fromisoformat(pushed_at.replace("Z", "+00:00"))
+    key_ids = {"webhook": secret_id(config.webhook_secret)}
     return [
-        notification_row(channel, to, payload, lead_id=lead_id, now=created) for channel, to in rows
+        notification_row(
+            channel, to, payload, lead_id=lead_id, now=created, key_id=key_ids.get(channel)
+        )
+        for channel, to in rows
     ]
 
 
@@ -335,22 +367,62 @@ def mark_failed_attempt(
     return _notification(rows[0])
 
 
-REQUEUE = (
+MARK_HELD = (
     """
 MATCH (n:Notification {id: $id})
-WHERE n.status = 'failed'
-SET n.status = 'pending', n.attempts = 0, n.next_attempt_at = $now, n.lease_until = null
+SET n.status = 'held', n.last_error = $reason, n.next_attempt_at = null, n.lease_until = null
 RETURN """
     + FIELDS
 )
 
 
-def requeue(store: GraphStore, notification_id: str, now: datetime | None = None) -> Notification:
-    """Give a ``failed`` notification a fresh set of attempts, due at once."""
-    rows = store.write(REQUEUE, id=notification_id, now=_time(now))
+def hold(store: GraphStore, notification_id: str, reason: str) -> Notification:
+    """Stop a notification that must not be sent as things stand (its webhook secret changed
+    since it was queued) until an admin re-queues it (:func:`requeue`). Not an attempt."""
+    rows = store.write(MARK_HELD, id=notification_id, reason=reason[:MAX_ERROR])
     if not rows:
-        raise UserError(f"no failed notification {notification_id!r}")
+        raise LookupError(f"no notification {notification_id!r}")
     return _notification(rows[0])
+
+
+REQUEUE = (
+    """
+MATCH (n:Notification {id: $id})
+WHERE n.status IN $requeuable
+WITH n, n.status AS before, n.key_id AS key_before
+SET n.status = 'pending', n.attempts = 0, n.next_attempt_at = $now, n.lease_until = null,
+    n.key_id = CASE WHEN n.channel = 'webhook' THEN $key_id ELSE n.key_id END
+RETURN before, key_before, """
+    + FIELDS
+)
+
+
+def requeue(
+    store: GraphStore,
+    notification_id: str,
+    *,
+    actor: str,
+    config: settings_module.Settings | None = None,
+    now: datetime | None = None,
+) -> Notification:
+    """Give a ``failed`` or ``held`` notification a fresh set of attempts, due at once, and
+    audit it (``notify_requeue``). A webhook is from now on to be signed with the current
+    ``LEADGRAPH_WEBHOOK_SECRET``: for a held one, this is the admin's consent to that."""
+    config = config or settings_module.load()
+    key_id = secret_id(config.webhook_secret)
+    rows = store.write(
+        REQUEUE, id=notification_id, now=_time(now), key_id=key_id, requeuable=list(REQUEUABLE)
+    )
+    if not rows:
+        raise UserError(f"no failed or held notification {notification_id!r}")
+    row = dict(rows[0])
+    before, key_before = row.pop("before"), row.pop("key_before")
+    notification = _notification(row)
+    details: dict[str, Any] = {"channel": notification.channel, "was": before}
+    if notification.channel == "webhook":
+        details.update(key_id_before=key_before, key_id=notification.key_id)
+    audit.append(store, actor, "notify_requeue", f"notification:{notification.id}", details)
+    return notification
 
 
 # --- read ---------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ class User:
     locked_until: str | None
     created_at: str | None
     last_login: str | None
+    demo: bool = False  # made by `leadgraph demo users`: signs in in demo mode only
+    must_change_password: bool = False  # set by an admin: the user must choose a new one first
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -138,7 +140,8 @@ USER_FIELDS = """
 u.username AS username, coalesce(u.display_name, u.username) AS display_name, u.role AS role,
 o.name AS org, o.kind AS org_kind, coalesce(u.disabled, false) AS disabled,
 coalesce(u.failed_logins, 0) AS failed_logins, u.locked_until AS locked_until,
-u.created_at AS created_at, u.last_login AS last_login
+u.created_at AS created_at, u.last_login AS last_login, coalesce(u.demo, false) AS demo,
+coalesce(u.must_change_password, false) AS must_change_password
 """
 
 CREATE_USER = (
@@ -148,7 +151,8 @@ WITH o
 WHERE $org IS NULL OR o IS NOT NULL
 CREATE (u:User {username: $username, key: 'user:' + $username})
 SET u.display_name = $display_name, u.role = $role, u.password_hash = $password_hash,
-    u.disabled = false, u.failed_logins = 0, u.created_at = $now
+    u.disabled = false, u.failed_logins = 0, u.created_at = $now, u.demo = $demo,
+    u.must_change_password = $must_change_password
 FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | CREATE (u)-[:MEMBER_OF]->(o))
 RETURN """
     + USER_FIELDS
@@ -163,9 +167,13 @@ def add_user(
     password_hash: str,
     org: str | None = None,
     display_name: str | None = None,
+    demo: bool = False,
+    must_change_password: bool = False,
 ) -> User:
     """Create an account. Analysts must belong to an enterprise, officers to a police unit; an
-    admin may belong to either or to none. Raises :class:`UserError` for a taken username."""
+    admin may belong to either or to none. Raises :class:`UserError` for a taken username.
+    ``demo`` marks a demo account (:mod:`graph.workflow.demo`); ``must_change_password`` makes
+    the user choose a new password before anything else."""
     username = check_username(username)
     if role not in ROLES:
         raise UserError(f"role {role!r} must be one of {', '.join(ROLES)}")
@@ -191,6 +199,8 @@ def add_user(
             password_hash=password_hash,
             org=org,
             now=utc_now(),
+            demo=demo,
+            must_change_password=must_change_password,
         )
     except ConstraintError:
         raise UserError(f"user {username!r} already exists") from None
@@ -260,16 +270,33 @@ def set_disabled(store: GraphStore, username: str, disabled: bool = True) -> Use
     return User(**rows[0])
 
 
-SET_PASSWORD = """
+SET_PASSWORD = (
+    """
 MATCH (u:User {username: $username})
-SET u.password_hash = $password_hash
-RETURN u.username AS username
-"""
+SET u.password_hash = $password_hash, u.must_change_password = $must_change,
+    u.password_changed_at = $now
+WITH u
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(o:Org)
+RETURN """
+    + USER_FIELDS
+)
 
 
-def set_password_hash(store: GraphStore, username: str, password_hash: str) -> None:
-    if not store.write(SET_PASSWORD, username=username, password_hash=password_hash):
+def set_password_hash(
+    store: GraphStore, username: str, password_hash: str, *, must_change: bool
+) -> User:
+    """Store a new password hash; ``must_change``: the user must replace it at next sign-in (an
+    admin set it), or not (the user chose it)."""
+    rows = store.write(
+        SET_PASSWORD,
+        username=username,
+        password_hash=password_hash,
+        must_change=must_change,
+        now=utc_now(),
+    )
+    if not rows:
         raise UserError(f"user {username!r} does not exist")
+    return User(**rows[0])
 
 
 # --- login bookkeeping --------------------------------------------------------------------------

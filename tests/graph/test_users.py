@@ -19,13 +19,26 @@ ADMIN = Principal("root", "admin", None, None)
 
 
 def world(store: GraphStore) -> None:
+    """An analyst and an officer who have chosen their own passwords (no change due)."""
     admin.create_org(store, ADMIN, "示例消费金融", "enterprise")
     admin.create_org(store, ADMIN, "示例市公安局经侦支队", "police")
     admin.create_account(
-        store, ADMIN, "ana", role="analyst", org="示例消费金融", password="ana-secret-1"
+        store,
+        ADMIN,
+        "ana",
+        role="analyst",
+        org="示例消费金融",
+        password="ana-secret-1",
+        must_change=False,
     )
     admin.create_account(
-        store, ADMIN, "cop", role="officer", org="示例市公安局经侦支队", password="cop-secret-1"
+        store,
+        ADMIN,
+        "cop",
+        role="officer",
+        org="示例市公安局经侦支队",
+        password="cop-secret-1",
+        must_change=False,
     )
 
 
@@ -37,7 +50,8 @@ def test_orgs_and_users_are_added_and_listed(store: GraphStore) -> None:
     world(store)
     user, generated = admin.create_account(store, ADMIN, "boss", role="admin", display_name="头")
     assert generated and len(generated) == 16
-    assert auth.authenticate(store, "boss", generated).role == "admin"
+    boss = auth.authenticate(store, "boss", generated)
+    assert boss.role == "admin" and boss.must_change_password  # the admin knows the password
     assert user.org is None and user.display_name == "头"
 
     orgs = admin.orgs(store, ADMIN)
@@ -89,7 +103,7 @@ def test_org_rules(store: GraphStore) -> None:
         admin.create_org(store, ADMIN, "示例消费金融", "police")
     with pytest.raises(UserError, match="kind"):
         admin.create_org(store, ADMIN, "新机构", "bank")
-    with pytest.raises(UserError, match="at least 8"):
+    with pytest.raises(UserError, match="at least 10"):
         admin.create_account(store, ADMIN, "short", role="admin", password="short")
 
 
@@ -211,11 +225,12 @@ def test_demo_accounts_are_idempotent_and_log_in(store: GraphStore) -> None:
     assert all(row["created"] for row in first)
     assert not any(row["created"] for row in second)
     for demo in admin.DEMO_ACCOUNTS:
-        principal = auth.authenticate(store, demo.username, demo.password)
+        principal = auth.authenticate(store, demo.username, demo.password, loopback=True)
         assert (principal.role, principal.org) == (demo.role, demo.org)
-    assert auth.authenticate(store, "officer_1", "officer_1-demo").org_kind == "police"
+    officer = auth.authenticate(store, "officer_1", "officer_1-demo", loopback=True)
+    assert officer.org_kind == "police"
     assert len(users.list_orgs(store)) == len(admin.DEMO_ORGS)
-    with pytest.raises(UserError, match="switched off"):
+    with pytest.raises(UserError, match="demo mode is off"):
         admin.ensure_demo_accounts(store, ADMIN, config(demo_accounts=False))
 
 

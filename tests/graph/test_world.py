@@ -57,21 +57,24 @@ def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
     assert status["nodes"]["Phone"] == counts["phones_with_bios"]
     assert status["nodes"]["Submission"] == len(TRUTH["files"])
     summaries = world["summaries"]
-    assert sum(s["rows_quarantined"] for s in summaries) == counts["bad_rows"]
+    assert sum(s["rows_quarantined"] for s in summaries) == counts["rows_refused"]
+    assert sum(s["fields_dropped"] for s in summaries) == counts["values_dropped"]
     for s in summaries:
         assert s["rows_read"] == s["rows_loaded"] + s["rows_quarantined"]
         assert s["rows_read"] == TRUTH["files"][Path(s["file"]).name]["rows"]
 
 
-def test_every_bad_row_is_quarantined_with_a_reason(world: dict[str, Any]) -> None:
-    quarantined = {
-        (Path(s["file"]).name, q["row"]): q["reason"]
+def test_every_bad_row_is_reported_with_a_reason_and_its_outcome(world: dict[str, Any]) -> None:
+    """A refused row and a dropped value each have their entry; no other row has one."""
+    reported = {
+        (Path(s["file"]).name, q["row"]): (q["reason"], q["outcome"])
         for s in world["summaries"]
         for q in s["quarantine"]
     }
+    assert set(reported) == {(bad["file"], bad["row"]) for bad in TRUTH["bad_rows"]}
     for bad in TRUTH["bad_rows"]:
-        assert (bad["file"], bad["row"]) in quarantined, bad
-        assert quarantined[(bad["file"], bad["row"])]
+        reason, outcome = reported[(bad["file"], bad["row"])]
+        assert reason and outcome == bad["outcome"], bad
 
 
 def test_reloading_the_world_changes_nothing(world: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ ENTRY_DETAILS = {
     "rows_read",
     "rows_loaded",
     "rows_quarantined",
+    "fields_dropped",
 }
 
 
@@ -88,6 +89,7 @@ def test_the_cli_the_page_and_the_demo_each_audit_their_submission(
         assert entry.details["rows_loaded"] == rows_loaded
         assert entry.details["rows_quarantined"] == 1
         assert entry.details["rows_read"] == rows_loaded + 1
+        assert entry.details["fields_dropped"] == 0
         assert entry.details["lexicon_version"]
     assert audit.verify_chain(store).ok
 

@@ -122,35 +122,93 @@ def test_source_column_wins(tmp_path: Path) -> None:
 
 
 def test_bad_row_quarantined_whole_with_every_reason(tmp_path: Path) -> None:
-    """A bad optional field (the contact phone) refuses the row; all its problems are listed;
-    it counts as one quarantined row."""
+    """A bad identifying or required field (the complainant's ID number in a file with an ID
+    column) refuses the row; all its problems are listed, the droppable ones too, so it is
+    fixed in one go; it counts as one quarantined row."""
     bad_id = ID[:-1] + "3"
     path = csv_file(tmp_path, COMPLAINT_HEADER +
                     f"C1,2025-02-30,网络,甲,张三,{bad_id},13800138000,1380013800,100,,x\n"
-                    f"C2,2025-09-01,网络,甲,李四,,13800138000,,100,,x\n"
-                    f"C3,2025-09-01,网络,甲,王五,{ID},13800138000,,100,{USCC[:-1]}X,x\n")  # fmt: skip
+                    f"C2,2025-09-01,网络,甲,李四,,13800138000,,100,,x\n")  # fmt: skip
     items = run("complaints", path)
-    assert all(isinstance(i, QuarantineEntry) for i in items)
-    assert (
-        [(i.row, i.field, i.value, i.reason) for i in items]
-        == [  # type: ignore[union-attr]
-            (2, "投诉日期", "2025-02-30", "impossible date 2025-02-30"),
-            (2, "身份证号", bad_id, "check digit should be X, found 3"),
-            (2, "联系电话", "1380013800", "phone too short: 10 digits"),
-            (3, "身份证号", "", "ID number is missing"),
-            (4, "代理人/委托代理", f"{USCC[:-1]}X", "USCC: check character should be 3, found X"),
-        ]
-    )
+    assert all(isinstance(i, QuarantineEntry) and i.refuses_row for i in items)
+    assert [(i.row, i.field, i.value, i.reason) for i in items] == [  # type: ignore[union-attr]
+        (2, "投诉日期", "2025-02-30", "impossible date 2025-02-30"),
+        (2, "身份证号", bad_id, "check digit should be X, found 3"),
+        (2, "联系电话", "1380013800", "phone too short: 10 digits"),
+        (3, "身份证号", "", "ID number is missing"),
+    ]
     assert {i.file for i in items} == {"f.csv"}  # type: ignore[union-attr]
     tally = Tally()
     for item in items:
         tally.add(item)
     assert (tally.rows_read, tally.rows_loaded, tally.rows_quarantined, tally.entries) == (
-        3,
+        2,
         0,
-        3,
-        5,
+        2,
+        4,
     )
+    assert tally.fields_dropped == 0
+
+
+def test_bad_optional_values_are_dropped_and_the_row_loads(tmp_path: Path) -> None:
+    """Bad values in optional fields — the builder's own refusal of the agent's USCC too — are
+    warnings just before the row's RowResult, and the row is built as if they were empty."""
+    bad_uscc = f"{USCC[:-1]}X"
+    path = csv_file(tmp_path, COMPLAINT_HEADER +
+                    f"C3,2025-02-30,网络,甲,王五,{ID},1380013800,同上,100,{bad_uscc},x\n")  # fmt: skip
+    *warnings, result = run("complaints", path)
+    assert [(w.row, w.field, w.value, w.reason, w.outcome) for w in warnings] == [  # type: ignore[union-attr]
+        (2, "投诉日期", "2025-02-30", "impossible date 2025-02-30", "field dropped"),
+        (2, "本人手机号", "1380013800", "phone too short: 10 digits", "field dropped"),
+        (2, "联系电话", "同上", "phone has no digits", "field dropped"),
+        (2, "代理人/委托代理", bad_uscc, "USCC: check character should be 3, found X",
+         "field dropped"),
+    ]  # fmt: skip
+    assert isinstance(result, RowResult) and result.row == 2
+    pid = pid_from_id(KEY, ID)
+    assert links(result) == {("FILED_BY", "complaint:bank-a:C3", f"person:{pid}")}
+    complaint = nodes(result)["complaint:bank-a:C3"]
+    assert "filed_date" not in complaint and complaint["amount"] == 100.0
+    tally = Tally()
+    for item in [*warnings, result]:
+        tally.add(item)
+    assert (tally.rows_read, tally.rows_loaded, tally.rows_quarantined) == (1, 1, 0)
+    assert (tally.fields_dropped, tally.entries) == (4, 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "field", "dropped"),
+    [
+        # optional values: dropped, the row loads
+        ("firms", f"公司名称,统一社会信用代码,成立日期\n甲公司,{USCC},2019-02-30\n", "成立日期", True),
+        ("firms", f"公司名称,统一社会信用代码,联系电话\n甲公司,{USCC},无\n", "联系电话", True),
+        ("accounts", "platform,handle,followers\n抖音,a1,很多\n", "followers", True),
+        ("accounts", "platform,handle,operator\n抖音,a1,@boss\n", "operator", True),
+        ("calls", "主叫号码,被叫号码,开始时间\n13800138000,13900139000,2025-02-30 10:00\n",
+         "开始时间", True),
+        ("calls", "主叫号码,被叫号码,first,last\n13800138000,13900139000,"
+         "2025-09-02 10:00,2025-09-01 10:00\n", "last", True),
+        ("phones", "手机号码,添加日期\n13800138000,2025-13-01\n", "添加日期", True),
+        # identity numbers and required fields: the row is refused
+        ("firms", f"公司名称,统一社会信用代码\n甲公司,{USCC[:-1]}X\n", "统一社会信用代码", False),
+        ("firms", f"公司名称,统一社会信用代码,法定代表人,法定代表人身份证号\n"
+         f"甲公司,{USCC},张三,{ID[:-1]}3\n", "法定代表人身份证号", False),
+        ("accounts", f"platform,handle,operator_uscc\n抖音,a1,{USCC[:-1]}X\n", "operator_uscc",
+         False),
+        ("calls", "主叫号码,被叫号码\n1380013800,13900139000\n", "主叫号码", False),
+        ("phones", "手机号码,标签\n无,催收\n", "手机号码", False),
+    ],
+)  # fmt: skip
+def test_which_bad_values_drop_and_which_refuse(
+    tmp_path: Path, kind: str, text: str, field: str, dropped: bool
+) -> None:
+    items = run(kind, csv_file(tmp_path, text))
+    [entry] = [i for i in items if isinstance(i, QuarantineEntry)]
+    assert entry.field == field and entry.refuses_row is not dropped
+    assert any(isinstance(i, RowResult) for i in items) is dropped
+    if dropped:  # the dropped value left nothing behind
+        assert entry.value not in json.dumps([n.props for i in items if isinstance(i, RowResult)
+                                              for n in i.nodes], ensure_ascii=False)  # fmt: skip
 
 
 def test_without_an_id_column_name_and_phone_key_the_person(tmp_path: Path) -> None:
@@ -195,6 +253,25 @@ def test_firm_rows(tmp_path: Path) -> None:
         ("LEGAL_REP_OF", f"person:{rep}", f"firm:{USCC}"),
     }
     assert nodes(second)["firm:name:某某咨询有限公司"]["key_strength"] == "name"
+
+
+def test_a_cell_of_several_phones_keeps_the_good_ones(tmp_path: Path) -> None:
+    """A registry's phone column holding "0591-87654321；无": 无 is dropped with a warning, the
+    real number stays; a cell of bad numbers only is dropped whole."""
+    path = csv_file(tmp_path, "公司名称,统一社会信用代码,联系电话\n"
+                    f"甲公司,{USCC},0591-87654321；无；1380013800\n"
+                    "乙公司,,无；同上\n")  # fmt: skip
+    warning, first, *second_warning, second = run("firms", path)
+    assert (warning.field, warning.value, warning.outcome) == (  # type: ignore[union-attr]
+        "联系电话", "无；1380013800", "field dropped",
+    )  # fmt: skip
+    assert warning.reason == (  # type: ignore[union-attr]
+        "phone has no digits ('无'); phone too short: 10 digits ('1380013800')"
+    )
+    assert links(first) == {("HAS_PHONE", f"firm:{USCC}", "phone:+8659187654321")}
+    [dropped] = second_warning
+    assert (dropped.value, dropped.outcome) == ("无；同上", "field dropped")  # type: ignore[union-attr]
+    assert isinstance(second, RowResult) and links(second) == set()
 
 
 def test_firm_without_code_or_name(tmp_path: Path) -> None:
@@ -326,8 +403,12 @@ def test_world_every_file(world: Path) -> None:
         assert tally.rows_read == info["rows"], name
         assert tally.rows_read == tally.rows_loaded + tally.rows_quarantined
         assert set(quarantined) == set(expected_bad[name]), name
+        outcomes = collections.Counter(bad["outcome"] for bad in expected_bad[name].values())
+        assert tally.rows_quarantined == outcomes["row refused"], name
+        assert tally.fields_dropped == outcomes["field dropped"], name
         for row, bad in expected_bad[name].items():
             entries = quarantined[row]
+            assert {e.outcome for e in entries} == {bad["outcome"]}, (bad, entries)
             if bad["kind"] == "broken_json":
                 assert entries[0].reason.startswith("broken JSON"), entries
             else:

@@ -32,6 +32,13 @@ PHONE_FIELDS = {
     "phones": ("手机号码",),
 }
 PLATFORM_CANON = {**{v: k for k, v in PLATFORM_NAMES.items()}, **{k: k for k in PLATFORM_NAMES}}
+# The loader's policy (ingest/pipeline.py): a bad value in one of these optional fields is
+# dropped and the row loads; a fault anywhere else refuses the row.
+OPTIONAL_FIELDS = {
+    "complaints": {"投诉日期", "本人手机号", "联系电话"},
+    "firms": {"成立日期", "联系电话"},
+    "calls": {"开始时间"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +85,33 @@ def bad(truth: dict[str, Any]) -> set[tuple[str, int]]:
     return {(b["file"], b["row"]) for b in truth["bad_rows"]}
 
 
-def valid_records(truth, tables, bad, kind):  # type: ignore[no-untyped-def]
-    """(file, row number, {column: value}) for every row of ``kind`` that is not bad."""
+@pytest.fixture(scope="module")
+def dropped(truth: dict[str, Any]) -> dict[tuple[str, int], str]:
+    """(file, row) -> the field whose bad value the loader drops, for bad rows that load."""
+    return {
+        (b["file"], b["row"]): b["field"]
+        for b in truth["bad_rows"]
+        if b["outcome"] == "field dropped"
+    }
+
+
+def valid_records(truth, tables, bad, kind, dropped=None):  # type: ignore[no-untyped-def]
+    """(file, row number, {column: value}) for every row of ``kind`` that is not bad; with
+    ``dropped``, for every row that loads, the dropped value's cell read as empty."""
+    dropped = dropped or {}
     for name, info in truth["files"].items():
         if info["kind"] != kind:
             continue
         for number, row in tables[name].items():
-            if (name, number) in bad:
+            if (name, number) in bad and (name, number) not in dropped:
                 continue
             if kind == "accounts":
                 yield name, number, json.loads(row)
-            else:
-                yield name, number, dict(zip(info["columns"], row, strict=True))
+                continue
+            record = dict(zip(info["columns"], row, strict=True))
+            if (name, number) in dropped:
+                record[dropped[(name, number)]] = ""
+            yield name, number, record
 
 
 def e164(raw: str) -> str | None:
@@ -160,12 +182,16 @@ def test_xlsx_has_numeric_phones(tables) -> None:  # type: ignore[no-untyped-def
 
 def test_every_bad_row_is_bad_and_where_stated(truth: dict[str, Any], tables) -> None:  # type: ignore[no-untyped-def]
     kinds = Counter()
+    outcomes = Counter()
     for entry in truth["bad_rows"]:
         info = truth["files"][entry["file"]]
         row = tables[entry["file"]][entry["row"]]
         kind, value = entry["kind"], entry["value"]
         kinds[kind] += 1
         assert entry["reason"]
+        optional = entry["field"] in OPTIONAL_FIELDS.get(info["kind"], ())
+        assert entry["outcome"] == ("field dropped" if optional else "row refused"), entry
+        outcomes[entry["outcome"]] += 1
         if kind == "broken_json":
             assert row == value
             with pytest.raises(json.JSONDecodeError):
@@ -196,6 +222,12 @@ def test_every_bad_row_is_bad_and_where_stated(truth: dict[str, Any], tables) ->
         "impossible_date",
         "broken_json",
     }
+    assert outcomes["field dropped"] and outcomes["row refused"]
+    counts = truth["counts"]
+    assert (counts["rows_refused"], counts["values_dropped"]) == (
+        outcomes["row refused"],
+        outcomes["field dropped"],
+    )
 
 
 def test_rows_not_listed_bad_are_valid(truth, tables, bad) -> None:  # type: ignore[no-untyped-def]
@@ -266,29 +298,32 @@ def test_texts_carry_quotes_commas_and_newlines(truth, tables, bad) -> None:  # 
 # --- counts ---------------------------------------------------------------------------------
 
 
-def test_counts_are_exact(truth, tables, bad) -> None:  # type: ignore[no-untyped-def]
+def test_counts_are_exact(truth, tables, bad, dropped) -> None:  # type: ignore[no-untyped-def]
+    """The counts are over the rows that load: rows that are not bad, and bad rows whose one
+    fault is a value the loader drops."""
     counts = truth["counts"]
-    complaints = [r for _, _, r in valid_records(truth, tables, bad, "complaints")]
-    assert len({r["投诉编号"] for r in complaints}) == counts["complaints"] == SCALE
-    by_file = {
-        (name, r["投诉编号"]) for name, _, r in valid_records(truth, tables, bad, "complaints")
-    }
-    assert len(by_file) == counts["complaint_keys_by_file"] > SCALE
-    firm_names = {r["公司名称"] for _, _, r in valid_records(truth, tables, bad, "firms")}
+
+    def loaded(kind: str):  # type: ignore[no-untyped-def]
+        return valid_records(truth, tables, bad, kind, dropped)
+
+    complaints = [r for _, _, r in loaded("complaints")]
+    extra = sum(truth["files"][name]["kind"] == "complaints" for name, _ in dropped)
+    assert extra
+    assert len({r["投诉编号"] for r in complaints}) == counts["complaints"] == SCALE + extra
+    by_file = {(name, r["投诉编号"]) for name, _, r in loaded("complaints")}
+    assert len(by_file) == counts["complaint_keys_by_file"] > SCALE + extra
+    firm_names = {r["公司名称"] for _, _, r in loaded("firms")}
     agents = {r["代理人/委托代理"] for r in complaints} & firm_names
     assert len(agents) == counts["agent_firm_names"]
     assert len({normalize_id(r["身份证号"]) for r in complaints}) == counts["complainants"]
-    firms = {
-        normalize_uscc(r["统一社会信用代码"])
-        for _, _, r in valid_records(truth, tables, bad, "firms")
-    }
+    firms = {normalize_uscc(r["统一社会信用代码"]) for _, _, r in loaded("firms")}
     assert len(firms) == counts["firms"]
-    accounts = {canon_account(line) for _, _, line in valid_records(truth, tables, bad, "accounts")}
+    accounts = {canon_account(line) for _, _, line in loaded("accounts")}
     assert len(accounts) == counts["accounts"]
     phones: set[str] = set()
     by_kind: dict[str, set[str]] = {}
     for kind, fields in PHONE_FIELDS.items():
-        for _, _, rec in valid_records(truth, tables, bad, kind):
+        for _, _, rec in loaded(kind):
             for field in fields:
                 if rec[field]:
                     number = e164(rec[field])
@@ -306,6 +341,7 @@ def test_counts_are_exact(truth, tables, bad) -> None:  # type: ignore[no-untype
     calls = by_kind["calls.主叫号码"] | by_kind["calls.被叫号码"]
     assert len(calls) == by_field["calls.主叫号码/被叫号码"]
     assert counts["bad_rows"] == len(truth["bad_rows"])
+    assert counts["rows_refused"] + counts["values_dropped"] == counts["bad_rows"]
     assert counts["duplicate_rows"] == len(truth["duplicates"])
     assert set(truth["definitions"]) >= {
         "row",
@@ -358,7 +394,7 @@ def test_rings(truth, tables, bad) -> None:  # type: ignore[no-untyped-def]
     assert max(lenders) >= 2  # complaints across lenders
 
 
-def test_decoys(truth, tables, bad) -> None:  # type: ignore[no-untyped-def]
+def test_decoys(truth, tables, bad, dropped) -> None:  # type: ignore[no-untyped-def]
     decoys = truth["decoys"]
     repeated = {(d["file"], d["row"]) for d in truth["duplicates"]}
     callees = Counter(
@@ -380,7 +416,8 @@ def test_decoys(truth, tables, bad) -> None:  # type: ignore[no-untyped-def]
         assert len(ids) == 2
         assert {e164(complaints[c]["本人手机号"]) for c in ids} == {family["phone"]}
         assert len({normalize_id(complaints[c]["身份证号"]) for c in ids}) == 2
-    texts = "".join(r["投诉内容"] for r in complaints.values())
+    loaded = valid_records(truth, tables, bad, "complaints", dropped)
+    texts = "".join(r["投诉内容"] for _, _, r in loaded)
     for popular in decoys["popular_numbers"]:
         assert texts.count(popular["number"]) >= popular["text_mentions"] > 0
 
@@ -417,16 +454,22 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("scale", [20, 137, 300])
 def test_scale_is_the_number_of_complaints(tmp_path: Path, scale: int) -> None:
+    """--scale complaints without a fault; the complaints loaded also count the bad rows whose
+    one fault is a dropped value."""
     summary = generate(scale, 2, tmp_path)
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
-    bad = {(b["file"], b["row"]) for b in truth["bad_rows"]}
-    ids = set()
+    outcome = {(b["file"], b["row"]): b["outcome"] for b in truth["bad_rows"]}
+    ids, loaded = set(), set()
     for name, info in truth["files"].items():
         if info["kind"] == "complaints":
             for number, row in read_rows(tmp_path, name, info).items():
-                if (name, number) not in bad:
-                    ids.add(row[info["columns"].index("投诉编号")])
-    assert len(ids) == scale == summary["counts"]["complaints"]
+                complaint_id = row[info["columns"].index("投诉编号")]
+                if (name, number) not in outcome:
+                    ids.add(complaint_id)
+                if outcome.get((name, number), "field dropped") == "field dropped":
+                    loaded.add(complaint_id)
+    assert len(ids) == scale
+    assert len(loaded) == summary["counts"]["complaints"] > scale
     if scale >= 300:
         assert len(truth["rings"]) >= 3
 

@@ -236,11 +236,12 @@ def test_the_submit_page_reads_a_sheet_that_declares_every_cell(
     path = cell_at_the_bottom(tmp_path)
     at = submit_page(store)
     with give_up_after(300):
-        at.file_uploader(key="submit_files").upload(path.name, path.read_bytes()).run()
+        at.file_uploader[0].upload(path.name, path.read_bytes()).run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert [s.value for s in at.selectbox] == ["complaints"]  # guessed from the one header
-    assert [m.value for m in at.metric] == ["0", "0", "0"]  # read, accepted, quarantined
+    counts = [m.value for m in at.metric]  # rows read, accepted, quarantined; values dropped
+    assert len(counts) >= 3 and set(counts) == {"0"}, counts
 
 
 def test_the_submit_preview_runs_in_a_child_held_to_its_limits(
@@ -258,7 +259,7 @@ def test_the_submit_preview_runs_in_a_child_held_to_its_limits(
     # raising=False: before the fix the page had no budget at all (and read the file itself)
     monkeypatch.setattr(submit, "PREVIEW_BUDGET", Budget(1, GiB, 120), raising=False)
     at = submit_page(store)
-    at.file_uploader(key="submit_files").upload("many.csv", data, "text/csv").run()
+    at.file_uploader[0].upload("many.csv", data, "text/csv").run()
     assert not at.exception, at.exception
     stopped = translate("submit.stopped_cpu", "zh").format(limit=1)
     assert [e.value for e in at.error] == [f"{translate('common.failed', 'zh')}: {stopped}"]

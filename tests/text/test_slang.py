@@ -102,6 +102,8 @@ def test_hit_dict_and_summary() -> None:
         "start": 0,
         "end": 2,
         "disguise": "homophone",
+        "confidence": 1.0,
+        "alternative": None,
     }
     assert summarize(hits) == {
         "slang_terms": ["催收", "征信"],
@@ -162,7 +164,7 @@ def test_an_analyst_can_add_a_term_without_code(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    cache = tmp_path / "cache" / "slang.pickle"
+    cache = tmp_path / "cache" / "slang.json"
     detector = Detector(load_lexicon(path), cache_file=cache)
     assert [(h.term, h.surface, h.disguise) for h in detector.scan("新kouzi，秒下")] == [
         ("口子", "kouzi", "pinyin")

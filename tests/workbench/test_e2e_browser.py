@@ -1,5 +1,5 @@
 """The whole story in a real browser: Playwright drives Debian's Chromium against
-``streamlit run app/workbench.py`` on the test Neo4j.
+``leadgraph serve`` (the Streamlit workbench) on the test Neo4j.
 
 An analyst signs in, uploads a clue file (preview, then ingest), opens the top candidate,
 accepts it and pushes it to officer_1; officer_1 signs in, sees it unread, answers; the analyst
@@ -9,19 +9,24 @@ sees the answer. Screenshots of each page go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import free_port
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    browser_sign_in,
+    idle,
+    need_browser,
+    served_workbench,
+)
 
 from app.i18n import translate
+from graph.core import settings
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect
@@ -33,19 +38,8 @@ from ingest.demo import FIXTURE_WORLD, load_world
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 FEEDBACK = "已核实：该团伙 3 人，已立案"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 90_000
 
 
 def zh(key: str) -> str:
@@ -54,9 +48,7 @@ def zh(key: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(session_store: GraphStore) -> dict[str, Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (make test installs Debian's chromium)")
-    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is absent")
+    need_browser()
     wipe_data(session_store)
     load_world(session_store)
     build_templates(session_store)
@@ -70,38 +62,8 @@ def world(session_store: GraphStore) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(world: dict[str, Any]) -> Iterator[str]:
-    port = free_port()
-    log = (ROOT / "test-artifacts").joinpath("streamlit.log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "workbench.py"),
-                "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-            ],
-            cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the workbench did not start; see {log}")
-                time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with served_workbench(ROOT / "test-artifacts" / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -122,19 +84,8 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def idle(page: Any) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=WAIT_MS)
-
-
-def sign_in(page: Any, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_label(zh("login.username")).fill(username)
-    page.get_by_label(zh("login.password")).fill(f"{username}-demo")
-    page.get_by_role("button", name=zh("login.submit")).click()
-    page.get_by_role("button", name=zh("session.logout")).wait_for(timeout=WAIT_MS)
-    idle(page)
+def demo_sign_in(page: Any, url: str, username: str) -> None:
+    browser_sign_in(page, url, username, f"{username}-demo")
 
 
 def open_page(page: Any, key: str) -> None:
@@ -161,7 +112,7 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     shot(page, "01-login")
 
     # The analyst submits a small clue file: preview first, then ingest.
-    sign_in(page, server, "analyst_a")
+    demo_sign_in(page, server, "analyst_a")
     page.locator("input[type=file]").set_input_files(str(FIXTURE_WORLD / "phones_blacklist.csv"))
     page.get_by_text(zh("submit.rows_quarantined")).first.wait_for()
     idle(page)
@@ -170,6 +121,10 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     page.get_by_text("phones_blacklist.csv：写入").wait_for()
     idle(page)
     shot(page, "03-submit-ingested")
+    # The raw upload is gone from the state folder once ingested, and the page (rerun after the
+    # ingest, its uploader emptied) did not save it again.
+    uploaded = (FIXTURE_WORLD / "phones_blacklist.csv").read_bytes()
+    assert not (settings.load().home / "uploads" / sha256(uploaded).hexdigest()[:16]).exists()
 
     # The top candidate: chart, evidence, texts; accept and push to officer_1.
     open_page(page, "leads")
@@ -192,7 +147,7 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     sign_out(page)
 
     # The officer sees it unread and answers.
-    sign_in(page, server, "officer_1")
+    demo_sign_in(page, server, "officer_1")
     page.get_by_role("heading", name=zh("nav.inbox")).wait_for()
     page.get_by_text(zh("inbox.counts").format(total=1, unread=1)).wait_for()
     shot(page, "08-inbox-unread")
@@ -215,7 +170,7 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     sign_out(page)
 
     # The analyst reads the answer.
-    sign_in(page, server, "analyst_a")
+    demo_sign_in(page, server, "analyst_a")
     open_page(page, "leads")
     page.get_by_role("tab", name=zh("lead.tab_feedback")).click()
     page.get_by_text(FEEDBACK).wait_for()

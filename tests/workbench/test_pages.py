@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import rendered
+from support import as_read, rendered
 
 from app.i18n import translate
 from app.views.chart import _vis_library, chart_html
-from app.views.lead_detail import escape_markdown, highlight
+from app.views.lead_detail import highlight
+from app.views.safe import escape_markdown
 from graph import views
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
@@ -98,16 +99,17 @@ def test_analyst_accepts_and_pushes(world: dict[str, Any]) -> None:
     at = page(store, "leads", "analyst_a")
     at.text_area(key=f"summary_{lead}").input("共用代理电话的维权团伙")
     at.button(key=f"accept_{lead}").click().run()
-    assert not at.exception and zh("lead.accepted") in [s.value for s in at.success]
+    assert not at.exception and zh("lead.accepted") in [as_read(s.value) for s in at.success]
     at.radio(key=f"push_kind_{lead}").set_value("officer").run()
     at.selectbox(key=f"push_target_{lead}").set_value("officer_1")
     at.text_area(key=f"push_note_{lead}").input("请核查")
     at.button(key=f"push_{lead}").click().run()
     assert not at.exception, at.exception
-    assert any(s.value.startswith(zh("lead.pushed").format(target="officer_1")) for s in at.success)
+    shown = [as_read(s.value) for s in at.success]
+    assert any(s.startswith(zh("lead.pushed").format(target="officer_1")) for s in shown)
     # no webhook or email is configured in the tests: the page must not claim it sent anything
-    assert any(zh("lead.notify_no_channel") in s.value for s in at.success)
-    assert not any(zh("lead.notify_sent") in s.value for s in at.success)
+    assert any(zh("lead.notify_no_channel") in s for s in shown)
+    assert not any(zh("lead.notify_sent") in s for s in shown)
     access = lifecycle.check_view(store, who(store, "officer_1"), lead)
     assert access["status"] == "pushed" and access["owner"] == "星河消费金融股份有限公司"
     assert audit.entries(store, 1, actor="analyst_a", action="push")[0].details["to"] == "officer_1"
@@ -125,7 +127,7 @@ def test_officer_sees_it_unread_and_answers(world: dict[str, Any]) -> None:
     at.text_area(key=f"feedback_text_{lead}").input(FEEDBACK)
     button(at, "inbox.send").click().run()
     assert not at.exception, at.exception
-    assert zh("inbox.sent") in [s.value for s in at.success]
+    assert zh("inbox.sent") in [as_read(s.value) for s in at.success]
     entry = audit.entries(store, 1, actor="officer_1", action="feedback")[0]
     assert entry.details == {"status": "closed", "outcome": "confirmed", "text": FEEDBACK}
 
@@ -223,12 +225,35 @@ def test_submit_page_previews_before_writing(world: dict[str, Any]) -> None:
 
     path = save_upload("firms.csv", source.read_bytes())
     result = preview(str(path), "firms", "星河消费金融股份有限公司")
-    assert result["rows_loaded"] == 25 and result["rows_quarantined"] == 4
+    # two rows with a bad USCC are refused; a bad 成立日期 and a bad 联系电话 are dropped
+    assert (result["rows_loaded"], result["rows_quarantined"], result["fields_dropped"]) == (
+        27,
+        2,
+        2,
+    )
     assert all(entry["reason"] for entry in result["quarantine"])
     assert quarantine_csv(result["quarantine"]).decode("utf-8-sig").startswith("file,row,field")
     assert store.read_one("MATCH (s:Submission) RETURN count(s) AS n") == before
     at = page(store, "submit", "analyst_a")
     assert at.header[0].value == zh("nav.submit")
+
+    # What the page shows of that preview: the warnings counted and each entry's outcome.
+    at = AppTest.from_function(_show_preview, args=(result,), default_timeout=60).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[zh("submit.rows_quarantined")] == "2"
+    assert metrics[zh("submit.fields_dropped")] == "2"
+    shown = at.dataframe[0].value
+    outcomes = shown[zh("quarantine.outcome")].tolist()
+    assert sorted(outcomes) == sorted(
+        [zh("quarantine.refused")] * 2 + [zh("quarantine.dropped")] * 2
+    )
+
+
+def _show_preview(result):  # type: ignore[no-untyped-def]  # run as a script: no annotations
+    from app.views.submit import show_preview
+
+    show_preview(result, "firms.csv", 0)
 
 
 def test_chart_escapes_user_data_and_caps_its_size() -> None:

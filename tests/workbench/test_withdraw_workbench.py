@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import run_cli
+from support import as_read, run_cli
 
 from app.i18n import translate
 from graph.core import settings
@@ -152,7 +152,7 @@ def test_admin_page_withdraws_a_submission(world: dict[str, Any]) -> None:
     form_button(at, "withdraw.button").click().run()
     assert not at.exception, at.exception
     assert submission_status(store, sub) == "withdrawn"
-    [message] = [s.value for s in at.success if sub in s.value]
+    [message] = [as_read(s.value) for s in at.success if sub in as_read(s.value)]
     assert "1 条线索标记为待复核" in message
     entry = audit.entries(store, 1, action="withdraw")[0]
     assert entry.actor == "admin" and entry.details["reason"] == "重复提交"
@@ -178,7 +178,7 @@ def test_submit_page_offers_only_the_analysts_own_org(world: dict[str, Any]) -> 
     assert not at.exception, at.exception
     assert submission_status(store, world["b"]) == "withdrawn"
     assert submission_status(store, world["a"]) == "complete"
-    [message] = [s.value for s in at.success if world["b"] in s.value]
+    [message] = [as_read(s.value) for s in at.success if world["b"] in as_read(s.value)]
     assert "线索" not in message  # counts that would tell what other orgs name are not shown
     assert audit.entries(store, 1, action="withdraw")[0].actor == "analyst_b"
 

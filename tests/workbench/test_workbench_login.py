@@ -76,9 +76,9 @@ def test_wrong_password_and_unknown_user_show_one_message(demo: GraphStore) -> N
 @pytest.mark.parametrize(
     ("username", "pages", "landing"),
     [
-        ("analyst_a", {"submit", "leads", "search"}, "nav.submit"),
-        ("officer_1", {"inbox", "search"}, "nav.inbox"),
-        ("admin", {"admin", "status"}, "nav.admin"),
+        ("analyst_a", {"submit", "leads", "search", "account"}, "nav.submit"),
+        ("officer_1", {"inbox", "search", "account"}, "nav.inbox"),
+        ("admin", {"admin", "status", "account"}, "nav.admin"),
     ],
 )
 def test_pages_follow_the_role(
