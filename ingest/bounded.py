@@ -150,7 +150,8 @@ def _child(
 
 def _limit_self(budget: Budget) -> None:
     """In the child: drop the parent's signal handlers and set the budget's limits."""
-    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGXCPU):
+    # Streamlit's handlers (SIGTERM, SIGINT, SIGQUIT) would stop a server this child does not run
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGXCPU):
         signal.signal(number, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # a signal here must not wake the parent's event loop
