@@ -246,6 +246,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}: {loaded} rows loaded, {quarantined} quarantined, {dropped} optional values dropped in {seconds} s (submission {submission})",
     },
     "submit.records": {"zh": "本文件所涉数量", "en": "Named by this file"},
+    "submit.stopped_cpu": {
+        "zh": "读取此文件超过 {limit} 秒 CPU 时间的上限，已停止。文件过大或结构异常；"
+        "大文件请由管理员用 leadgraph ingest 导入。",
+        "en": "Reading this file went past the limit of {limit} s of CPU time and was stopped: "
+        "the file is too large or malformed. An administrator can ingest a large file with "
+        "leadgraph ingest.",
+    },
+    "submit.stopped_memory": {
+        "zh": "读取此文件超过 {limit} 内存的上限，已停止。文件过大或结构异常；"
+        "大文件请由管理员用 leadgraph ingest 导入。",
+        "en": "Reading this file went past the limit of {limit} of memory and was stopped: "
+        "the file is too large or malformed. An administrator can ingest a large file with "
+        "leadgraph ingest.",
+    },
+    "submit.stopped_time": {
+        "zh": "读取此文件超过 {limit} 秒的时限，已停止。文件过大或结构异常；"
+        "大文件请由管理员用 leadgraph ingest 导入。",
+        "en": "Reading this file went past the limit of {limit} s and was stopped: "
+        "the file is too large or malformed. An administrator can ingest a large file with "
+        "leadgraph ingest.",
+    },
     "clue.phones": {"zh": "电话号码", "en": "Phone numbers"},
     "clue.firms": {"zh": "咨询公司", "en": "Firms"},
     "clue.complaints": {"zh": "投诉记录", "en": "Complaints"},

@@ -209,6 +209,26 @@ def _build(spec: Kind, number: int, clean: dict[str, Any], problems: list[Proble
         return RowResult(number, nodes, links, subject=_subject_key(spec, nodes))
 
 
+def check_file(kind: str, path: str | Path, source: str, hashing_key: bytes) -> dict[str, Any]:
+    """Read and validate every row of ``path`` without writing anything: the counts and every
+    quarantine entry (as dicts: refused rows' problems and dropped values). The Submit page's
+    preview, run in a bounded child process (``ingest/bounded.py``), hence a plain function of
+    picklable arguments and result."""
+    tally = Tally()
+    entries: list[dict[str, Any]] = []
+    for item in iter_file(kind, path, source=source, hashing_key=hashing_key):
+        tally.add(item)
+        if isinstance(item, QuarantineEntry):
+            entries.append(item.as_dict())  # refused rows' problems and dropped values
+    return {
+        "rows_read": tally.rows_read,
+        "rows_loaded": tally.rows_loaded,
+        "rows_quarantined": tally.rows_quarantined,
+        "fields_dropped": tally.fields_dropped,
+        "quarantine": entries,
+    }
+
+
 def _subject_key(spec: Kind, nodes: list[NodeRecord]) -> str | None:
     """The key of the node the row is about: the one node of the kind's subject label."""
     return next((node.key for node in nodes if node.label == spec.subject), None)

@@ -17,7 +17,12 @@ Formats, chosen by extension (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, `
   physical lines a quoted field spans. Blank records keep their row number but are skipped and
   not counted as rows read.
 * **XLSX.** openpyxl in read-only mode, streaming, first sheet or the named one. The first row
-  with any value is the header; row numbers are the sheet's own row numbers.
+  with any value is the header; row numbers are the sheet's own row numbers. A workbook is a zip
+  that may be a bomb and a sheet may declare far more than it holds, so before openpyxl opens it
+  :func:`check_xlsx_zip` refuses a zip whose directory promises too many parts, too many bytes
+  or a part packed too tightly; the sheet's declared dimension is ignored (a 1.5 KB file that
+  declares ``A1:XFD1048576`` made every row of the sheet sixteen thousand cells wide), and no
+  row past Excel's last, nor a value past the column cap, is read.
 * **JSON Lines.** One object per line; row number = line number (first line 1); blank lines are
   skipped. A line that is not a JSON object yields a :class:`BrokenRow` and reading goes on.
 * **JSON arrays** (``[{…}, {…}]``), parsed one element at a time: row number = element number
@@ -27,6 +32,10 @@ Formats, chosen by extension (``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, `
 Cell values become ``str``: None → ``""``, whole floats (Excel phone cells) → digits without
 ``.0``, datetimes → ISO, JSON lists → items joined by ``;``, JSON objects → compact JSON.
 A file that cannot be read at all raises :class:`graph.core.errors.UserError` with one line of reason.
+
+What one file may cost is capped in :data:`graph.core.limits.FILE_LIMITS`: columns (a header
+naming more is refused), one CSV line or field and one JSON line or array element (a longer one
+is refused, or for JSON Lines quarantined, without being held whole), and the XLSX caps above.
 """
 
 from __future__ import annotations
@@ -35,14 +44,17 @@ import codecs
 import csv
 import io
 import json
-import sys
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from graph.core.errors import UserError
+from graph.core.limits import FILE_LIMITS, size_text
 
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = ",\t;|"
@@ -53,7 +65,8 @@ JSON_SUFFIXES = {".json"}
 _JSON_CHUNK = 1 << 16
 _JSON_GIVE_UP = 1 << 20  # an error this far before the buffer's end is not "need more data"
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # complaint texts can be long
+# complaint texts can be long, but not a book: a quote never closed makes one field of the rest
+csv.field_size_limit(FILE_LIMITS.max_field_chars)
 
 
 @dataclass(frozen=True)
@@ -201,13 +214,36 @@ class Table:
         self.close()
 
 
+_LINE_ENDS = ("\n", "\r")
+
+
+def _too_long(path: Path, what: str) -> UserError:
+    return UserError(
+        f"{path.name}: {what} is longer than {FILE_LIMITS.max_field_chars:,} characters"
+        " (a quote never closed?); LeadGraph reads no longer line or field"
+    )
+
+
+def _line(handle: io.TextIOBase, path: Path) -> str:
+    """The next physical line, refused when it is longer than the cap (it is never held whole)."""
+    line = handle.readline(FILE_LIMITS.max_field_chars + 1)
+    if len(line) > FILE_LIMITS.max_field_chars and not line.endswith(_LINE_ENDS):
+        raise _too_long(path, "a line")
+    return line
+
+
+def _lines(handle: io.TextIOBase, path: Path) -> Iterator[str]:
+    while line := _line(handle, path):
+        yield line
+
+
 def _open_csv(path: Path) -> Table:
     encoding = detect_encoding(path)
     handle = path.open("r", encoding=encoding, newline="")
     try:
-        first = handle.readline()
+        first = _line(handle, path)
         while first and not first.strip():
-            first = handle.readline()
+            first = _line(handle, path)
         if not first:
             raise UserError(f"{path.name}: the file is empty")
         delimiter = sniff_delimiter(first)
@@ -222,7 +258,7 @@ def _open_csv(path: Path) -> Table:
     width = len(headers)
 
     def rows() -> Iterator[RowItem]:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_lines(handle, path), delimiter=delimiter)
         row_number = 1
         try:
             for cells in reader:
@@ -242,6 +278,8 @@ def _open_csv(path: Path) -> Table:
         except UnicodeDecodeError as error:
             raise _decode_error(path, encoding, error) from None
         except csv.Error as error:
+            if "field limit" in str(error):
+                raise _too_long(path, f"a field in row {row_number + 1}") from None
             raise UserError(f"{path.name}: row {row_number + 1} cannot be read ({error})") from None
         finally:
             handle.close()
@@ -252,15 +290,92 @@ def _open_csv(path: Path) -> Table:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    import zipfile
+def check_xlsx_zip(path: Path) -> None:
+    """Refuse a workbook whose zip directory promises more than a clue file unpacks to: too many
+    parts, too many bytes in all, or a part packed more tightly than any sheet is (a bomb).
 
+    The sizes checked are those the zip declares; :mod:`zipfile` never unpacks more than an
+    entry declares (a part that would is cut short and fails its CRC), so what openpyxl reads
+    afterwards is bounded by them — nothing is unpacked here.
+    """
+    limits = FILE_LIMITS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
+    if len(parts) > limits.xlsx_max_entries:
+        raise UserError(
+            f"{path.name}: the zip holds {len(parts):,} parts; a workbook LeadGraph reads holds "
+            f"at most {limits.xlsx_max_entries:,}"
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size >= limits.xlsx_ratio_from_bytes and ratio > limits.xlsx_max_ratio:
+            raise UserError(
+                f"{path.name}: the part {part.filename!r} unpacks to {size_text(part.file_size)}, "
+                f"{ratio:,.0f} times its packed size (at most {limits.xlsx_max_ratio}): "
+                "a zip bomb, not a workbook"
+            )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.xlsx_max_unpacked_bytes:
+        raise UserError(
+            f"{path.name}: the workbook unpacks to {size_text(unpacked)}, more than the "
+            f"{size_text(limits.xlsx_max_unpacked_bytes)} LeadGraph reads; split it or save it "
+            "as CSV"
+        )
+
+
+# What a broken or forged part raises while openpyxl parses it (ParseError: malformed XML,
+# which includes an entity expansion the XML parser refuses).
+_XLSX_ERRORS = (ParseError, ValueError, KeyError, IndexError, zipfile.BadZipFile, zlib.error,
+                EOFError)  # fmt: skip
+
+
+def _sheet_rows(path: Path, worksheet: Any) -> Iterator[tuple[int, list[str]]]:
+    """``(row number, cells)`` of every row holding a value, at most ``max_columns`` wide.
+
+    The declared dimension is dropped (``reset_dimensions``), so openpyxl pads nothing: a row
+    missing from the sheet comes as one shared empty list and a row is as wide as its last cell.
+    A sheet numbering a row past Excel's last is refused when the count gets there, so a
+    forged ``r="10000000000"`` costs at most a million cheap steps. Past the column cap only
+    whether anything is there is asked (``count``, in C), never cell by cell.
+    """
+    worksheet.reset_dimensions()
+    limits = FILE_LIMITS
+    number = 0
+    for values in worksheet.iter_rows(values_only=True):
+        number += 1
+        if number > limits.xlsx_max_rows:
+            raise UserError(
+                f"{path.name}: the sheet {worksheet.title!r} numbers a row past row "
+                f"{limits.xlsx_max_rows:,}, Excel's last; it was not written by Excel"
+            )
+        if not values or values.count(None) == len(values):
+            continue
+        beyond = False
+        if len(values) > limits.max_columns:
+            tail = values[limits.max_columns :]
+            beyond = tail.count(None) != len(tail)
+            values = values[: limits.max_columns]
+        cells = [cell_text(v) for v in values]
+        if beyond:
+            cells.append(_BEYOND)  # one more cell than the cap: a header is refused, a row broken
+        if any(c.strip() for c in cells):
+            yield number, cells
+
+
+_BEYOND = "…"  # stands for the values past the column cap
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx_zip(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, OSError, *_XLSX_ERRORS) as error:
         raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
     try:
         if sheet is not None:
@@ -269,16 +384,20 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                     f"{path.name}: no sheet named {sheet!r}; the sheets are {book.sheetnames}"
                 )
             worksheet = book[sheet]
-        else:
+        elif book.worksheets:
             worksheet = book.worksheets[0]
-        row_iter = worksheet.iter_rows(values_only=True)
+        else:
+            raise UserError(f"{path.name}: the workbook has no sheet")
+        if not hasattr(worksheet, "reset_dimensions"):
+            raise UserError(f"{path.name}: the sheet {worksheet.title!r} is a chart, not a table")
+        row_iter = _sheet_rows(path, worksheet)
         headers: list[str] = []
-        row_number = 0
-        for values in row_iter:
-            row_number += 1
-            if any(v is not None and str(v).strip() for v in values):
-                headers = _clean_headers(list(values))
+        try:
+            for _, cells in row_iter:
+                headers = _clean_headers(cells)
                 break
+        except _XLSX_ERRORS as error:
+            raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
         if not headers:
             raise UserError(f"{path.name}: the sheet {worksheet.title!r} is empty")
     except BaseException:
@@ -290,13 +409,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     width = len(headers)
 
     def rows() -> Iterator[RowItem]:
-        number = row_number
         try:
-            for values in row_iter:
-                number += 1
-                cells = [cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
+            for number, cells in row_iter:
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     yield (
                         number,
@@ -306,6 +420,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                     )
                     continue
                 yield number, dict(zip(headers, cells, strict=False))
+        except _XLSX_ERRORS as error:
+            raise UserError(f"{path.name}: not a readable XLSX workbook ({error})") from None
         finally:
             book.close()
 
@@ -332,8 +448,16 @@ def _open_jsonl(path: Path) -> Table:
     handle = path.open("r", encoding=encoding)
 
     def parsed() -> Iterator[RowItem]:
+        limit = FILE_LIMITS.max_field_chars
         try:
-            for number, line in enumerate(handle, start=1):
+            number = 0
+            while line := handle.readline(limit + 1):
+                number += 1
+                if len(line) > limit and not line.endswith("\n"):
+                    while (rest := handle.readline(limit)) and not rest.endswith("\n"):
+                        pass  # skip the rest of the line, a block at a time
+                    yield number, BrokenRow(_shorten(line), f"longer than {limit:,} characters")
+                    continue
                 if not line.strip():
                     continue
                 try:
@@ -388,6 +512,12 @@ def _array_items(path: Path, handle: io.TextIOBase) -> Iterator[RowItem]:
             value, end = decoder.raw_decode(buffer, position)
         except json.JSONDecodeError as error:
             if not eof and error.pos + _JSON_GIVE_UP > len(buffer):
+                if len(buffer) - position > FILE_LIMITS.max_field_chars:
+                    yield broken(
+                        f"element {number + 1} is longer than {FILE_LIMITS.max_field_chars:,}"
+                        " characters (the rest of the array cannot be read)"
+                    )
+                    return
                 more = handle.read(max(_JSON_CHUNK, len(buffer)))
                 eof = not more
                 buffer, position = buffer[position:] + more, 0
@@ -399,7 +529,11 @@ def _array_items(path: Path, handle: io.TextIOBase) -> Iterator[RowItem]:
             return
         number += 1
         expect_item = False
-        yield number, _json_row(value)
+        if end - position > FILE_LIMITS.max_field_chars:
+            yield number, BrokenRow(_shorten(buffer[position : position + 200]),
+                                    f"longer than {FILE_LIMITS.max_field_chars:,} characters")  # fmt: skip
+        else:
+            yield number, _json_row(value)
         position = end
         if not eof and len(buffer) - position < _JSON_CHUNK:
             more = handle.read(_JSON_CHUNK)
@@ -449,6 +583,17 @@ def _json_table(path: Path, fmt: str, parsed: Iterator[RowItem], encoding: str,
 # --- entry points ------------------------------------------------------------------------------
 
 
+def _capped(table: Table) -> Table:
+    """The table, unless its header names more columns than a clue file has."""
+    if len(table.headers) > FILE_LIMITS.max_columns:
+        table.close()
+        raise UserError(
+            f"{table.path.name}: the header has {len(table.headers):,} columns or more; "
+            f"LeadGraph reads at most {FILE_LIMITS.max_columns:,}"
+        )
+    return table
+
+
 def open_table(path: str | Path, sheet: str | None = None) -> Table:
     """Open a clue file for reading; raise UserError when it cannot be read at all."""
     path = Path(path)
@@ -458,13 +603,13 @@ def open_table(path: str | Path, sheet: str | None = None) -> Table:
     if sheet is not None and suffix not in XLSX_SUFFIXES:
         raise UserError(f"{path.name}: --sheet applies to XLSX workbooks only")
     if suffix in XLSX_SUFFIXES:
-        return _open_xlsx(path, sheet)
+        return _capped(_open_xlsx(path, sheet))
     if suffix in JSONL_SUFFIXES:
-        return _open_jsonl(path)
+        return _capped(_open_jsonl(path))
     if suffix in JSON_SUFFIXES:
-        return _open_json(path)
+        return _capped(_open_json(path))
     if suffix in CSV_SUFFIXES or suffix == "":
-        return _open_csv(path)
+        return _capped(_open_csv(path))
     if suffix == ".xls":
         raise UserError(f"{path.name}: old .xls workbooks are not read; save it as .xlsx")
     raise UserError(

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from graph.core.limits import FILE_LIMITS
+
 WORKBENCH = Path(__file__).resolve().parent.parent / "workbench.py"
 
 
@@ -33,7 +35,7 @@ def streamlit_command(port: int) -> list[str]:
         # an error reaches the user as its type only: no traceback with paths of this machine
         "--client.showErrorDetails=type",
         # clue files are spreadsheets of some thousands of rows, not archives
-        "--server.maxUploadSize=100",
+        f"--server.maxUploadSize={FILE_LIMITS.upload_mebibytes}",
     ]
 
 

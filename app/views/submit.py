@@ -1,9 +1,12 @@
 """Submit clues (analysts): upload files, check them, then ingest them.
 
 For each uploaded file the kind is guessed from its headers (and can be changed); the
-validation preview reads every row with :func:`ingest.pipeline.iter_file` — nothing is written —
+validation preview reads every row with :func:`ingest.pipeline.check_file` — nothing is written —
 and shows the rows accepted, the rows quarantined and the values dropped (warnings: the row
-loads without them), each with its reason (downloadable as CSV).
+loads without them), each with its reason (downloadable as CSV). Both read a file nobody has
+checked yet, so both run in a child process held to CPU, memory and wall-clock limits
+(:func:`ingest.bounded.run_bounded`): a file built to be expensive ends in a message naming the
+limit, and only a file whose preview finished can be ingested.
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
 ``leadgraph ingest``) as the analyst's org, with a progress bar and a summary; the uploaded file
 is kept in the state folder only until then (``ingest/uploads.py``). Below, the org's own
@@ -25,14 +28,17 @@ from app.views.withdraw import withdraw_panel
 from graph.core import settings
 from graph.core.cells import safe_cell
 from graph.core.errors import UserError
-from graph.core.records import FIELD_DROPPED, ROW_REFUSED, QuarantineEntry
+from graph.core.limits import size_text
+from graph.core.records import FIELD_DROPPED, ROW_REFUSED
 from graph.values.masking import mask_id_numbers
 from ingest import uploads
-from ingest.pipeline import Tally, guess_kind, iter_file
+from ingest.bounded import PREVIEW, LimitExceeded, run_bounded
+from ingest.pipeline import check_file, guess_kind
 from ingest.quarantine import FIELDS
 from ingest.submit import KINDS, submit_file
 
 PREVIEW_ROWS = 200  # quarantined rows shown on the page (all are in the download)
+PREVIEW_BUDGET = PREVIEW  # what guessing and previewing one upload may cost (graph/core/limits.py)
 SUMMARIES = "submit_summaries"
 ERRORS = "submit_errors"
 UPLOADER_ROUND = "submit_uploader_round"  # a new round empties the uploader after an ingest
@@ -46,25 +52,39 @@ def save_upload(name: str, data: bytes) -> Path:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def preview(path: str, kind: str, org: str) -> dict[str, Any]:
-    """Read and validate every row without writing anything: counts and quarantine entries.
+    """Read and validate every row without writing anything: counts and quarantine entries, or
+    ``error`` (the file cannot be read) or ``stopped`` (the limit the reading ran into).
     Not principal-specific beyond the org, which is part of the cache key."""
-    tally = Tally()
-    entries: list[dict[str, Any]] = []
     try:
-        items = iter_file(kind, path, source=org, hashing_key=settings.load().hashing_key())
-        for item in items:
-            tally.add(item)
-            if isinstance(item, QuarantineEntry):
-                entries.append(item.as_dict())  # refused rows' problems and dropped values
+        return run_bounded(
+            check_file, kind, path, org, settings.load().hashing_key(), budget=PREVIEW_BUDGET
+        )
+    except LimitExceeded as stopped:
+        return {"stopped": stopped.limit}
     except UserError as error:
         return {"error": str(error)}
-    return {
-        "rows_read": tally.rows_read,
-        "rows_loaded": tally.rows_loaded,
-        "rows_quarantined": tally.rows_quarantined,
-        "fields_dropped": tally.fields_dropped,
-        "quarantine": entries,
-    }
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def guess(path: str) -> dict[str, Any]:
+    """``kind``: the kind the file's headers suggest (None when none fits, or the file cannot be
+    read: the preview says why), or ``stopped`` as for :func:`preview`."""
+    try:
+        return {"kind": run_bounded(guess_kind, path, budget=PREVIEW_BUDGET)}
+    except LimitExceeded as stopped:
+        return {"stopped": stopped.limit}
+    except UserError:
+        return {"kind": None}
+
+
+def stopped_text(limit: str) -> str:
+    """The message for a preview a limit stopped, in the session's language."""
+    what = {
+        "cpu": PREVIEW_BUDGET.cpu_seconds,
+        "memory": size_text(PREVIEW_BUDGET.memory_bytes),
+        "time": f"{PREVIEW_BUDGET.wall_seconds:g}",
+    }[limit]
+    return t(f"submit.stopped_{limit}").format(limit=what)
 
 
 def quarantine_csv(entries: list[dict[str, Any]]) -> bytes:
@@ -77,13 +97,6 @@ def quarantine_csv(entries: list[dict[str, Any]]) -> bytes:
         for entry in entries
     )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _guess(path: Path) -> str | None:
-    try:
-        return guess_kind(path)
-    except UserError:
-        return None
 
 
 def submit_page() -> None:
@@ -102,8 +115,12 @@ def submit_page() -> None:
     plans: list[tuple[Path, str]] = []
     for index, upload in enumerate(files or []):
         path = save_upload(upload.name, upload.getvalue())
-        guessed = _guess(path)
+        inspected = guess(str(path))
         st.subheader(escape_markdown(upload.name), anchor=f"upload-{index}")  # not from data
+        if "stopped" in inspected:
+            st.error(f"{t('common.failed')}: {stopped_text(inspected['stopped'])}")
+            continue
+        guessed = inspected["kind"]
         kind = st.selectbox(
             t("submit.kind"),
             KINDS,
@@ -115,6 +132,9 @@ def submit_page() -> None:
         if guessed is None:
             st.warning(t("submit.no_guess"))
         result = preview(str(path), kind, me.org)
+        if "stopped" in result:
+            st.error(f"{t('common.failed')}: {stopped_text(result['stopped'])}")
+            continue
         if "error" in result:
             st.error(escape_markdown(f"{t('common.failed')}: {result['error']}"))
             continue

@@ -59,6 +59,24 @@ def sm3_hex(data: bytes) -> str:
     return sm3_gmssl(data)
 
 
+class _GmsslSm3:
+    """SM3 by gmssl, which has no incremental form: the blocks are kept and hashed at the end."""
+
+    def __init__(self) -> None:
+        self._blocks: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self._blocks.append(data)
+
+    def hexdigest(self) -> str:
+        return sm3_gmssl(b"".join(self._blocks))
+
+
+def sm3_hasher() -> Any:
+    """An SM3 hash fed with ``update(block)`` and read with ``hexdigest()``."""
+    return hashlib.new("sm3") if _FAST_SM3 else _GmsslSm3()
+
+
 def file_entry(path: str, data: bytes) -> dict[str, Any]:
     return {
         "path": path,
