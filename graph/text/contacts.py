@@ -33,7 +33,7 @@ How it reads a text
    order numbers, ID numbers and bank cards (16–19 digits, spaced or not) give nothing.
    A number is kept when it is a mainland mobile (11 digits, ``1[3-9]``), a fixed line written
    with its area code's ``0``, a ``400``/``800`` line, or a number after ``+``/``00`` that
-   phonenumbers validates (:func:`graph.values.phone.parse_phone`, loaded only when a run
+   phonenumbers validates (:func:`graph.values.phone.valid_phone`, loaded only when a run
    looks like a phone). Short service numbers (95588, 12315) are not contacts. A ``+`` or ``➕``
    before an 11-digit ``1[3-9]`` number means "add" (加), not a country code: the number is a
    mainland mobile and the ``+`` is not part of the span. A run glued to letters (``FQ8207614``,
@@ -392,7 +392,7 @@ def _amount_after(folded: str, end: int) -> bool:
 @lru_cache(maxsize=65_536)
 def _phone_value(digits: str, plus: bool) -> tuple[str, bool] | None:
     """(E.164, plus_is_part) for a run's digits, or None when they are not a contact phone."""
-    from graph.values.phone import parse_phone
+    from graph.values.phone import valid_phone  # phonenumbers: loaded when a number is seen
 
     mobile = re.fullmatch(r"1[3-9]\d{9}", digits) is not None
     if plus and mobile:
@@ -414,13 +414,10 @@ def _phone_value(digits: str, plus: bool) -> tuple[str, bool] | None:
         raw, plus_part = digits, False
     else:
         return None
-    try:
-        info = parse_phone(raw)
-    except ValueError:
+    found = valid_phone(raw)
+    if found is None or found[1] == "service":
         return None
-    if info.type == "service":
-        return None
-    return info.e164, plus_part
+    return found[0], plus_part
 
 
 def _glued_before(folded: str, start: int) -> bool:
