@@ -105,7 +105,7 @@ class _FoldTable(dict[int, str]):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         folded = unicodedata.normalize("NFKC", char)
-        if len(folded) != 1:
+        if len(folded) != 1 or folded == char:
             try:  # dingbat digits (➀, ❶) have a digit value but no NFKC form
                 folded = str(unicodedata.digit(char))
             except (TypeError, ValueError):
