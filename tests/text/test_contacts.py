@@ -294,7 +294,7 @@ HELD_OUT: list[tuple[str, list[tuple[str, str]]]] = [
 
 def test_held_out_floor() -> None:
     expected = found_pairs = correct = 0
-    misses = []
+    misses: list[tuple[str, object]] = []
     for text, labels in HELD_OUT:
         got = [(c.kind, c.value) for c in extract(text)]
         expected += len(labels)
