@@ -335,3 +335,25 @@ def test_contacts_hold_their_floor_on_the_dev_split() -> None:
     for name, floor in DEV_FLOOR.items():
         assert got[name] >= floor, (name, got[name], misses)
     assert figures["by_kind"]["phone"]["precision"] >= 0.99, misses
+
+
+def test_keys_are_the_models() -> None:
+    """Every kind's key prefix is a label's prefix in graph/core/model.yaml, with the link type
+    that ties a text's subject to it."""
+    from graph.core.model import load_model
+
+    model = load_model()
+    labels = {
+        kind: model.label_of_key(Contact(kind, "x", "x", 0, 1).key)
+        for kind in ("phone", "wechat", "qq", "telegram", "domain", "url", "email")
+    }
+    assert labels == {
+        "phone": "Phone",
+        "wechat": "WeChat",
+        "qq": "QQ",
+        "telegram": "Telegram",
+        "domain": "Domain",
+        "url": "Domain",
+        "email": "Email",
+    }
+    assert set(labels.values()) == set(model.link("MENTIONS_CONTACT").ends)
