@@ -96,6 +96,28 @@ class Contact:
         }
 
 
+class _Taken:
+    """The characters already claimed by a contact: overlap checks in the span's length, not in
+    the number of contacts (an 80 KB bio of adverts holds thousands)."""
+
+    def __init__(self, size: int) -> None:
+        self._marks = bytearray(size)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self._marks[start:end])
+
+    def add(self, start: int, end: int) -> None:
+        self._marks[start:end] = b"\x01" * (end - start)
+
+    def masked(self, text: str) -> str:
+        """``text`` with every claimed character replaced by NUL (neither digit nor letter)."""
+        if not any(self._marks):
+            return text
+        return "".join(
+            "\x00" if mark else char for char, mark in zip(text, self._marks, strict=True)
+        )
+
+
 # -- folding ---------------------------------------------------------------------------------
 
 
@@ -162,26 +184,26 @@ def _host_value(host: str) -> str:
     return host.removeprefix("www.")
 
 
-def _links(folded: str) -> Iterator[tuple[str, str, int, int]]:
-    """(kind, value, start, end) of Telegram links, e-mail addresses, URLs and hosts."""
-    taken: list[tuple[int, int]] = []
+def _links(folded: str, taken: _Taken) -> Iterator[tuple[str, str, int, int]]:
+    """(kind, value, start, end) of Telegram links, e-mail addresses, URLs and hosts; each is
+    added to ``taken``."""
 
     def free(start: int, end: int) -> bool:
-        return not any(start < e and s < end for s, e in taken)
+        return not taken.overlaps(start, end)
 
     for match in _TME.finditer(folded) if "me/" in folded else ():
-        taken.append(match.span())
+        taken.add(*match.span())
         yield "telegram", match[1].lower(), match.start(), match.end()
     for match in _EMAIL.finditer(folded) if "@" in folded else ():
         if free(*match.span()):
-            taken.append(match.span())
+            taken.add(*match.span())
             yield "email", match[0].lower(), match.start(), match.end()
     for match in _URL.finditer(folded) if "://" in folded else ():
         end = match.end()
         while end > match.start() and folded[end - 1] in _TRAILING:
             end -= 1
         if free(match.start(), end) and "." in match[1]:
-            taken.append((match.start(), end))
+            taken.add(match.start(), end)
             yield "url", _host_value(match[1]), match.start(), end
     if not ("." in folded or "点" in folded or "。" in folded or "丶" in folded):
         return
@@ -193,7 +215,7 @@ def _links(folded: str) -> Iterator[tuple[str, str, int, int]]:
                 end -= 1
             path = folded[match.end(1) : end]
         if free(match.start(), end):
-            taken.append((match.start(), end))
+            taken.add(match.start(), end)
             kind = "url" if path and len(path) > 1 else "domain"
             if kind == "domain":
                 end = match.end(1)
@@ -263,7 +285,7 @@ _CUE = _cue_pattern()
 _ADD_BEFORE = re.compile(_ADD + r"\s?$")
 
 
-def _handles(folded: str, taken: list[tuple[int, int]]) -> Iterator[tuple[str, str, int, int]]:
+def _handles(folded: str, taken: _Taken) -> Iterator[tuple[str, str, int, int]]:
     """(kind, value, start, end) of handles after a cue; QQ numbers come as kind ``qq``."""
     for cue in _CUE.finditer(folded):
         group = next(name for name, value in cue.groupdict().items() if value and name != "sep")
@@ -274,7 +296,7 @@ def _handles(folded: str, taken: list[tuple[int, int]]) -> Iterator[tuple[str, s
         explicit = colon or added or (kind == "telegram" and folded.startswith("@", at))
         if strength == "w" and not explicit:
             continue
-        if any(s <= at < e or s <= cue.start() < e for s, e in taken):
+        if taken.overlaps(cue.start(), cue.start() + 1) or taken.overlaps(at, at + 1):
             continue
         if kind == "wechat":
             match = _WECHAT_ID.match(folded, at)
@@ -520,24 +542,10 @@ def _phones_of(folded: str, groups: list[Group]) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda p: p[1])
 
 
-def _phones(folded: str, taken: list[tuple[int, int]]) -> Iterator[tuple[str, int, int]]:
-    for run in _RUN.finditer(folded):
-        if any(run.start() < e and s < run.end() for s, e in taken):
-            # a run touching a link or handle: read only its parts outside them
-            yield from _phones_outside(folded, run.start(), run.end(), taken)
-            continue
-        yield from _phones_in_run(folded, run.start(), run.end())
-
-
-def _phones_outside(
-    folded: str, start: int, end: int, taken: list[tuple[int, int]]
-) -> Iterator[tuple[str, int, int]]:
-    masked = list(folded)
-    for s, e in taken:
-        for i in range(max(s, start), min(e, end)):
-            masked[i] = "#"
-    text = "".join(masked)
-    for run in _RUN.finditer(text, start, end):
+def _phones(folded: str, taken: _Taken) -> Iterator[tuple[str, int, int]]:
+    """Phones outside the links and handles already found (their characters are masked)."""
+    text = taken.masked(folded)
+    for run in _RUN.finditer(text):
         yield from _phones_in_run(text, run.start(), run.end())
 
 
@@ -551,14 +559,13 @@ def extract(text: str) -> list[Contact]:
     [('wechat', 'abc_123'), ('phone', '+8613800138000')]
     """
     folded = fold(text)
-    found: list[tuple[str, str, int, int]] = list(_links(folded))
-    taken = [(s, e) for _, _, s, e in found]
+    taken = _Taken(len(folded))
+    found: list[tuple[str, str, int, int]] = list(_links(folded, taken))
     for kind, value, start, end in _handles(folded, taken):
-        if not any(start < e and s < end for s, e in taken):
+        if not taken.overlaps(start, end):
             found.append((kind, value, start, end))
-            taken.append((start, end))
+            taken.add(start, end)
     for value, start, end in _phones(folded, taken):
-        if not any(start < e and s < end for s, e in taken):
-            found.append(("phone", value, start, end))
+        found.append(("phone", value, start, end))
     found.sort(key=lambda f: f[2])
     return [Contact(kind, value, text[start:end], start, end) for kind, value, start, end in found]
