@@ -1,11 +1,16 @@
-"""`leadgraph scan [TEXT | --file F] [--json]`: find black-industry slang, however disguised.
+"""`leadgraph scan [TEXT | --file F] [--json]`: find black-industry slang, however disguised,
+and the contacts a text gives (phones, WeChat, QQ, Telegram, domains, URLs, e-mail).
 
 Output
 ------
-* one TEXT, ``--json``: one JSON object ``{"hits": [...], "lexicon_version": V}``;
+* one TEXT, ``--json``: one JSON object ``{"hits": [...], "lexicon_version": V, "contacts": [...]}``;
 * ``--file F --json``: JSON Lines, one compact object a line of F (empty lines included, so line
-  numbers match): ``{"line": N, "hits": [...]}``, streamed as the file is read;
-* without ``--json``: one line a hit, ``line N  [start:end]  surface -> term (category)  disguise``.
+  numbers match): ``{"line": N, "hits": [...], "contacts": [...]}``, streamed as the file is read;
+* without ``--json``: one line a hit, ``line N  [start:end]  surface -> term (category)  disguise``,
+  and one a contact, ``line N  [start:end]  surface -> contact kind value``.
+
+Each contact is ``{"kind", "value", "surface", "start", "end"}`` (see :mod:`graph.text.contacts`:
+``value`` is normalised, E.164 for a phone, the host for a URL).
 
 Each hit is ``{"term", "category", "surface", "start", "end", "disguise", "confidence",
 "alternative"}``: ``start``/``end`` index the text as given (``text[start:end] == surface``);
@@ -27,17 +32,20 @@ from app.cli import print_json
 from graph.core.errors import UserError
 
 if TYPE_CHECKING:  # the detector's imports are heavy; load them only when scanning
+    from graph.text.contacts import Contact
     from graph.text.slang import Hit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     scan = subparsers.add_parser(
         "scan",
-        help="find slang and evasion spellings (征信 → zx, 崔收, 徵.信 …) in text",
+        help="find slang and evasion spellings (征信 → zx, 崔收, 徵.信 …) and contacts in text",
         description=(
             "Scan TEXT, or every line of --file, for the lexicon's black-industry terms in any"
             " disguise: pinyin, initials, homophones, look-alikes, letters and digits, traditional"
-            " characters, full-width or styled letters, separators. With --file and --json the"
+            " characters, full-width or styled letters, separators; and the contacts it gives:"
+            " phones (also disguised), WeChat ids, QQ numbers, Telegram handles, domains, URLs,"
+            " e-mail. With --file and --json the"
             " output is JSON Lines, one object a line of the file."
         ),
     )
@@ -74,38 +82,61 @@ def _lines(path: Path) -> Iterator[str]:
 def scan_command(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.file is None):
         raise UserError("give either TEXT or --file F")
+    from graph.text.contacts import extract
     from graph.text.lexicon import load_lexicon
     from graph.text.slang import Detector, default_detector
 
     detector = Detector(load_lexicon(args.lexicon)) if args.lexicon else default_detector()
     if args.text is not None:
         hits = detector.scan(args.text)
+        contacts = extract(args.text)
         if args.json:
             print_json(
-                {"hits": [h.as_dict() for h in hits], "lexicon_version": detector.lexicon.version}
+                {
+                    "hits": [h.as_dict() for h in hits],
+                    "lexicon_version": detector.lexicon.version,
+                    "contacts": [c.as_dict() for c in contacts],
+                }
             )
-        elif not hits:
+            return 0
+        if not hits:
             print("no terms found")
-        else:
-            for hit in hits:
-                print(_describe(hit))
+        for hit in hits:
+            print(_describe(hit))
+        for contact in contacts:
+            print(_describe_contact(contact))
         return 0
-    texts = total_hits = 0
+    texts = total_hits = total_contacts = 0
     for number, line in enumerate(_lines(args.file), start=1):
         hits = detector.scan(line)
+        contacts = extract(line)
         texts += 1
         total_hits += len(hits)
+        total_contacts += len(contacts)
         if args.json:
-            record = {"line": number, "hits": [h.as_dict() for h in hits]}
+            record = {
+                "line": number,
+                "hits": [h.as_dict() for h in hits],
+                "contacts": [c.as_dict() for c in contacts],
+            }
             print(json.dumps(record, ensure_ascii=False))
         else:
             for hit in hits:
                 print(f"line {number}  {_describe(hit)}")
+            for contact in contacts:
+                print(f"line {number}  {_describe_contact(contact)}")
     if not args.json:
-        print(f"{texts:,} lines, {total_hits:,} hits (lexicon {detector.lexicon.version})")
+        print(
+            f"{texts:,} lines, {total_hits:,} hits, {total_contacts:,} contacts"
+            f" (lexicon {detector.lexicon.version})"
+        )
     return 0
 
 
 def _describe(hit: Hit) -> str:
     disguise = hit.disguise or "plain"
     return f"[{hit.start}:{hit.end}]  {hit.surface} -> {hit.term} ({hit.category})  {disguise}"
+
+
+def _describe_contact(contact: Contact) -> str:
+    return f"[{contact.start}:{contact.end}]  {contact.surface} -> contact {contact.kind} {contact.value}"

@@ -110,3 +110,21 @@ def test_fast_path_agrees_with_full_parse() -> None:
 )
 def test_national_phone(e164: str, shown: str) -> None:
     assert phone.national_phone(e164) == shown
+
+
+def test_valid_phone_agrees_with_parse_phone() -> None:
+    """valid_phone (no carrier or region, for scanning text) gives parse_phone's verdict."""
+    rng = random.Random(16)
+    numbers = [
+        f"{rng.randrange(1_300_000, 2_000_000)}{rng.randrange(10_000):04d}" for _ in range(200)
+    ]
+    numbers += [f"0{rng.randrange(10, 999)}{rng.randrange(10**7, 10**8)}" for _ in range(100)]
+    numbers += ["95588", "12315", "110", "4006007788", "+85221234567", "+14155552671", "abc", ""]
+    numbers += ["0086 138 0013 8000", "+86 10 1234 5678", "1380013800", "138001380001"]
+    for number in numbers:
+        try:
+            info = parse_phone(number)
+            expected: tuple[str, str] | None = (info.e164, info.type)
+        except ValueError:
+            expected = None
+        assert phone.valid_phone(number) == expected, number
