@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import TEXTS, translate
+from graph.core import settings
 from graph.db.store import GraphStore
 from graph.workflow import admin, audit, auth
 from graph.workflow.auth import Principal
@@ -119,6 +120,21 @@ def test_admin_page_lists_adds_and_disables_users(demo: GraphStore) -> None:
     assert at.success[0].value.startswith(translate("admin.audit_ok", "zh").split("：")[0])
     actions = {e.action for e in audit.entries(demo, 50, actor="admin")}
     assert {"login", "user_add", "user_disable"} <= actions
+
+
+def test_admin_page_names_a_cut_audit_log_and_a_refused_seal(demo: GraphStore) -> None:
+    at = sign_in(start(), "admin", "admin-demo")
+    head = audit.verify_chain(demo).head_seq
+    demo.write("MATCH (e:AuditEntry) DETACH DELETE e")  # with the database credentials
+    at.button(key="verify_audit").click().run()
+    assert not at.exception and at.success == []
+    assert at.error[0].value == translate("admin.audit_broken", "zh").format(
+        seq=1, reason=f"entries 1–{head} are missing: the sealed head is seq {head}"
+    )
+    settings.load().audit_seal_file.write_text("{}", encoding="utf-8")
+    at.button(key="verify_audit").click().run()
+    assert at.error[0].value.startswith(translate("admin.audit_seal_broken", "zh").split("{")[0])
+    assert "cannot be read" in at.error[0].value
 
 
 def test_lockout_message(demo: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
