@@ -190,7 +190,9 @@ def _audit(me: Principal) -> None:
                     )
                 )
             elif report.bad_seq is None:  # the seal itself was refused
-                st.error(t("admin.audit_seal_broken").format(reason=report.reason or ""))
+                st.error(
+                    escape_markdown(t("admin.audit_seal_broken").format(reason=report.reason or ""))
+                )
             else:
                 st.error(
                     escape_markdown(
