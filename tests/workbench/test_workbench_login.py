@@ -7,10 +7,12 @@ tests/conftest.py configured through the environment.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import page_keys as page_paths
+from support import sign_in
+from support import workbench as start
 
 from app.i18n import TEXTS, translate
 from app.views.safe import escape_markdown
@@ -19,7 +21,6 @@ from graph.db.store import GraphStore
 from graph.workflow import admin, audit, auth
 from graph.workflow.auth import Principal
 
-APP = Path(__file__).resolve().parents[2] / "app" / "workbench.py"
 ROOT_ADMIN = Principal("root", "admin", None, None)
 
 
@@ -27,31 +28,6 @@ ROOT_ADMIN = Principal("root", "admin", None, None)
 def demo(store: GraphStore) -> GraphStore:
     admin.ensure_demo_accounts(store, ROOT_ADMIN)
     return store
-
-
-def start() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    at.text_input(key="login_username").input(username)
-    at.text_input(key="login_password").input(password)
-    at.form_submit_button[0].click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def page_paths(at: AppTest) -> set[str]:
-    """The pages ``st.navigation`` registered in the last run (the pages one can reach), as the
-    keys of their titles: ``nav.<key>`` -> ``key``. (The default page's URL path is empty.)"""
-    by_title = {translate(k, "zh"): k.removeprefix("nav.") for k in TEXTS if k.startswith("nav.")}
-    return {
-        by_title.get(info["page_name"], info["page_name"]) for info in at._registered_pages.values()
-    }
 
 
 def errors(at: AppTest) -> list[str]:
