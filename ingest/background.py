@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.core.errors import UserError
+from ingest.forked import drop_parent_signal_handlers
 from ingest.pipeline import Item, iter_file
 
 CHUNK_ITEMS = 2_000  # items per message from the child: large enough to amortise the pickling
@@ -106,6 +107,7 @@ class _ParentGone(Exception):
 
 def _produce(messages: Any, kind: str, path: Path, options: dict[str, Any], size: int) -> None:
     """The child: run ``iter_file`` and send its items in chunks, then ``done``."""
+    drop_parent_signal_handlers()
     parent = os.getppid()
 
     def send(tag: str, payload: Any) -> None:

@@ -23,7 +23,6 @@ and it drops the server's signal handlers: they are not its own.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import resource
@@ -36,6 +35,7 @@ from typing import Any, TypeVar
 
 from graph.core.errors import UserError
 from graph.core.limits import FILE_LIMITS
+from ingest.forked import drop_parent_signal_handlers
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2
@@ -150,11 +150,7 @@ def _child(
 
 def _limit_self(budget: Budget) -> None:
     """In the child: drop the parent's signal handlers and set the budget's limits."""
-    # Streamlit's handlers (SIGTERM, SIGINT, SIGQUIT) would stop a server this child does not run
-    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGXCPU):
-        signal.signal(number, signal.SIG_DFL)
-    with contextlib.suppress(ValueError):
-        signal.set_wakeup_fd(-1)  # a signal here must not wake the parent's event loop
+    drop_parent_signal_handlers(signal.SIGXCPU)
     usage = resource.getrusage(resource.RUSAGE_SELF)  # zero after fork; imports after spawn
     cpu = int(usage.ru_utime + usage.ru_stime) + budget.cpu_seconds
     _lower(resource.RLIMIT_CPU, cpu, cpu + CPU_GRACE_SECONDS)

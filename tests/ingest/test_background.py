@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,7 +15,7 @@ import pytest
 from graph.core.errors import UserError
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from ingest.background import iter_file_in_background
+from ingest.background import ParseFailed, iter_file_in_background
 from ingest.pipeline import iter_file
 from ingest.submit import submit_file
 
@@ -94,7 +96,7 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
     script.write_text(
         "import sys, time\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from ingest.background import iter_file_in_background\n"
+        "from ingest.background import ParseFailed, iter_file_in_background\n"
         "items = iter_file_in_background('complaints', sys.argv[1], source='s',\n"
         "                                hashing_key=b'k', chunk_items=1)\n"
         "next(items)\n"
@@ -128,3 +130,32 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_the_child_does_not_run_the_parents_sigterm_handler(tmp_path: Path) -> None:
+    """The workbench forks the parser from Streamlit, whose SIGTERM handler stops the server.
+
+    Stopping the child (``terminate()``: an early-stopping consumer, a shutdown) must end the
+    child by the default action, not run the parent's handler inside it.
+    """
+    marker = tmp_path / "handler-ran-in"
+
+    def parents_handler(number: int, frame: object) -> None:
+        marker.write_text(str(os.getpid()))
+
+    previous = signal.signal(signal.SIGTERM, parents_handler)
+    try:
+        items = iter_file_in_background(
+            "complaints", WORLD / "complaints_forwarded.csv", source="fixture",
+            hashing_key=KEY, chunk_items=1,
+        )  # fmt: skip
+        next(items)
+        (child,) = multiprocessing.active_children()
+        os.kill(child.pid, signal.SIGTERM)
+        child.join(timeout=10)
+        assert child.exitcode == -signal.SIGTERM
+        assert not marker.exists()
+        with pytest.raises(ParseFailed):
+            list(items)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
