@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +203,63 @@ def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
     page.get_by_role("button", name=translate("login.submit", "zh")).click()
     page.get_by_role("button", name=translate("session.logout", "zh")).wait_for(timeout=WAIT_MS)
     idle(page)
+
+
+# --- a webhook receiver ---------------------------------------------------------------------
+
+
+class WebhookReceiver:
+    """An HTTP server on 127.0.0.1 that checks each request's HMAC (independently of
+    graph.workflow.notify), answers 500 while ``fail_next`` > 0, and records what it accepted."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.fail_next = 0
+        self.requests = 0
+        self.accepted: list[dict[str, Any]] = []
+        self.rejected: list[str] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                timestamp = self.headers.get("X-LeadGraph-Timestamp") or ""
+                signature = self.headers.get("X-LeadGraph-Signature") or ""
+                expected = hmac.new(
+                    receiver.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+                ).hexdigest()
+                with receiver.lock:
+                    receiver.requests += 1
+                    if not hmac.compare_digest(signature, "sha256=" + expected) or not (
+                        timestamp.isdigit() and abs(time.time() - int(timestamp)) < 300
+                    ):
+                        receiver.rejected.append(signature)
+                        code = 401
+                    elif receiver.fail_next > 0:
+                        receiver.fail_next -= 1
+                        code = 500
+                    else:
+                        receiver.accepted.append(
+                            {
+                                "body": json.loads(body),
+                                "delivery": self.headers.get("X-LeadGraph-Delivery"),
+                                "content_type": self.headers.get("Content-Type"),
+                            }
+                        )
+                        code = 200
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/leadgraph"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

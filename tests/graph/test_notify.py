@@ -6,19 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from support import free_port
+from support import WebhookReceiver, free_port
 
 from app.cli import main
 from graph.core import clock
@@ -43,66 +40,9 @@ NOTE = "请核查 139 1234 5678，身份证 110101199003077777"
 # --- a real webhook receiver --------------------------------------------------------------------
 
 
-class Receiver:
-    """An HTTP server on 127.0.0.1 that checks each request's HMAC (independently of
-    graph.workflow.notify), answers 500 while ``fail_next`` > 0, and records what it accepted."""
-
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.fail_next = 0
-        self.requests = 0
-        self.accepted: list[dict[str, Any]] = []
-        self.rejected: list[str] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                timestamp = self.headers.get("X-LeadGraph-Timestamp") or ""
-                signature = self.headers.get("X-LeadGraph-Signature") or ""
-                expected = hmac.new(
-                    receiver.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
-                ).hexdigest()
-                with receiver.lock:
-                    receiver.requests += 1
-                    if not hmac.compare_digest(signature, "sha256=" + expected) or not (
-                        timestamp.isdigit() and abs(time.time() - int(timestamp)) < 300
-                    ):
-                        receiver.rejected.append(signature)
-                        code = 401
-                    elif receiver.fail_next > 0:
-                        receiver.fail_next -= 1
-                        code = 500
-                    else:
-                        receiver.accepted.append(
-                            {
-                                "body": json.loads(body),
-                                "delivery": self.headers.get("X-LeadGraph-Delivery"),
-                                "content_type": self.headers.get("Content-Type"),
-                            }
-                        )
-                        code = 200
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:  # keep the test output quiet
-                pass
-
-        self.server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-        self.url = f"http://{LOOPBACK}:{self.server.server_address[1]}/hooks/leadgraph"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver(SECRET)
+def receiver() -> Iterator[WebhookReceiver]:
+    server = WebhookReceiver(SECRET)
     try:
         yield server
     finally:
@@ -223,7 +163,7 @@ def email_text(message: EmailMessage) -> str:
 def test_a_push_is_delivered_once_by_webhook_and_by_email(
     store: GraphStore,
     analyst: Principal,
-    receiver: Receiver,
+    receiver: WebhookReceiver,
     mailbox: Mailbox,
     smtp_port: int,
     monkeypatch: pytest.MonkeyPatch,
@@ -275,7 +215,10 @@ def test_a_push_is_delivered_once_by_webhook_and_by_email(
 
 
 def test_a_failing_receiver_is_retried_with_backoff_until_it_accepts(
-    store: GraphStore, analyst: Principal, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore,
+    analyst: Principal,
+    receiver: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     configure(monkeypatch, webhook=receiver.url)
     receiver.fail_next = 2
@@ -311,7 +254,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_accepts(
 def test_after_the_last_attempt_a_notification_is_failed_visible_and_can_be_retried(
     store: GraphStore,
     analyst: Principal,
-    receiver: Receiver,
+    receiver: WebhookReceiver,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -341,7 +284,10 @@ def test_after_the_last_attempt_a_notification_is_failed_visible_and_can_be_retr
 
 
 def test_a_wrong_secret_is_detected_by_the_receiver(
-    store: GraphStore, analyst: Principal, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore,
+    analyst: Principal,
+    receiver: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     configure(monkeypatch, webhook=receiver.url, secret="not-the-receivers-secret")
     report = notify.push_and_notify(store, analyst, LEAD, officer="officer_n")
