@@ -42,11 +42,8 @@ NOTE = "请核查 139 1234 5678，身份证 110101199003077777"
 
 @pytest.fixture
 def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver(SECRET)
-    try:
+    with WebhookReceiver(SECRET) as server:
         yield server
-    finally:
-        server.close()
 
 
 # --- a real SMTP server -------------------------------------------------------------------------

@@ -30,11 +30,8 @@ UNIT = "测试经侦支队"
 
 @pytest.fixture
 def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver(NEW_SECRET)
-    try:
+    with WebhookReceiver(NEW_SECRET) as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
