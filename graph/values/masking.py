@@ -68,7 +68,9 @@ def mask_handle(value: str) -> str:
     text = str(value)
     if len(text) >= 8:
         return text[:2] + "*" * (len(text) - 4) + text[-2:]
-    return text[:1] + "*" * max(1, len(text) - 1)
+    if len(text) <= 1:
+        return "*"
+    return text[:1] + "*" * (len(text) - 1)
 
 
 def mask_host(host: str) -> str:
