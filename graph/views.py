@@ -24,6 +24,8 @@ from graph.evidence.leads import lead_bundle
 from graph.evidence.rights import (
     compose,
     compose_by_key,
+    contact_labels,
+    masked_value,
     own_submissions,
     resolve,
     rights,
@@ -31,7 +33,7 @@ from graph.evidence.rights import (
 )
 from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
-from graph.values.masking import mask_phone
+from graph.values.masking import mask_contact
 from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
 
@@ -53,13 +55,17 @@ def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
 def _numbers_to_hide(
     store: GraphStore, principal: Principal, phone_keys: set[str]
 ) -> dict[str, str]:
-    """Raw E.164 → masked form, for the phones among ``phone_keys`` that an analyst may not see
-    raw (numbers only another org submitted). Officers and admins see leads raw."""
+    """Raw value → masked form, for the phones and contacts (``wechat:…``, ``qq:…`` …) among
+    ``phone_keys`` that an analyst may not see raw (only another org submitted them). Officers
+    and admins see leads raw."""
     if principal.role != "analyst" or not phone_keys:
         return {}
     raw = rights(store, principal, sorted(phone_keys))
-    numbers = [key.removeprefix("phone:") for key in sorted(phone_keys) if not raw.get(key)]
-    return {number: mask_phone(number) for number in numbers}
+    hidden = [key.split(":", 1) for key in sorted(phone_keys) if not raw.get(key)]
+    return {value: mask_contact(prefix, value) for prefix, value in hidden}
+
+
+_NUMBER_PREFIXES = ("phone:", *(f"{prefix}:" for prefix, _ in contact_labels().values()))
 
 
 def lead_list(
@@ -73,10 +79,23 @@ def lead_list(
         str(item.get("entity"))
         for lead in leads
         for item in lead.get("explanation") or []
-        if str(item.get("entity")).startswith("phone:")
+        if str(item.get("entity")).startswith(_NUMBER_PREFIXES)
     }
     hidden = _numbers_to_hide(store, principal, phones)
     return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
+
+
+def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A link's properties as the viewer sees them: the ``surface`` a contact was read from
+    (``加微：Zx_Agent88``) is the contact itself, so when either end is masked it shows as the
+    masked entity does."""
+    props = dict(link.get("props") or {})
+    ends = [by_key.get(link["start"]), by_key.get(link["end"])]
+    if "surface" in props and any(end is None or end["masked"] for end in ends):
+        end = by_key.get(link["end"])
+        shown = end["display_key"].split(":", 1)[-1] if end and end["masked"] else "***"
+        props["surface"] = shown
+    return props
 
 
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
@@ -98,16 +117,18 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
     # the title, explanation and summary (its ties, its template clusters) name ring entities
     # too: each masked one by its display key, and a masked number as the entity shows it
     hidden = {key: entity["display_key"] for key, entity in by_key.items() if entity["masked"]}
-    hidden |= {
-        key.removeprefix("phone:"): entity["display_key"].removeprefix("phone:")
-        for key, entity in by_key.items()
-        if entity["masked"] and entity["label"] == "Phone"
-    }
+    # (a phone or a contact read out of a text: its raw value as the masked entity shows it)
+    rows = {row["key"]: row for row in bundle["entities"]}
+    for key, entity in by_key.items():
+        number = masked_value(entity["label"], rows[key]["props"]) if entity["masked"] else None
+        if number:
+            hidden[number[1]] = number[2]
     lead = _replace_numbers(lead, hidden)
     subs = own_submissions(store, principal)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
          "end": shown.get(link["end"], link["end"]),
+         "props": _shown_props(link, by_key),
          "sources": [s for s in link.get("sources") or []
                      if subs is None or str(s).split("#", 1)[0] in subs]}
         for link in bundle["links"]

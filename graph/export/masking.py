@@ -11,7 +11,10 @@ partner    an enterprise partner: phone numbers masked as ``138****8000`` everyw
            keys, labels and inside free text), person names as ``张*``, ``masked_id`` left out,
            ID-, card- and phone-like digit runs inside texts masked, account nicknames and bios
            masked the same way, submitting users' names left out. Firm names, USCCs and
-           addresses stay: they are public registry facts.
+           addresses stay: they are public registry facts. Contacts read out of texts (WeChat,
+           QQ, Telegram, domains, e-mail) are personal data as phones are: masked as
+           ``zx******88``, ``j****.com`` in their entities, keys, the ``surface`` of their
+           ``MENTIONS_CONTACT`` links and inside free text.
 =========  ========================================================================================
 
 Keys that would show a masked value (``phone:+8613800138000``) are replaced by the masked text
@@ -29,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core.model import load_model
-from graph.values.masking import mask_name, mask_phone, mask_text
+from graph.text.contacts import extract
+from graph.values.masking import mask_contact, mask_name, mask_phone, mask_text
 
 AUDIENCES = ("court", "police", "partner")
 
@@ -44,6 +48,8 @@ AUDIENCE_RULES: dict[str, list[str]] = {
     ],
     "partner": [
         "Phone numbers masked as 138****8000 in properties, keys, chart labels and free text.",
+        "Contacts read out of texts (WeChat, QQ, Telegram, domains, e-mail) masked the same way "
+        "(zx******88, j****.com) in properties, keys, chart labels and free text.",
         "Person names masked as 张* (first character kept); masked_id left out.",
         "ID-, bank-card- and phone-like digit runs inside complaint texts, account nicknames and "
         "bios, lead texts and query parameters masked.",
@@ -105,6 +111,31 @@ def _mask_deep(
     return value
 
 
+# The contacts read out of texts, as graph/core/model.yaml declares them: label → the property
+# holding the value.
+def _contact_props() -> dict[str, str]:
+    model = load_model()
+    ends = model.link("MENTIONS_CONTACT").ends
+    return {label: model.node(label).keys[0] for label in ends if label != "Phone"}
+
+
+def mask_contacts_in(text: str) -> tuple[str, int]:
+    """``text`` with every contact :func:`graph.text.contacts.extract` finds replaced by its
+    masked value (phones too, however disguised)."""
+    found = extract(text)
+    for contact in reversed(found):
+        prefix = contact.key.split(":", 1)[0]
+        shown = mask_contact(prefix, contact.value)
+        text = text[: contact.start] + shown + text[contact.end :]
+    return text, len(found)
+
+
+def _mask_free_text(text: str, names: tuple[str, ...]) -> tuple[str, int]:
+    masked, n = mask_contacts_in(text)
+    masked, more = mask_text(masked, names)
+    return masked, n + more
+
+
 def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskResult:
     """A deep copy of ``bundle`` with what ``audience`` may not see masked or left out.
 
@@ -125,6 +156,7 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
     renamed: dict[str, str] = {}
     owner = data["lead"].get("org")
     values_of = {node.label: node.values for node in load_model().nodes.values()}
+    contact_props = _contact_props()
     for entity in data["entities"]:
         props = entity.setdefault("props", {})
         label = entity.get("label")
@@ -143,29 +175,41 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
                 counter["Person.name"] += 1
             if props.pop("masked_id", None) is not None:
                 counter["Person.masked_id (left out)"] += 1
+        contact_prop = contact_props.get(str(label))
+        if contact_prop and props.get(contact_prop):
+            prefix = str(entity["key"]).split(":", 1)[0]
+            props[contact_prop] = mask_contact(prefix, str(props[contact_prop]))
+            counter[f"{label}.{contact_prop}"] += 1
         if label == "Account":
             for name in ("handle", "nickname", "bio"):
                 if isinstance(props.get(name), str):
-                    props[name], n = mask_text(props[name], names)
-                    counter[f"Account.{name} (digits and names inside)"] += n
+                    props[name], n = _mask_free_text(props[name], names)
+                    counter[f"Account.{name} (digits, contacts and names inside)"] += n
         if label == "Complaint" and isinstance(props.get("text"), str):
-            props["text"], n = mask_text(props["text"], names)
-            counter["Complaint.text (phone, ID, card numbers and names inside)"] += n
+            props["text"], n = _mask_free_text(props["text"], names)
+            counter["Complaint.text (phone, ID, card numbers, contacts and names inside)"] += n
         for name, value in list(props.items()):
-            if name in {"e164", "name", "handle", "nickname", "bio", "text"}:
+            if name in {"e164", "name", "handle", "nickname", "bio", "text", contact_prop}:
                 continue
             if isinstance(value, str | list):
                 props[name] = _mask_deep(value, names, counter, f"{label}.{name}")
         masked_key, n = mask_text(entity["key"], names)
-        if n or label == "Phone":
+        if contact_prop:
+            masked_key = f"{str(entity['key']).split(':', 1)[0]}:{props.get(contact_prop)}"
+        if n or label == "Phone" or contact_prop:
             new_key = f"{masked_key}~{_pseudonym(secret, entity['key'])}"
             renamed[entity["key"]] = new_key
             entity["key"] = new_key
             counter["entity keys (pseudonymised)"] += 1
     for link in data["links"]:
+        link_props = dict(link.get("props") or {})
+        if "surface" in link_props:  # the text a contact was read from is the contact itself
+            prefix, _, value = str(link["end"]).partition(":")
+            link_props["surface"] = mask_contact(prefix, value)
+            counter["MENTIONS_CONTACT.surface"] += 1
         link["start"] = renamed.get(link["start"], link["start"])
         link["end"] = renamed.get(link["end"], link["end"])
-        link["props"] = _mask_deep(link.get("props") or {}, names, counter, "link properties")
+        link["props"] = _mask_deep(link_props, names, counter, "link properties")
     kept = []
     for statement in data.get("statements") or []:
         if statement.get("org") != owner:
