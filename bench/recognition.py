@@ -418,9 +418,7 @@ def score_context(
 
     def kept(text: str) -> list[Any]:
         found = hits[by_text[text]]
-        gone = set(
-            context.suppressed(found, scores[by_text[text]]) if threshold > 0 else []
-        )
+        gone = set(context.suppressed(found, scores[by_text[text]]) if threshold > 0 else [])
         return [hit for i, hit in enumerate(found) if i not in gone]
 
     context.SUPPRESS_BELOW, saved = threshold, context.SUPPRESS_BELOW
@@ -435,7 +433,9 @@ def score_context(
             "any_hit": auc(labels, [float(a) for a in any_hit]),
             "hit_count": auc(labels, count),
             "model": auc(labels, model),
-            "model_then_hits": auc(labels, [s + c / 1000 for s, c in zip(model, count, strict=True)]),
+            "model_then_hits": auc(
+                labels, [s + c / 1000 for s, c in zip(model, count, strict=True)]
+            ),
         },
         "any_hit": classify(labels, any_hit),
         "model": classify(labels, agent),
@@ -565,8 +565,14 @@ def report(figures: dict[str, Any], split: str, misses: int) -> None:
                 f" (model read in {s['context_load_seconds'] * 1000:.0f} ms)"
             )
     if figures.get("context"):
-        sample = "IN-SAMPLE (trained on dev; bench/context.py cross-validates)" if split == "dev" else "held out"
-        report_context(figures["context"], f"model {figures['context']['version']}, {split}: {sample}")
+        sample = (
+            "IN-SAMPLE (trained on dev; bench/context.py cross-validates)"
+            if split == "dev"
+            else "held out"
+        )
+        report_context(
+            figures["context"], f"model {figures['context']['version']}, {split}: {sample}"
+        )
     if misses:
         for title, items in (
             ("missed terms", terms["examples"]["missed"]),
