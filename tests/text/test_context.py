@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from app.cli import main
 from graph.text import context
 from graph.text.slang import Hit, scan, summarize
@@ -106,7 +108,7 @@ def test_a_borrower_writing_zx_is_not_counted_but_the_term_is_kept() -> None:
     assert reading["suppressed"] == [0]
 
 
-def test_scan_json_keeps_its_keys_and_adds_context(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_scan_json_keeps_its_keys_and_adds_context(capsys: pytest.CaptureFixture[str]) -> None:
     text = AGENT_ADVERTS[0]
     assert main(["scan", "--json", text]) == 0
     out = json.loads(capsys.readouterr().out)
