@@ -487,6 +487,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "feature.lenders": {"zh": "涉及机构数", "en": "lenders"},
     "feature.template_share": {"zh": "模板化投诉占比", "en": "share of templated complaints"},
     "feature.disguise_rate": {"zh": "变体话术比例", "en": "disguised slang rate"},
+    "feature.agent_text_share": {"zh": "中介口吻文本占比", "en": "share of agent-like texts"},
     "feature.calls_to_complainants": {"zh": "与投诉人通话", "en": "calls to complainants"},
     "feature.advertised": {"zh": "网络账号发布", "en": "advertised online"},
     "feature.consulting_scope": {"zh": "咨询类经营范围", "en": "consulting business scope"},

@@ -27,6 +27,14 @@ How a finding is matched (one-to-one, largest overlap first):
   one text, returning items with ``kind``, ``value``, ``start`` and ``end`` (attributes or keys).
 
 Speed is the scan's, in MB of UTF-8 a second of CPU (median of repeats over the split's texts).
+
+Context model (``graph.text.context``), marked ``[context]`` in the output: how well "agent-like"
+(``trade`` other than ``benign``) is told from benign by rules alone (any lexicon hit; the number
+of hits) and by the model's agent score, as AUC and as precision/recall of "any hit" and of
+"score ≥ 0.5"; and the disguised-hit precision and recall when lone weak hits in texts the model
+calls benign are suppressed (:func:`graph.text.context.suppressed`). On dev these figures are
+IN-SAMPLE — the shipped model was trained on dev —; ``bench/context.py`` gives the
+cross-validated dev figures. On heldout they are honest.
 """
 
 from __future__ import annotations
@@ -351,6 +359,126 @@ def speed(function: Callable[[str], Any], texts: list[str], repeats: int) -> flo
     return megabytes / max(statistics.median(times), 1e-9)
 
 
+def auc(labels: list[int], scores: list[float]) -> float | None:
+    """Area under the ROC curve (the Mann–Whitney statistic, ties counting one half)."""
+    ranked = sorted(zip(scores, labels, strict=True))
+    positives = sum(labels)
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return None
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2  # the mean rank (1-based) of the tie block
+        rank_sum += mid * sum(label for _, label in ranked[i:j])
+        i = j
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def classify(labels: list[int], predicted: list[bool]) -> dict[str, float | None]:
+    """Precision, recall and F1 of ``predicted`` for the positive ``labels``."""
+    true_pos = sum(1 for y, p in zip(labels, predicted, strict=True) if y and p)
+    precision = _ratio(true_pos, sum(predicted))
+    recall = _ratio(true_pos, sum(labels))
+    f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def score_context(
+    rows: list[Row],
+    scan: Callable[[str], list[Any]],
+    agent_score: Callable[[str], float],
+    suppress_below: float | None = None,
+) -> dict[str, Any]:
+    """Rules alone vs the context model for "agent-like" (trade not benign), per trade too, and
+    the effect of suppressing lone weak hits on disguised-hit precision and recall."""
+    from graph.text import context
+
+    threshold = context.SUPPRESS_BELOW if suppress_below is None else suppress_below
+    hits = {row["id"]: scan(row["text"]) for row in rows}
+    scores = {row["id"]: agent_score(row["text"]) for row in rows}
+    labels = [int(row["trade"] != "benign") for row in rows]
+    count = [float(len(hits[row["id"]])) for row in rows]
+    model = [scores[row["id"]] for row in rows]
+    any_hit = [c > 0 for c in count]
+    agent = [s >= context.AGENT_AT for s in model]
+    per_trade: dict[str, dict[str, Any]] = {}
+    for trade in sorted({row["trade"] for row in rows}):
+        index = [i for i, row in enumerate(rows) if row["trade"] == trade]
+        per_trade[trade] = {
+            "texts": len(index),
+            "any_hit": _ratio(sum(any_hit[i] for i in index), len(index)),
+            "model": _ratio(sum(agent[i] for i in index), len(index)),
+            "either": _ratio(sum(any_hit[i] or agent[i] for i in index), len(index)),
+        }
+
+    by_text = {row["text"]: row["id"] for row in rows}
+
+    def kept(text: str) -> list[Any]:
+        found = hits[by_text[text]]
+        gone = set(context.suppressed(found, scores[by_text[text]]) if threshold > 0 else [])
+        return [hit for i, hit in enumerate(found) if i not in gone]
+
+    context.SUPPRESS_BELOW, saved = threshold, context.SUPPRESS_BELOW
+    try:
+        after = score_terms(rows, kept)
+    finally:
+        context.SUPPRESS_BELOW = saved
+    before = score_terms(rows, lambda text: hits[by_text[text]])
+    suppressed_hits = before["disguised_hits"] - after["disguised_hits"]
+    return {
+        "auc": {
+            "any_hit": auc(labels, [float(a) for a in any_hit]),
+            "hit_count": auc(labels, count),
+            "model": auc(labels, model),
+            "model_then_hits": auc(
+                labels, [s + c / 1000 for s, c in zip(model, count, strict=True)]
+            ),
+        },
+        "any_hit": classify(labels, any_hit),
+        "model": classify(labels, agent),
+        "hit_and_model": classify(labels, [h and a for h, a in zip(any_hit, agent, strict=True)]),
+        "hit_or_model": classify(labels, [h or a for h, a in zip(any_hit, agent, strict=True)]),
+        "per_trade": per_trade,
+        "suppress_below": threshold,
+        "suppression": {
+            "suppressed_hits": suppressed_hits,
+            "precision_disguised": [before["precision_disguised"], after["precision_disguised"]],
+            "recall_disguised": [before["recall_disguised"], after["recall_disguised"]],
+            "precision": [before["precision"], after["precision"]],
+            "hits_in_contacts": [before["hits_in_contacts"], after["hits_in_contacts"]],
+        },
+    }
+
+
+def report_context(figures: dict[str, Any], title: str) -> None:
+    print(f"\n[context] {title}")
+    a = figures["auc"]
+    print(
+        f"  AUC agent-like vs benign: any hit {_pct(a['any_hit'])}, hit count {_pct(a['hit_count'])},"
+        f" model {_pct(a['model'])}, model then hits {_pct(a['model_then_hits'])}"
+    )
+    print("  rule                      precision  recall     F1")
+    for name in ("any_hit", "model", "hit_and_model", "hit_or_model"):
+        c = figures[name]
+        print(f"  {name:24} {_pct(c['precision'])}   {_pct(c['recall'])} {_pct(c['f1'])}")
+    print("  called agent-like, by trade      texts  any hit  model  either")
+    for trade, c in figures["per_trade"].items():
+        print(
+            f"  {trade:30} {c['texts']:6} {_pct(c['any_hit'])} {_pct(c['model'])} {_pct(c['either'])}"
+        )
+    s = figures["suppression"]
+    print(
+        f"  suppressing lone weak hits below {figures['suppress_below']}: {s['suppressed_hits']} hits;"
+        f" disguised-hit precision {_pct(s['precision_disguised'][0])} ->"
+        f" {_pct(s['precision_disguised'][1])}, disguised recall {_pct(s['recall_disguised'][0])} ->"
+        f" {_pct(s['recall_disguised'][1])}, hits inside a URL/handle"
+        f" {s['hits_in_contacts'][0]} -> {s['hits_in_contacts'][1]}"
+    )
+
+
 def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
@@ -431,6 +559,20 @@ def report(figures: dict[str, Any], split: str, misses: int) -> None:
         )
         if s.get("contacts_mb_s") is not None:
             print(f"contacts: {s['contacts_mb_s']:.2f} MB/s CPU")
+        if s.get("context_texts_s") is not None:
+            print(
+                f"[context] agent score: {s['context_texts_s']:,.0f} texts/s CPU"
+                f" (model read in {s['context_load_seconds'] * 1000:.0f} ms)"
+            )
+    if figures.get("context"):
+        sample = (
+            "IN-SAMPLE (trained on dev; bench/context.py cross-validates)"
+            if split == "dev"
+            else "held out"
+        )
+        report_context(
+            figures["context"], f"model {figures['context']['version']}, {split}: {sample}"
+        )
     if misses:
         for title, items in (
             ("missed terms", terms["examples"]["missed"]),
@@ -475,6 +617,18 @@ def main() -> None:
         if extract
         else None,
     }
+    from graph.text import context
+
+    started = time.perf_counter()
+    context.default_model()
+    context_load = time.perf_counter() - started
+    figures["context"] = score_context(rows, detector.scan, context.agent_score)
+    figures["context"]["version"] = context.model_version()
+    figures["speed"]["context_load_seconds"] = context_load
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    figures["speed"]["context_texts_s"] = (
+        speed(context.agent_score, texts, args.repeats) * len(texts) / max(megabytes, 1e-9)
+    )
     if args.json:
         for part in (figures["terms"], figures["contacts"] or {}):
             part.pop("examples", None)

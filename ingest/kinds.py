@@ -19,7 +19,7 @@ What each kind yields (entity keys as in ``graph.core.records``; links per ``gra
     firm is the same person, while two 张伟 at two firms are not merged.
 ``complaints``
     ``Complaint{complaint_id, source, channel?, institution?, filed_date?, text?, amount?,
-    slang_terms?, disguise_count?}`` keyed ``complaint:<source>:<complaint_id>`` (``source`` from
+    slang_terms?, disguise_count?, agent_score?}`` keyed ``complaint:<source>:<complaint_id>`` (``source`` from
     the row when the file has a source column, else the submitting org's slug).
     ``FILED_BY`` → the complainant ``Person`` (by ID number; else by name + own phone; no Person
     without either); ``(Person)-[:HAS_PHONE]->(Phone)`` for the complainant's own phone;
@@ -62,7 +62,7 @@ from typing import Any
 from graph.core.errors import UserError
 from graph.core.model import load_model
 from graph.core.records import LinkRecord, NodeRecord
-from graph.text import contacts, slang
+from graph.text import contacts, context, slang
 from graph.values.accounts import extract_phones, split_account
 from graph.values.idcard import mask_id
 from graph.values.names import firm_name_key, looks_like_firm
@@ -326,10 +326,14 @@ def build_firm(values: dict[str, Any], ctx: Context) -> Built:
 def text_summary(text: str) -> dict[str, Any]:
     """Complaint properties derived from the text (``slang_terms``, ``slang_categories``,
     ``disguise_count``) by the slang scanner of lexicon :func:`graph.text.slang.lexicon_version`,
-    which the submission records. Cached by text; the returned dict is shared: never mutate."""
+    and ``agent_score`` by the context model (:mod:`graph.text.context`, which also says which
+    lone hits do not count as a disguise); the submission records both versions."""
     if not text:
         return {}
-    return dict(slang.summarize(slang.scan(text)))
+    hits = slang.scan(text)
+    agent = context.agent_score(text)
+    summary = slang.summarize(hits, suppressed=context.suppressed(hits, agent))
+    return {**summary, "agent_score": round(agent, 3)}
 
 
 COMPLAINT_PROPS = ("channel", "institution", "filed_date", "text", "amount", "note")

@@ -24,6 +24,7 @@ from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text import contacts
+from graph.text.context import model_version
 from graph.text.slang import lexicon_version
 from graph.workflow import audit
 from graph.workflow.auth import operator
@@ -100,6 +101,7 @@ def submit_file(
         grade=grade.strip().upper() if grade else None,
         lexicon_version=lexicon_version(),
         contacts_version=contacts.version(),
+        context_version=model_version(),
     )
     if background is None:
         background = can_fork() and path.stat().st_size >= BACKGROUND_PARSE_BYTES
@@ -124,6 +126,7 @@ def submit_file(
         "sha256": submission.sha256,
         "lexicon_version": submission.lexicon_version,
         "contacts_version": submission.contacts_version,
+        "context_version": submission.context_version,
         "rows_read": report.rows_loaded + report.rows_quarantined,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
@@ -149,6 +152,7 @@ def submit_file(
             "sha256": submission.sha256,
             "lexicon_version": submission.lexicon_version,
             "contacts_version": submission.contacts_version,
+            "context_version": submission.context_version,
             **{
                 k: summary[k]
                 for k in ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped")

@@ -3,7 +3,8 @@ and the contacts a text gives (phones, WeChat, QQ, Telegram, domains, URLs, e-ma
 
 Output
 ------
-* one TEXT, ``--json``: one JSON object ``{"hits": [...], "lexicon_version": V, "contacts": [...]}``;
+* one TEXT, ``--json``: one JSON object ``{"hits": [...], "lexicon_version": V, "contacts": [...],
+  "context": {...}}``;
 * ``--file F --json``: JSON Lines, one compact object a line of F (empty lines included, so line
   numbers match): ``{"line": N, "hits": [...], "contacts": [...]}``, streamed as the file is read;
 * without ``--json``: one line a hit, ``line N  [start:end]  surface -> term (category)  disguise``,
@@ -11,6 +12,11 @@ Output
 
 Each contact is ``{"kind", "value", "surface", "start", "end"}`` (see :mod:`graph.text.contacts`:
 ``value`` is normalised, E.164 for a phone, the host for a URL).
+
+``context`` is the context model's reading of the whole text (:mod:`graph.text.context`):
+``{"score": P(agent-like), "version": V, "top": [{"ngram", "weight"}, ...], "suppressed": [i]}``
+— the n-grams pushing the score up most, then down most, and the indices of hits that do not count
+as a disguise (a lone weak hit in a text the model calls benign). Without ``--json`` it is one line.
 
 Each hit is ``{"term", "category", "surface", "start", "end", "disguise", "confidence",
 "alternative"}``: ``start``/``end`` index the text as given (``text[start:end] == surface``);
@@ -82,6 +88,7 @@ def _lines(path: Path) -> Iterator[str]:
 def scan_command(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.file is None):
         raise UserError("give either TEXT or --file F")
+    from graph.text import context
     from graph.text.contacts import extract
     from graph.text.lexicon import load_lexicon
     from graph.text.slang import Detector, default_detector
@@ -90,12 +97,14 @@ def scan_command(args: argparse.Namespace) -> int:
     if args.text is not None:
         hits = detector.scan(args.text)
         contacts = extract(args.text)
+        reading = context.summary(args.text, hits)
         if args.json:
             print_json(
                 {
                     "hits": [h.as_dict() for h in hits],
                     "lexicon_version": detector.lexicon.version,
                     "contacts": [c.as_dict() for c in contacts],
+                    "context": reading,
                 }
             )
             return 0
@@ -105,6 +114,7 @@ def scan_command(args: argparse.Namespace) -> int:
             print(_describe(hit))
         for contact in contacts:
             print(_describe_contact(contact))
+        print(_describe_context(reading))
         return 0
     texts = total_hits = total_contacts = 0
     for number, line in enumerate(_lines(args.file), start=1):
@@ -140,3 +150,14 @@ def _describe(hit: Hit) -> str:
 
 def _describe_contact(contact: Contact) -> str:
     return f"[{contact.start}:{contact.end}]  {contact.surface} -> contact {contact.kind} {contact.value}"
+
+
+def _describe_context(reading: dict) -> str:
+    ups = ", ".join(t["ngram"] for t in reading["top"] if t["weight"] > 0)
+    suppressed = (
+        f"; hits {reading['suppressed']} not counted as disguise" if reading["suppressed"] else ""
+    )
+    return (
+        f"context: agent-like {reading['score']:.2f} ({reading['version']}; up: {ups or '-'})"
+        f"{suppressed}"
+    )

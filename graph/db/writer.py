@@ -59,6 +59,7 @@ class SubmissionInfo:
     grade: str | None = None  # source reliability A-E and information 1-5, e.g. "B2"
     lexicon_version: str | None = None  # the slang lexicon that read the submission's texts
     contacts_version: str | None = None  # the contact extractor that read them (text/contacts)
+    context_version: str | None = None  # the context model that scored them (graph.text.context)
     # 0, or 1, 2 … for the same file submitted again after its earlier submission was withdrawn
     generation: int = 0
 
@@ -122,6 +123,7 @@ MERGE (s:Submission {id: $id})
 SET s.org = $org, s.kind = $kind, s.file_name = $file_name, s.sha256 = $sha256,
     s.user = $user, s.grade = $grade, s.lexicon_version = $lexicon_version,
     s.contacts_version = $contacts_version,
+    s.context_version = $context_version,
     s.generation = $generation, s.replaces = $replaces
 MERGE (o)-[:SUBMITTED]->(s)
 RETURN s.received_at AS received_at, s.status AS status
@@ -413,6 +415,7 @@ class SubmissionWriter:
             grade=s.grade,
             lexicon_version=s.lexicon_version,
             contacts_version=s.contacts_version,
+            context_version=s.context_version,
             received_at=s.received_at,
             generation=s.generation,
             replaces=replace(s, generation=s.generation - 1).id if s.generation else None,

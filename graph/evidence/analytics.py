@@ -29,6 +29,7 @@ from graph.evidence.scores import (
     firm_age_years,
     score_rows,
 )
+from graph.text.context import AGENT_AT
 
 __all__ = [
     "AMBIGUOUS_NAME_FIRMS",
@@ -76,6 +77,7 @@ CALL {
          count(DISTINCT c.institution) AS lenders,
          count(DISTINCT c.source) AS sources,
          sum(CASE WHEN coalesce(c.disguise_count, 0) > 0 THEN 1 ELSE 0 END) AS disguised,
+         sum(CASE WHEN coalesce(c.agent_score, 0.0) >= $agent_at THEN 1 ELSE 0 END) AS agent_like,
          min(c.filed_date) AS first_date, max(c.filed_date) AS last_date
 }
 CALL {
@@ -85,13 +87,13 @@ CALL {
   WHERE cluster IS NOT NULL
   RETURN max(n) AS top_template, collect({cluster: cluster, n: n}) AS clusters
 }
-WITH x, cs, complainants, lenders, sources, disguised, first_date, last_date, top_template,
-     clusters
+WITH x, cs, complainants, lenders, sources, disguised, agent_like, first_date, last_date,
+     top_template, clusters
 WHERE complainants >= $min_complainants
 RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
        x.type AS phone_type, x.name AS name, x.business_scope AS scope,
        x.registered_date AS registered,
-       size(cs) AS complaints, complainants, lenders, sources, disguised,
+       size(cs) AS complaints, complainants, lenders, sources, disguised, agent_like,
        coalesce(top_template, 0) AS top_template, clusters,
        first_date, last_date,
        COUNT { (x)-[:CALLED]->(:Phone)<-[:HAS_PHONE]-(:Person)<-[:FILED_BY]-(:Complaint) }
@@ -111,7 +113,10 @@ def score_entities(
     Returns the scores (best first) and the service numbers set aside (see
     ``graph.evidence.scores.score_rows``)."""
     rows = store.read(
-        ENTITY_COMPLAINTS, min_complaints=min_complainants, min_complainants=min_complainants
+        ENTITY_COMPLAINTS,
+        min_complaints=min_complainants,
+        min_complainants=min_complainants,
+        agent_at=AGENT_AT,
     )
     return score_rows(rows)
 

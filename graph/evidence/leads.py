@@ -30,6 +30,7 @@ from graph.evidence.analytics import (
 from graph.evidence.rights import statements
 from graph.evidence.rings import Ring
 from graph.evidence.scores import SCORING_METHOD, WEIGHTS
+from graph.text.context import AGENT_AT, model_version
 from graph.text.slang import lexicon_version
 
 SOFTWARE_VERSION = "leadgraph 0.1.0"
@@ -48,7 +49,8 @@ WHERE l.status IN ['candidate', 'stale']
 SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.updated_at = $now,
     l.summary_json = lead.summary_json, l.explanation_json = lead.explanation_json,
     l.method_json = $method_json, l.method_version = $method_version,
-    l.lexicon_version = $lexicon_version, l.size = lead.size,
+    l.lexicon_version = $lexicon_version, l.context_version = $context_version,
+    l.size = lead.size,
     l.date_first = lead.date_first, l.date_last = lead.date_last
 WITH l, lead
 CALL (l) {
@@ -190,7 +192,8 @@ def detect(
         "weights": WEIGHTS,
         "queries": [
             {"name": "entity_complaints", "cypher": ENTITY_COMPLAINTS.strip(),
-             "params": {"min_complaints": min_complainants, "min_complainants": min_complainants}},
+             "params": {"min_complaints": min_complainants, "min_complainants": min_complainants,
+                        "agent_at": AGENT_AT}},
             {"name": "ties", "cypher": TIES.strip(), "params": {"keys": "<ring seeds>"}},
             {"name": "seed_people", "cypher": SEED_PEOPLE.strip(),
              "params": {"keys": "<ring seeds>"}},
@@ -251,6 +254,7 @@ def detect(
             method_json=method_json,
             method_version=SCORING_METHOD,
             lexicon_version=lexicon_version(),
+            context_version=model_version(),
         )
     stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
     return {

@@ -13,6 +13,7 @@ complainants           distinct complainants who list it (log-scaled, 50 = full)
 lenders                distinct institutions complained about (4 = full)             10
 template_share         share of its complaints in its largest template cluster       25
 disguise_rate          share of its complaints whose text disguises slang            15
+agent_text_share       share of its complaints the context model calls agent-like    10
 calls_to_complainants  distinct complainants' phones it called (10 = full)           10
 advertised             accounts advertising it (2 = full)                             5
 consulting_scope       a firm whose business scope is debt / legal / info consulting  5
@@ -20,7 +21,10 @@ shared_legal_rep       a firm whose legal representative also runs another firm 
 firm_age_years         a firm's age at its first complaint (≤ 1 y full, 5 y none)     5
 =====================  ========================================================  ======
 
-A score is the sum of the contributions, at most 100.
+A score is the sum of the contributions, at most 100. ``agent_text_share`` reads the
+``agent_score`` ingest writes on each complaint (:mod:`graph.text.context`: how agent-like the
+whole text is, whether or not it uses slang); a complaint scoring at least
+``graph.text.context.AGENT_AT`` counts.
 
 Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
 in the result instead.
@@ -40,7 +44,7 @@ from typing import Any
 # The version of the scoring method: recorded on every candidate lead (``method_version``) and
 # reported by its court package. Change it whenever a lead's score or membership may change for
 # the same data: the weights or features here, the seed test or the ring score in ``rings``.
-SCORING_METHOD = "scores-2026.11"
+SCORING_METHOD = "scores-2026.12"
 
 SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})
 CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
@@ -49,6 +53,7 @@ WEIGHTS = {
     "lenders": 10.0,
     "template_share": 25.0,
     "disguise_rate": 15.0,
+    "agent_text_share": 10.0,
     "calls_to_complainants": 10.0,
     "advertised": 5.0,
     "consulting_scope": 5.0,
@@ -132,7 +137,8 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
     row : mapping
         An ``ENTITY_COMPLAINTS`` row: ``complaints``, ``complainants``, ``lenders``,
         ``top_template``, ``disguised``, ``calls_to_complainants``, ``advertised``,
-        ``shared_legal_rep`` (counts) and ``scope`` (a firm's business scope, or None).
+        ``shared_legal_rep`` (counts), optionally ``agent_like`` (complaints the context model
+        calls agent-like; 0 when absent) and ``scope`` (a firm's business scope, or None).
     age : float or None
         A firm's age at its first complaint (see ``firm_age_years``).
 
@@ -152,6 +158,7 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
         "lenders": min(1.0, max(0, row["lenders"] - 1) / 3),
         "template_share": row["top_template"] / complaints if complaints >= 3 else 0.0,
         "disguise_rate": row["disguised"] / complaints,
+        "agent_text_share": row.get("agent_like", 0) / complaints,
         "calls_to_complainants": min(1.0, row["calls_to_complainants"] / 10),
         "advertised": min(1.0, row["advertised"] / 2),
         "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
@@ -217,6 +224,7 @@ def score_row(row: Mapping[str, Any]) -> EntityScore:
         "sources": row["sources"],
         "template_share": round(values["template_share"], 3),
         "disguise_rate": round(values["disguise_rate"], 3),
+        "agent_text_share": round(values["agent_text_share"], 3),
         "calls_to_complainants": row["calls_to_complainants"],
         "advertised": row["advertised"],
         "consulting_scope": bool(values["consulting_scope"]),

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -622,16 +622,17 @@ def lexicon_version() -> str:
     return load_lexicon().version
 
 
-def summarize(hits: Iterable[Hit]) -> dict[str, Any]:
+def summarize(hits: Iterable[Hit], suppressed: Collection[int] = ()) -> dict[str, Any]:
     """Compact per-text summary for ingest: distinct canonical terms and categories in order of
-    first appearance, and how many hits were disguised."""
+    first appearance, and how many hits were disguised — not counting the ``suppressed`` ones
+    (indices into ``hits``: see :func:`graph.text.context.suppressed`), which keep their terms."""
     terms: dict[str, None] = {}
     categories: dict[str, None] = {}
     disguised = 0
-    for hit in hits:
+    for index, hit in enumerate(hits):
         terms.setdefault(hit.term)
         categories.setdefault(hit.category)
-        disguised += hit.disguise is not None
+        disguised += hit.disguise is not None and index not in suppressed
     return {
         "slang_terms": list(terms),
         "slang_categories": list(categories),

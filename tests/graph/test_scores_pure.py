@@ -144,6 +144,7 @@ def test_one_entity_exactly() -> None:
         "lenders": 10.0,
         "template_share": 18.75,  # 25 * 15/20
         "disguise_rate": 4.5,  # 15 * 6/20
+        "agent_text_share": 0.0,  # no agent_like count in the row
         "calls_to_complainants": 10.0,
         "advertised": 5.0,
         "consulting_scope": 0.0,

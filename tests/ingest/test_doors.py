@@ -23,6 +23,7 @@ ENTRY_DETAILS = {
     "sha256",
     "lexicon_version",
     "contacts_version",
+    "context_version",
     "rows_read",
     "rows_loaded",
     "rows_quarantined",

@@ -50,7 +50,7 @@ def test_scan_json_lists_contacts(capsys: pytest.CaptureFixture[str]) -> None:
     text = "专业处理zx问题，加V信：Tx_8890a，电话 l38一OO26一7719"
     assert main(["scan", "--json", text]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"hits", "lexicon_version", "contacts"}
+    assert set(out) == {"hits", "lexicon_version", "contacts", "context"}
     assert out["hits"][0]["term"] == "征信"
     assert out["contacts"] == [
         {"kind": "wechat", "value": "tx_8890a", "surface": "Tx_8890a", "start": 13, "end": 21},

@@ -1,0 +1,242 @@
+"""Context model: how agent-like a whole text is, from its character n-grams.
+
+A slang hit says a term is there; it does not say what the text is. The same 上岸 or 停息挂账 is
+in an agent's advert, in a borrower's complaint about that agent, in a news item warning against
+such agents and in gambling spam. This model reads the whole text instead.
+
+What "agent-like" means
+-----------------------
+A text is agent-like when it is written *by or for* a grey- or black-industry business: it sells,
+advertises or recruits for debt-agent services (代理维权, 反催收, 停息挂账 …), loans, gambling,
+fraud, or is written from an agent's template (a complaint that demands 停息挂账 in the agent's
+boilerplate). It is not agent-like — *benign* — when it is a borrower's complaint in their own
+words, news, a regulator's warning or ordinary chat, even when it names the same terms.
+:func:`agent_score` is P(agent-like), 0–1; :func:`trade_scores` the probabilities of the six
+trades of the evaluation set (``debt_agent``, ``loan``, ``gambling``, ``fraud``,
+``recruitment``, ``benign``), for a reader who wants to know which trade a text belongs to.
+
+The model
+---------
+Text is folded the way the scanner folds it before matching (NFKC — full-width and styled forms
+to plain ones —, lower case, every digit to ``0``, white-space runs to one space), so disguises
+and numbers share n-grams. Features are the distinct character 1- to 3-grams of the folded text (but those of
+punctuation and spaces only),
+each ``1/sqrt(number of distinct n-grams)`` (an L2-normalised presence vector). Two logistic
+regressions read them: a binary one for the agent score and a multinomial one for the trades.
+Their weights ship in ``context_model.json`` (n-grams with small weights pruned); scoring is plain
+Python, with no dependency: loading takes a few milliseconds, on first use.
+
+Training data (all shippable: the project's own work, under the project's licence)
+--------------------------------------------------------------------------------------
+* the **dev** split of the recognition set (``tests/data/recognition/dev.jsonl``, 448 messages
+  written by the project, labelled by trade); its held-out split is never used;
+* the ``clean`` group of the slang regression set (``tests/data/slang_labelled.jsonl``), benign;
+* synthetic complaints from the world generator (:mod:`app.synth.texts`, fixed seed): organic
+  complaints and bios (benign) and ring complaints and agent bios (``debt_agent``);
+* ordinary texts written for this model (``tests/data/context/negatives.txt``): complaints
+  about lenders without any agent, news and chat (benign).
+
+``bench/context_train.py`` rebuilds the file (deterministic, seeded; it needs scikit-learn, a
+development dependency) and ``bench/context.py`` reports what the model adds over rules alone.
+:func:`model_version` (the file's hash) is recorded with each submission, as the lexicon version.
+
+Isolated hits
+-------------
+:func:`suppressed` names the hits that should not count as evidence of disguise: a text whose
+only hit is one disguised hit of a weak kind (initials, a same-sound or traditional character,
+pinyin, a mixed spelling) and which the model calls benign (score below
+:data:`SUPPRESS_BELOW`). The hit is kept and shown; it only does not count as a disguise
+(``disguise_count``). Plain hits are never suppressed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+MODEL_PATH = Path(__file__).with_name("context_model.json")
+MAX_N = 3  # character n-grams of 1 to MAX_N characters
+# Below this agent score a lone weak disguised hit does not count as a disguise. Chosen on dev by
+# cross-validation (bench/context.py): see README, "Context model".
+SUPPRESS_BELOW = 0.1
+# Disguise kinds that alone are weak evidence: each fires on ordinary text now and then
+# (zx in an id, 正信 for 征信, 徵信 for 微信). Look-alike, noise and styled spellings are deliberate.
+WEAK_KINDS = frozenset({"initials", "homophone", "traditional", "pinyin", "mixed"})
+AGENT_AT = 0.5  # a text scoring at least this is called agent-like (counts, features)
+
+_DIGITS = re.compile(r"\d")
+# Sentence punctuation and spaces (after NFKC): an n-gram made of these only says how long and how
+# punctuated a text is, not what it is, so it is no feature. Emoji and symbols stay: they are
+# disguise noise (代🔥理).
+_PUNCTUATION = frozenset(" ,.!?;:'\"()、。…-~")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """The text as the model reads it: NFKC, lower case, digits as ``0``, one space for a run.
+
+    >>> fold("ＺＸ 征信  13800138000")
+    'zx 征信 00000000000'
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACES.sub(" ", _DIGITS.sub("0", text)).strip()
+
+
+def ngrams(text: str, max_n: int = MAX_N) -> set[str]:
+    """The distinct character 1- to ``max_n``-grams of the folded ``text``.
+
+    >>> sorted(ngrams("上岸"))
+    ['上', '上岸', '岸']
+    """
+    folded = fold(text)
+    grams: set[str] = set()
+    for n in range(1, max_n + 1):
+        grams.update(folded[i : i + n] for i in range(len(folded) - n + 1))
+    return {g for g in grams if not _PUNCTUATION.issuperset(g)}
+
+
+@dataclass(frozen=True)
+class ContextModel:
+    """The learned weights: ``agent`` maps an n-gram to its weight toward agent-like;
+    ``trade`` maps it to one weight per class of ``classes``."""
+
+    agent_bias: float
+    agent: dict[str, float]
+    classes: tuple[str, ...]
+    trade_bias: tuple[float, ...]
+    trade: dict[str, tuple[float, ...]]
+    max_n: int = MAX_N
+    version: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], version: str = "") -> ContextModel:
+        scale = float(data["scale"])  # weights are stored as integers of 1/scale
+        return cls(
+            agent_bias=float(data["agent"]["bias"]),
+            agent={g: w / scale for g, w in data["agent"]["weights"].items()},
+            classes=tuple(data["trade"]["classes"]),
+            trade_bias=tuple(float(b) for b in data["trade"]["bias"]),
+            trade={g: tuple(w / scale for w in ws) for g, ws in data["trade"]["weights"].items()},
+            max_n=int(data["max_n"]),
+            version=version,
+        )
+
+    def contributions(self, text: str) -> dict[str, float]:
+        """Each n-gram of ``text`` that the model knows, with its share of the agent logit."""
+        grams = ngrams(text, self.max_n)
+        if not grams:
+            return {}
+        norm = 1.0 / math.sqrt(len(grams))
+        return {g: self.agent[g] * norm for g in grams if g in self.agent}
+
+    def agent_score(self, text: str) -> float:
+        return _sigmoid(self.agent_bias + sum(self.contributions(text).values()))
+
+    def trade_scores(self, text: str) -> dict[str, float]:
+        grams = ngrams(text, self.max_n)
+        logits = list(self.trade_bias)
+        if grams:
+            norm = 1.0 / math.sqrt(len(grams))
+            for gram in grams:
+                weights = self.trade.get(gram)
+                if weights:
+                    for i, w in enumerate(weights):
+                        logits[i] += w * norm
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    e = math.exp(value)
+    return e / (1.0 + e)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ContextModel:
+    """The packaged model, read on first use and kept for the process."""
+    data = MODEL_PATH.read_bytes()
+    return ContextModel.from_dict(json.loads(data), version=_version(data))
+
+
+def _version(data: bytes) -> str:
+    return "ctx-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def model_version() -> str:
+    """Version of the packaged model (a hash of its weights file); store it next to scores."""
+    return default_model().version
+
+
+def agent_score(text: str) -> float:
+    """P(agent-like) of ``text`` by the packaged model (see the module docstring); 0 for no text."""
+    return default_model().agent_score(text) if text and text.strip() else 0.0
+
+
+def trade_scores(text: str) -> dict[str, float]:
+    """P(trade) for each of the six trades, by the packaged model."""
+    return default_model().trade_scores(text)
+
+
+def explain(text: str, top: int = 5) -> list[dict[str, Any]]:
+    """The n-grams of ``text`` pushing its agent score up most and down most, ``top`` of each,
+    as ``{"ngram", "weight"}`` (its share of the logit), strongest first, ups before downs."""
+    parts = default_model().contributions(text)
+    ranked = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ups = [(g, w) for g, w in ranked if w > 0][:top]
+    downs = [(g, w) for g, w in reversed(ranked) if w < 0][:top]
+    return [{"ngram": g, "weight": round(w, 3)} for g, w in ups + downs]
+
+
+class _HitLike(Protocol):
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+
+
+def suppressed(hits: Sequence[_HitLike], score: float) -> list[int]:
+    """Indices of the hits that do not count as a disguise: the only hit of a text the model
+    calls benign (``score`` below :data:`SUPPRESS_BELOW`), when it is disguised in
+    :data:`WEAK_KINDS` only. Plain hits, and hits with company, always count."""
+    if len(hits) != 1 or score >= SUPPRESS_BELOW:
+        return []
+    kinds = set(hits[0].kinds)
+    return [0] if kinds and kinds <= WEAK_KINDS else []
+
+
+def summary(text: str, hits: Sequence[_HitLike], top: int = 5) -> dict[str, Any]:
+    """The context of one scanned text, as ``leadgraph scan --json`` prints it."""
+    score = agent_score(text)
+    return {
+        "score": round(score, 3),
+        "version": model_version(),
+        "top": explain(text, top),
+        "suppressed": suppressed(hits, score),
+    }
+
+
+__all__ = [
+    "AGENT_AT",
+    "SUPPRESS_BELOW",
+    "WEAK_KINDS",
+    "ContextModel",
+    "agent_score",
+    "default_model",
+    "explain",
+    "fold",
+    "model_version",
+    "ngrams",
+    "summary",
+    "suppressed",
+    "trade_scores",
+]
