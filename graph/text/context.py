@@ -54,6 +54,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -77,6 +78,7 @@ _DIGITS = re.compile(r"\d")
 # punctuated a text is, not what it is, so it is no feature. Emoji and symbols stay: they are
 # disguise noise (代🔥理).
 _PUNCTUATION = frozenset(" ,.!?;:'\"()、。…-~")
+_PUNCTUATION_RUN = re.compile("[" + re.escape("".join(sorted(_PUNCTUATION))) + "]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -97,10 +99,17 @@ def ngrams(text: str, max_n: int = MAX_N) -> set[str]:
     ['上', '上岸', '岸']
     """
     folded = fold(text)
-    grams: set[str] = set()
-    for n in range(1, max_n + 1):
-        grams.update(folded[i : i + n] for i in range(len(folded) - n + 1))
-    return {g for g in grams if not _PUNCTUATION.issuperset(g)}
+    # built a length at a time from the one before (str + str in C, not a slice per position)
+    grams = set(folded)
+    level = list(folded)
+    for n in range(2, max_n + 1):
+        level = list(map(operator.add, level, folded[n - 1 :]))
+        grams.update(level)
+    for run in _PUNCTUATION_RUN.finditer(folded):  # drop the n-grams of punctuation only
+        chars = run.group()
+        for n in range(1, min(max_n, len(chars)) + 1):
+            grams.difference_update(chars[i : i + n] for i in range(len(chars) - n + 1))
+    return grams
 
 
 @dataclass(frozen=True)
