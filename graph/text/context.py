@@ -52,6 +52,7 @@ pinyin, a mixed spelling) and which the model calls benign (score below
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import operator
@@ -147,7 +148,12 @@ class ContextModel:
         return {g: self.agent[g] * norm for g in grams if g in self.agent}
 
     def agent_score(self, text: str) -> float:
-        return _sigmoid(self.agent_bias + sum(self.contributions(text).values()))
+        """P(agent-like): the sum of :meth:`contributions`, taken without building them."""
+        grams = ngrams(text, self.max_n)
+        if not grams:
+            return _sigmoid(self.agent_bias)
+        total = math.fsum(map(self.agent.get, grams, itertools.repeat(0.0)))
+        return _sigmoid(self.agent_bias + total / math.sqrt(len(grams)))
 
     def trade_scores(self, text: str) -> dict[str, float]:
         grams = ngrams(text, self.max_n)
