@@ -77,6 +77,7 @@ class Ring:
     lenders: dict[str, None] = field(default_factory=dict)
     borrowers: int = 0
     recent: deque[Borrower] = field(default_factory=lambda: deque(maxlen=4))
+    handle: tuple[str, str] | None = None  # (kind, value): the ring's own WeChat, QQ, site …
 
 
 @dataclass
@@ -235,6 +236,11 @@ def ring_quotas(rng: random.Random, scale: int) -> list[int]:
     return quotas
 
 
+def handle_key(kind: str, value: str) -> str:
+    """The entity key of a handle (``graph.text.contacts.Contact.key``)."""
+    return f"{kind}:{value}"
+
+
 def ring_truth(ring: Ring) -> dict[str, object]:
     return {
         "id": ring.id,
@@ -254,6 +260,11 @@ def ring_truth(ring: Ring) -> dict[str, object]:
             {"account": a.key, "phone": e164(a.phone or ""), "form": a.bio_form}
             for a in ring.accounts
         ],
+        "contact": (
+            {"kind": ring.handle[0], "value": ring.handle[1], "key": handle_key(*ring.handle)}
+            if ring.handle
+            else None
+        ),
         "lenders": list(ring.lenders),
         "active_from": ring.active_from.isoformat(),
         "active_to": ring.active_to.isoformat(),
