@@ -68,8 +68,26 @@ def mask_name(name: str) -> str:
     return text[0] + "*" * max(1, min(len(text) - 1, 3))
 
 
-def mask_text(text: str, names: tuple[str, ...] = ()) -> tuple[str, int]:
-    """Mask ID-, card- and phone-like runs and the given names inside free text.
+def mask_handle(handle: str) -> str:
+    """A contact handle (WeChat id, QQ number, Telegram username, e-mail address) as a partner
+    sees it: the first two characters and the last, the middle hidden; three or fewer keep one.
+
+    Examples
+    --------
+    >>> mask_handle("tingxi_3v"), mask_handle("600002426"), mask_handle("abc")
+    ('ti****v', '60****6', 'a**')
+    """
+    text = str(handle)
+    if len(text) <= 3:
+        return text[:1] + "**"
+    return text[:2] + "****" + text[-1]
+
+
+def mask_text(
+    text: str, names: tuple[str, ...] = (), handles: tuple[str, ...] = ()
+) -> tuple[str, int]:
+    """Mask ID-, card- and phone-like runs, the given names and the given contact handles
+    (in any case: WeChat ids and Telegram usernames ignore it) inside free text.
 
     Returns the masked text and how many replacements were made.
     """
@@ -95,4 +113,7 @@ def mask_text(text: str, names: tuple[str, ...] = ()) -> tuple[str, int]:
         if name in value:
             count += value.count(name)
             value = value.replace(name, mask_name(name))
+    for handle in sorted({h for h in handles if len(h) >= 2}, key=len, reverse=True):
+        pattern = re.compile(re.escape(handle), re.IGNORECASE)
+        value = sub(pattern, lambda m: mask_handle(m.group(0)), value)
     return value, count
