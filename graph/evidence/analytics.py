@@ -26,12 +26,12 @@ from graph.core.limits import LIMITS
 from graph.db.store import GraphStore, chunked_by_weight
 from graph.evidence.rings import (
     Ring,
-    contact_ties,
     rings_from_ties,
     seed_ties,
     select_seeds,
     tied_keys,
 )
+from graph.evidence.rings import contact_ties as handle_ties
 from graph.evidence.scores import (
     SCORING_METHOD,
     SERVICE_TYPES,
@@ -275,19 +275,23 @@ def read_ring_data(
     min_shared_people: int = 2,
     max_people_holders: int = LIMITS.ring_person_holders,
     max_template_holders: int = LIMITS.ring_template_holders,
+    contact_ties: bool = True,
 ) -> RingData:
     """The seeds among ``scores`` (``rings.select_seeds``) and what the database says about
     them (``TIES``, ``CONTACT_TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``,
-    ``AMBIGUOUS_NAME_FIRMS``); no read when there is no seed."""
+    ``AMBIGUOUS_NAME_FIRMS``); no read when there is no seed. ``contact_ties=False`` leaves
+    handles out (``bench/detect.py``'s before figures)."""
     seeds = select_seeds(scores, min_seed_score=min_seed_score, min_agent_share=min_agent_share)
     if not seeds:
         return RingData()
     keys = sorted(seeds)
     ties = store.read(TIES, keys=keys)
-    by_handle = store.read(CONTACT_TIES, keys=keys)
-    handles = sorted({row["other"] for row in by_handle})
-    kept, hubs = contact_ties(by_handle, contact_mentions(store, handles))
-    ties += kept
+    hubs: dict[str, str] = {}
+    if contact_ties:
+        by_handle = store.read(CONTACT_TIES, keys=keys)
+        handles = sorted({row["other"] for row in by_handle})
+        kept, hubs = handle_ties(by_handle, contact_mentions(store, handles))
+        ties += kept
     ties += seed_ties(
         seeds,
         seed_people(store, keys),
@@ -306,6 +310,7 @@ def find_rings(
     scores: list[EntityScore],
     *,
     contact_hubs: dict[str, str] | None = None,
+    contact_ties: bool = True,
     min_seed_score: float = 45.0,
     min_agent_share: float = 0.25,
     ring_hub_degree: int = LIMITS.ring_hub_degree,
@@ -328,6 +333,7 @@ def find_rings(
         min_shared_people=min_shared_people,
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
+        contact_ties=contact_ties,
     )
     if contact_hubs is not None:
         contact_hubs.update(data.contact_hubs)

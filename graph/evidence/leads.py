@@ -239,17 +239,21 @@ def detect(
     min_agent_share: float = 0.25,
     seed: int = 7,
     links_per_batch: int = 20_000,
+    contact_ties: bool = True,
 ) -> dict[str, Any]:
     """Find rings and write them as candidate leads; returns the leads ranked best first.
 
     Leads are written many a transaction, up to about ``links_per_batch`` INVOLVES links each
-    (at 1M complaints one write per lead — 4,000 round trips — took most of detect's time)."""
+    (at 1M complaints one write per lead — 4,000 round trips — took most of detect's time).
+    ``contact_ties=False`` finds rings without shared handles, as before issue 16 (for
+    ``bench/detect.py``'s before figures)."""
     scores, set_aside = score_entities(store, min_complainants=min_complainants)
     contact_hubs: dict[str, str] = {}
     rings = find_rings(
         store,
         scores,
         contact_hubs=contact_hubs,
+        contact_ties=contact_ties,
         min_seed_score=min_seed_score,
         min_agent_share=min_agent_share,
         seed=seed,
@@ -258,6 +262,7 @@ def detect(
     method = {
         "algorithm": ALGORITHM,
         "seed": seed,
+        "contact_ties": contact_ties,
         "thresholds": {"min_complainants": min_complainants, "min_seed_score": min_seed_score,
                        "min_agent_share": min_agent_share},
         "weights": WEIGHTS,
