@@ -27,11 +27,24 @@ What each kind yields (entity keys as in ``graph.core.records``; links per ``gra
     :func:`resolve_party`.
 ``accounts``
     ``Account{platform, handle, nickname?, bio?, followers?, url?}``; ``ADVERTISES`` → every
-    ``Phone`` in the phone column, the bio or the nickname (prop ``found_in``); ``OPERATED_BY`` →
-    the operator (a USCC or firm name → ``Firm``, else a ``Person`` by name scoped to the account).
+    ``Phone`` in the phone column, the bio or the nickname (prop ``found_in``);
+    ``OPERATED_BY`` → the operator (a USCC or firm name → ``Firm``, else a ``Person`` by name
+    scoped to the account).
 ``calls``
     Two ``Phone`` nodes and ``(caller)-[:CALLED {count, first?, last?, total_seconds}]->(callee)``
     for the row; the loader sums count and total_seconds and widens first/last across rows.
+
+Contacts in free text: each kind's ``text_fields`` (complaints ``text`` and ``note``; accounts
+``bio``, ``nickname`` and ``note``) are read by :func:`graph.text.contacts.extract`, and every
+WeChat id, QQ number, Telegram username, domain (a URL by its host) and e-mail address becomes a
+``WeChat``/``QQ``/``Telegram``/``Domain``/``Email`` node keyed as the extractor normalises it,
+with ``MENTIONS_CONTACT {field, start, end, surface}`` from the row's subject (the first mention
+of each contact in the row: ``text[start:end] == surface`` of that field). A phone in a
+complaint's text is a ``Phone`` with ``MENTIONS_CONTACT`` too, unless it is the row's own or
+contact phone (those columns already say what the number is); a phone in an account's bio or
+nickname is ``ADVERTISES``, as before (what the account shows is an advert), one in its note a
+``MENTIONS_CONTACT``. Firms, phone lists and calls have no field read: the model links
+contacts from complaints and accounts only, and a call row has no subject to link from.
 
 Person props are ``pid``, ``pid_basis``, ``name`` (as given) and ``masked_id``; never the raw ID.
 Node and link records may be shared between rows (cached phone nodes): treat them as read-only.
@@ -49,7 +62,7 @@ from typing import Any
 from graph.core.errors import UserError
 from graph.core.model import load_model
 from graph.core.records import LinkRecord, NodeRecord
-from graph.text import slang
+from graph.text import contacts, slang
 from graph.values.accounts import extract_phones, split_account
 from graph.values.idcard import mask_id
 from graph.values.names import firm_name_key, looks_like_firm
@@ -90,6 +103,9 @@ class Kind:
     # complaint under the submitting org), and split it from itself; so a bad value here
     # refuses the row, as a bad required field does.
     identifying: tuple[str, ...] = ()
+    # Free-text fields read for contacts (graph/text/contacts.py), in the order a contact's
+    # first mention is looked for; see the module's docstring for what they become.
+    text_fields: tuple[str, ...] = ()
 
     def drops(self, name: str) -> bool:
         """True when a bad value of field ``name`` is dropped with a warning and the row loads
@@ -121,6 +137,51 @@ class Kind:
 def phone_node(info: PhoneInfo) -> NodeRecord:
     """The Phone node of a number (cached: the same record object for every row)."""
     return NodeRecord("Phone", info.key, info.props())
+
+
+@lru_cache(maxsize=16_384)  # form letters and adverts repeat word for word
+def text_contacts(text: str) -> tuple[contacts.Contact, ...]:
+    """The contacts :func:`graph.text.contacts.extract` finds in ``text`` (cached by text)."""
+    return tuple(contacts.extract(text)) if text else ()
+
+
+@lru_cache(maxsize=32_768)
+def contact_node(key: str, value: str) -> NodeRecord | None:
+    """The node of a contact found in text, keyed as the extractor keys it (``wechat:<id>``,
+    ``phone:+86…``); None for a phone that :func:`parse_phone` refuses after all (cached:
+    the same record object for every row)."""
+    label = MODEL.label_of_key(key)
+    if label == "Phone":
+        try:
+            return phone_node(parse_phone(value))
+        except ValueError:
+            return None
+    return NodeRecord(label, key, {MODEL.node(label).keys[0]: value})
+
+
+def mentioned_contacts(
+    subject: str, values: dict[str, Any], fields: tuple[str, ...], *, skip: frozenset[str]
+) -> Built:
+    """Nodes and ``MENTIONS_CONTACT`` links for the contacts in the row's ``fields``: one link
+    per contact, at its first mention (``field``, ``start``, ``end``, ``surface``); contacts
+    whose key is in ``skip`` are left to the caller."""
+    nodes: list[NodeRecord] = []
+    links: list[LinkRecord] = []
+    seen = set(skip)
+    for field in fields:
+        for found in text_contacts(values.get(field) or ""):
+            key = found.key
+            if key in seen:
+                continue
+            seen.add(key)
+            node = contact_node(key, found.value)
+            if node is None:
+                continue
+            nodes.append(node)
+            props = {"field": field, "start": found.start, "end": found.end,
+                     "surface": found.surface}  # fmt: skip
+            links.append(LinkRecord("MENTIONS_CONTACT", subject, node.key, props))
+    return nodes, links
 
 
 def _props(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -312,10 +373,17 @@ def build_complaint(values: dict[str, Any], ctx: Context) -> Built:
         nodes += more_nodes
         links += more_links
         links.append(LinkRecord("REPRESENTED_BY", key, agent_key))
-    return nodes, links
+    # a number the row's phone columns give is already said to be the complainant's or the
+    # contact number; mentioned in the text as well, it is not a second, weaker link
+    columns = frozenset(info.key for info in (own, contact) if info)
+    more_nodes, more_links = mentioned_contacts(
+        key, values, KINDS["complaints"].text_fields, skip=columns
+    )
+    return nodes + more_nodes, links + more_links
 
 
 ACCOUNT_PROPS = ("nickname", "bio", "followers", "url", "note")
+ADVERTISING_FIELDS = ("bio", "nickname")  # what the account shows: a phone there is an advert
 
 
 def build_account(values: dict[str, Any], ctx: Context) -> Built:
@@ -328,15 +396,29 @@ def build_account(values: dict[str, Any], ctx: Context) -> Built:
     for info in values.get("phone", ()):
         advertised.setdefault(info.e164, "phone")
         nodes.append(phone_node(info))
-    for place in ("bio", "nickname"):
+    for place in ADVERTISING_FIELDS:
         for e164 in extract_phones(values.get(place, "")) if place in values else ():
             if e164 not in advertised:
                 advertised[e164] = place
                 nodes.append(phone_node(parse_phone(e164)))
+    for place in ADVERTISING_FIELDS:  # numbers only the contact extractor reads (l for 1 …)
+        for found in text_contacts(values.get(place) or ""):
+            node = contact_node(found.key, found.value) if found.kind == "phone" else None
+            if node is not None and found.value not in advertised:
+                advertised[found.value] = place
+                nodes.append(node)
     for e164, place in advertised.items():
         links.append(
             LinkRecord("ADVERTISES", key, MODEL.entity_key("Phone", e164), {"found_in": place})
         )
+    more_nodes, more_links = mentioned_contacts(
+        key,
+        values,
+        KINDS["accounts"].text_fields,
+        skip=frozenset(MODEL.entity_key("Phone", e164) for e164 in advertised),
+    )
+    nodes += more_nodes
+    links += more_links
     operator_key = None
     if "operator_uscc" in values:
         firm = firm_by_uscc(values["operator_uscc"], values.get("operator"))
@@ -425,7 +507,7 @@ KINDS: dict[str, Kind] = {
             F("platform", "platform", "抖音 / douyin / 微博 …"),
             F("handle", "handle", "compared case-insensitively, without @"),
             F("nickname", "text"),
-            F("bio", "text", "phones found here are ADVERTISES links"),
+            F("bio", "text", "phones here are ADVERTISES links, other contacts MENTIONS_CONTACT"),
             F("phone", "phones", "phones the source lists for the account"),
             F("operator", "text", "who runs it: USCC, firm name or person name"),
             F("operator_uscc", "uscc"),
@@ -436,6 +518,7 @@ KINDS: dict[str, Kind] = {
         (("platform",), ("handle",)),
         build_account,
         identifying=("operator_uscc",),
+        text_fields=("bio", "nickname", "note"),
     ),
     "complaints": Kind(
         "complaints",
@@ -459,6 +542,7 @@ KINDS: dict[str, Kind] = {
         build_complaint,
         required_if_column=("complainant_id",),
         identifying=("source",),
+        text_fields=("text", "note"),
     ),
     "calls": Kind(
         "calls",

@@ -23,6 +23,7 @@ from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.db.writer import SubmissionInfo, SubmissionWriter
+from graph.text import contacts
 from graph.text.slang import lexicon_version
 from graph.workflow import audit
 from graph.workflow.auth import operator
@@ -98,6 +99,7 @@ def submit_file(
         user=user,
         grade=grade.strip().upper() if grade else None,
         lexicon_version=lexicon_version(),
+        contacts_version=contacts.version(),
     )
     if background is None:
         background = can_fork() and path.stat().st_size >= BACKGROUND_PARSE_BYTES
@@ -121,6 +123,7 @@ def submit_file(
         "submission": submission.id,
         "sha256": submission.sha256,
         "lexicon_version": submission.lexicon_version,
+        "contacts_version": submission.contacts_version,
         "rows_read": report.rows_loaded + report.rows_quarantined,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
@@ -145,6 +148,7 @@ def submit_file(
             "org": org,
             "sha256": submission.sha256,
             "lexicon_version": submission.lexicon_version,
+            "contacts_version": submission.contacts_version,
             **{
                 k: summary[k]
                 for k in ("rows_read", "rows_loaded", "rows_quarantined", "fields_dropped")

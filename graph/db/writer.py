@@ -58,6 +58,7 @@ class SubmissionInfo:
     user: str | None = None
     grade: str | None = None  # source reliability A-E and information 1-5, e.g. "B2"
     lexicon_version: str | None = None  # the slang lexicon that read the submission's texts
+    contacts_version: str | None = None  # the contact extractor that read them (text/contacts)
     # 0, or 1, 2 … for the same file submitted again after its earlier submission was withdrawn
     generation: int = 0
 
@@ -120,6 +121,7 @@ MERGE (s:Submission {id: $id})
   ON CREATE SET s.key = $key, s.received_at = $received_at, s.status = 'loading'
 SET s.org = $org, s.kind = $kind, s.file_name = $file_name, s.sha256 = $sha256,
     s.user = $user, s.grade = $grade, s.lexicon_version = $lexicon_version,
+    s.contacts_version = $contacts_version,
     s.generation = $generation, s.replaces = $replaces
 MERGE (o)-[:SUBMITTED]->(s)
 RETURN s.received_at AS received_at, s.status AS status
@@ -410,6 +412,7 @@ class SubmissionWriter:
             user=s.user,
             grade=s.grade,
             lexicon_version=s.lexicon_version,
+            contacts_version=s.contacts_version,
             received_at=s.received_at,
             generation=s.generation,
             replaces=replace(s, generation=s.generation - 1).id if s.generation else None,

@@ -106,7 +106,8 @@ SUBMISSIONS = """
 UNWIND $ids AS id
 MATCH (s:Submission {id: id})
 RETURN s.id AS id, s.file_name AS file_name, s.sha256 AS sha256, s.org AS org, s.user AS user,
-       s.received_at AS received_at, s.grade AS grade, s.lexicon_version AS lexicon_version
+       s.received_at AS received_at, s.grade AS grade, s.lexicon_version AS lexicon_version,
+       s.contacts_version AS contacts_version
 """
 
 LATEST_SUBMISSION = """

@@ -3,8 +3,8 @@
 It repeats the bundle's method verbatim — the algorithm and its seed, the thresholds, each query
 exactly as run with its parameters — then the score and the contribution of each feature, the
 lexicon version and scoring method recorded when the lead was detected (not those installed at
-export time), the software version, the submissions (by SHA-256, each with the lexicon version
-that read its texts at ingest) the result rests on, and what the chart summarised.
+export time), the software version, the submissions (by SHA-256, each with the lexicon and
+contact extractor versions that read its texts at ingest) the result rests on, and what the chart summarised.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         lines.append(
             f"  {sub['id']}  {clean(sub.get('file_name'))}  sha256 {sub.get('sha256')}  "
             f"org {clean(sub.get('org'))}  received {sub.get('received_at')}  "
-            f"grade {sub.get('grade') or '-'}  lexicon {sub.get('lexicon_version') or '-'}"
+            f"grade {sub.get('grade') or '-'}  lexicon {sub.get('lexicon_version') or '-'}  "
+            f"contacts {sub.get('contacts_version') or '-'}"
         )
     lines += [
         "",

@@ -51,12 +51,15 @@ the surface keeps the whole link); ``email`` the address in lower case.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 KINDS = ("phone", "wechat", "qq", "telegram", "domain", "url", "email")
@@ -569,3 +572,17 @@ def extract(text: str) -> list[Contact]:
         found.append(("phone", value, start, end))
     found.sort(key=lambda f: f[2])
     return [Contact(kind, value, text[start:end], start, end) for kind, value, start, end in found]
+
+
+@cache
+def version() -> str:
+    """The extractor that read a text: a digest of this module's source (its rules, cues and
+    domain list live here, so any change to them is a new version, with no constant to forget)
+    and the phonenumbers release that validates foreign numbers. Ingest records it on each
+    Submission as ``contacts_version``, beside the slang lexicon's version."""
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    try:
+        numbers = metadata.version("phonenumbers")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of the project
+        numbers = "none"
+    return f"{digest}+phonenumbers{numbers}"

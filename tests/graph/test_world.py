@@ -54,7 +54,17 @@ def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
     assert status["nodes"]["Complaint"] == counts["complaint_keys_by_file"]
     assert status["nodes"]["Firm"] == counts["firms"]
     assert status["nodes"]["Account"] == counts["accounts"]
-    assert status["nodes"]["Phone"] == counts["phones_with_bios"]
+    # complaint texts name the popular numbers too (decoys): those that are phones are Phone
+    # entities, MENTIONS_CONTACT from each complaint (short service numbers are no contacts)
+    popular = [d for d in TRUTH["decoys"]["popular_numbers"] if len(d["number"]) == 11]
+    assert status["nodes"]["Phone"] == counts["phones_with_bios"] + len(popular)
+    for decoy in popular:
+        mentioned = world["store"].read_one(
+            "MATCH (c:Complaint)-[r:MENTIONS_CONTACT]->(:Phone {e164: $e164}) "
+            "RETURN count(DISTINCT c.complaint_id) AS n, collect(DISTINCT r.field) AS fields",
+            e164=decoy["e164"],
+        )
+        assert mentioned == {"n": decoy["text_mentions"], "fields": ["text"]}
     assert status["nodes"]["Submission"] == len(TRUTH["files"])
     summaries = world["summaries"]
     assert sum(s["rows_quarantined"] for s in summaries) == counts["rows_refused"]

@@ -22,6 +22,7 @@ ENTRY_DETAILS = {
     "org",
     "sha256",
     "lexicon_version",
+    "contacts_version",
     "rows_read",
     "rows_loaded",
     "rows_quarantined",
