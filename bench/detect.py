@@ -21,7 +21,10 @@ prints its recall and precision beside the figures with them.
 The world of the last scale stays loaded, for ``bench/trace.py``. Not a test: a script a person
 runs; it prints one table.
 
+``--fixture`` runs the committed fixture world (``fixtures/world``, 400 complaints) first.
+
     .venv/bin/python bench/detect.py [--scales 10000,100000] [--million] [--seed 11] [--before]
+                                     [--fixture]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from common import bench_store, peak_rss_mib, world_folder
@@ -41,7 +45,7 @@ from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
-from ingest.demo import load_world
+from ingest.demo import FIXTURE_WORLD, load_world
 
 T = TypeVar("T")
 
@@ -61,8 +65,9 @@ def run_scale(
     wipe: bool = True,
     detect_only: bool = False,
     before: bool = False,
+    folder: Path | None = None,
 ) -> dict[str, Any]:
-    folder = world_folder(scale, seed)
+    folder = folder or world_folder(scale, seed)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     if wipe and not detect_only:
         wipe_data(store)
@@ -113,6 +118,7 @@ def main() -> None:
         action="store_true",
         help="also detect without ties through shared contact handles, on the same world",
     )
+    parser.add_argument("--fixture", action="store_true", help="the fixture world first")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     if args.million and 1_000_000 not in scales:
@@ -125,13 +131,17 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     results = []
+    worlds: list[tuple[int, Path | None]] = [(scale, None) for scale in scales]
+    if args.fixture:
+        worlds.insert(0, (400, FIXTURE_WORLD))
     with bench_store() as store:
-        for scale in scales:
-            print(f"scale {scale:,} ...", flush=True)
+        for scale, folder in worlds:
+            print(f"scale {scale:,} {folder or ''} ...", flush=True)
             result = run_scale(
                 store,
                 scale,
                 args.seed,
+                folder=folder,
                 wipe=not args.no_wipe,
                 detect_only=args.detect_only,
                 before=args.before,

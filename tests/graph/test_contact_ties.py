@@ -66,8 +66,8 @@ def test_two_accounts_giving_one_wechat_id_are_one_lead_and_it_says_why(
         if link["type"] == "MENTIONS_CONTACT"
     )
     assert mentions == [
-        ("account:douyin:fawu_helper1", "bio", "加V：Fawu_Lv88"),
-        ("account:weibo:shangan_2", "bio", "vx fawu_lv88"),
+        ("account:douyin:fawu_helper1", "bio", "Fawu_Lv88"),
+        ("account:weibo:shangan_2", "bio", "fawu_lv88"),
     ]
 
 

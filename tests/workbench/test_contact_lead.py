@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import ACCOUNTS, CONTACT_ORG, WECHAT, one_contact_ring
+from support import ACCOUNTS, CONTACT_ORG, WECHAT, as_read, one_contact_ring
 
 from app.i18n import translate
 from graph.core.keys import SigningKey
@@ -57,12 +57,14 @@ def test_the_lead_page_shows_the_handle_with_its_sources(lead: str) -> None:
     # the links table: the bio that gave it, the field and the text as written there
     table = next(d.value for d in at.dataframe if translate("lead.col_surface") in d.value)
     rows = table[table[translate("lead.col_to")] == WECHAT]
-    assert sorted(rows[translate("lead.col_surface")]) == ["vx fawu_lv88", "加V：Fawu_Lv88"]
+    assert sorted(rows[translate("lead.col_surface")]) == ["Fawu_Lv88", "fawu_lv88"]
     assert set(rows[translate("lead.col_field")]) == {"bio"}
     assert all(str(s).startswith("sub-") for s in rows[translate("lead.col_sources")])
     # the explanation tab words the tie
     assert translate("lead.contact_ties") in shown
-    assert f"{translate('entity.WeChat')} {WECHAT}" in shown
+    said = next(line for line in as_read(shown).splitlines() if WECHAT in line and "sub-" in line)
+    assert f"{translate('entity.WeChat')} {WECHAT}" in said
+    assert "account:douyin:fawu_helper1 的简介" in said and "account:weibo:shangan_2 的简介" in said
 
 
 def links_rows(files: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -79,8 +81,8 @@ def test_the_package_draws_and_lists_the_handle_and_masks_it_for_a_partner(
     assert sorted(
         (r["start_key"], r["end_key"], r["text_field"], r["surface"]) for r in mentions
     ) == [
-        ("account:douyin:fawu_helper1", WECHAT, "bio", "加V：Fawu_Lv88"),
-        ("account:weibo:shangan_2", WECHAT, "bio", "vx fawu_lv88"),
+        ("account:douyin:fawu_helper1", WECHAT, "bio", "Fawu_Lv88"),
+        ("account:weibo:shangan_2", WECHAT, "bio", "fawu_lv88"),
     ]
     assert all(r["submission_id"].startswith("sub-") and r["rows"] for r in mentions)
     assert b"Internet Account" in files["graph.anx"] and WECHAT.encode() in files["graph.graphml"]
@@ -90,7 +92,7 @@ def test_the_package_draws_and_lists_the_handle_and_masks_it_for_a_partner(
         assert b"fawu_lv88" not in content.lower(), name
     assert legend_name("WeChat") in partner["chart.svg"].decode()
     masked = [r for r in links_rows(partner) if r["type"] == "MENTIONS_CONTACT"]
-    assert sorted(r["surface"] for r in masked) == ["vx fa****8", "加V：Fa****8"]
+    assert sorted(r["surface"] for r in masked) == ["Fa****8", "fa****8"]
     assert all(r["end_key"].startswith("wechat:fa****8~") for r in masked)
     assert all(r["submission_id"].startswith("sub-") for r in masked)
     assert set(ACCOUNTS) <= {r["start_key"] for r in masked}
