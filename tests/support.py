@@ -207,7 +207,9 @@ def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
 CONTACT_ORG = "星河消费金融股份有限公司"
 LENDERS = ["星河消费金融股份有限公司", "云杉小额贷款有限公司", "北辰网络小额贷款有限公司",
            "青禾金融科技有限公司"]  # fmt: skip
-CONTACT_HEADER = "投诉编号,投诉日期,被投诉机构,投诉人姓名,本人手机号,联系电话,代理人/委托代理,投诉内容\n"
+CONTACT_HEADER = (
+    "投诉编号,投诉日期,被投诉机构,投诉人姓名,本人手机号,联系电话,代理人/委托代理,投诉内容\n"
+)
 TEMPLATE_A = (
     "本人{name}在{lender}借款后失业，名下网d多笔yu期，现委托代理人申请停息挂帐，"
     "请贵司协商减免罚息并出具书面分期方案，否则本人将向监管部门逐级投诉。"
