@@ -286,12 +286,6 @@ def read_ring_data(
         return RingData()
     keys = sorted(seeds)
     ties = store.read(TIES, keys=keys)
-    hubs: dict[str, str] = {}
-    if contact_ties:
-        by_handle = store.read(CONTACT_TIES, keys=keys)
-        handles = sorted({row["other"] for row in by_handle})
-        kept, hubs = handle_ties(by_handle, contact_mentions(store, handles))
-        ties += kept
     ties += seed_ties(
         seeds,
         seed_people(store, keys),
@@ -299,6 +293,14 @@ def read_ring_data(
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
     )
+    hubs: dict[str, str] = {}
+    if contact_ties:
+        # every node of the ring graph so far: a ring's texts that give its handle name its
+        # other numbers, firms and accounts too, not only its seeds
+        by_handle = store.read(CONTACT_TIES, keys=tied_keys(seeds, ties))
+        handles = sorted({row["other"] for row in by_handle})
+        kept, hubs = handle_ties(by_handle, contact_mentions(store, handles), seeds=seeds)
+        ties += kept
     nodes = tied_keys(seeds, ties)
     return RingData(
         seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes), hubs

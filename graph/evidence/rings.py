@@ -32,8 +32,9 @@ people and shared templates (``seed_ties``, from plain data):
   give the same handle are one ring. ``contact_ties`` keeps only handles that can hold a ring:
   a platform's own host (``PLATFORM_HOSTS``: weixin.qq.com, the complaint site …) ties nothing;
   a handle more than ``LIMITS.ring_contact_holders`` seeds reach is generic; and a handle whose
-  texts are mostly not the seeds' own (under ``LIMITS.ring_contact_own_share`` of the texts that
-  give it: a lender's official site that its customers cite) is a hub. Complaints alone are a
+  texts are mostly not the ring graph's own (under ``LIMITS.ring_contact_own_share`` of the texts
+  that give it come from the bios of its accounts or complaints naming its nodes: a lender's
+  official site that its customers cite) is a hub. Complaints alone are a
   weak tie: one complaint giving a handle (a stranger who approached two borrowers) ties nothing.
 
 A person or a template cluster that too many seeds share is generic and ties nothing, and hubs
@@ -272,6 +273,7 @@ def contact_ties(
     ties: Iterable[Tie],
     mentions: Mapping[str, int],
     *,
+    seeds: Collection[str] | None = None,
     max_holders: int = LIMITS.ring_contact_holders,
     min_own_share: float = LIMITS.ring_contact_own_share,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -280,10 +282,13 @@ def contact_ties(
     Parameters
     ----------
     ties : iterable of dict
-        ``{"key": seed, "other": handle key, "why", "weight", "subjects"}``: the texts of the
-        seed that give the handle (an account's own key for its bio, complaint keys).
+        ``{"key": node, "other": handle key, "why", "weight", "subjects"}``: the texts of a node
+        of the ring graph that give the handle (an account's own key for its bio, complaint keys).
     mentions : mapping
         Handle key to how many subjects (complaints, accounts) give it in the whole graph.
+    seeds : collection of str, optional
+        The seeds: only their ties are kept, and only they count as holders; the other nodes'
+        texts count as the ring graph's own. None: every ``key`` is a seed.
     max_holders : int
         A handle more seeds than this reach is generic.
     min_own_share : float
@@ -292,8 +297,8 @@ def contact_ties(
     Returns
     -------
     tuple
-        The kept ties (``{"key", "other", "why", "weight"}``, in the order given) and the
-        handles set aside, each with why: ``platform``, ``generic`` or ``public``.
+        The kept ties of seeds (``{"key", "other", "why", "weight"}``, in the order given) and
+        the handles set aside, each with why: ``platform``, ``generic`` or ``public``.
 
     Examples
     --------
@@ -320,14 +325,17 @@ def contact_ties(
     for handle, group in by_handle.items():
         own = len({subject for tie in group for subject in tie["subjects"]})
         total = max(int(mentions.get(handle, 0)), own)
+        held = [tie for tie in group if seeds is None or tie["key"] in seeds]
+        if not held:
+            continue
         if is_platform_contact(handle):
             hubs[handle] = "platform"
-        elif len({tie["key"] for tie in group}) > max_holders:
+        elif len({tie["key"] for tie in held}) > max_holders:
             hubs[handle] = "generic"
         elif own < min_own_share * total:
             hubs[handle] = "public"
         else:
-            kept += [{k: tie[k] for k in ("key", "other", "why", "weight")} for tie in group]
+            kept += [{k: tie[k] for k in ("key", "other", "why", "weight")} for tie in held]
     return kept, hubs
 
 
