@@ -240,22 +240,32 @@ def complaint_rows(prefix: str, template: str, *, contact: str = "", agent: str 
     return rows
 
 
-def submit_complaints(store: Any, folder: Path, complaints: list[str], accounts: str = "") -> None:
-    """Submit ``complaints`` (CSV rows) and ``accounts`` (JSON Lines) as ``CONTACT_ORG``, then
-    build the template clusters."""
+def submit_complaints(
+    store: Any,
+    folder: Path,
+    complaints: list[str],
+    accounts: str = "",
+    *,
+    complaints_org: str = CONTACT_ORG,
+) -> None:
+    """Submit ``complaints`` (CSV rows) as ``complaints_org`` and ``accounts`` (JSON Lines) as
+    ``CONTACT_ORG``, then build the template clusters."""
     from graph.evidence.templates import build_templates
     from ingest.submit import submit_file
 
     path = write(folder / "complaints.csv", CONTACT_HEADER + "\n".join(complaints) + "\n")
-    submit_file(store, "complaints", path, org=CONTACT_ORG, user="analyst_a")
+    submit_file(store, "complaints", path, org=complaints_org, user="analyst")
     if accounts:
         submit_file(store, "accounts", write(folder / "accounts.jsonl", accounts), org=CONTACT_ORG)
     build_templates(store)
 
 
-def one_contact_ring(store: Any, folder: Path) -> dict[str, Any]:
+def one_contact_ring(
+    store: Any, folder: Path, *, complaints_org: str = CONTACT_ORG
+) -> dict[str, Any]:
     """Two agent accounts whose bios give one WeChat id two ways, each named as agent by six
-    borrowers' templated complaints (tests/graph/test_contact_ties.py); returns detect's result."""
+    borrowers' templated complaints (tests/graph/test_contact_ties.py); the accounts come from
+    ``CONTACT_ORG``, the complaints from ``complaints_org``. Returns detect's result."""
     from graph.evidence.leads import detect
 
     lines = [
@@ -265,5 +275,5 @@ def one_contact_ring(store: Any, folder: Path) -> dict[str, Any]:
     ]  # fmt: skip
     rows = complaint_rows("DY", TEMPLATE_A, agent="抖音：@fawu_helper1")
     rows += complaint_rows("WB", TEMPLATE_B, agent="微博：@shangan_2", first_phone=50)
-    submit_complaints(store, folder, rows, "\n".join(lines) + "\n")
+    submit_complaints(store, folder, rows, "\n".join(lines) + "\n", complaints_org=complaints_org)
     return detect(store)

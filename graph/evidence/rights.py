@@ -6,7 +6,8 @@ Rights (README, "Who sees what"):
   when a link their org stated reaches it. Co-stating a key grants nothing more: the values
   shown are the org's own Statements only, never another party's, and the entities one link
   further are those the org's own rows link to;
-* what an analyst's org did not state comes masked: the phone number as ``138****8000``, no
+* what an analyst's org did not state comes masked: the phone number as ``138****8000``, a
+  contact handle (WeChat id, QQ number, Telegram username, e-mail address) as ``fa****8``, no
   values at all (names, texts, bios, addresses are other parties' statements), and an opaque
   key (:func:`pseudonym`) instead of the entity key, so no raw number reaches a page, a
   widget key or a chart tooltip;
@@ -30,7 +31,7 @@ from graph.core import keys
 from graph.core.errors import UserError
 from graph.core.model import load_model
 from graph.db.store import GraphStore
-from graph.values.masking import mask_digits, mask_phone
+from graph.values.masking import HANDLE_PROPS, mask_digits, mask_handle, mask_phone
 from graph.workflow.auth import Forbidden, Principal
 
 # Bookkeeping a page never needs to show.
@@ -201,6 +202,8 @@ def _masked(row: dict[str, Any]) -> dict[str, Any]:
     if label == "Phone" and props.get("e164"):
         props["e164"] = mask_phone(props["e164"])
         display = f"phone:{props['e164']}"
+    elif label in HANDLE_PROPS and props.get(HANDLE_PROPS[label]):
+        props[HANDLE_PROPS[label]] = mask_handle(props[HANDLE_PROPS[label]])
     elif label == "Complaint" and props.get("complaint_id"):
         props["complaint_id"] = mask_digits(str(props["complaint_id"]))
         props.pop("source", None)

@@ -32,12 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core.model import load_model
-from graph.values.masking import mask_handle, mask_name, mask_phone, mask_text
+from graph.values.masking import HANDLE_PROPS, mask_handle, mask_name, mask_phone, mask_text
 
 AUDIENCES = ("court", "police", "partner")
-# Contacts found in text that are someone's own handle, with the property holding the value; a
-# partner sees them masked as phones are (a Domain is a public site and stays).
-HANDLE_PROPS = {"WeChat": "wechat_id", "QQ": "qq", "Telegram": "username", "Email": "address"}
 
 AUDIENCE_RULES: dict[str, list[str]] = {
     "court": [

@@ -68,6 +68,12 @@ def mask_name(name: str) -> str:
     return text[0] + "*" * max(1, min(len(text) - 1, 3))
 
 
+# Contacts found in text that are someone's own handle, by label, with the property holding the
+# value (graph/core/model.yaml): masked wherever a phone number would be. A Domain is a public
+# site and is not among them.
+HANDLE_PROPS = {"WeChat": "wechat_id", "QQ": "qq", "Telegram": "username", "Email": "address"}
+
+
 def mask_handle(handle: str) -> str:
     """A contact handle (WeChat id, QQ number, Telegram username, e-mail address) as a partner
     sees it: the first two characters and the last, the middle hidden; three or fewer keep one.

@@ -126,7 +126,8 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
         (lead["score"] for lead in leads), reverse=True
     )
     facts = {"HAS_PHONE", "ADVERTISES", "OPERATED_BY", "CALLED", "LEGAL_REP_OF",
-             "SAME_COMPLAINT", "SAME_PEOPLE", "SAME_TEMPLATE"}  # fmt: skip
+             "SAME_COMPLAINT", "SAME_PEOPLE", "SAME_TEMPLATE", "CONTACT_IN_BIO",
+             "CONTACT_IN_COMPLAINTS"}  # fmt: skip
     for lead in leads:
         assert lead["explanation"] and lead["title"]
         members = [key for key in lead["entities"] if not key.startswith("complaint:")]
@@ -135,6 +136,16 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
         assert set(lead["ties"]) <= facts
         assert lead["summary"]["complaints"] >= 5
         assert lead["summary"]["date_span"][0] <= lead["summary"]["date_span"][1]
+    # the fixture's rings with a handle of their own have it as a member, said in the
+    # explanation; the lenders' sites, the complaint site and the stranger's id are in none
+    truth = TRUTH
+    handles = {ring["contact"]["key"] for ring in truth["rings"] if ring.get("contact")}
+    members = {key for lead in leads for key in lead["entities"]}
+    assert handles and handles <= members
+    assert all(any(h in line for lead in leads for line in lead["explanation"]) for h in handles)
+    decoys = {hub["key"] for hub in truth["decoys"]["contact_hubs"]}
+    decoys |= {stray["key"] for stray in truth["decoys"]["stray_handles"]}
+    assert decoys and not decoys & members
 
 
 def test_a_lead_records_the_lexicon_and_method_that_produced_it(world: dict[str, Any]) -> None:
