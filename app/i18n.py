@@ -416,12 +416,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "search.find_tab": {"zh": "检索与关系圈", "en": "Find and neighbourhood"},
     "search.paths_tab": {"zh": "两点路径", "en": "Paths between two"},
     "search.query": {
-        "zh": "手机号、公司名称或统一社会信用代码、账号、投诉编号",
-        "en": "Phone, firm name or code, account, complaint id",
+        "zh": "手机号、公司名称或统一社会信用代码、账号、投诉编号、微信/QQ/网址等联系方式",
+        "en": "Phone, firm name or code, account, complaint id, or a contact (WeChat, QQ, link …)",
     },
     "search.help": {
-        "zh": "手机号可带 0086、+86、空格或横线；账号如 douyin:@handle。",
-        "en": "Phones in any form (0086, +86, spaces, dashes); accounts like douyin:@handle.",
+        "zh": "手机号可带 0086、+86、空格或横线；账号如 douyin:@handle；联系方式如 wechat:abc123、"
+        "qq:12345678、telegram:name、domain:example.com、email:a@example.com，"
+        "或照原文粘贴（“加微 abc123”、网址）。",
+        "en": "Phones in any form (0086, +86, spaces, dashes); accounts like douyin:@handle; "
+        "contacts like wechat:abc123, qq:12345678, telegram:name, domain:example.com, "
+        "email:a@example.com, or pasted as written (加微 abc123, a link).",
     },
     "search.button": {"zh": "检索", "en": "Search"},
     "search.nothing": {

@@ -21,19 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from graph.db.store import GraphStore
-from graph.evidence.leads import is_contact_key, lead_bundle
+from graph.evidence.leads import lead_bundle
 from graph.evidence.rights import (
     compose,
     compose_by_key,
+    contact_labels,
+    masked_value,
     own_submissions,
-    pseudonym,
     resolve,
     rights,
     shown_link,
 )
 from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
-from graph.values.masking import mask_phone
+from graph.values.masking import mask_contact
 from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
 
@@ -55,13 +56,17 @@ def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
 def _numbers_to_hide(
     store: GraphStore, principal: Principal, phone_keys: set[str]
 ) -> dict[str, str]:
-    """Raw E.164 → masked form, for the phones among ``phone_keys`` that an analyst may not see
-    raw (numbers only another org submitted). Officers and admins see leads raw."""
+    """Raw value → masked form, for the phones and contacts (``wechat:…``, ``qq:…`` …) among
+    ``phone_keys`` that an analyst may not see raw (only another org submitted them). Officers
+    and admins see leads raw."""
     if principal.role != "analyst" or not phone_keys:
         return {}
     raw = rights(store, principal, sorted(phone_keys))
-    numbers = [key.removeprefix("phone:") for key in sorted(phone_keys) if not raw.get(key)]
-    return {number: mask_phone(number) for number in numbers}
+    hidden = [key.split(":", 1) for key in sorted(phone_keys) if not raw.get(key)]
+    return {value: mask_contact(prefix, value) for prefix, value in hidden}
+
+
+_NUMBER_PREFIXES = ("phone:", *(f"{prefix}:" for prefix, _ in contact_labels().values()))
 
 
 def lead_list(
@@ -77,24 +82,13 @@ def lead_list(
         for item in lead.get("explanation") or []
         for key in [item.get("entity"), *[m.get("key") for m in item.get("members") or []]]
     }
-    phones = {key for key in named if key.startswith("phone:")}
-    hidden = _numbers_to_hide(store, principal, phones)
-    hidden |= _handles_to_hide(store, principal, {key for key in named if is_contact_key(key)})
+    hidden = _numbers_to_hide(
+        store, principal, {k for k in named if k.startswith(_NUMBER_PREFIXES)}
+    )
     subs = own_submissions(store, principal)
     if subs is not None:
         leads = [_own_sources(lead, subs) for lead in leads]
     return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
-
-
-def _handles_to_hide(
-    store: GraphStore, principal: Principal, handle_keys: set[str]
-) -> dict[str, str]:
-    """Handle key → its opaque name, for the handles an analyst may not see raw (found only in
-    another org's texts)."""
-    if principal.role != "analyst" or not handle_keys:
-        return {}
-    raw = rights(store, principal, sorted(handle_keys))
-    return {key: pseudonym(key) for key in sorted(handle_keys) if not raw.get(key)}
 
 
 def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
@@ -113,6 +107,19 @@ def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
             item.pop("text", None)  # it quotes every source; the page words the item itself
         items.append(item)
     return {**lead, "explanation": items}
+
+
+def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A link's properties as the viewer sees them: the ``surface`` a contact was read from
+    (``加微：Zx_Agent88``) is the contact itself, so when either end is masked it shows as the
+    masked entity does."""
+    props = dict(link.get("props") or {})
+    ends = [by_key.get(link["start"]), by_key.get(link["end"])]
+    if "surface" in props and any(end is None or end["masked"] for end in ends):
+        end = by_key.get(link["end"])
+        shown = end["display_key"].split(":", 1)[-1] if end and end["masked"] else "***"
+        props["surface"] = shown
+    return props
 
 
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
@@ -134,21 +141,20 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
     # the title, explanation and summary (its ties, its template clusters) name ring entities
     # too: each masked one by its display key, and a masked number as the entity shows it
     hidden = {key: entity["display_key"] for key, entity in by_key.items() if entity["masked"]}
-    hidden |= {
-        key.removeprefix("phone:"): entity["display_key"].removeprefix("phone:")
-        for key, entity in by_key.items()
-        if entity["masked"] and entity["label"] == "Phone"
-    }
+    # (a phone or a contact read out of a text: its raw value as the masked entity shows it)
+    rows = {row["key"]: row for row in bundle["entities"]}
+    for key, entity in by_key.items():
+        number = masked_value(entity["label"], rows[key]["props"]) if entity["masked"] else None
+        if number:
+            hidden[number[1]] = number[2]
     subs = own_submissions(store, principal)
     lead = _replace_numbers(lead if subs is None else _own_sources(lead, subs), hidden)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
          "end": shown.get(link["end"], link["end"]),
+         "props": _shown_props(link, by_key),
          "sources": [s for s in link.get("sources") or []
-                     if subs is None or str(s).split("#", 1)[0] in subs],
-         # the text a masked handle was found in would show it
-         "props": {k: v for k, v in (link.get("props") or {}).items()
-                   if not (k == "surface" and link["end"] in hidden)}}
+                     if subs is None or str(s).split("#", 1)[0] in subs]}
         for link in bundle["links"]
     ]  # fmt: skip
     submissions = bundle["submissions"]

@@ -1,7 +1,8 @@
 """Search and trace (analysts and officers), within the user's rights.
 
 What was typed is interpreted by :func:`graph.evidence.search_input.interpret` (a phone in any form, a USCC, an
-account, an entity key, a complaint id or part of a name) and looked up by
+account, a contact such as ``wechat:abc123`` or ``加微 abc123``, an entity key, a complaint id or
+part of a name) and looked up by
 :func:`graph.evidence.search.find_entities`, which drops what the user may not see, masks what they may
 not see raw and audits the search. The neighbourhood and the paths come from
 :func:`graph.views.trace_neighbourhood` and :func:`graph.views.trace_paths`, which apply the same

@@ -6,8 +6,8 @@ Rights (README, "Who sees what"):
   when a link their org stated reaches it. Co-stating a key grants nothing more: the values
   shown are the org's own Statements only, never another party's, and the entities one link
   further are those the org's own rows link to;
-* what an analyst's org did not state comes masked: the phone number as ``138****8000``, a
-  contact handle (WeChat id, QQ number, Telegram username, e-mail address) as ``fa****8``, no
+* what an analyst's org did not state comes masked: the phone number as ``138****8000`` and a
+  contact found in text likewise (``zx******88``, ``j****.com``: personal data as phones are), no
   values at all (names, texts, bios, addresses are other parties' statements), and an opaque
   key (:func:`pseudonym`) instead of the entity key, so no raw number reaches a page, a
   widget key or a chart tooltip;
@@ -31,7 +31,7 @@ from graph.core import keys
 from graph.core.errors import UserError
 from graph.core.model import load_model
 from graph.db.store import GraphStore
-from graph.values.masking import HANDLE_PROPS, mask_digits, mask_handle, mask_phone
+from graph.values.masking import mask_contact, mask_digits, mask_phone
 from graph.workflow.auth import Forbidden, Principal
 
 # Bookkeeping a page never needs to show.
@@ -148,6 +148,30 @@ def _value_props() -> dict[str, frozenset[str]]:
     return {label: frozenset(node.values) for label, node in load_model().nodes.items()}
 
 
+@cache
+def contact_labels() -> dict[str, tuple[str, str]]:
+    """label → (key prefix, the property holding the value) of the contacts read out of texts
+    (the ends of ``MENTIONS_CONTACT`` other than Phone: WeChat, QQ, Telegram, Domain, Email)."""
+    model = load_model()
+    return {
+        label: (model.node(label).prefix, model.node(label).keys[0])
+        for label in model.link("MENTIONS_CONTACT").ends
+        if label != "Phone"
+    }
+
+
+def masked_value(label: str, props: dict[str, Any]) -> tuple[str, str, str] | None:
+    """``(property, raw value, masked value)`` of a Phone or a contact entity, None for other
+    labels: what a viewer who may not see it raw is shown instead."""
+    if label == "Phone" and props.get("e164"):
+        return "e164", str(props["e164"]), mask_phone(props["e164"])
+    if label in contact_labels():
+        prefix, prop = contact_labels()[label]
+        if props.get(prop):
+            return prop, str(props[prop]), mask_contact(prefix, str(props[prop]))
+    return None
+
+
 # --- pseudonyms -----------------------------------------------------------------------------------
 
 _PSEUDONYMS: OrderedDict[str, str] = OrderedDict()
@@ -199,11 +223,10 @@ def _masked(row: dict[str, Any]) -> dict[str, Any]:
         if k not in values and k not in HIDDEN and k not in MASKED_OUT
     }
     display = pseudonym(row["key"])
-    if label == "Phone" and props.get("e164"):
-        props["e164"] = mask_phone(props["e164"])
-        display = f"phone:{props['e164']}"
-    elif label in HANDLE_PROPS and props.get(HANDLE_PROPS[label]):
-        props[HANDLE_PROPS[label]] = mask_handle(props[HANDLE_PROPS[label]])
+    number = masked_value(label, props)
+    if number:
+        prop, _, props[prop] = number
+        display = f"{row['key'].split(':', 1)[0]}:{props[prop]}"
     elif label == "Complaint" and props.get("complaint_id"):
         props["complaint_id"] = mask_digits(str(props["complaint_id"]))
         props.pop("source", None)

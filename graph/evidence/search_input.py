@@ -3,6 +3,13 @@
 A phone in any form people type (``0086-138-0013-8000``, full-width digits …), a USCC, an
 account (``douyin:@handle`` or ``抖音：handle``), an entity key, a complaint id or part of a
 firm's or account's name.
+
+Contacts: a contact key as the model writes it (``wechat:abc123``, ``qq:12345678``,
+``telegram:@name``, ``domain:jr773.com``, ``email:a@b.cn``; case, ``@``, ``www.`` and a URL's
+path do not matter), or free text carrying one as an advert writes it (``加微 abc123``,
+``VX: abc123``, a URL, ``扣扣 12345678``): :func:`graph.text.contacts.extract` reads the text
+and every contact it finds is looked up by its key. ``wechat:…`` and ``qq:…`` are also tried as
+accounts on those platforms, as before.
 """
 
 from __future__ import annotations
@@ -11,12 +18,17 @@ import contextlib
 from dataclasses import dataclass, field
 
 from graph.core.model import load_model
+from graph.text import contacts
 from graph.values.accounts import split_account
 from graph.values.phone import parse_phone
 from graph.values.uscc import is_valid_uscc, normalize_uscc
 
 # The key prefixes a user may type: entities and leads (not users, orgs or audit entries).
 SEARCHABLE = {"phone", "firm", "account", "person", "complaint", "lead"}
+# Contacts found in free text (graph/core/model.yaml): typed as keys, normalised as ingest keys
+# them (graph/text/contacts.py).
+CONTACT_PREFIXES = ("wechat", "qq", "telegram", "domain", "email")
+SEARCHABLE |= set(CONTACT_PREFIXES)
 KEY_PREFIXES = tuple(
     prefix for prefix in load_model().key_prefixes if prefix.rstrip(":") in SEARCHABLE
 )
@@ -29,12 +41,34 @@ class Query:
     name: str | None = None
 
 
+def contact_key(text: str) -> str | None:
+    """``wechat:ABC123`` → ``wechat:abc123``, ``domain:https://www.JR773.com/x`` →
+    ``domain:jr773.com``, ``telegram:@Name`` → ``telegram:name``: a typed contact key as ingest
+    keys the contact; None when ``text`` is no contact key or its value is empty."""
+    prefix, _, value = text.partition(":")
+    prefix = prefix.strip().lower()
+    value = contacts.fold(value).strip().lower()
+    if prefix not in CONTACT_PREFIXES or not value:
+        return None
+    if prefix == "telegram":
+        value = value.removeprefix("https://").removeprefix("t.me/").lstrip("@")
+    elif prefix == "domain":
+        found = [c for c in contacts.extract(value) if c.kind in ("domain", "url")]
+        value = found[0].value if found else value.removeprefix("www.")
+    elif prefix == "qq":
+        value = "".join(value.split())
+    return f"{prefix}:{value}" if value else None
+
+
 def interpret(text: str) -> Query:
     text = text.strip()
     query = Query()
     if not text:
         return query
-    if text.startswith(KEY_PREFIXES):
+    typed = contact_key(text)
+    if typed:
+        query.keys.append(typed)
+    elif text.startswith(KEY_PREFIXES):
         query.keys.append(text)
         return query
     with contextlib.suppress(ValueError):
@@ -45,6 +79,9 @@ def interpret(text: str) -> Query:
     account = split_account(text)
     if account:
         query.keys.append(load_model().entity_key("Account", *account))
+    for found in contacts.extract(text):
+        if found.key not in query.keys:
+            query.keys.append(found.key)
     if not query.keys:
         query.complaint_id = text
         query.name = text

@@ -10,11 +10,11 @@ police     the same as court (officers are entitled to the raw values); only the
 partner    an enterprise partner: phone numbers masked as ``138****8000`` everywhere (properties,
            keys, labels and inside free text), person names as ``张*``, ``masked_id`` left out,
            ID-, card- and phone-like digit runs inside texts masked, account nicknames and bios
-           masked the same way, contact handles (WeChat ids, QQ numbers, Telegram usernames,
-           e-mail addresses) as ``ti****v`` in properties, keys, the surfaces of the links that
-           found them and inside every text, submitting users' names left out. Firm names,
-           USCCs and addresses stay: they are public registry facts; so do domains, a site
-           being public.
+           masked the same way, submitting users' names left out. Firm names, USCCs and
+           addresses stay: they are public registry facts. Contacts read out of texts (WeChat,
+           QQ, Telegram, domains, e-mail) are personal data as phones are: masked as
+           ``zx******88``, ``j****.com`` in their entities, keys, the ``surface`` of their
+           ``MENTIONS_CONTACT`` links and inside free text.
 =========  ========================================================================================
 
 Keys that would show a masked value (``phone:+8613800138000``) are replaced by the masked text
@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core.model import load_model
-from graph.values.masking import HANDLE_PROPS, mask_handle, mask_name, mask_phone, mask_text
+from graph.text.contacts import extract
+from graph.values.masking import mask_contact, mask_name, mask_phone, mask_text
 
 AUDIENCES = ("court", "police", "partner")
 
@@ -47,10 +48,9 @@ AUDIENCE_RULES: dict[str, list[str]] = {
     ],
     "partner": [
         "Phone numbers masked as 138****8000 in properties, keys, chart labels and free text.",
+        "Contacts read out of texts (WeChat, QQ, Telegram, domains, e-mail) masked the same way "
+        "(zx******88, j****.com) in properties, keys, chart labels and free text.",
         "Person names masked as 张* (first character kept); masked_id left out.",
-        "Contact handles (WeChat ids, QQ numbers, Telegram usernames, e-mail addresses) masked "
-        "as ti****v in properties, keys, the surfaces where they were found and inside texts; "
-        "domains kept: a site is public.",
         "ID-, bank-card- and phone-like digit runs inside complaint texts, account nicknames and "
         "bios, lead texts and query parameters masked.",
         "Entity keys that contained a masked value replaced by the masked text plus a keyed "
@@ -91,47 +91,49 @@ def _mask_deep(
     counter: Counter[str],
     what: str,
     renamed: dict[str, str] | None = None,
-    handles: tuple[str, ...] = (),
 ) -> Any:
     """Mask every string inside ``value``; entity keys that were renamed get their new name."""
     if isinstance(value, str):
         for old, new in (renamed or {}).items():
             value = value.replace(old, new)
-        masked, n = mask_text(value, names, handles)
+        masked, n = mask_text(value, names)
         counter[what] += n
         return masked
     if isinstance(value, list):
-        return [_mask_deep(v, names, counter, what, renamed, handles) for v in value]
+        return [_mask_deep(v, names, counter, what, renamed) for v in value]
     if isinstance(value, dict):
         return {
-            _mask_deep(k, names, counter, what, renamed, handles): _mask_deep(
-                v, names, counter, what, renamed, handles
+            _mask_deep(k, names, counter, what, renamed): _mask_deep(
+                v, names, counter, what, renamed
             )
             for k, v in value.items()
         }
     return value
 
 
-def _handles(bundle: dict[str, Any]) -> tuple[str, ...]:
-    """The handle values of the bundle's WeChat, QQ, Telegram and Email entities, and the
-    surfaces that gave them where the value is not written out in them (``扣扣 6OO…``)."""
-    labels = {e["key"]: e.get("label") for e in bundle["entities"]}
-    values = {
-        str(e["props"][HANDLE_PROPS[label]])
-        for e in bundle["entities"]
-        if (label := e.get("label")) in HANDLE_PROPS
-        and (e.get("props") or {}).get(HANDLE_PROPS[label])
-    }
-    values |= {
-        e["key"].split(":", 1)[1] for e in bundle["entities"] if e.get("label") in HANDLE_PROPS
-    }
-    surfaces = {
-        str(link["props"]["surface"])
-        for link in bundle["links"]
-        if labels.get(link["end"]) in HANDLE_PROPS and (link.get("props") or {}).get("surface")
-    }
-    surfaces = {s for s in surfaces if not any(v.lower() in s.lower() for v in values)}
-    return tuple(sorted(values | surfaces))
+# The contacts read out of texts, as graph/core/model.yaml declares them: label → the property
+# holding the value.
+def _contact_props() -> dict[str, str]:
+    model = load_model()
+    ends = model.link("MENTIONS_CONTACT").ends
+    return {label: model.node(label).keys[0] for label in ends if label != "Phone"}
+
+
+def mask_contacts_in(text: str) -> tuple[str, int]:
+    """``text`` with every contact :func:`graph.text.contacts.extract` finds replaced by its
+    masked value (phones too, however disguised)."""
+    found = extract(text)
+    for contact in reversed(found):
+        prefix = contact.key.split(":", 1)[0]
+        shown = mask_contact(prefix, contact.value)
+        text = text[: contact.start] + shown + text[contact.end :]
+    return text, len(found)
+
+
+def _mask_free_text(text: str, names: tuple[str, ...]) -> tuple[str, int]:
+    masked, n = mask_contacts_in(text)
+    masked, more = mask_text(masked, names)
+    return masked, n + more
 
 
 def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskResult:
@@ -151,10 +153,10 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
         for e in data["entities"]
         if e.get("label") == "Person" and e.get("props", {}).get("name")
     )
-    handles = _handles(data)
     renamed: dict[str, str] = {}
     owner = data["lead"].get("org")
     values_of = {node.label: node.values for node in load_model().nodes.values()}
+    contact_props = _contact_props()
     for entity in data["entities"]:
         props = entity.setdefault("props", {})
         label = entity.get("label")
@@ -173,42 +175,41 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
                 counter["Person.name"] += 1
             if props.pop("masked_id", None) is not None:
                 counter["Person.masked_id (left out)"] += 1
-        if label in HANDLE_PROPS and props.get(HANDLE_PROPS[label]):
-            props[HANDLE_PROPS[label]] = mask_handle(props[HANDLE_PROPS[label]])
-            counter[f"{label}.{HANDLE_PROPS[label]}"] += 1
+        contact_prop = contact_props.get(str(label))
+        if contact_prop and props.get(contact_prop):
+            prefix = str(entity["key"]).split(":", 1)[0]
+            props[contact_prop] = mask_contact(prefix, str(props[contact_prop]))
+            counter[f"{label}.{contact_prop}"] += 1
         if label == "Account":
             for name in ("handle", "nickname", "bio"):
                 if isinstance(props.get(name), str):
-                    props[name], n = mask_text(props[name], names, handles)
-                    counter[f"Account.{name} (digits and names inside)"] += n
+                    props[name], n = _mask_free_text(props[name], names)
+                    counter[f"Account.{name} (digits, contacts and names inside)"] += n
         if label == "Complaint" and isinstance(props.get("text"), str):
-            props["text"], n = mask_text(props["text"], names, handles)
-            counter["Complaint.text (phone, ID, card numbers and names inside)"] += n
+            props["text"], n = _mask_free_text(props["text"], names)
+            counter["Complaint.text (phone, ID, card numbers, contacts and names inside)"] += n
         for name, value in list(props.items()):
-            if name in {
-                "e164",
-                "name",
-                "handle",
-                "nickname",
-                "bio",
-                "text",
-                *HANDLE_PROPS.values(),
-            }:
+            if name in {"e164", "name", "handle", "nickname", "bio", "text", contact_prop}:
                 continue
             if isinstance(value, str | list):
-                props[name] = _mask_deep(value, names, counter, f"{label}.{name}", None, handles)
-        masked_key, n = mask_text(entity["key"], names, handles)
-        if n or label == "Phone" or label in HANDLE_PROPS:
+                props[name] = _mask_deep(value, names, counter, f"{label}.{name}")
+        masked_key, n = mask_text(entity["key"], names)
+        if contact_prop:
+            masked_key = f"{str(entity['key']).split(':', 1)[0]}:{props.get(contact_prop)}"
+        if n or label == "Phone" or contact_prop:
             new_key = f"{masked_key}~{_pseudonym(secret, entity['key'])}"
             renamed[entity["key"]] = new_key
             entity["key"] = new_key
             counter["entity keys (pseudonymised)"] += 1
     for link in data["links"]:
+        link_props = dict(link.get("props") or {})
+        if "surface" in link_props:  # the text a contact was read from is the contact itself
+            prefix, _, value = str(link["end"]).partition(":")
+            link_props["surface"] = mask_contact(prefix, value)
+            counter["MENTIONS_CONTACT.surface"] += 1
         link["start"] = renamed.get(link["start"], link["start"])
         link["end"] = renamed.get(link["end"], link["end"])
-        link["props"] = _mask_deep(
-            link.get("props") or {}, names, counter, "link properties", None, handles
-        )
+        link["props"] = _mask_deep(link_props, names, counter, "link properties")
     kept = []
     for statement in data.get("statements") or []:
         if statement.get("org") != owner:
@@ -216,7 +217,7 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
             continue
         statement["entity"] = renamed.get(statement["entity"], statement["entity"])
         statement["values"] = _mask_deep(statement.get("values") or {}, names, counter,
-                                         "statement values", None, handles)  # fmt: skip
+                                         "statement values")  # fmt: skip
         kept.append(statement)
     if "statements" in data:
         data["statements"] = kept
@@ -230,11 +231,11 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
             )
     lead = data["lead"]
     for name in ("title", "summary", "explanation"):
-        lead[name] = _mask_deep(lead.get(name), names, counter, f"lead.{name}", renamed, handles)
+        lead[name] = _mask_deep(lead.get(name), names, counter, f"lead.{name}", renamed)
     method = lead.get("method") or {}
     for query in method.get("queries") or []:
         query["params"] = _mask_deep(
-            query.get("params"), names, counter, "query parameters", renamed, handles
+            query.get("params"), names, counter, "query parameters", renamed
         )
     redactions = [
         Redaction(what, count, "partner audience: not entitled to the raw value")

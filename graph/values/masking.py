@@ -1,7 +1,8 @@
 """Masking of sensitive values, beside the value types they belong to.
 
 Phone numbers keep their first three and last four digits (``138****8000``), names their first
-character (``张*``), ID numbers their first and last four; free texts have ID-, bank-card- and
+character (``张*``), ID numbers their first and last four; contacts found in texts are personal
+data like phones (:func:`mask_contact`: ``zx******88``, ``j****.com``, ``h***@j****.com``); free texts have ID-, bank-card- and
 phone-like digit runs masked, including runs written to dodge filters (spaced, full-width,
 Chinese numerals). The graph's views, the outbox and the export's audience rules all call these
 functions, so a value is masked the same way wherever it leaves the graph.
@@ -60,6 +61,49 @@ def mask_phone(e164: str) -> str:
     return mask_digits(digits)
 
 
+def mask_handle(value: str) -> str:
+    """A WeChat id, QQ number or Telegram username with its middle hidden: ``zx_agent88`` ->
+    ``zx******88``. At least half is hidden, as in a phone number: the first two and last two
+    characters are kept from eight characters on, the first one below that."""
+    text = str(value)
+    if len(text) >= 8:
+        return text[:2] + "*" * (len(text) - 4) + text[-2:]
+    if len(text) <= 1:
+        return "*"
+    return text[:1] + "*" * (len(text) - 1)
+
+
+def mask_host(host: str) -> str:
+    """A domain with every label but the top-level one hidden: ``jr773.com`` -> ``j****.com``,
+    ``pay.jr773.com.cn`` -> ``p**.j****.com.cn`` (a two-letter country code keeps the label
+    before it, as in ``.com.cn``)."""
+    labels = str(host).split(".")
+    kept = 2 if len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 1
+    kept = min(kept, len(labels) - 1)
+    hidden = [label[:1] + "*" * max(1, len(label) - 1) for label in labels[: len(labels) - kept]]
+    return ".".join(hidden + labels[len(labels) - kept :])
+
+
+def mask_email(address: str) -> str:
+    """``help@jr773.com`` -> ``h***@j****.com``."""
+    local, at, host = str(address).rpartition("@")
+    if not at:
+        return mask_handle(str(address))
+    return f"{mask_handle(local) if len(local) >= 8 else local[:1] + '*' * 3}@{mask_host(host)}"
+
+
+def mask_contact(kind: str, value: str) -> str:
+    """A contact's value (``kind`` the prefix of its key: ``phone``, ``wechat``, ``qq``,
+    ``telegram``, ``domain``, ``email``) as one who may not see it raw sees it."""
+    if kind == "phone":
+        return mask_phone(value)
+    if kind == "domain":
+        return mask_host(value)
+    if kind == "email":
+        return mask_email(value)
+    return mask_handle(value)
+
+
 def mask_name(name: str) -> str:
     """``张三`` -> ``张*``; ``Zhang San`` -> ``Z*``. Empty stays empty."""
     text = str(name).strip()
@@ -68,32 +112,8 @@ def mask_name(name: str) -> str:
     return text[0] + "*" * max(1, min(len(text) - 1, 3))
 
 
-# Contacts found in text that are someone's own handle, by label, with the property holding the
-# value (graph/core/model.yaml): masked wherever a phone number would be. A Domain is a public
-# site and is not among them.
-HANDLE_PROPS = {"WeChat": "wechat_id", "QQ": "qq", "Telegram": "username", "Email": "address"}
-
-
-def mask_handle(handle: str) -> str:
-    """A contact handle (WeChat id, QQ number, Telegram username, e-mail address) as a partner
-    sees it: the first two characters and the last, the middle hidden; three or fewer keep one.
-
-    Examples
-    --------
-    >>> mask_handle("tingxi_3v"), mask_handle("600002426"), mask_handle("abc")
-    ('ti****v', '60****6', 'a**')
-    """
-    text = str(handle)
-    if len(text) <= 3:
-        return text[:1] + "**"
-    return text[:2] + "****" + text[-1]
-
-
-def mask_text(
-    text: str, names: tuple[str, ...] = (), handles: tuple[str, ...] = ()
-) -> tuple[str, int]:
-    """Mask ID-, card- and phone-like runs, the given names and the given contact handles
-    (in any case: WeChat ids and Telegram usernames ignore it) inside free text.
+def mask_text(text: str, names: tuple[str, ...] = ()) -> tuple[str, int]:
+    """Mask ID-, card- and phone-like runs and the given names inside free text.
 
     Returns the masked text and how many replacements were made.
     """
@@ -119,7 +139,4 @@ def mask_text(
         if name in value:
             count += value.count(name)
             value = value.replace(name, mask_name(name))
-    for handle in sorted({h for h in handles if len(h) >= 2}, key=len, reverse=True):
-        pattern = re.compile(re.escape(handle), re.IGNORECASE)
-        value = sub(pattern, lambda m: mask_handle(m.group(0)), value)
     return value, count
