@@ -87,7 +87,8 @@ DEFINITIONS = {
         "Planted intermediary rings. phones: the agent phones in E.164; contact_phone: the one "
         "put on most complaints; accounts: platform:handle (canonical); complaint_ids: every "
         "valid complaint the ring filed; templates: the ring's texts with {placeholders}; "
-        "slang: canonical term -> the ring's spelling; slang_variants: spellings that occur."
+        "slang: canonical term -> the ring's spelling; slang_variants: spellings that occur; "
+        "wechat: the WeChat id (entity key) every account of the ring writes in its bio."
     ),
     "decoys": (
         "Things that look like ring signals but are not: the lenders' 95xxx hotlines (called by "

@@ -75,6 +75,7 @@ class Ring:
     active_to: date
     complaint_ids: list[str] = field(default_factory=list)
     lenders: dict[str, None] = field(default_factory=dict)
+    wechat: str = ""  # the WeChat id every account of the ring gives in its bio
     borrowers: int = 0
     recent: deque[Borrower] = field(default_factory=lambda: deque(maxlen=4))
     handle: tuple[str, str] | None = None  # (kind, value): the ring's own WeChat, QQ, site …
@@ -176,6 +177,14 @@ def make_ring(rng: random.Random, alloc: Allocators, index: int, quota: int) -> 
                 bio_form=form,
             )
         )
+    # One WeChat id the ring's accounts all give, each in its own spelling: a shared handle is
+    # what ties an agent's adverts together (issue 16). Derived, not drawn, so the random
+    # sequence, and with it the rest of the world, stays as it was.
+    wechat = f"xs{phones[0][-4:]}_{index + 1:02d}"
+    for number, account in enumerate(accounts):
+        account.bio += " " + WECHAT_FORMS[number % len(WECHAT_FORMS)].format(
+            id=wechat, id_upper=wechat.upper()
+        )
     start = rng.randrange(DAYS - 30)
     active_from = FIRST_DAY + timedelta(days=start)
     active_to = FIRST_DAY + timedelta(days=min(DAYS - 1, start + rng.randint(45, 150)))
@@ -191,7 +200,12 @@ def make_ring(rng: random.Random, alloc: Allocators, index: int, quota: int) -> 
         quota=quota,
         active_from=active_from,
         active_to=active_to,
+        wechat=wechat,
     )
+
+
+# How the ring's accounts write its WeChat id: after 加 and V, VX and a colon in capitals, 微信.
+WECHAT_FORMS = ("加V：{id}", "VX: {id_upper}", "微信 {id}")
 
 
 def make_law_firm(rng: random.Random, alloc: Allocators) -> LawFirm:
@@ -256,6 +270,7 @@ def ring_truth(ring: Ring) -> dict[str, object]:
         "contact_phone": e164(ring.phones[0]),
         "agents": ring.agents,
         "accounts": [a.key for a in ring.accounts],
+        "wechat": f"wechat:{ring.wechat}",
         "account_bios": [
             {"account": a.key, "phone": e164(a.phone or ""), "form": a.bio_form}
             for a in ring.accounts

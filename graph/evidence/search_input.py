@@ -79,10 +79,10 @@ def interpret(text: str) -> Query:
     account = split_account(text)
     if account:
         query.keys.append(load_model().entity_key("Account", *account))
+    if not query.keys:  # free text: what it says may be a complaint id or a name too
+        query.complaint_id = text
+        query.name = text
     for found in contacts.extract(text):
         if found.key not in query.keys:
             query.keys.append(found.key)
-    if not query.keys:
-        query.complaint_id = text
-        query.name = text
     return query

@@ -65,6 +65,18 @@ def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
             e164=decoy["e164"],
         )
         assert mentioned == {"n": decoy["text_mentions"], "fields": ["text"]}
+    # every account of a ring writes the ring's WeChat id in its bio, each in its own spelling
+    for ring in TRUTH["rings"]:
+        rows = world["store"].read(
+            "MATCH (a:Account)-[r:MENTIONS_CONTACT]->(:WeChat {key: $key}) "
+            "RETURN a.key AS account, r.field AS field",
+            key=ring["wechat"],
+        )
+        assert sorted(row["account"] for row in rows) == sorted(
+            f"account:{a}" for a in ring["accounts"]
+        )
+        assert {row["field"] for row in rows} == {"bio"}
+    assert status["nodes"]["WeChat"] == len(TRUTH["rings"])
     assert status["nodes"]["Submission"] == len(TRUTH["files"])
     summaries = world["summaries"]
     assert sum(s["rows_quarantined"] for s in summaries) == counts["rows_refused"]

@@ -25,8 +25,14 @@ from graph.evidence.search_input import interpret
     ],
 )
 def test_a_contact_in_any_form_is_looked_up_by_its_key(typed: str, key: str) -> None:
+    assert key in interpret(typed).keys
+
+
+def test_free_text_with_a_contact_is_still_a_complaint_id_or_name_too() -> None:
+    typed = "![x](http://127.0.0.1:9/b.png)"  # a complaint id a hostile file chose
     query = interpret(typed)
-    assert key in query.keys and query.name is None and query.complaint_id is None
+    assert query.keys == ["domain:127.0.0.1"]
+    assert query.complaint_id == typed and query.name == typed
 
 
 def test_a_wechat_key_still_finds_the_account_of_that_name() -> None:
