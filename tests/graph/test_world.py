@@ -76,7 +76,13 @@ def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
             f"account:{a}" for a in ring["accounts"]
         )
         assert {row["field"] for row in rows} == {"bio"}
-    assert status["nodes"]["WeChat"] == len(TRUTH["rings"])
+    # and some rings have a handle of their own too, and a stranger's id is given twice
+    wechat = {ring["wechat"] for ring in TRUTH["rings"]}
+    wechat |= {
+        r["contact"]["key"] for r in TRUTH["rings"] if (r["contact"] or {}).get("kind") == "wechat"
+    }
+    wechat |= {stray["key"] for stray in TRUTH["decoys"]["stray_handles"]}
+    assert status["nodes"]["WeChat"] == len(wechat)
     assert status["nodes"]["Submission"] == len(TRUTH["files"])
     summaries = world["summaries"]
     assert sum(s["rows_quarantined"] for s in summaries) == counts["rows_refused"]
