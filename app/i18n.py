@@ -472,6 +472,24 @@ TEXTS: dict[str, dict[str, str]] = {
     # these two are reasons why a ring's entities belong together, not links of the model.
     "link.SAME_COMPLAINT": {"zh": "同一投诉中出现", "en": "named in the same complaints"},
     "link.SAME_PEOPLE": {"zh": "涉及相同投诉人", "en": "deal with the same people"},
+    "link.CONTACT_IN_BIO": {"zh": "简介中出现同一联系方式", "en": "same handle in its bio"},
+    "link.CONTACT_IN_COMPLAINTS": {
+        "zh": "投诉中出现同一联系方式",
+        "en": "same handle in the complaints naming it",
+    },
+    "lead.contact_ties": {"zh": "共用的联系方式", "en": "Shared contact handles"},
+    "lead.contact_tie": {
+        "zh": "{members}中出现同一{label} {handle}",
+        "en": "{members} give the same {label} {handle}",
+    },
+    "lead.contact_in_bio": {"zh": "{entity} 的简介", "en": "the bio of {entity}"},
+    "lead.contact_in_complaints": {
+        "zh": "{entity} 的 {count} 件投诉",
+        "en": "{count} complaints naming {entity}",
+    },
+    "lead.col_field": {"zh": "所在字段", "en": "Field"},
+    "lead.list_sep": {"zh": "、", "en": "; "},
+    "lead.col_surface": {"zh": "原文", "en": "As written"},
     "status.candidate": {"zh": "候选", "en": "Candidate"},
     "status.lead": {"zh": "已采纳", "en": "Accepted"},
     "status.pushed": {"zh": "已推送", "en": "Pushed"},
@@ -492,6 +510,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "feature.advertised": {"zh": "网络账号发布", "en": "advertised online"},
     "feature.consulting_scope": {"zh": "咨询类经营范围", "en": "consulting business scope"},
     "feature.shared_legal_rep": {"zh": "共用法定代表人", "en": "shared legal representative"},
+    "feature.contact_tie": {"zh": "共用联系方式", "en": "shared contact handle"},
     "feature.firm_age_years": {
         "zh": "首次被投诉时成立年限（年）",
         "en": "firm's age at first complaint (years)",

@@ -14,10 +14,17 @@ use the same): a ring is found when one lead covers at least 75% of its phones a
 any decoy (lender hotlines, law firms and their phones, shared family phones, popular numbers) is
 in a lead.
 
+``--before`` first runs detect without the ties through shared contact handles
+(``detect(contact_ties=False)``: rings as found before issue 16) on the same loaded world and
+prints its recall and precision beside the figures with them.
+
 The world of the last scale stays loaded, for ``bench/trace.py``. Not a test: a script a person
 runs; it prints one table.
 
-    .venv/bin/python bench/detect.py [--scales 10000,100000] [--million] [--seed 11]
+``--fixture`` runs the committed fixture world (``fixtures/world``, 400 complaints) first.
+
+    .venv/bin/python bench/detect.py [--scales 10000,100000] [--million] [--seed 11] [--before]
+                                     [--fixture]
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from common import bench_store, peak_rss_mib, world_folder
@@ -37,7 +45,7 @@ from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
-from ingest.demo import load_world
+from ingest.demo import FIXTURE_WORLD, load_world
 
 T = TypeVar("T")
 
@@ -50,9 +58,16 @@ def timed(work: Callable[[], T]) -> tuple[T, float, float]:
 
 
 def run_scale(
-    store: GraphStore, scale: int, seed: int, *, wipe: bool = True, detect_only: bool = False
+    store: GraphStore,
+    scale: int,
+    seed: int,
+    *,
+    wipe: bool = True,
+    detect_only: bool = False,
+    before: bool = False,
+    folder: Path | None = None,
 ) -> dict[str, Any]:
-    folder = world_folder(scale, seed)
+    folder = folder or world_folder(scale, seed)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     if wipe and not detect_only:
         wipe_data(store)
@@ -62,9 +77,15 @@ def run_scale(
         _, load_s, load_cpu = timed(lambda: load_world(store, folder, skip_loaded=not wipe))
         templates, tpl_s, tpl_cpu = timed(lambda: build_templates(store))
         sizes = [c.size for c in templates.clusters[:3]]
+    earlier: dict[str, Any] = {}
+    if before:
+        earlier = lead_quality(truth, detect(store, contact_ties=False)["leads"])
     found, detect_s, detect_cpu = timed(lambda: detect(store))
     figures = lead_quality(truth, found["leads"])
     return {
+        "before": earlier,
+        "contact_hubs": found["contact_hubs"],
+        "contact_members": sum(len(lead["summary"]["contacts"]) for lead in found["leads"]),
         "scale": scale,
         "load": (load_s, load_cpu),
         "templates": (tpl_s, tpl_cpu),
@@ -92,6 +113,12 @@ def main() -> None:
         action="store_true",
         help="run detect alone on the world already loaded, with its templates (one scale)",
     )
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also detect without ties through shared contact handles, on the same world",
+    )
+    parser.add_argument("--fixture", action="store_true", help="the fixture world first")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     if args.million and 1_000_000 not in scales:
@@ -104,11 +131,20 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     results = []
+    worlds: list[tuple[int, Path | None]] = [(scale, None) for scale in scales]
+    if args.fixture:
+        worlds.insert(0, (400, FIXTURE_WORLD))
     with bench_store() as store:
-        for scale in scales:
-            print(f"scale {scale:,} ...", flush=True)
+        for scale, folder in worlds:
+            print(f"scale {scale:,} {folder or ''} ...", flush=True)
             result = run_scale(
-                store, scale, args.seed, wipe=not args.no_wipe, detect_only=args.detect_only
+                store,
+                scale,
+                args.seed,
+                folder=folder,
+                wipe=not args.no_wipe,
+                detect_only=args.detect_only,
+                before=args.before,
             )
             results.append(result)
             print(
@@ -118,6 +154,16 @@ def main() -> None:
                 f"{result['decoys_in_leads'][:5]}",
                 flush=True,
             )
+            if result["before"]:
+                was = result["before"]
+                print(
+                    f"  without contact ties: leads {was['leads']}, recall {was['recall']:.3f}, "
+                    f"precision {was['precision']:.3f}, merged {was['merged_leads']}, decoy "
+                    f"leads {was['decoy_leads']}; with them: leads {result['leads']}, merged "
+                    f"{result['merged_leads']}, handles in leads {result['contact_members']}, "
+                    f"set aside {result['contact_hubs']}",
+                    flush=True,
+                )
             at = ", ".join(f"@{k} {v:.3f}" for k, v in result["precision_at"].items())
             print(
                 f"  precision at the top: {at}; leads merging rings: {result['merged_leads']} "

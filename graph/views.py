@@ -4,8 +4,9 @@ Pages call these instead of reaching into several graph modules themselves:
 
 * :func:`lead_list` and :func:`lead_page` — the leads a principal may see, and one lead with its
   evidence (the view is audited in :mod:`graph.workflow.lifecycle`); entities the principal may not see
-  raw are masked, and so are their numbers wherever the lead names them (title, explanation,
-  summary) and the phone-like digit runs in their free texts;
+  raw are masked, and so are their numbers and contact handles wherever the lead names them
+  (title, explanation, summary), the phone-like digit runs in their free texts and the surface a
+  masked handle was found in; an analyst sees the sources of its own org's rows only;
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name;
@@ -75,14 +76,37 @@ def lead_list(
     masked where the principal may not see them raw (a candidate's ring is built from every
     org's clues; an analyst sees only their own org's numbers raw)."""
     leads = lifecycle.visible_leads(store, principal, statuses=statuses)
-    phones = {
-        str(item.get("entity"))
+    named = {
+        str(key)
         for lead in leads
         for item in lead.get("explanation") or []
-        if str(item.get("entity")).startswith(_NUMBER_PREFIXES)
+        for key in [item.get("entity"), *[m.get("key") for m in item.get("members") or []]]
     }
-    hidden = _numbers_to_hide(store, principal, phones)
+    hidden = _numbers_to_hide(
+        store, principal, {k for k in named if k.startswith(_NUMBER_PREFIXES)}
+    )
+    subs = own_submissions(store, principal)
+    if subs is not None:
+        leads = [_own_sources(lead, subs) for lead in leads]
     return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
+
+
+def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
+    """The lead with the sources its explanation cites cut to the analyst's own org's rows."""
+
+    def own(sources: list[Any]) -> list[Any]:
+        return [s for s in sources if str(s).split("#", 1)[0] in subs]
+
+    items = []
+    for item in lead.get("explanation") or []:
+        if "sources" in item:
+            item = {**item, "sources": own(item["sources"])}
+            item["members"] = [
+                {**m, "sources": own(m.get("sources") or [])} for m in item.get("members") or []
+            ]
+            item.pop("text", None)  # it quotes every source; the page words the item itself
+        items.append(item)
+    return {**lead, "explanation": items}
 
 
 def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -123,8 +147,8 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
         number = masked_value(entity["label"], rows[key]["props"]) if entity["masked"] else None
         if number:
             hidden[number[1]] = number[2]
-    lead = _replace_numbers(lead, hidden)
     subs = own_submissions(store, principal)
+    lead = _replace_numbers(lead if subs is None else _own_sources(lead, subs), hidden)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
          "end": shown.get(link["end"], link["end"]),

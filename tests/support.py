@@ -269,3 +269,81 @@ class WebhookReceiver:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --- a ring tied by a shared contact handle, through ingest (tests/graph/test_contact_ties.py,
+# tests/workbench/test_contact_lead.py) ------------------------------------------------------
+
+CONTACT_ORG = "星河消费金融股份有限公司"
+LENDERS = ["星河消费金融股份有限公司", "云杉小额贷款有限公司", "北辰网络小额贷款有限公司",
+           "青禾金融科技有限公司"]  # fmt: skip
+CONTACT_HEADER = (
+    "投诉编号,投诉日期,被投诉机构,投诉人姓名,本人手机号,联系电话,代理人/委托代理,投诉内容\n"
+)
+TEMPLATE_A = (
+    "本人{name}在{lender}借款后失业，名下网d多笔yu期，现委托代理人申请停息挂帐，"
+    "请贵司协商减免罚息并出具书面分期方案，否则本人将向监管部门逐级投诉。"
+)
+TEMPLATE_B = (
+    "投诉人{name}系贵司借款用户，贵司第三方催收公司暴力催收、爆通讯录骚扰亲友，"
+    "现要求停息挂帐并修复z信记录，本金分期偿还，如七个工作日内未答复将向法院起诉。"
+)
+NAMES = ["董福晓", "李春梅", "王建国", "赵丽华", "孙志强", "周晓燕", "吴海波", "郑秀英"]
+WECHAT = "wechat:fawu_lv88"
+ACCOUNTS = {
+    "account:douyin:fawu_helper1": "专注网贷协商 加V：Fawu_Lv88 免费咨询",
+    "account:weibo:shangan_2": "停息挂账｜个性化分期\nvx fawu_lv88",
+}
+
+
+def complaint_rows(prefix: str, template: str, *, contact: str = "", agent: str = "",
+                   extra: dict[int, str] | None = None, first_phone: int = 0) -> list[str]:  # fmt: skip
+    """Six borrowers' complaints in one template, against the four lenders in turn."""
+    rows = []
+    for n, name in enumerate(NAMES[:6]):
+        lender = LENDERS[n % 4]
+        text = template.format(name=name, lender=lender) + (extra or {}).get(n, "")
+        own = f"139{first_phone + n:08d}"
+        rows.append(
+            f"{prefix}{n:04d},2025-06-0{n + 1},{lender},{name},{own},{contact},{agent},{text}"
+        )
+    return rows
+
+
+def submit_complaints(
+    store: Any,
+    folder: Path,
+    complaints: list[str],
+    accounts: str = "",
+    *,
+    complaints_org: str = CONTACT_ORG,
+) -> None:
+    """Submit ``complaints`` (CSV rows) as ``complaints_org`` and ``accounts`` (JSON Lines) as
+    ``CONTACT_ORG``, then build the template clusters."""
+    from graph.evidence.templates import build_templates
+    from ingest.submit import submit_file
+
+    path = write(folder / "complaints.csv", CONTACT_HEADER + "\n".join(complaints) + "\n")
+    submit_file(store, "complaints", path, org=complaints_org, user="analyst")
+    if accounts:
+        submit_file(store, "accounts", write(folder / "accounts.jsonl", accounts), org=CONTACT_ORG)
+    build_templates(store)
+
+
+def one_contact_ring(
+    store: Any, folder: Path, *, complaints_org: str = CONTACT_ORG
+) -> dict[str, Any]:
+    """Two agent accounts whose bios give one WeChat id two ways, each named as agent by six
+    borrowers' templated complaints (tests/graph/test_contact_ties.py); the accounts come from
+    ``CONTACT_ORG``, the complaints from ``complaints_org``. Returns detect's result."""
+    from graph.evidence.leads import detect
+
+    lines = [
+        json.dumps({"platform": key.split(":")[1], "handle": key.split(":")[2],
+                    "nickname": "上岸老师", "bio": bio, "followers": 300}, ensure_ascii=False)
+        for key, bio in ACCOUNTS.items()
+    ]  # fmt: skip
+    rows = complaint_rows("DY", TEMPLATE_A, agent="抖音：@fawu_helper1")
+    rows += complaint_rows("WB", TEMPLATE_B, agent="微博：@shangan_2", first_phone=50)
+    submit_complaints(store, folder, rows, "\n".join(lines) + "\n", complaints_org=complaints_org)
+    return detect(store)

@@ -16,7 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     found.add_argument("--min-complainants", type=int, default=5)
     found.add_argument("--min-score", type=float, default=45.0, help="least score of a ring's seed")
-    found.add_argument("--json", action="store_true", help='print {"leads": [...]}')
+    found.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"leads": [...], "set_aside": [...], "contact_hubs": {...}}',
+    )
     found.set_defaults(handler=detect_command)
 
     leads = subparsers.add_parser("leads", help="list leads, best first")
@@ -32,7 +36,13 @@ def detect_command(args: argparse.Namespace) -> int:
             store, min_complainants=args.min_complainants, min_seed_score=args.min_score
         )
     if args.json:
-        print_json({"leads": result["leads"], "set_aside": result["set_aside"]})
+        print_json(
+            {
+                "leads": result["leads"],
+                "set_aside": result["set_aside"],
+                "contact_hubs": result["contact_hubs"],
+            }
+        )
         return 0
     for lead in result["leads"]:
         print(f"{lead['score']:>6.1f}  {lead['id']}  {lead['title']}")

@@ -1,8 +1,11 @@
 """Writing one world to disk: firms and accounts first, then complaints with their calls and
 blacklist entries, streamed; then ``truth.json``.
 
-Three random streams are derived from the seed: ``ids`` feeds the allocators, ``mess`` decides
-where duplicates and bad rows go and how they are broken, ``world`` draws everything else.
+Four random streams are derived from the seed: ``ids`` feeds the allocators, ``mess`` decides
+where duplicates and bad rows go and how they are broken, ``contacts`` which rings have a handle
+of their own (WeChat, QQ, Telegram, a site), how they write it and which texts cite a lender's
+site or a stray handle, ``world`` draws everything else — so adding handles left every other
+figure of a world as it was.
 """
 
 from __future__ import annotations
@@ -99,6 +102,10 @@ BAD_RATE = {"complaints": 0.012, "firms": 0.04, "calls": 0.005, "phones": 0.02, 
 DUP_RATE = {"complaints": 0.01, "firms": 0.01, "calls": 0.01, "phones": 0.02, "accounts": 0.01}
 RING_LABELS = ("疑似代理投诉", "反催收中介", "代理维权", "恶意投诉团伙")
 ORGANIC_LABELS = ("逾期客户", "多次投诉", "失联", "高风险")
+HANDLE_SHARE = 0.6  # rings with a handle of their own
+RING_HANDLE_RATE = 0.4  # of such a ring's complaints, those that give the handle
+SITE_RATE = {"organic": 0.08, "ring": 0.05}  # complaints citing their lender's official site
+COMPLAINT_SITE_RATE = 0.01  # organic complaints citing the complaint site
 POPULAR_SHORT = ("12378", "12315", "12345")
 
 
@@ -131,6 +138,11 @@ class Generator:
         self.rare_done = False
         self.popular = ""
         self.recent_organic: deque[Borrower] = deque(maxlen=64)
+        self.contacts = random.Random(f"{seed}:contacts")
+        self.site_mentions: dict[str, int] = {}
+        # a handle two unrelated texts give once each: two organic complaints, then one complaint
+        # of each of two different rings (a stranger who approached both borrowers)
+        self.strays: list[dict[str, Any]] = []
 
     # --- files --------------------------------------------------------------------------
 
@@ -540,11 +552,13 @@ class Generator:
         _template, text, _used = texts.ring_text(
             rng, ring.style, borrower.name, borrower.id_number, lender.name
         )
+        text = self._ring_contacts(ring, lender, text)
         sink = self._sink_for(lender)
         row = self._complaint_row(sink, lender, borrower, day, contact, agent, text,
                                   rng.choice((5000, 12000, 20000, 36800, 50000)) if rng.random() < 0.95 else None)  # fmt: skip
         self._emit_complaint(sink, row, borrower, contact)
         ring.complaint_ids.append(row["投诉编号"])
+        self._note_stray(row["投诉编号"])
         for _ in range(rng.randint(1, 3)):
             self._call(rng.choice(ring.phones), borrower.phone, day)
         if rng.random() < 0.3:
@@ -599,6 +613,7 @@ class Generator:
         text = texts.organic_text(rng, lender.name, lender.hotline, self.popular)
         if rng.random() < 0.01:
             text = texts.with_slang_slip(rng, text)
+        text = self._organic_contacts(lender, text)
         contact, agent = "", ""
         law: LawFirm | None = None
         roll = rng.random()
@@ -623,6 +638,7 @@ class Generator:
         row = self._complaint_row(sink, lender, borrower, day, contact, agent, text, amount)
         remember = not (hostile_name or hostile_text or not borrower.reusable)
         number = self._emit_complaint(sink, row, borrower, contact, remember)
+        self._note_stray(row["投诉编号"])
         if hostile_name:
             self.truth.hostile_cell(sink.name, number, "投诉人姓名", borrower.name)
         if hostile_text:
@@ -660,6 +676,69 @@ class Generator:
         if rng.random() < 0.01:
             self._blacklist(self.alloc.phones.mobile(), "骚扰电话", day, '来电推销，称可"代理退息"')
 
+    # --- contact handles ----------------------------------------------------------------
+
+    def _give_handles(self, rings: list[Ring]) -> None:
+        """Some rings get a handle of their own, written into every agent bio of theirs."""
+        crng = self.contacts
+        for index, ring in enumerate(rings):
+            if crng.random() >= HANDLE_SHARE:
+                continue
+            kind = crng.choice(texts.HANDLE_KINDS)
+            ring.handle = (kind, texts.handle_value(crng, kind, index + 1))
+            for account in ring.accounts:
+                line = texts.write_handle(crng, kind, ring.handle[1], bio=True)
+                account.bio += crng.choice(("\n", " ", "｜")) + line
+        value = texts.handle_value(crng, "wechat", len(rings) + 1)
+        self.strays = [
+            {"key": f"wechat:{value}", "value": value, "organic": 2, "rings": [],
+             "complaint_ids": []}
+        ]  # fmt: skip
+
+    def _site(self, lender: Lender, share: float) -> str:
+        crng = self.contacts
+        if crng.random() >= share:
+            return ""
+        self.site_mentions[lender.site] = self.site_mentions.get(lender.site, 0) + 1
+        return crng.choice(texts.OFFICIAL_SITE_SENTENCES).format(host=lender.site)
+
+    def _stray(self, text: str) -> str:
+        stray = self.strays[0]
+        return text + self.contacts.choice(texts.STRAY_HANDLE_SENTENCES).format(v=stray["value"])
+
+    def _ring_contacts(self, ring: Ring, lender: Lender, text: str) -> str:
+        crng = self.contacts
+        if ring.handle and crng.random() < RING_HANDLE_RATE:
+            text += texts.handle_sentence(crng, *ring.handle)
+        text += self._site(lender, SITE_RATE["ring"])
+        stray = self.strays[0] if self.strays else None
+        fresh = stray and len(stray["rings"]) < 2 and ring.id not in stray["rings"]
+        if stray and fresh and (not stray["rings"] or crng.random() < 0.5):
+            stray["rings"].append(ring.id)
+            stray["pending"] = True
+            text = self._stray(text)
+        return text
+
+    def _organic_contacts(self, lender: Lender, text: str) -> str:
+        crng = self.contacts
+        text += self._site(lender, SITE_RATE["organic"])
+        if crng.random() < COMPLAINT_SITE_RATE:
+            self.site_mentions[texts.COMPLAINT_SITE] = (
+                self.site_mentions.get(texts.COMPLAINT_SITE, 0) + 1
+            )
+            text += f"已在黑猫投诉 {texts.COMPLAINT_SITE} 发帖。"
+        stray = self.strays[0] if self.strays else None
+        if stray and stray["organic"] and crng.random() < 0.05:
+            stray["organic"] -= 1
+            stray["pending"] = True
+            text = self._stray(text)
+        return text
+
+    def _note_stray(self, complaint_id: str) -> None:
+        for stray in self.strays:
+            if stray.pop("pending", False):
+                stray["complaint_ids"].append(complaint_id)
+
     # --- the run ------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
@@ -667,6 +746,7 @@ class Generator:
         self._open()
         quotas = ring_quotas(rng, self.scale)
         rings = [make_ring(rng, self.alloc, index, quota) for index, quota in enumerate(quotas)]
+        self._give_handles(rings)
         law_firms = [make_law_firm(rng, self.alloc) for _ in range(max(2, self.scale // 3000))]
         self.popular = self.alloc.phones.mobile()  # a TV programme's tip line, named in texts
         self.mentionable = {
@@ -755,6 +835,16 @@ class Generator:
                     for number in (self.popular, *POPULAR_SHORT)
                 ],
                 "family_phones": self.family,
+                # cited by very many unrelated complaints: hubs that must tie no ring
+                "contact_hubs": [
+                    {"key": f"domain:{host}", "mentions": n}
+                    for host, n in sorted(self.site_mentions.items())
+                ],
+                # given once each by unrelated texts (two borrowers, two rings' complaints)
+                "stray_handles": [
+                    {"key": s["key"], "rings": s["rings"], "complaint_ids": s["complaint_ids"]}
+                    for s in self.strays
+                ],
             },
             "bad_rows": self.truth.bad_rows,
             "duplicates": self.truth.duplicates,

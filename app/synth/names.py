@@ -215,13 +215,14 @@ class Lender:
     name: str
     prefix: str
     hotline: str  # the lender's own 95xxx service line: a decoy everybody calls
+    site: str  # its official site, cited by very many of its customers: a hub, not a tie
 
 
 LENDERS = (
-    Lender("xinghe", "星河消费金融股份有限公司", "XH", "95137"),
-    Lender("yunshan", "云杉小额贷款有限公司", "YS", "95079"),
-    Lender("beichen", "北辰网络小额贷款有限公司", "BC", "95716"),
-    Lender("qinghe", "青禾金融科技有限公司", "QH", "95252"),
+    Lender("xinghe", "星河消费金融股份有限公司", "XH", "95137", "xinghecf.com"),
+    Lender("yunshan", "云杉小额贷款有限公司", "YS", "95079", "yunshandai.cn"),
+    Lender("beichen", "北辰网络小额贷款有限公司", "BC", "95716", "beichenxd.com"),
+    Lender("qinghe", "青禾金融科技有限公司", "QH", "95252", "qinghejr.com"),
 )
 
 

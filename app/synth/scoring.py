@@ -6,8 +6,9 @@ and the benchmarks, so the figures they quote mean the same thing.
 * A lead is **real** when it holds at least two of some ring's keys (precision = real leads /
   leads; ``precision_at[k]`` over the ``k`` best-ranked leads, as leads come best first).
 * A lead holding two keys or more of more than one ring **merges** rings.
-* Decoys — lender hotlines, law firms and their phones, shared family phones, popular numbers —
-  must never be in a lead.
+* Decoys — lender hotlines, law firms and their phones, shared family phones, popular numbers,
+  lenders' official sites and the complaint site cited by many unrelated complaints, a handle two
+  unrelated texts give once — must never be in a lead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def decoy_keys(truth: dict[str, Any]) -> set[str]:
     keys |= {f"phone:{f['phone']}" for f in decoys["law_firms"]}
     keys |= {f"phone:{f['phone']}" for f in decoys["family_phones"]}
     keys |= {f"phone:{p['e164']}" for p in decoys["popular_numbers"]}
+    keys |= {hub["key"] for hub in decoys.get("contact_hubs", [])}
+    keys |= {stray["key"] for stray in decoys.get("stray_handles", [])}
     return keys
 
 

@@ -365,3 +365,60 @@ def agent_bio(rng: random.Random, national: str) -> tuple[str, str]:
 
 def organic_bio(rng: random.Random) -> str:
     return rng.choice(ORGANIC_BIO_LINES)
+
+
+# --- contact handles --------------------------------------------------------------------------
+# A ring's own WeChat id, QQ number, Telegram username or site, written into its agents' bios and
+# a share of its complaints in the forms agents use to slip a handle past platform filters; the
+# complaint forms are GBK-encodable (complaints go into GBK exports), the bio forms need not be.
+HANDLE_KINDS = ("wechat", "wechat", "qq", "telegram", "domain")
+COMPLAINT_HANDLE_FORMS = {
+    "wechat": ("加V：{v}", "vx {v}", "V信: {V}", "微信号 {v}", "加微：{V}"),
+    "qq": ("扣扣 {v}", "QQ：{v}", "加Q {v}"),
+    "telegram": ("TG @{v}", "纸飞机 {v}", "t.me/{v}"),
+    "domain": ("{stem}点{tld}", "www.{v}/zx", "网址 {v}"),
+}
+BIO_HANDLE_FORMS = {
+    "wechat": ("➕V：{v}", "vx {V}", "V信: {v}", "加微：{v}"),
+    "qq": ("扣扣 {v}", "➕Q {v}"),
+    "telegram": ("t.me/{v}", "TG @{V}"),
+    "domain": ("官网 www.{v}", "{stem}点{tld}"),
+}
+HANDLE_LEADS = ("有问题请联系", "详情咨询", "对接人", "后续沟通请", "")
+# What a lender's customers write when they cite its official site: the same host from very many
+# unrelated complaints (a hub that ties no ring), and the complaint site everyone posts on.
+OFFICIAL_SITE_SENTENCES = (
+    "我已在官网 www.{host} 提交过工单。",
+    "官网{host}上的客服一直没有回复。",
+    "在{host}的在线客服留言了，",
+)
+COMPLAINT_SITE = "tousu.sina.com.cn"
+STRAY_HANDLE_SENTENCES = (
+    "有个自称能帮忙降息的人加了我，微信号 {v}，",
+    "之前有人让我加V：{v} 办理延期，",
+)
+
+
+def handle_value(rng: random.Random, kind: str, serial: int) -> str:
+    """A handle of ``kind`` unique by ``serial`` (its syntax is the app's own: a WeChat id or a
+    Telegram username starts with a letter; a QQ number has no leading 0)."""
+    word = rng.choice(("fawu", "shangan", "jiezhai", "xieshang", "huanqian", "youhua", "tingxi"))
+    if kind == "qq":
+        return str(rng.randrange(1, 9) * 10**8 + serial * 1000 + rng.randrange(1000))
+    if kind == "domain":
+        return f"{word}{serial}{rng.choice(('.com', '.cn', '.net', '.top'))}"
+    return f"{word}{rng.choice(('_', '', 'x'))}{serial}{rng.choice(('', 'a', 'v'))}"
+
+
+def write_handle(rng: random.Random, kind: str, value: str, *, bio: bool = False) -> str:
+    """``value`` as an agent writes it: a cue, a disguise, a case (WeChat ids and Telegram
+    usernames ignore case)."""
+    forms = (BIO_HANDLE_FORMS if bio else COMPLAINT_HANDLE_FORMS)[kind]
+    stem, _, tld = value.partition(".")
+    return rng.choice(forms).format(v=value, V=value.capitalize(), stem=stem, tld=tld)
+
+
+def handle_sentence(rng: random.Random, kind: str, value: str) -> str:
+    """A sentence of a ring complaint that gives the ring's handle."""
+    lead = rng.choice(HANDLE_LEADS)
+    return f"{lead}{'，' if lead else ''}{write_handle(rng, kind, value)} 。"

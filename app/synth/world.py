@@ -78,6 +78,7 @@ class Ring:
     wechat: str = ""  # the WeChat id every account of the ring gives in its bio
     borrowers: int = 0
     recent: deque[Borrower] = field(default_factory=lambda: deque(maxlen=4))
+    handle: tuple[str, str] | None = None  # (kind, value): the ring's own WeChat, QQ, site …
 
 
 @dataclass
@@ -249,6 +250,11 @@ def ring_quotas(rng: random.Random, scale: int) -> list[int]:
     return quotas
 
 
+def handle_key(kind: str, value: str) -> str:
+    """The entity key of a handle (``graph.text.contacts.Contact.key``)."""
+    return f"{kind}:{value}"
+
+
 def ring_truth(ring: Ring) -> dict[str, object]:
     return {
         "id": ring.id,
@@ -269,6 +275,11 @@ def ring_truth(ring: Ring) -> dict[str, object]:
             {"account": a.key, "phone": e164(a.phone or ""), "form": a.bio_form}
             for a in ring.accounts
         ],
+        "contact": (
+            {"kind": ring.handle[0], "value": ring.handle[1], "key": handle_key(*ring.handle)}
+            if ring.handle
+            else None
+        ),
         "lenders": list(ring.lenders),
         "active_from": ring.active_from.isoformat(),
         "active_to": ring.active_to.isoformat(),

@@ -176,6 +176,9 @@ def link_rows(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
             t("lead.col_to"): link["end"],
             t("lead.col_kind"): t(f"linkkind.{link.get('kind') or 'fact'}"),
             t("lead.col_sources"): ", ".join(link.get("sources") or []),
+            # where a contact was found in text, and how it was written there
+            t("lead.col_field"): (link.get("props") or {}).get("field") or "",
+            t("lead.col_surface"): (link.get("props") or {}).get("surface") or "",
             t("lead.col_first"): link.get("first_seen") or "",
         }
         for link in links
@@ -245,8 +248,30 @@ def _texts(data: dict[str, Any]) -> None:
                     )
 
 
+def contact_tie_text(item: dict[str, Any]) -> str:
+    """A handle that ties the ring, in the interface's language: "the bio of account:a; the bio
+    of account:b give the same WeChat ID wechat:fw12 (sources …)"."""
+    members = [
+        t("lead.contact_in_bio").format(entity=member.get("key"))
+        if member.get("where") == "bio"
+        else t("lead.contact_in_complaints").format(
+            entity=member.get("key"), count=member.get("texts")
+        )
+        for member in item.get("members") or []
+    ]
+    text = t("lead.contact_tie").format(
+        members=t("lead.list_sep").join(members),
+        label=t(f"entity.{item.get('handle_label')}"),
+        handle=item.get("entity"),
+    )
+    sources = item.get("sources") or []
+    return f"{text} ({t('lead.col_sources')}: {', '.join(sources)})" if sources else text
+
+
 def _explanation(lead: dict[str, Any]) -> None:
-    items = lead.get("explanation") or []
+    every = lead.get("explanation") or []
+    items = [item for item in every if item.get("feature") != "contact_tie"]
+    contact_ties = [item for item in every if item.get("feature") == "contact_tie"]
     if items:
         st.dataframe(
             [
@@ -261,6 +286,10 @@ def _explanation(lead: dict[str, Any]) -> None:
             hide_index=True,
             width="stretch",
         )
+    if contact_ties:
+        st.markdown(f"**{t('lead.contact_ties')}**")
+        for item in contact_ties:
+            st.markdown("- " + escape_markdown(contact_tie_text(item)))
     summary = lead.get("summary") or {}
     if summary.get("ties"):
         # derived ties (same people, same complaints, same template) are not links of the chart

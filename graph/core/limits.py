@@ -34,6 +34,13 @@ class Limits:
     ring_person_holders: int = 20
     # A template cluster more seeds than this share is generic wording, not one ring's letter.
     ring_template_holders: int = 50
+    # A contact handle (WeChat, QQ, Telegram, a site, an e-mail) more seeds than this reach is
+    # generic — a platform's channel, a lender's site — as a person so shared is (same number).
+    ring_contact_holders: int = 20
+    # A ring writes its own handle (its bios, its letters): at least this share of the texts that
+    # give a handle must be the seeds' own — their bios or complaints naming them — or it is
+    # an official channel that the public cites (a lender's site), offered as a hub instead.
+    ring_contact_own_share: float = 0.5
 
 
 LIMITS = Limits()

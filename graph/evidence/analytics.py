@@ -4,10 +4,14 @@ that runs it, and the pure algorithms of ``graph.evidence.scores`` and ``graph.e
 
 * ``score_entities``: ``ENTITY_COMPLAINTS`` rows, scored by ``scores.score_rows``.
 * ``find_rings``: ``read_ring_data`` — seeds (``rings.select_seeds``), their ties (``TIES``), the
-  people they deal with (``SEED_PEOPLE``, tied by ``rings.seed_ties``), the facts about every
+  handles their texts give (``CONTACT_TIES``, ``CONTACT_MENTIONS``, kept by
+  ``rings.contact_ties``), the people they deal with (``SEED_PEOPLE``, tied by
+  ``rings.seed_ties``), the facts about every
   node of the ring graph (``ENTITY_INFO``: hubs and service numbers) and the ambiguous name-only
   firms (``AMBIGUOUS_NAME_FIRMS``) — grouped into rings by ``rings.rings_from_ties``.
 * ``rings_evidence``: the complaints behind each ring (``RINGS_EVIDENCE``) and their summary.
+* ``contact_evidence``: where each handle that ties a ring was given (``CONTACT_EVIDENCE``), for
+  the lead's explanation.
 
 What the scores and rings mean is told in ``scores`` and ``rings``.
 """
@@ -20,7 +24,14 @@ from typing import Any
 
 from graph.core.limits import LIMITS
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence.rings import Ring, rings_from_ties, seed_ties, select_seeds, tied_keys
+from graph.evidence.rings import (
+    Ring,
+    rings_from_ties,
+    seed_ties,
+    select_seeds,
+    tied_keys,
+)
+from graph.evidence.rings import contact_ties as handle_ties
 from graph.evidence.scores import (
     SCORING_METHOD,
     SERVICE_TYPES,
@@ -33,6 +44,10 @@ from graph.text.context import AGENT_AT
 
 __all__ = [
     "AMBIGUOUS_NAME_FIRMS",
+    "CONTACT_EVIDENCE",
+    "CONTACT_LABELS",
+    "CONTACT_MENTIONS",
+    "CONTACT_TIES",
     "ENTITY_COMPLAINTS",
     "ENTITY_INFO",
     "RINGS_EVIDENCE",
@@ -45,6 +60,8 @@ __all__ = [
     "Ring",
     "RingData",
     "ambiguous_name_firms",
+    "contact_evidence",
+    "contact_mentions",
     "entity_info",
     "find_rings",
     "firm_age_years",
@@ -207,16 +224,51 @@ RETURN x.key AS key, other, why, sum(weight) AS weight
 """
 
 
+# The handles a seed's own texts give: its bio (an account), or the complaints naming it as contact
+# phone or agent. Only handles: a phone in a text ties through CONTACT, ADVERTISES, HAS_PHONE
+# and CALLED already. ``subjects`` are the texts' owners, for ``rings.contact_ties``.
+CONTACT_LABELS = ("WeChat", "QQ", "Telegram", "Domain", "Email")
+CONTACT_TIES = """
+UNWIND $keys AS key
+MATCH (x:Entity {key: key})
+CALL (x) {
+  MATCH (x)-[:MENTIONS_CONTACT]->(h:WeChat|QQ|Telegram|Domain|Email)
+  RETURN h, 'CONTACT_IN_BIO' AS why, [x.key] AS subjects
+  UNION
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint)-[:MENTIONS_CONTACT]->
+        (h:WeChat|QQ|Telegram|Domain|Email)
+  RETURN h, 'CONTACT_IN_COMPLAINTS' AS why, collect(DISTINCT c.key) AS subjects
+}
+RETURN x.key AS key, h.key AS other, why, size(subjects) AS weight, subjects
+ORDER BY key, other, why
+"""
+
+# How many subjects (complaints, accounts) give each handle in the whole graph.
+CONTACT_MENTIONS = """
+UNWIND $keys AS key
+MATCH (h:Entity {key: key})
+RETURN key, COUNT { MATCH (s)-[:MENTIONS_CONTACT]->(h) RETURN DISTINCT s } AS mentions
+"""
+
+
+def contact_mentions(store: GraphStore, keys: list[str]) -> dict[str, int]:
+    """Subjects giving each of ``keys`` in the whole graph (see ``CONTACT_MENTIONS``)."""
+    rows = store.read(CONTACT_MENTIONS, keys=keys) if keys else []
+    return {row["key"]: row["mentions"] for row in rows}
+
+
 @dataclass
 class RingData:
     """What ring finding reads, as the plain data ``graph.evidence.rings.rings_from_ties`` takes:
     the seeds, their ties (the database's, then ``seed_ties``), every node's label, phone type and
-    degree, and the ambiguous name-only firms to leave out."""
+    degree, the ambiguous name-only firms to leave out, and the handles set aside as hubs
+    (``rings.contact_ties``: key to why)."""
 
     seeds: dict[str, EntityScore] = field(default_factory=dict)
     ties: list[dict[str, Any]] = field(default_factory=list)
     info: dict[str, dict[str, Any]] = field(default_factory=dict)
     drop: list[str] = field(default_factory=list)
+    contact_hubs: dict[str, str] = field(default_factory=dict)
 
 
 def read_ring_data(
@@ -228,10 +280,12 @@ def read_ring_data(
     min_shared_people: int = 2,
     max_people_holders: int = LIMITS.ring_person_holders,
     max_template_holders: int = LIMITS.ring_template_holders,
+    contact_ties: bool = True,
 ) -> RingData:
     """The seeds among ``scores`` (``rings.select_seeds``) and what the database says about
-    them (``TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``, ``AMBIGUOUS_NAME_FIRMS``); no read when
-    there is no seed."""
+    them (``TIES``, ``CONTACT_TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``,
+    ``AMBIGUOUS_NAME_FIRMS``); no read when there is no seed. ``contact_ties=False`` leaves
+    handles out (``bench/detect.py``'s before figures)."""
     seeds = select_seeds(scores, min_seed_score=min_seed_score, min_agent_share=min_agent_share)
     if not seeds:
         return RingData()
@@ -244,14 +298,26 @@ def read_ring_data(
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
     )
+    hubs: dict[str, str] = {}
+    if contact_ties:
+        # every node of the ring graph so far: a ring's texts that give its handle name its
+        # other numbers, firms and accounts too, not only its seeds
+        by_handle = store.read(CONTACT_TIES, keys=tied_keys(seeds, ties))
+        handles = sorted({row["other"] for row in by_handle})
+        kept, hubs = handle_ties(by_handle, contact_mentions(store, handles), seeds=seeds)
+        ties += kept
     nodes = tied_keys(seeds, ties)
-    return RingData(seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes))
+    return RingData(
+        seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes), hubs
+    )
 
 
 def find_rings(
     store: GraphStore,
     scores: list[EntityScore],
     *,
+    contact_hubs: dict[str, str] | None = None,
+    contact_ties: bool = True,
     min_seed_score: float = 45.0,
     min_agent_share: float = 0.25,
     ring_hub_degree: int = LIMITS.ring_hub_degree,
@@ -264,7 +330,8 @@ def find_rings(
 
     A seed scores at least ``min_seed_score`` and its complaints look agent-written: at least
     ``min_agent_share`` of them in one template cluster or disguising slang. The other
-    thresholds are those of ``graph.evidence.rings.seed_ties`` and ``rings_from_ties``."""
+    thresholds are those of ``graph.evidence.rings.seed_ties`` and ``rings_from_ties``. The
+    handles set aside as hubs are added to ``contact_hubs`` when it is given."""
     data = read_ring_data(
         store,
         scores,
@@ -273,7 +340,10 @@ def find_rings(
         min_shared_people=min_shared_people,
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
+        contact_ties=contact_ties,
     )
+    if contact_hubs is not None:
+        contact_hubs.update(data.contact_hubs)
     if not data.seeds:
         return []
     return rings_from_ties(
@@ -334,3 +404,39 @@ def _summarise_evidence(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "disguised_complaints": sum(1 for row in rows if row["disguised"]),
         "slang": dict(sorted(slang.items(), key=lambda kv: -kv[1])[:10]),
     }
+
+
+# Where each (member, handle) pair of a ring's graph was given: the member's own bio, or the
+# complaints naming the member; each text's field, surface and sources (submission#row), a few.
+CONTACT_EVIDENCE = """
+UNWIND $pairs AS pair
+MATCH (x:Entity {key: pair.member})
+MATCH (h:Entity {key: pair.handle})
+CALL (x, h) {
+  MATCH (x)-[m:MENTIONS_CONTACT]->(h)
+  RETURN x.key AS subject, m
+  UNION
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint)-[m:MENTIONS_CONTACT]->(h)
+  RETURN c.key AS subject, m
+}
+WITH pair, subject, m
+ORDER BY subject
+WITH pair, collect({subject: subject, field: m.field, surface: m.surface,
+                    sources: coalesce(m.sources, [])})[..$per_pair] AS texts, count(*) AS n
+RETURN pair.member AS member, pair.handle AS handle, n AS texts_count, texts
+"""
+
+
+def contact_evidence(
+    store: GraphStore, pairs: list[tuple[str, str]], *, per_pair: int = 3
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """For each ``(member, handle)``: how many texts give the handle (``texts_count``) and the
+    first ``per_pair`` of them by subject key (``texts``: subject, field, surface, sources)."""
+    if not pairs:
+        return {}
+    rows = store.read(
+        CONTACT_EVIDENCE,
+        pairs=[{"member": m, "handle": h} for m, h in pairs],
+        per_pair=per_pair,
+    )
+    return {(row["member"], row["handle"]): row for row in rows}

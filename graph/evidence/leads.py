@@ -18,11 +18,16 @@ from collections import defaultdict
 from typing import Any
 
 from graph.core.clock import utc_now
+from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
 from graph.evidence.analytics import (
+    CONTACT_LABELS,
+    CONTACT_MENTIONS,
+    CONTACT_TIES,
     ENTITY_COMPLAINTS,
     SEED_PEOPLE,
     TIES,
+    contact_evidence,
     find_rings,
     rings_evidence,
     score_entities,
@@ -133,6 +138,73 @@ def _title(ring: Ring, evidence: dict[str, Any]) -> str:
     )
 
 
+# The ring-graph tie kinds through a handle, and where the handle was given (the lead page and the
+# explanation's words for them).
+CONTACT_WHERE = {"CONTACT_IN_BIO": "bio", "CONTACT_IN_COMPLAINTS": "complaints"}
+_CONTACT_PREFIXES = tuple(f"{load_model().node(label).prefix}:" for label in CONTACT_LABELS)
+
+
+def is_contact_key(key: str) -> bool:
+    """A handle's key: ``wechat:``, ``qq:``, ``telegram:``, ``domain:``, ``email:``."""
+    return key.startswith(_CONTACT_PREFIXES)
+
+
+def _contact_pairs(ring: Ring) -> list[tuple[str, str, str]]:
+    """``(member, handle, where)`` for each tie of the ring through a handle, sorted."""
+    pairs = set()
+    for a, b, why, _ in ring.edges:
+        handle, member = (a, b) if is_contact_key(a) else (b, a)
+        for reason in why.split(","):
+            if reason in CONTACT_WHERE and is_contact_key(handle):
+                pairs.add((member, handle, CONTACT_WHERE[reason]))
+    return sorted(pairs)
+
+
+def _contact_explanation(
+    ring: Ring, evidence: dict[tuple[str, str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One item a handle that ties the ring: the members whose texts give it, where (their own
+    bio, or complaints naming them), how many texts, and the first texts' sources — e.g.
+    "账号 douyin:a 的简介、账号 weibo:b 的简介中出现同一微信号 wechat:fw_12（来源 …）"."""
+    labels = {seed.key: seed.label for seed in ring.seeds}
+    by_handle: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for member, handle, where in _contact_pairs(ring):
+        found = evidence.get((member, handle)) or {"texts_count": 0, "texts": []}
+        sources = sorted({str(s) for text in found["texts"] for s in text["sources"]})
+        by_handle[handle].append(
+            {
+                "key": member,
+                "label": labels.get(member) or load_model().label_of_key(member),
+                "where": where,
+                "texts": found["texts_count"],
+                "sources": sources,
+            }
+        )
+    items = []
+    for handle, members in sorted(by_handle.items()):
+        label = load_model().label_of_key(handle)
+        parts = [
+            f"{display_name(m['label'])} {_display(m['key'])} 的"
+            + ("简介" if m["where"] == "bio" else f"{m['texts']} 件投诉")
+            for m in members
+        ]
+        sources = sorted({s for m in members for s in m["sources"]})
+        items.append(
+            {
+                "entity": handle,
+                "feature": "contact_tie",
+                "value": handle,
+                "contribution": 0.0,
+                "handle_label": label,
+                "members": members,
+                "sources": sources,
+                "text": f"{'、'.join(parts)}中出现同一{display_name(label)} {handle}"
+                + (f"（来源 {', '.join(sources)}）" if sources else ""),
+            }
+        )
+    return items
+
+
 def _tie_counts(ring: Ring) -> dict[str, int]:
     """What holds the ring together: how many of its links each kind of fact supports (a link
     may have several), most first — e.g. ``{"SAME_PEOPLE": 5, "HAS_PHONE": 2}``."""
@@ -170,15 +242,21 @@ def detect(
     min_agent_share: float = 0.25,
     seed: int = 7,
     links_per_batch: int = 20_000,
+    contact_ties: bool = True,
 ) -> dict[str, Any]:
     """Find rings and write them as candidate leads; returns the leads ranked best first.
 
     Leads are written many a transaction, up to about ``links_per_batch`` INVOLVES links each
-    (at 1M complaints one write per lead — 4,000 round trips — took most of detect's time)."""
+    (at 1M complaints one write per lead — 4,000 round trips — took most of detect's time).
+    ``contact_ties=False`` finds rings without shared handles, as before issue 16 (for
+    ``bench/detect.py``'s before figures)."""
     scores, set_aside = score_entities(store, min_complainants=min_complainants)
+    contact_hubs: dict[str, str] = {}
     rings = find_rings(
         store,
         scores,
+        contact_hubs=contact_hubs,
+        contact_ties=contact_ties,
         min_seed_score=min_seed_score,
         min_agent_share=min_agent_share,
         seed=seed,
@@ -187,6 +265,7 @@ def detect(
     method = {
         "algorithm": ALGORITHM,
         "seed": seed,
+        "contact_ties": contact_ties,
         "thresholds": {"min_complainants": min_complainants, "min_seed_score": min_seed_score,
                        "min_agent_share": min_agent_share},
         "weights": WEIGHTS,
@@ -195,12 +274,19 @@ def detect(
              "params": {"min_complaints": min_complainants, "min_complainants": min_complainants,
                         "agent_at": AGENT_AT}},
             {"name": "ties", "cypher": TIES.strip(), "params": {"keys": "<ring seeds>"}},
+            {"name": "contact_ties", "cypher": CONTACT_TIES.strip(),
+             "params": {"keys": "<ring seeds>"}},
+            {"name": "contact_mentions", "cypher": CONTACT_MENTIONS.strip(),
+             "params": {"keys": "<handles the seeds' texts give>"}},
             {"name": "seed_people", "cypher": SEED_PEOPLE.strip(),
              "params": {"keys": "<ring seeds>"}},
         ],
     }  # fmt: skip
     leads = []
     rows = []
+    handles = contact_evidence(
+        store, sorted({(m, h) for ring in rings for m, h, _ in _contact_pairs(ring)})
+    )
     for ring, evidence in zip(rings, rings_evidence(store, rings), strict=True):
         identifier = lead_id(ring)
         summary = {
@@ -212,13 +298,14 @@ def detect(
             "firms": [m for m in ring.members if m.startswith("firm:")],
             "accounts": [m for m in ring.members if m.startswith("account:")],
             "persons": [m for m in ring.members if m.startswith("person:")],
+            "contacts": [m for m in ring.members if is_contact_key(m)],
             "date_span": evidence["date_span"],
             "templates": evidence["templates"],
             "disguised_complaints": evidence["disguised_complaints"],
             "slang": evidence["slang"],
             "ties": [{"a": a, "b": b, "why": why, "weight": w} for a, b, why, w in ring.edges],
         }
-        explanation = _explanation(ring)
+        explanation = _explanation(ring) + _contact_explanation(ring, handles)
         span = evidence["date_span"] or [None, None]
         rows.append(
             {
@@ -230,7 +317,10 @@ def detect(
                 "size": len(ring.members),
                 "date_first": span[0],
                 "date_last": span[1],
-                "involves": [{"key": m, "role": "intermediary"} for m in ring.members]
+                "involves": [
+                    {"key": m, "role": "contact" if is_contact_key(m) else "intermediary"}
+                    for m in ring.members
+                ]
                 + [{"key": c, "role": "complaint"} for c in evidence["complaints"]],
             }
         )
@@ -260,6 +350,7 @@ def detect(
     return {
         "leads": leads,
         "set_aside": set_aside,
+        "contact_hubs": contact_hubs,
         "stale": stale,
         "method": method,
         "scoring_method": SCORING_METHOD,

@@ -24,6 +24,19 @@ people and shared templates (``seed_ties``, from plain data):
   rings buy the same letters: at the 100k world a third of the template ties joined two
   different rings, and none of those shared a person.
 
+* shared contact handles (``CONTACT_IN_BIO``, ``CONTACT_IN_COMPLAINTS``, from the database's
+  ``MENTIONS_CONTACT`` links): a WeChat id, QQ number, Telegram username, site or e-mail address
+  that an account's own bio gives, or that complaints naming a seed give — the handle a ring
+  prints on its adverts and letters. The handle becomes a node of the ring graph tied to each
+  seed whose texts give it, so two accounts, or the numbers behind two sets of complaints, that
+  give the same handle are one ring. ``contact_ties`` keeps only handles that can hold a ring:
+  a platform's own host (``PLATFORM_HOSTS``: weixin.qq.com, the complaint site …) ties nothing;
+  a handle more than ``LIMITS.ring_contact_holders`` seeds reach is generic; and a handle whose
+  texts are mostly not the ring graph's own (under ``LIMITS.ring_contact_own_share`` of the texts
+  that give it come from the bios of its accounts or complaints naming its nodes: a lender's
+  official site that its customers cite) is a hub. Complaints alone are a
+  weak tie: one complaint giving a handle (a stranger who approached two borrowers) ties nothing.
+
 A person or a template cluster that too many seeds share is generic and ties nothing, and hubs
 (nodes with more links in the whole graph than ``LIMITS.ring_hub_degree``) and service numbers do
 not hold rings together (``prune_ring_graph``). A firm known only by a name that several
@@ -67,6 +80,19 @@ from graph.evidence.scores import EntityScore, is_service_number
 # A tie: ``{"key": a, "other": b, "why": kind, "weight": n}`` (the ``TIES`` rows of
 # ``graph.evidence.analytics`` have this shape; ``other`` may be None and is then ignored).
 Tie = Mapping[str, Any]
+
+# Hosts of the platforms and public services themselves: a complaint citing the complaint site or
+# WeChat's own pages says nothing about who wrote it (subdomains included).
+PLATFORM_HOSTS = frozenset(
+    {
+        "weixin.qq.com", "qq.com", "wechat.com", "t.me", "telegram.org", "telegram.me",
+        "tousu.sina.com.cn", "sina.com.cn", "weibo.com", "douyin.com", "kuaishou.com",
+        "xiaohongshu.com", "baidu.com", "alipay.com", "taobao.com", "jd.com",
+        "pbccrc.org.cn", "cbirc.gov.cn", "nfra.gov.cn", "pbc.gov.cn", "12315.cn", "gov.cn",
+    }
+)  # fmt: skip
+# Tie kinds that complaints alone state: one complaint is not enough (``prune_ring_graph``).
+COMPLAINT_TIES = frozenset({"SAME_COMPLAINT", "CONTACT_IN_COMPLAINTS"})
 
 # Louvain's resolution: below 1 favours larger communities (a ring's numbers, firms and accounts
 # together) over many pairs.
@@ -229,6 +255,90 @@ def seed_ties(
     return ties
 
 
+def is_platform_contact(key: str) -> bool:
+    """A platform's or public service's own host (``PLATFORM_HOSTS``, subdomains included).
+
+    Examples
+    --------
+    >>> [is_platform_contact(k) for k in ("domain:m.weibo.com", "domain:fawu12.com", "wechat:qq.com")]
+    [True, False, False]
+    """
+    if not key.startswith("domain:"):
+        return False
+    host = key.removeprefix("domain:")
+    return any(host == known or host.endswith("." + known) for known in PLATFORM_HOSTS)
+
+
+def contact_ties(
+    ties: Iterable[Tie],
+    mentions: Mapping[str, int],
+    *,
+    seeds: Collection[str] | None = None,
+    max_holders: int = LIMITS.ring_contact_holders,
+    min_own_share: float = LIMITS.ring_contact_own_share,
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The ties through shared handles that can hold a ring, and the handles set aside.
+
+    Parameters
+    ----------
+    ties : iterable of dict
+        ``{"key": node, "other": handle key, "why", "weight", "subjects"}``: the texts of a node
+        of the ring graph that give the handle (an account's own key for its bio, complaint keys).
+    mentions : mapping
+        Handle key to how many subjects (complaints, accounts) give it in the whole graph.
+    seeds : collection of str, optional
+        The seeds: only their ties are kept, and only they count as holders; the other nodes'
+        texts count as the ring graph's own. None: every ``key`` is a seed.
+    max_holders : int
+        A handle more seeds than this reach is generic.
+    min_own_share : float
+        At least this share of the subjects giving a handle must be the seeds' own.
+
+    Returns
+    -------
+    tuple
+        The kept ties of seeds (``{"key", "other", "why", "weight"}``, in the order given) and
+        the handles set aside, each with why: ``platform``, ``generic`` or ``public``.
+
+    Examples
+    --------
+    A ring's WeChat id, given by two of its accounts' bios and nowhere else, ties them; a
+    lender's site, cited by 40 complaints of which two name a seed, is a hub:
+
+    >>> ties = [
+    ...     {"key": "account:a", "other": "wechat:fw1", "why": "CONTACT_IN_BIO", "weight": 1,
+    ...      "subjects": ["account:a"]},
+    ...     {"key": "account:b", "other": "wechat:fw1", "why": "CONTACT_IN_BIO", "weight": 1,
+    ...      "subjects": ["account:b"]},
+    ...     {"key": "phone:1", "other": "domain:lender.com", "why": "CONTACT_IN_COMPLAINTS",
+    ...      "weight": 2, "subjects": ["complaint:x", "complaint:y"]},
+    ... ]
+    >>> kept, hubs = contact_ties(ties, {"wechat:fw1": 2, "domain:lender.com": 40})
+    >>> [(t["key"], t["other"]) for t in kept], hubs
+    ([('account:a', 'wechat:fw1'), ('account:b', 'wechat:fw1')], {'domain:lender.com': 'public'})
+    """
+    by_handle: dict[str, list[Tie]] = defaultdict(list)
+    for tie in ties:
+        by_handle[tie["other"]].append(tie)
+    kept: list[dict[str, Any]] = []
+    hubs: dict[str, str] = {}
+    for handle, group in by_handle.items():
+        own = len({subject for tie in group for subject in tie["subjects"]})
+        total = max(int(mentions.get(handle, 0)), own)
+        held = [tie for tie in group if seeds is None or tie["key"] in seeds]
+        if not held:
+            continue
+        if is_platform_contact(handle):
+            hubs[handle] = "platform"
+        elif len({tie["key"] for tie in held}) > max_holders:
+            hubs[handle] = "generic"
+        elif own < min_own_share * total:
+            hubs[handle] = "public"
+        else:
+            kept += [{k: tie[k] for k in ("key", "other", "why", "weight")} for tie in held]
+    return kept, hubs
+
+
 def tied_keys(seeds: Iterable[str], ties: Iterable[Tie]) -> list[str]:
     """Every key of the ring graph (``ring_graph``'s nodes), sorted."""
     ends = (end for tie in ties if tie["other"] is not None for end in (tie["key"], tie["other"]))
@@ -277,7 +387,8 @@ def prune_ring_graph(
     * a non-seed hub (``info[key]["degree"]``, its links in the whole graph, above
       ``hub_degree``) or service number (``info[key]["label"]``, ``["phone_type"]``);
     * the keys of ``drop`` (seeds too: an ambiguous name-only firm);
-    * edges between two non-seeds, and edges that only one complaint naming both supports;
+    * edges between two non-seeds, and edges that only one complaint supports (one complaint
+      naming both, or one complaint giving a handle: ``COMPLAINT_TIES``);
     * non-seeds left with no edge.
     """
     for key, row in info.items():
@@ -287,7 +398,7 @@ def prune_ring_graph(
     graph.remove_nodes_from(list(drop))
     # Non-seed neighbours joined only through one complaint are noise: keep structural ties.
     for a, b, data in list(graph.edges(data=True)):
-        structural = data["why"] - {"SAME_COMPLAINT"}
+        structural = data["why"] - COMPLAINT_TIES
         weak = not structural and data["weight"] < 2
         if (a not in seeds and b not in seeds) or weak:
             graph.remove_edge(a, b)

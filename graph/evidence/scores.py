@@ -44,6 +44,9 @@ from typing import Any
 # The version of the scoring method: recorded on every candidate lead (``method_version``) and
 # reported by its court package. Change it whenever a lead's score or membership may change for
 # the same data: the weights or features here, the seed test or the ring score in ``rings``.
+# 2026.12: the agent_text_share feature (graph.text.context), and rings also tied through shared
+# contact handles (``rings.contact_ties``), so a lead may gain members (the handles, and seeds
+# only a handle joins) for the same data.
 SCORING_METHOD = "scores-2026.12"
 
 SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})

@@ -156,6 +156,9 @@ def _edge_detail(link: dict[str, Any]) -> str:
         return f"{props['count']}次"
     if link["type"] == "SAME_TEMPLATE" and isinstance(props.get("similarity"), int | float):
         return f"{props['similarity']:.2f}"
+    if link["type"] == "MENTIONS_CONTACT" and props.get("surface"):
+        surface = " ".join(clean(props["surface"]).split())  # the text as written, one line
+        return surface if len(surface) <= 24 else surface[:23] + "…"
     return ""
 
 

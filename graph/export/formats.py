@@ -42,6 +42,11 @@ ANX_ICON = {
     "Person": "Person",
     "Account": "Internet Account",
     "Complaint": "Document",
+    "WeChat": "Internet Account",
+    "QQ": "Internet Account",
+    "Telegram": "Internet Account",
+    "Domain": "Web Site",
+    "Email": "Email",
 }
 
 

@@ -199,6 +199,8 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
         if n or label == "Phone" or contact_prop:
             new_key = f"{masked_key}~{_pseudonym(secret, entity['key'])}"
             renamed[entity["key"]] = new_key
+            if props.get("key") == entity["key"]:  # the node's own copy of its key
+                props["key"] = new_key
             entity["key"] = new_key
             counter["entity keys (pseudonymised)"] += 1
     for link in data["links"]:

@@ -83,6 +83,8 @@ LINK_COLUMNS = [
     "first_seen",
     "last_seen",
     "properties",
+    "text_field",  # a contact found in text (MENTIONS_CONTACT): the field that gave it …
+    "surface",  # … and the text as written there
 ]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -192,6 +194,8 @@ def links_csv(bundle: dict[str, Any]) -> bytes:
                     link.get("first_seen"),
                     link.get("last_seen"),
                     props_text if props else "",
+                    props.get("field") if link["type"] == "MENTIONS_CONTACT" else "",
+                    props.get("surface") if link["type"] == "MENTIONS_CONTACT" else "",
                 ]
             )
     return _csv(LINK_COLUMNS, rows)

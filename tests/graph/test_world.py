@@ -76,7 +76,13 @@ def test_counts_are_those_truth_implies(world: dict[str, Any]) -> None:
             f"account:{a}" for a in ring["accounts"]
         )
         assert {row["field"] for row in rows} == {"bio"}
-    assert status["nodes"]["WeChat"] == len(TRUTH["rings"])
+    # and some rings have a handle of their own too, and a stranger's id is given twice
+    wechat = {ring["wechat"] for ring in TRUTH["rings"]}
+    wechat |= {
+        r["contact"]["key"] for r in TRUTH["rings"] if (r["contact"] or {}).get("kind") == "wechat"
+    }
+    wechat |= {stray["key"] for stray in TRUTH["decoys"]["stray_handles"]}
+    assert status["nodes"]["WeChat"] == len(wechat)
     assert status["nodes"]["Submission"] == len(TRUTH["files"])
     summaries = world["summaries"]
     assert sum(s["rows_quarantined"] for s in summaries) == counts["rows_refused"]
@@ -138,7 +144,8 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
         (lead["score"] for lead in leads), reverse=True
     )
     facts = {"HAS_PHONE", "ADVERTISES", "OPERATED_BY", "CALLED", "LEGAL_REP_OF",
-             "SAME_COMPLAINT", "SAME_PEOPLE", "SAME_TEMPLATE"}  # fmt: skip
+             "SAME_COMPLAINT", "SAME_PEOPLE", "SAME_TEMPLATE", "CONTACT_IN_BIO",
+             "CONTACT_IN_COMPLAINTS"}  # fmt: skip
     for lead in leads:
         assert lead["explanation"] and lead["title"]
         members = [key for key in lead["entities"] if not key.startswith("complaint:")]
@@ -147,6 +154,16 @@ def test_leads_are_explained_and_ranked(world: dict[str, Any]) -> None:
         assert set(lead["ties"]) <= facts
         assert lead["summary"]["complaints"] >= 5
         assert lead["summary"]["date_span"][0] <= lead["summary"]["date_span"][1]
+    # the fixture's rings with a handle of their own have it as a member, said in the
+    # explanation; the lenders' sites, the complaint site and the stranger's id are in none
+    truth = TRUTH
+    handles = {ring["contact"]["key"] for ring in truth["rings"] if ring.get("contact")}
+    members = {key for lead in leads for key in lead["entities"]}
+    assert handles and handles <= members
+    assert all(any(h in line for lead in leads for line in lead["explanation"]) for h in handles)
+    decoys = {hub["key"] for hub in truth["decoys"]["contact_hubs"]}
+    decoys |= {stray["key"] for stray in truth["decoys"]["stray_handles"]}
+    assert decoys and not decoys & members
 
 
 def test_a_lead_records_the_lexicon_and_method_that_produced_it(world: dict[str, Any]) -> None:

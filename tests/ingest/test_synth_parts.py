@@ -131,6 +131,10 @@ def _literals() -> list[str]:
         *[s for group in texts.RING_POOL.values() for s in group],
         *[v for group in texts.SLANG.values() for v in group],
         *texts.CHANNELS_LENDER,
+        *[form for forms in texts.COMPLAINT_HANDLE_FORMS.values() for form in forms],
+        *texts.HANDLE_LEADS,
+        *texts.OFFICIAL_SITE_SENTENCES,
+        *texts.STRAY_HANDLE_SENTENCES,
         *names.AGENT_NICKS,
         names.SURNAMES,
         names.GIVEN,
@@ -167,3 +171,18 @@ def test_ring_texts_use_templates_and_slang() -> None:
     used = {variant for _, _, variants in made for variant in variants}
     assert used == set(style.used_variants)
     assert all(variant in "".join(t for _, t, _ in made) for variant in used)
+
+
+@pytest.mark.parametrize("kind", sorted(set(texts.HANDLE_KINDS)))
+def test_handles_are_read_back_however_written(kind: str) -> None:
+    """Every form a ring writes its handle in, in a bio or a complaint, gives the handle back
+    to the contact extractor: the synthetic worlds test detection, not the extractor."""
+    from graph.text.contacts import extract
+
+    rng = random.Random(5)
+    for serial in range(1, 40):
+        value = texts.handle_value(rng, kind, serial)
+        for bio in (False, True):
+            written = texts.write_handle(rng, kind, value, bio=bio)
+            sentence = written if bio else texts.handle_sentence(rng, kind, value)
+            assert [c.key for c in extract(sentence)] == [f"{kind}:{value}"], sentence
