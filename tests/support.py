@@ -106,6 +106,39 @@ def workbench() -> Any:
     return at
 
 
+def page_as(principal: Any, code: str, **state: Any) -> Any:
+    """A page's code in AppTest, signed in as ``principal`` (session state ``principal`` and
+    ``state``), after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(code, default_timeout=120)
+    at.session_state["principal"] = principal
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def lead_page_as(principal: Any, lead: str) -> Any:
+    """The lead page (``app.views.lead_detail.lead_view``) of ``lead`` as ``principal``."""
+    return page_as(
+        principal,
+        "import streamlit as st\nfrom app.views.lead_detail import lead_view\n"
+        "lead_view(st.session_state['principal'], st.session_state['lead'])\n",
+        lead=lead,
+    )
+
+
+def search_as(principal: Any, typed: str) -> Any:
+    """The search page as ``principal`` after typing ``typed`` into its box and searching."""
+    at = page_as(principal, "from app.views.search import search_page\nsearch_page()\n")
+    at.text_input(key="search_text").input(typed)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def sign_in(at: Any, username: str, password: str) -> Any:
     """Type a username and password into the login form and press the button."""
     at.text_input(key="login_username").input(username)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-from support import WECHAT, one_contact_ring, rendered
+from support import WECHAT, lead_page_as, one_contact_ring, rendered
 
 from graph import views
 from graph.db.store import GraphStore
@@ -34,15 +33,6 @@ def test_another_orgs_handle_is_not_on_the_analysts_lead_page(
     at_index = served.find(RAW)
     assert at_index < 0, served[max(0, at_index - 200) : at_index + 40]
     # the page as drawn: tables, explanation, chart HTML
-    at = AppTest.from_string(
-        "import streamlit as st\n"
-        "from app.views.lead_detail import lead_view\n"
-        "lead_view(st.session_state['principal'], st.session_state['lead'])\n",
-        default_timeout=120,
-    )
-    at.session_state["principal"] = ANALYST_B
-    at.session_state["lead"] = lead
-    at.run()
-    assert not at.exception, at.exception
+    at = lead_page_as(ANALYST_B, lead)
     shown = rendered(at) + "\n".join(d.value.to_string() for d in at.dataframe)
     assert RAW not in shown.lower()

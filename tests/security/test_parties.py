@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
-from support import rendered, write
+from support import rendered, search_as, write
 
 from graph import views
 from graph.core.errors import UserError
@@ -248,14 +247,7 @@ def test_no_page_the_hostile_analyst_opens_holds_another_orgs_value(
     )
     for typed in ("XH0001", "13700137000", "13912345678", A_NAME, "上海盛世", USCC,
                   "wechat:fuwu_meishi14"):  # fmt: skip
-        at = AppTest.from_string(
-            "from app.views.search import search_page\nsearch_page()\n", default_timeout=120
-        )
-        at.session_state["principal"] = analyst(C, "analyst_c")
-        at.run()
-        at.text_input(key="search_text").input(typed)
-        at.button[0].click().run()
-        assert not at.exception, at.exception
+        at = search_as(analyst(C, "analyst_c"), typed)
         page = rendered(at)
         for secret in secrets:
             assert secret not in page, (typed, secret)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import ACCOUNTS, CONTACT_ORG, WECHAT, as_read, one_contact_ring
+from support import ACCOUNTS, CONTACT_ORG, WECHAT, as_read, lead_page_as, one_contact_ring
 
 from app.i18n import translate
 from graph.core.keys import SigningKey
@@ -42,16 +42,7 @@ def page_text(at: AppTest) -> str:
 
 
 def test_the_lead_page_shows_the_handle_with_its_sources(lead: str) -> None:
-    at = AppTest.from_string(
-        "import streamlit as st\n"
-        "from app.views.lead_detail import lead_view\n"
-        "lead_view(st.session_state['principal'], st.session_state['lead'])\n",
-        default_timeout=120,
-    )
-    at.session_state["principal"] = ANALYST
-    at.session_state["lead"] = lead
-    at.run()
-    assert not at.exception, at.exception
+    at = lead_page_as(ANALYST, lead)
     shown = page_text(at)
     assert WECHAT in shown
     # the links table: the bio that gave it, the field and the text as written there
