@@ -109,7 +109,7 @@ UNWIND $ids AS id
 MATCH (s:Submission {id: id})
 RETURN s.id AS id, s.file_name AS file_name, s.sha256 AS sha256, s.org AS org, s.user AS user,
        s.received_at AS received_at, s.grade AS grade, s.lexicon_version AS lexicon_version,
-       s.contacts_version AS contacts_version
+       s.contacts_version AS contacts_version, s.context_version AS context_version
 """
 
 LATEST_SUBMISSION = """
@@ -410,6 +410,7 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "scoring_method": lead.get("method_version"),
             # what was in force when the lead was detected, not what is installed now
             "lexicon_version": lead.get("lexicon_version"),
+            "context_version": lead.get("context_version"),
         },
         "entities": sorted(entities, key=lambda e: e["key"]),
         "links": sorted(links, key=lambda r: (r["start"], r["type"], r["end"])),

@@ -2,9 +2,10 @@
 
 It repeats the bundle's method verbatim — the algorithm and its seed, the thresholds, each query
 exactly as run with its parameters — then the score and the contribution of each feature, the
-lexicon version and scoring method recorded when the lead was detected (not those installed at
-export time), the software version, the submissions (by SHA-256, each with the lexicon and
-contact extractor versions that read its texts at ingest) the result rests on, and what the chart summarised.
+lexicon version, context model and scoring method recorded when the lead was detected (not those
+installed at export time), the software version, the submissions (by SHA-256, each with the
+versions of the lexicon, contact extractor and context model that read its texts at ingest) the
+result rests on, and what the chart summarised.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         f"package: {package_id}",
         f"software: {bundle['snapshot'].get('software_version') or '-'}",
         f"lexicon version at detection: {lead.get('lexicon_version') or '-'}",
+        f"context model at detection: {lead.get('context_version') or '-'}",
         f"scoring method: {lead.get('scoring_method') or '-'}",
         f"algorithm: {method.get('algorithm') or '-'}",
         f"seed: {method.get('seed') if method.get('seed') is not None else '-'}",
@@ -70,7 +72,8 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
             f"  {sub['id']}  {clean(sub.get('file_name'))}  sha256 {sub.get('sha256')}  "
             f"org {clean(sub.get('org'))}  received {sub.get('received_at')}  "
             f"grade {sub.get('grade') or '-'}  lexicon {sub.get('lexicon_version') or '-'}  "
-            f"contacts {sub.get('contacts_version') or '-'}"
+            f"contacts {sub.get('contacts_version') or '-'}  "
+            f"context {sub.get('context_version') or '-'}"
         )
     lines += [
         "",

@@ -302,6 +302,7 @@ def sample_bundle() -> dict[str, Any]:
                 "seed": 42,
             },
             "lexicon_version": "lex-2024.06",
+            "context_version": "ctx-2024.06",
             "scoring_method": "scores-2024.06",
         },
         "entities": firms + phones + accounts + persons + complaints,
@@ -316,6 +317,8 @@ def sample_bundle() -> dict[str, Any]:
                 "received_at": "2024-06-30T02:00:00Z",
                 "grade": "B2",
                 "lexicon_version": "lex-2024.05",
+                "contacts_version": "contacts-2024.05",
+                "context_version": "ctx-2024.05",
             },
             {
                 "id": SUB_B,
@@ -574,7 +577,9 @@ def test_graph_json_and_method(court_dir: Path) -> None:
     # the versions that produced the evidence: at detection, and each submission's at ingest
     assert "lexicon version at detection: lex-2024.06" in method
     assert "scoring method: scores-2024.06" in method
+    assert "context model at detection: ctx-2024.06" in method
     assert f"{SUB_A}" in method and "lexicon lex-2024.05" in method
+    assert "contacts contacts-2024.05  context ctx-2024.05" in method
 
 
 def test_chart_pdf_embeds_the_cjk_font_and_renders_a_page(court_dir: Path, tmp_path: Path) -> None:
