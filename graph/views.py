@@ -8,6 +8,7 @@ Pages call these instead of reaching into several graph modules themselves:
   (title, explanation, summary), the phone-like digit runs in their free texts and the surface a
   masked handle was found in; an analyst sees the sources of its own org's rows only;
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
+* :func:`assignees` — the analysts of one's own org a lead can be assigned to;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name;
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
@@ -70,12 +71,16 @@ _NUMBER_PREFIXES = ("phone:", *(f"{prefix}:" for prefix, _ in contact_labels().v
 
 
 def lead_list(
-    store: GraphStore, principal: Principal, *, statuses: list[str] | None = None
+    store: GraphStore,
+    principal: Principal,
+    *,
+    statuses: list[str] | None = None,
+    assignee: str | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`graph.workflow.lifecycle.visible_leads`, with the phone numbers in titles and explanations
     masked where the principal may not see them raw (a candidate's ring is built from every
     org's clues; an analyst sees only their own org's numbers raw)."""
-    leads = lifecycle.visible_leads(store, principal, statuses=statuses)
+    leads = lifecycle.visible_leads(store, principal, statuses=statuses, assignee=assignee)
     named = {
         str(key)
         for lead in leads
@@ -178,6 +183,14 @@ def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]
     officers = [u.username for u in users.list_users(store, role="officer") if not u.disabled]
     units = [o.name for o in users.list_orgs(store, kind="police")]
     return {"officers": sorted(officers), "units": sorted(units)}
+
+
+def assignees(store: GraphStore, principal: Principal) -> list[str]:
+    """The analysts an analyst may assign a lead to: the active ones of their own org."""
+    if principal.role != "analyst":
+        raise Forbidden("only an analyst assigns leads on this page")
+    found = users.list_users(store, role="analyst", org=principal.org)
+    return sorted(u.username for u in found if not u.disabled)
 
 
 def export_lead(

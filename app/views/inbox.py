@@ -16,7 +16,7 @@ from app.session import require_principal, store, t
 from app.views import lead_detail
 from app.views.safe import escape_markdown
 from graph.core.errors import UserError
-from graph.workflow import lifecycle
+from graph.workflow import lifecycle, triage
 from graph.workflow.auth import Principal
 
 SELECTED = "inbox_selected"
@@ -106,4 +106,28 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 st.session_state[FLASH] = t("inbox.sent")
                 st.rerun()
     with right:
+        _case(me, data["lead"])
         lead_detail.export_section(me, lead_id)
+
+
+def _case(me: Principal, lead: dict[str, Any]) -> None:
+    """The case number and the reviewing officer, printed on the court package's cover."""
+    lead_id = lead["id"]
+    st.markdown(f"**{t('inbox.case')}**")
+    case_ref = st.text_input(
+        t("inbox.case_ref"), value=lead.get("case_ref") or "", key=f"case_ref_{lead_id}"
+    )
+    reviewer = st.text_input(
+        t("inbox.reviewing_officer"),
+        value=lead.get("reviewing_officer") or "",
+        key=f"reviewing_officer_{lead_id}",
+    )
+    if st.button(t("inbox.case_save"), key=f"case_save_{lead_id}"):
+        try:
+            triage.set_case(store(), me, lead_id, case_ref, reviewer)
+        except UserError as error:
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        else:
+            lead_detail.forget(lead_id)
+            st.session_state[FLASH] = t("inbox.case_saved")
+            st.rerun()

@@ -1,4 +1,5 @@
-"""Candidate leads (analysts): the ranked list, then one lead's page with accept and push.
+"""Candidate leads (analysts): the ranked list, then one lead's page with accept and push, and
+triage: dismiss with a reason or restore, assign within the org (:mod:`graph.workflow.triage`).
 
 The list and every action go through :mod:`graph.workflow.lifecycle`, which checks the analyst's org and
 audits each view and push; after a push the notification delivery runs when it is installed.
@@ -16,7 +17,7 @@ from app.views import lead_detail
 from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
-from graph.workflow import lifecycle, notify
+from graph.workflow import lifecycle, notify, triage
 from graph.workflow.auth import Principal
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def lead_rows(leads: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ),
             t("lead.reasons"): _reasons(lead),
             t("lead.col_feedback"): len(lead.get("feedback") or []),
+            t("lead.col_assigned"): ", ".join(lead.get("assigned") or []),
             "id": lead["id"],
         }
         for rank, lead in enumerate(leads, start=1)
@@ -64,8 +66,11 @@ def leads_page() -> None:
         placeholder=t("lead.filter_all"),
         key="leads_statuses",
     )
+    mine = st.checkbox(t("lead.filter_mine"), key="leads_mine")
     try:
-        leads = views.lead_list(store(), me, statuses=statuses or None)
+        leads = views.lead_list(
+            store(), me, statuses=statuses or None, assignee=me.username if mine else None
+        )
     except UserError as error:
         st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
@@ -85,10 +90,13 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
     lead = data["lead"]
     lead_id = lead["id"]
     status = lead.get("status")
+    _triage(me, lead)
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('lead.accept')}**")
-        if status in ("candidate", "lead"):
+        if status == "dismissed":
+            st.caption(t("lead.dismissed_restore_first"))
+        elif status in ("candidate", "lead"):
             summary = st.text_area(
                 t("lead.summary"),
                 value=lead.get("summary_text") or lead.get("title") or "",
@@ -146,6 +154,55 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 notified = _notify(lead_id)
                 _done(lead_id, t("lead.pushed").format(target=target) + notified)
         lead_detail.export_section(me, lead_id)
+
+
+def _triage(me: Principal, lead: dict[str, Any]) -> None:
+    """Dismiss with a reason, or restore; assign to an analyst of one's own org."""
+    lead_id = lead["id"]
+    status = lead.get("status")
+    st.markdown(f"**{t('lead.triage')}**")
+    left, right = st.columns(2)
+    with left:
+        if status == "dismissed":
+            st.caption(
+                escape_markdown(
+                    t("lead.dismissed_by").format(
+                        by=lead.get("dismissed_by") or "—", reason=lead.get("dismiss_reason") or ""
+                    )
+                )
+            )
+            if st.button(t("lead.restore_button"), key=f"restore_{lead_id}"):
+                _try(lead_id, t("lead.restored"), triage.restore_lead, store(), me, lead_id)
+        elif status in triage.DISMISSABLE:
+            reason = st.text_input(t("lead.dismiss_reason"), key=f"dismiss_reason_{lead_id}")
+            if st.button(
+                t("lead.dismiss_button"), key=f"dismiss_{lead_id}", disabled=not reason.strip()
+            ):
+                _try(
+                    lead_id, t("lead.dismissed"), triage.dismiss_lead, store(), me, lead_id, reason
+                )
+    with right:
+        if not me.is_analyst:
+            return
+        options = ["", *views.assignees(store(), me)]
+        who = st.selectbox(
+            t("lead.assign_to"),
+            options,
+            format_func=lambda u: u or "—",
+            key=f"assign_to_{lead_id}",
+        )
+        if st.button(t("lead.assign_button"), key=f"assign_{lead_id}"):
+            _try(lead_id, t("lead.assigned"), triage.assign_lead, store(), me, lead_id, who or None)
+
+
+def _try(lead_id: str, message: str, action: Any, *args: Any) -> None:
+    """Run one triage action; a refusal or a user error is shown, success reloads the page."""
+    try:
+        action(*args)
+    except UserError as error:
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+    else:
+        _done(lead_id, message)
 
 
 def _reopen(me: Principal, lead_id: str) -> None:

@@ -5,7 +5,8 @@ title, score, summary, explanation and ``INVOLVES`` links to its entities. A lea
 its ring's anchor (its smallest firm key, else its smallest phone key, else its smallest key), so
 re-running detect on the same or grown data updates the same candidate in place. Leads an analyst
 has accepted (any status but ``candidate``) are never touched; candidates not found again are
-marked ``stale``.
+marked ``stale``. A dismissed lead stays dismissed (with its assignees and case fields) until
+an analyst restores it.
 
 ``lead_bundle`` gathers everything an export needs about one lead as plain data.
 """
@@ -403,7 +404,8 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "explanation": json.loads(lead.get("explanation_json") or "[]"),
             "case_ref": lead.get("case_ref"),
             "analyst": lead.get("accepted_by"),
-            "officer": lead.get("officer"),
+            # the reviewing officer the police set (graph.workflow.triage), else the one pushed to
+            "officer": lead.get("reviewing_officer") or lead.get("officer"),
             "org": lead.get("org"),
             "created_at": lead.get("created_at"),
             "method": method,

@@ -28,7 +28,17 @@ from graph.db.store import GraphStore
 from graph.workflow import audit, outbox
 from graph.workflow.auth import Forbidden, Principal, require
 
-STATUSES = ("candidate", "lead", "pushed", "acknowledged", "investigating", "closed", "stale")
+STATUSES = (
+    "candidate",
+    "lead",
+    "pushed",
+    "acknowledged",
+    "investigating",
+    "closed",
+    "stale",
+    "dismissed",  # set aside with a reason, kept and restorable (graph.workflow.triage)
+)
+HIDDEN_BY_DEFAULT = ("dismissed",)  # lists show these only when asked for by status
 OFFICER_STATUSES = ("acknowledged", "investigating", "closed")
 OUTCOMES = ("confirmed", "arrested", "no_action", "need_more_info")
 
@@ -52,11 +62,13 @@ RETURN l.status AS status, owner.name AS owner, targets, source_orgs
 LEADS_FOR_ANALYST = """
 MATCH (l:Lead)
 WHERE ($statuses IS NULL OR l.status IN $statuses)
+  AND ($assignee IS NULL OR EXISTS { (l)-[:ASSIGNED_TO]->(:User {username: $assignee}) })
   AND (EXISTS { (l)-[:OWNED_BY]->(:Org {name: $org}) }
        OR EXISTS { MATCH (l)-[:INVOLVES]->(c:Complaint) WHERE c.values_org = $org })
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
        l.date_first AS date_first, l.date_last AS date_last,
-       l.explanation_json AS explanation_json, l.feedback_json AS feedback_json
+       l.explanation_json AS explanation_json, l.feedback_json AS feedback_json,
+       [(l)-[:ASSIGNED_TO]->(u:User)-[:MEMBER_OF]->(:Org {name: $org}) | u.username] AS assigned
 ORDER BY l.score DESC, l.id
 LIMIT $limit
 """
@@ -73,10 +85,12 @@ ORDER BY read, pushed_at DESC
 
 ALL_LEADS = """
 MATCH (l:Lead)
-WHERE $statuses IS NULL OR l.status IN $statuses
+WHERE ($statuses IS NULL OR l.status IN $statuses)
+  AND ($assignee IS NULL OR EXISTS { (l)-[:ASSIGNED_TO]->(:User {username: $assignee}) })
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
        l.date_first AS date_first, l.date_last AS date_last,
-       l.explanation_json AS explanation_json, l.feedback_json AS feedback_json
+       l.explanation_json AS explanation_json, l.feedback_json AS feedback_json,
+       [(l)-[:ASSIGNED_TO]->(u:User) | u.username] AS assigned
 ORDER BY l.score DESC, l.id
 LIMIT $limit
 """
@@ -171,16 +185,27 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def visible_leads(
-    store: GraphStore, principal: Principal, *, statuses: list[str] | None = None, limit: int = 200
+    store: GraphStore,
+    principal: Principal,
+    *,
+    statuses: list[str] | None = None,
+    assignee: str | None = None,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
     """The leads ``principal`` may see: an analyst's candidates and org leads, an officer's
-    inbox (unread first), or everything for an admin."""
+    inbox (unread first), or everything for an admin. Dismissed leads are left out unless
+    ``statuses`` names them; ``assignee`` keeps the leads assigned to that user (with
+    ``assigned``: the assignees of the analyst's own org, or all of them for an admin)."""
+    if statuses is None:
+        statuses = [s for s in STATUSES if s not in HIDDEN_BY_DEFAULT]
     if principal.role == "analyst":
-        rows = store.read(LEADS_FOR_ANALYST, org=principal.org, statuses=statuses, limit=limit)
+        rows = store.read(
+            LEADS_FOR_ANALYST, org=principal.org, statuses=statuses, assignee=assignee, limit=limit
+        )
     elif principal.role == "officer":
         rows = store.read(LEADS_FOR_OFFICER, username=principal.username, unit=principal.org)
     elif principal.is_admin:
-        rows = store.read(ALL_LEADS, statuses=statuses, limit=limit)
+        rows = store.read(ALL_LEADS, statuses=statuses, assignee=assignee, limit=limit)
     else:
         raise Forbidden("unknown role")
     return [_decode(row) for row in rows]
