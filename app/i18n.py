@@ -428,6 +428,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "email:a@example.com, or pasted as written (加微 abc123, a link).",
     },
     "search.button": {"zh": "检索", "en": "Search"},
+    # one entity's profile (app/views/entity.py)
+    "nav.entity": {"zh": "实体档案", "en": "Entity profile"},
+    "entity.open": {"zh": "打开档案", "en": "Open profile"},
+    "entity.none": {
+        "zh": "请从检索结果、线索或图中选择一个实体打开其档案。",
+        "en": "Open an entity's profile from a search result, a lead or a chart.",
+    },
+    "entity.masked_note": {
+        "zh": "该实体并非由本机构提交：仅显示脱敏后的标识，不显示其他机构的取值。",
+        "en": "Your org did not state this entity: it is shown masked, without other parties' values.",
+    },
+    "entity.identity": {"zh": "标识与取值", "en": "Identity and values"},
+    "entity.col_field": {"zh": "字段", "en": "Field"},
+    "entity.col_value": {"zh": "取值", "en": "Value"},
+    "entity.statements": {"zh": "各方陈述（谁、何时）", "en": "Statements (who said it, when)"},
+    "entity.statements_own": {
+        "zh": "仅显示本机构的陈述；其他机构的取值不予显示。",
+        "en": "Your org's statements only; other parties' values are not shown.",
+    },
+    "entity.links": {"zh": "关系（按类型）", "en": "Links by type"},
+    "entity.hub": {
+        "zh": "该实体关系过多，仅显示部分关系。",
+        "en": "This entity has many links: only some are shown.",
+    },
+    "entity.col_direction": {"zh": "方向", "en": "Direction"},
+    "entity.open_linked": {"zh": "打开关联实体的档案", "en": "Open the profile of a linked entity"},
+    "entity.submissions": {"zh": "提及该实体的提交", "en": "Submissions that name it"},
+    "entity.leads": {"zh": "所在线索", "en": "Leads it is in"},
+    "entity.col_lead": {"zh": "线索编号", "en": "Lead"},
+    "entity.col_title": {"zh": "标题", "en": "Title"},
+    "entity.score": {"zh": "中介评分", "en": "Intermediary score"},
+    "entity.not_scored": {
+        "zh": "未评分（投诉人不足，或非本机构提交的实体）。",
+        "en": "Not scored (too few complainants, or not stated by your org).",
+    },
+    "entity.service": {
+        "zh": "服务号码（如热线），不参与评分。",
+        "en": "A service number (such as a hotline): not scored.",
+    },
     "search.nothing": {
         "zh": "在您的权限范围内没有找到。",
         "en": "Nothing found within your rights.",

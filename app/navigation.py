@@ -33,6 +33,9 @@ PAGES: list[PageEntry] = [
     PageEntry(
         "search", ("analyst", "officer"), "app.views.search:search_page", ":material/search:"
     ),
+    PageEntry(
+        "entity", ("analyst", "officer"), "app.views.entity:entity_page", ":material/account_box:"
+    ),
     PageEntry("admin", ("admin",), "app.views.admin:admin_page", ":material/manage_accounts:"),
     PageEntry("status", ("admin",), "app.views.status:status_page", ":material/database:"),
     PageEntry(

@@ -11,6 +11,8 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`assignees` — the analysts of one's own org a lead can be assigned to;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name;
+* :func:`entity_profile` — one entity whole, as far as the principal may see it (audited as
+  ``view_entity``);
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
   paths through them are dropped, and each trace is audited as a search.
@@ -23,6 +25,7 @@ from typing import Any
 
 from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
+from graph.evidence.profile import entity_leads, entity_score, entity_submissions
 from graph.evidence.rights import (
     compose,
     compose_by_key,
@@ -32,6 +35,7 @@ from graph.evidence.rights import (
     resolve,
     rights,
     shown_link,
+    statements,
 )
 from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
@@ -81,6 +85,14 @@ def lead_list(
     masked where the principal may not see them raw (a candidate's ring is built from every
     org's clues; an analyst sees only their own org's numbers raw)."""
     leads = lifecycle.visible_leads(store, principal, statuses=statuses, assignee=assignee)
+    return _masked_leads(store, principal, leads)
+
+
+def _masked_leads(
+    store: GraphStore, principal: Principal, leads: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``leads`` with the numbers their titles and explanations name masked where the principal
+    may not see them raw, and an analyst's explanation sources cut to its own org's rows."""
     named = {
         str(key)
         for lead in leads
@@ -336,4 +348,99 @@ def trace_paths(
         "hidden": 0 if subs is not None else len(found["paths"]) - len(paths),
         "set_aside": _shown_hubs(store, principal, found["set_aside"]),
         "search": found["search"],
+    }
+
+
+def entity_profile(
+    store: GraphStore, principal: Principal, key: str, *, limit: int = 300
+) -> dict[str, Any]:
+    """One entity as its profile page shows it, within the principal's rights (those of search
+    and trace; an entity the principal may not see at all is refused and the attempt audited,
+    whether it exists or not):
+
+    * ``entity``: its identity, masked where the principal may not see it raw;
+    * ``statements``: who said which value and when — each party's for officers and admins, the
+      analyst's own org's only (another party's values are theirs, as everywhere);
+    * ``links``: link type → its links, each with the other end (masked where it must be), the
+      direction and the sources (an analyst's own org's rows only, as on the lead page);
+      ``truncated`` and ``set_aside`` when the entity is a hub (its links are capped at ``limit``);
+    * ``submissions``: those whose rows name it (an analyst's own org's only);
+    * ``leads``: the leads it is in that the principal may open, titles masked as in lists;
+    * ``score``: its intermediary score with each feature's contribution, or None (not scored,
+      or not the principal's to see: an analyst sees the score of what its org stated only).
+
+    The view is audited (``view_entity``)."""
+    asked, key = key, resolve(key)
+    raw = rights(store, principal, [key])
+    if key not in raw:  # the message names what was asked: a pseudonym stays one
+        audit.append(store, principal.username, "view_denied", key)
+        raise Forbidden(f"{principal.username} may not see {asked}")
+    graph = neighbourhood(store, key, hops=1, limit=limit)
+    rows = _entity_rows([n.as_dict() for n in graph.nodes.values()])
+    by_key = compose_by_key(store, principal, rows)
+    entity = by_key[key]
+    subs = own_submissions(store, principal)
+    if subs is None:  # officers and admins: every party's statements
+        stated = statements(store, [key])[key]
+    else:
+        stated = statements(store, [key], org=principal.org)[key] if raw[key] else []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for link in graph.links.values():
+        other = link.end if link.start == key else link.start
+        if other not in by_key:
+            continue
+        raw_ends = not (entity["masked"] or by_key[other]["masked"])
+        shown = shown_link(link.as_dict(), subs, raw_ends)
+        if shown is None:
+            continue
+        groups.setdefault(link.type, []).append(
+            {
+                **shown,
+                "start": by_key[link.start]["display_key"],
+                "end": by_key[link.end]["display_key"],
+                "props": _shown_props(link.as_dict(), by_key),
+                "direction": "out" if link.start == key else "in",
+                "other": by_key[other],
+            }
+        )
+    submissions = entity_submissions(store, key)
+    if subs is not None:
+        submissions = [s for s in submissions if s["id"] in subs]
+    leads = [
+        lead
+        for lead in entity_leads(store, key)
+        if lifecycle.may_view(store, principal, lead["id"])
+    ]
+    leads = [
+        {k: v for k, v in lead.items() if k != "explanation"}
+        for lead in _masked_leads(store, principal, leads)
+    ]
+    score: dict[str, Any] | None = None
+    if raw[key] or subs is None:
+        found = entity_score(store, key)
+        if found is not None and not isinstance(found, dict):
+            score = {
+                "score": found.score,
+                "contributions": found.contributions,
+                "features": found.features,
+                "templates": found.templates,
+            }
+        elif found is not None:
+            score = {"service": found}
+    audit.append(
+        store,
+        principal.username,
+        "view_entity",
+        key,
+        {"links": sum(len(g) for g in groups.values()), "leads": len(leads)},
+    )
+    return {
+        "entity": entity,
+        "statements": stated,
+        "links": dict(sorted(groups.items())),
+        "truncated": graph.truncated,
+        "set_aside": _shown_hubs(store, principal, graph.set_aside),
+        "submissions": submissions,
+        "leads": leads,
+        "score": score,
     }

@@ -188,6 +188,7 @@ def link_rows(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _evidence(data: dict[str, Any]) -> None:
     st.markdown(f"**{t('lead.entities')}**")
     st.dataframe(entity_rows(data["entities"]), hide_index=True, width="stretch")
+    _open_profile(data["entities"])
     statements = statement_rows(data["entities"])
     if statements:
         st.markdown(f"**{t('lead.statements')}**")
@@ -210,6 +211,24 @@ def _evidence(data: dict[str, Any]) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def _open_profile(entities: list[dict[str, Any]]) -> None:
+    """Pick one of the lead's entities (masked ones by their pseudonym) and open its profile."""
+    from app.views.entity import profile_button
+
+    if not entities:
+        return
+    by_key = {e["key"]: e for e in entities}
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox(
+        t("entity.open"),
+        list(by_key),
+        format_func=lambda k: f"{t('entity.' + by_key[k]['label'])} · {by_key[k]['display_key']}",
+        key="lead_profile_pick",
+    )
+    with right:
+        profile_button(chosen, widget_key="lead_profile_open")
 
 
 def _texts(data: dict[str, Any]) -> None:

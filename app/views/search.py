@@ -17,6 +17,7 @@ import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views.chart import chart_panel, node_caption
+from app.views.entity import profile_button
 from app.views.lead_detail import entity_rows, link_rows
 from app.views.safe import escape_markdown
 from graph import views
@@ -71,6 +72,7 @@ def _find(me: Principal) -> None:
     chosen = st.selectbox(
         t("search.entity"), list(by_key), format_func=lambda k: _label(by_key[k]), key="search_pick"
     )
+    profile_button(chosen, widget_key="search_profile")
     hops = st.slider(t("search.hops"), 1, 2, 1, key="search_hops")
     try:
         graph = views.trace_neighbourhood(store(), me, chosen, hops=hops)

@@ -163,6 +163,12 @@ def _may_view(principal: Principal, access: dict[str, Any]) -> bool:
     return False
 
 
+def may_view(store: GraphStore, principal: Principal, lead_id: str) -> bool:
+    """Whether ``principal`` may see the lead (as :func:`check_view` decides, without auditing):
+    for lists that name leads, such as an entity's profile."""
+    return _may_view(principal, _access(store, lead_id))
+
+
 def check_view(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
     access = _access(store, lead_id)
     if not _may_view(principal, access):

@@ -1,0 +1,225 @@
+"""One entity's profile page (analysts and officers): every value with who stated it and when,
+its links by type with their sources, the submissions and leads it appears in, its score with
+the features behind it, and (once that page part exists) its notes.
+
+Everything comes from :func:`graph.views.entity_profile`, which checks the principal's rights,
+masks what they may not see raw and audits the view. Other pages open a profile with
+:func:`open_profile`; a link may also carry the entity as the ``entity`` query parameter.
+User text is shown only as escaped Markdown or in data tables.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app.session import require_principal, store, t
+from app.views.chart import node_caption
+from app.views.safe import escape_markdown
+from graph import views
+from graph.core.errors import UserError
+from graph.workflow.auth import Principal
+
+ENTITY = "entity"  # the session-state key and the query parameter naming the entity shown
+URL_PATH = "entity"
+
+
+def open_profile(key: str) -> None:
+    """Show ``key``'s profile (a key or the pseudonym of a masked entity): from any page."""
+    st.session_state[ENTITY] = key
+    try:
+        st.switch_page(st.Page(entity_page, title=t("nav.entity"), url_path=URL_PATH))
+    except StreamlitAPIException:  # a page run outside the workbench's navigation (AppTest)
+        st.rerun()
+
+
+def profile_button(key: str, *, widget_key: str) -> None:
+    """An "open profile" button for ``key``."""
+    if st.button(t("entity.open"), key=widget_key, icon=":material/account_box:"):
+        open_profile(key)
+
+
+def _chosen() -> str | None:
+    wanted = st.query_params.get(ENTITY)
+    if wanted:
+        st.session_state[ENTITY] = wanted
+    return st.session_state.get(ENTITY) or None
+
+
+def entity_page() -> None:
+    me = require_principal()
+    st.header(t("nav.entity"))
+    key = _chosen()
+    if not key:
+        st.info(t("entity.none"))
+        return
+    try:
+        data = views.entity_profile(store(), me, key)
+    except UserError as error:  # Forbidden included
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        return
+    entity = data["entity"]
+    st.subheader(
+        escape_markdown(f"{t('entity.' + entity['label'])} · {entity['display_key']}"),
+        anchor="entity",
+    )
+    if entity["masked"]:
+        st.caption(t("entity.masked_note"))
+    _identity(entity)
+    _statements(me, data["statements"])
+    _links(data)
+    _submissions(data["submissions"])
+    _leads(data["leads"])
+    _score(data["score"])
+    _notes(me, entity["key"])
+
+
+def _identity(entity: dict[str, Any]) -> None:
+    st.markdown(f"**{t('entity.identity')}**")
+    rows = [{t("entity.col_field"): k, t("entity.col_value"): str(v)}
+            for k, v in sorted(entity["props"].items())]  # fmt: skip
+    st.dataframe(rows, hide_index=True, width="stretch", key="entity_identity")
+
+
+def _statements(me: Principal, stated: list[dict[str, Any]]) -> None:
+    st.markdown(f"**{t('entity.statements')}**")
+    if me.is_analyst:
+        st.caption(t("entity.statements_own"))
+    if not stated:
+        st.caption("—")
+        return
+    st.dataframe(
+        [
+            {
+                t("lead.col_org"): s["org"],
+                t("lead.col_submission"): s["submission"],
+                t("lead.col_received"): s.get("at") or "",
+                t("lead.col_forwarded"): s.get("forwarded_for") or "",
+                t("lead.col_values"): json.dumps(s["values"], ensure_ascii=False, sort_keys=True),
+            }
+            for s in stated
+        ],
+        hide_index=True,
+        width="stretch",
+        key="entity_statements",
+    )
+
+
+def _links(data: dict[str, Any]) -> None:
+    st.markdown(f"**{t('entity.links')}**")
+    if data["truncated"] or data["set_aside"]:
+        st.caption(t("entity.hub"))
+    if not data["links"]:
+        st.caption("—")
+        return
+    others: dict[str, dict[str, Any]] = {}
+    for link_type, links in data["links"].items():
+        st.markdown(f"{t('link.' + link_type)} ({len(links)})")
+        rows = []
+        for link in links:
+            other = link["other"]
+            others[other["key"]] = other
+            rows.append(
+                {
+                    t("entity.col_direction"): "→" if link["direction"] == "out" else "←",
+                    t("lead.col_type"): t(f"entity.{other['label']}"),
+                    t("lead.col_key"): other["display_key"],
+                    t("lead.col_name"): node_caption(other),
+                    t("lead.col_kind"): t(f"linkkind.{link.get('kind') or 'fact'}"),
+                    t("lead.col_sources"): ", ".join(link.get("sources") or []),
+                    t("lead.col_surface"): (link.get("props") or {}).get("surface") or "",
+                    t("lead.col_first"): link.get("first_seen") or "",
+                }
+            )
+        st.dataframe(rows, hide_index=True, width="stretch", key=f"entity_links_{link_type}")
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox(
+        t("entity.open_linked"),
+        list(others),
+        format_func=lambda k: f"{t('entity.' + others[k]['label'])} · {others[k]['display_key']}",
+        key="entity_linked_pick",
+    )
+    with right:
+        if chosen:
+            profile_button(chosen, widget_key="entity_linked_open")
+
+
+def _submissions(submissions: list[dict[str, Any]]) -> None:
+    st.markdown(f"**{t('entity.submissions')}**")
+    if not submissions:
+        st.caption("—")
+        return
+    st.dataframe(
+        [
+            {
+                t("lead.col_submission"): s["id"],
+                t("lead.col_file"): s.get("file_name"),
+                t("lead.col_org"): s.get("org"),
+                t("lead.col_received"): s.get("received_at"),
+            }
+            for s in submissions
+        ],
+        hide_index=True,
+        width="stretch",
+        key="entity_submissions",
+    )
+
+
+def _leads(leads: list[dict[str, Any]]) -> None:
+    st.markdown(f"**{t('entity.leads')}**")
+    if not leads:
+        st.caption("—")
+        return
+    st.dataframe(
+        [
+            {
+                t("entity.col_lead"): lead["id"],
+                t("entity.col_title"): lead.get("title") or "",
+                t("lead.score"): round(float(lead.get("score") or 0), 1),
+                t("lead.status"): t(f"status.{lead.get('status')}"),
+                t("lead.size"): lead.get("size"),
+            }
+            for lead in leads
+        ],
+        hide_index=True,
+        width="stretch",
+        key="entity_leads",
+    )
+
+
+def _score(score: dict[str, Any] | None) -> None:
+    st.markdown(f"**{t('entity.score')}**")
+    if score is None:
+        st.caption(t("entity.not_scored"))
+        return
+    if "service" in score:
+        st.caption(t("entity.service"))
+        return
+    st.metric(t("entity.score"), f"{float(score['score']):.1f}")
+    st.dataframe(
+        [
+            {
+                t("lead.col_feature"): t(f"feature.{name}"),
+                t("lead.col_value"): str(score["features"].get(name)),
+                t("lead.col_contribution"): value,
+            }
+            for name, value in sorted(score["contributions"].items(), key=lambda kv: -kv[1])
+        ],
+        hide_index=True,
+        width="stretch",
+        key="entity_score",
+    )
+
+
+def _notes(me: Principal, key: str) -> None:
+    """The notes on this entity: drawn by ``app.views.notes`` (its own branch) once it exists."""
+    try:
+        from app.views import notes  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    section = getattr(notes, "entity_notes", None)
+    if section is not None:
+        section(me, key)
