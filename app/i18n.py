@@ -416,16 +416,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "search.find_tab": {"zh": "检索与关系圈", "en": "Find and neighbourhood"},
     "search.paths_tab": {"zh": "两点路径", "en": "Paths between two"},
     "search.query": {
-        "zh": "手机号、公司名称或统一社会信用代码、账号、投诉编号、微信/QQ/网址等联系方式",
-        "en": "Phone, firm name or code, account, complaint id, or a contact (WeChat, QQ, link …)",
+        "zh": "手机号、身份证号、人名、公司名称或统一社会信用代码、账号、投诉编号、"
+        "微信/QQ/网址等联系方式",
+        "en": "Phone, ID number, person's name, firm name or code, account, complaint id, "
+        "or a contact (WeChat, QQ, link …)",
     },
     "search.help": {
-        "zh": "手机号可带 0086、+86、空格或横线；账号如 douyin:@handle；联系方式如 wechat:abc123、"
-        "qq:12345678、telegram:name、domain:example.com、email:a@example.com，"
-        "或照原文粘贴（“加微 abc123”、网址）。",
-        "en": "Phones in any form (0086, +86, spaces, dashes); accounts like douyin:@handle; "
+        "zh": "手机号可带 0086、+86、空格或横线；身份证号可带空格、小写 x（只按其加密散列比对，"
+        "不保存原号）；公司名称可近似匹配；账号如 douyin:@handle、@handle 或主页链接；"
+        "联系方式如 wechat:abc123、qq:12345678、telegram:name、domain:example.com、"
+        "email:a@example.com，或照原文粘贴（“加微 abc123”、网址）。",
+        "en": "Phones in any form (0086, +86, spaces, dashes); ID numbers with spaces or a "
+        "lower-case x (matched by their keyed hash, never kept); firm names match approximately; "
+        "accounts like douyin:@handle, @handle or a profile link; "
         "contacts like wechat:abc123, qq:12345678, telegram:name, domain:example.com, "
         "email:a@example.com, or pasted as written (加微 abc123, a link).",
+    },
+    "search.col_match": {"zh": "近似匹配", "en": "Near match"},
+    "search.match": {"zh": "{score}%（{name}）", "en": "{score}% ({name})"},
+    "search.fuzzy_note": {
+        "zh": "近似匹配：输入名称的字符按顺序出现在该公司名称中的比例（名称先统一写法），"
+        "至少 70% 才列出。",
+        "en": "Near match: the share of the typed name's characters found in order in the "
+        "firm's name (both names normalised); listed from 70%.",
     },
     "search.button": {"zh": "检索", "en": "Search"},
     # one entity's profile (app/views/entity.py)

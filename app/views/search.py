@@ -41,15 +41,35 @@ def search_page() -> None:
 
 def _lookup(me: Principal, text: str) -> list[dict[str, Any]]:
     query = interpret(text)
-    if not (query.keys or query.complaint_id or query.name):
+    if not (query.keys or query.complaint_id or query.name or query.handle):
         return []
     return find_entities(
-        store(), me, keys=query.keys, complaint_id=query.complaint_id, name=query.name
+        store(),
+        me,
+        keys=query.keys,
+        complaint_id=query.complaint_id,
+        name=query.name,
+        handle=query.handle,
     )
 
 
 def _label(entity: dict[str, Any]) -> str:
     return f"{t('entity.' + entity['label'])} · {entity['display_key']} · {node_caption(entity)}"
+
+
+def _result_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entity table, with a firm found fuzzily saying how near its name is and which."""
+    rows = entity_rows(results)
+    if not any(entity.get("match") for entity in results):
+        return rows
+    for row, entity in zip(rows, results, strict=True):
+        match = entity.get("match")
+        row[t("search.col_match")] = (
+            t("search.match").format(score=round(100 * match["score"]), name=match["name"])
+            if match
+            else ""
+        )
+    return rows
 
 
 def _find(me: Principal) -> None:
@@ -67,7 +87,9 @@ def _find(me: Principal) -> None:
         st.info(t("search.nothing"))
     if not results:
         return
-    st.dataframe(entity_rows(results), hide_index=True, width="stretch", key="search_table")
+    st.dataframe(_result_rows(results), hide_index=True, width="stretch", key="search_table")
+    if any(entity.get("match") for entity in results):
+        st.caption(t("search.fuzzy_note"))
     by_key = {entity["key"]: entity for entity in results}
     chosen = st.selectbox(
         t("search.entity"), list(by_key), format_func=lambda k: _label(by_key[k]), key="search_pick"

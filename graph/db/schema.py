@@ -93,6 +93,12 @@ def schema_statements(model: Model) -> list[str]:
                 f"CREATE INDEX {label.lower()}_{identifier(prop)} IF NOT EXISTS "
                 f"FOR (n:{label}) ON (n.{prop})"
             )
+    # Fuzzy name search (graph/evidence/search.py): each party's stated names, Chinese read as
+    # overlapping character pairs.
+    statements.append(
+        "CREATE FULLTEXT INDEX statement_name IF NOT EXISTS FOR (n:Statement) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
     return statements
 
 
