@@ -595,6 +595,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "首次被投诉时成立年限（年）",
         "en": "firm's age at first complaint (years)",
     },
+    "notes.header": {"zh": "工作备注（非证据）", "en": "Working notes (not evidence)"},
+    "notes.not_evidence": {
+        "zh": "备注仅本机构（或本单位）成员可见，不是证据：不进入证据表、关系图和评分；"
+        "仅在有权接收的数据包中作为标明的附件导出。",
+        "en": "Notes are seen by your own org or unit only. They are not evidence: never in "
+        "the evidence tables, the chart or the scores; exported only as a labelled annex to "
+        "an audience entitled to them.",
+    },
+    "notes.none": {"zh": "暂无备注。", "en": "No notes yet."},
+    "notes.new": {"zh": "新备注", "en": "New note"},
+    "notes.add": {"zh": "添加备注", "en": "Add note"},
+    "notes.text": {"zh": "备注内容", "en": "Note"},
+    "notes.change": {"zh": "修改", "en": "Change"},
+    "notes.save": {"zh": "保存", "en": "Save"},
+    "notes.delete": {"zh": "删除", "en": "Delete"},
+    "notes.edited": {"zh": "修改于", "en": "edited"},
 }
 
 

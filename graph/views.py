@@ -10,9 +10,13 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
 * :func:`assignees` — the analysts of one's own org a lead can be assigned to;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
-  audited under the principal's own name;
+  audited under the principal's own name; a police package carries the working notes the
+  principal may read as a labelled annex, a partner package never;
 * :func:`entity_profile` — one entity whole, as far as the principal may see it (audited as
   ``view_entity``);
+* :func:`notes`, :func:`add_note`, :func:`edit_note`, :func:`delete_note` — working notes on an
+  entity or a lead (:mod:`graph.workflow.notes`): read within the author's org or unit, never
+  evidence;
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
   paths through them are dropped, and each trace is audited as a search.
@@ -41,6 +45,7 @@ from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
 from graph.workflow import audit, lifecycle, users
+from graph.workflow import notes as working_notes
 from graph.workflow.auth import Forbidden, Principal
 
 
@@ -222,6 +227,10 @@ def export_lead(
     else:
         raise Forbidden("only the owning org's analysts and the officers it was pushed to export")
     bundle = lead_bundle(store, lead_id)
+    annex: list[dict[str, Any]] = []
+    if audience != "partner":  # a partner is never entitled to working notes
+        targets = [working_notes.lead_target(lead_id), *(e["key"] for e in bundle["entities"])]
+        annex = working_notes.notes_on(store, principal, targets)
     result = export_and_audit(
         store,
         bundle,
@@ -230,8 +239,30 @@ def export_lead(
         user=principal.username,
         audience=audience,
         via="workbench",
+        notes=annex,
     )
     return result.to_dict()
+
+
+def notes(store: GraphStore, principal: Principal, target: str) -> list[dict[str, Any]]:
+    """The working notes on ``target`` (an entity key or pseudonym, or ``lead:<id>``) that the
+    principal may read: their own org's or unit's (an admin's: all)."""
+    return working_notes.list_notes(store, principal, target)
+
+
+def add_note(store: GraphStore, principal: Principal, target: str, text: str) -> dict[str, Any]:
+    """Write a working note on a target the principal may see (audited)."""
+    return working_notes.add_note(store, principal, target, text)
+
+
+def edit_note(store: GraphStore, principal: Principal, note_id: str, text: str) -> None:
+    """Change one's own note (audited)."""
+    working_notes.edit_note(store, principal, note_id, text)
+
+
+def delete_note(store: GraphStore, principal: Principal, note_id: str) -> None:
+    """Delete one's own note; an admin, any (audited)."""
+    working_notes.delete_note(store, principal, note_id)
 
 
 def _entity_rows(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

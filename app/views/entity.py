@@ -1,6 +1,6 @@
 """One entity's profile page (analysts and officers): every value with who stated it and when,
 its links by type with their sources, the submissions and leads it appears in, its score with
-the features behind it, and (once that page part exists) its notes.
+the features behind it, and its working notes (apart from the evidence).
 
 Everything comes from :func:`graph.views.entity_profile`, which checks the principal's rights,
 masks what they may not see raw and audits the view. Other pages open a profile with
@@ -18,6 +18,7 @@ from streamlit.errors import StreamlitAPIException
 
 from app.session import require_principal, store, t
 from app.views.chart import node_caption
+from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
@@ -74,7 +75,7 @@ def entity_page() -> None:
     _submissions(data["submissions"])
     _leads(data["leads"])
     _score(data["score"])
-    _notes(me, entity["key"])
+    notes_section(me, entity["key"])
 
 
 def _identity(entity: dict[str, Any]) -> None:
@@ -212,14 +213,3 @@ def _score(score: dict[str, Any] | None) -> None:
         width="stretch",
         key="entity_score",
     )
-
-
-def _notes(me: Principal, key: str) -> None:
-    """The notes on this entity: drawn by ``app.views.notes`` (its own branch) once it exists."""
-    try:
-        from app.views import notes  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    section = getattr(notes, "entity_notes", None)
-    if section is not None:
-        section(me, key)

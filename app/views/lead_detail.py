@@ -22,6 +22,7 @@ import streamlit as st
 
 from app.session import store, t
 from app.views.chart import chart_panel
+from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from graph import views
 from graph.core.errors import UserError
@@ -110,6 +111,8 @@ def lead_view(
         _explanation(lead)
     with tabs[4]:
         _feedback(lead)
+    st.divider()  # working notes: apart from the evidence above, and not part of it
+    notes_section(me, f"lead:{lead_id}")
     if actions is not None:
         st.divider()
         actions(data)

@@ -26,10 +26,12 @@ def export_and_audit(
     audience: str,
     fmt: str = "zip",
     via: str,
+    notes: list[dict[str, Any]] | None = None,
 ) -> ExportResult:
     """Write the package and its audit entry (``actor`` is who the log names; ``user`` who the
-    package names as exporting)."""
-    result = export_package(bundle, out_dir, fmt=fmt, audience=audience, user=user)
+    package names as exporting; ``notes`` the working notes the exporter may read, annexed for
+    an entitled audience only, see :func:`graph.export.package.build_files`)."""
+    result = export_package(bundle, out_dir, fmt=fmt, audience=audience, user=user, notes=notes)
     try:
         audit.append(
             store,

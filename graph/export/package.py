@@ -13,6 +13,8 @@ Files of a package (``chart-N.svg`` only when the chart has more than one page):
     graph.graphml, graph.json  the subgraph for Gephi, networkx and programs
     graph.anx                  the subgraph as an i2 Analyst's Notebook chart
     method.txt                 how the lead was found: queries, parameters, thresholds, scores
+    notes.txt                  working notes (not evidence), for court and police audiences only,
+                               and only when the exporter passed notes it may read
     public_key.pem             the installation's Ed25519 public key (fingerprint in the manifest)
     manifest.json              SHA-256 and SM3 of every file above, lead, user, time
     manifest.sig               Ed25519 signature over manifest.json
@@ -39,7 +41,7 @@ from typing import Any
 
 from graph.core.errors import UserError
 from graph.core.keys import SigningKey, load_or_create
-from graph.export import chart, cover, formats, masking, method, statements, tables
+from graph.export import annex, chart, cover, formats, masking, method, statements, tables
 from graph.export.common import canonical_json, check_bundle, sorted_bundle
 from graph.export.manifest import MANIFEST, SIGNATURE, build_manifest, signature_file
 
@@ -67,9 +69,15 @@ class ExportResult:
         return {**self.__dict__, "path": str(self.path)}
 
 
-def package_id_for(bundle: dict[str, Any], audience: str) -> str:
-    """The content id of a package: a hash of the masked, sorted bundle and the audience."""
-    text = canonical_json({"audience": audience, "bundle": bundle})
+def package_id_for(
+    bundle: dict[str, Any], audience: str, notes: list[dict[str, Any]] | None = None
+) -> str:
+    """The content id of a package: a hash of the masked, sorted bundle and the audience (and
+    of its annexed notes, when it has any)."""
+    content: dict[str, Any] = {"audience": audience, "bundle": bundle}
+    if notes:
+        content["notes"] = notes
+    text = canonical_json(content)
     return "pkg-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -80,8 +88,13 @@ def build_files(
     exported_by: str,
     exported_at: datetime,
     key: SigningKey,
+    notes: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """Every file of the package in memory, and facts about it (package id, pages, notes)."""
+    """Every file of the package in memory, and facts about it (package id, pages, notes).
+
+    ``notes`` (working notes, :mod:`graph.workflow.notes`) become the annex ``notes.txt``, listed
+    in the manifest like every file, for a court or police audience; a partner package never
+    carries them, whatever the caller passes."""
     if audience not in masking.AUDIENCES:
         raise UserError(f"unknown audience {audience!r}; choose {', '.join(masking.AUDIENCES)}")
     try:
@@ -90,7 +103,8 @@ def build_files(
         raise UserError(f"cannot export this lead: {error}") from None
     masked = masking.mask_bundle(bundle, audience, key.derived_secret("export-pseudonyms"))
     data = sorted_bundle(masked.bundle)
-    package_id = package_id_for(data, audience)
+    annexed = annex.entitled_notes(notes, audience)
+    package_id = package_id_for(data, audience, annexed)
     lead = data["lead"]
     header = chart.ChartHeader(
         title=lead.get("title") or lead["id"],
@@ -118,6 +132,8 @@ def build_files(
     files["graph.anx"] = formats.anx(data, package_id, drawn.positions)
     files["method.txt"] = method.method_txt(data, package_id, drawn.notes)
     files["public_key.pem"] = key.public.pem
+    if annexed:
+        files[annex.NOTES_FILE] = annex.notes_txt(annexed, package_id)
     info = cover.CoverInfo(
         package_id=package_id,
         audience=audience,
@@ -189,6 +205,7 @@ def export_package(
     user: str,
     now: datetime | None = None,
     key: SigningKey | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> ExportResult:
     """Write the package of ``bundle`` into ``out_dir`` and return where and what it is.
 
@@ -205,7 +222,12 @@ def export_package(
     moment = moment.replace(microsecond=0)
     signing_key = key or load_or_create()
     files, facts = build_files(
-        bundle, audience=audience, exported_by=user, exported_at=moment, key=signing_key
+        bundle,
+        audience=audience,
+        exported_by=user,
+        exported_at=moment,
+        key=signing_key,
+        notes=notes,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     name = _name(bundle["lead"]["id"], audience, moment)

@@ -79,6 +79,10 @@ ACTIONS = (
     "upload_delete",
     "notify_requeue",
     "audit_reseal",
+    "note_add",
+    "note_edit",
+    "note_delete",
+    "note_denied",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
