@@ -37,10 +37,14 @@ def test_an_analyst_sees_its_own_entity_whole(store: GraphStore, tmp_path: Path)
     assert data["score"] and data["score"]["score"] > 0
     assert audit.entries(store, 1, action="view_entity")[0].target == ACCOUNT
 
+    views.add_note(store, ANALYST, ACCOUNT, "已电话核实：该账号为中介引流号")
     at = page_as(ANALYST, PAGE, **{ENTITY: ACCOUNT})
     shown = rendered(at) + "\n".join(d.value.to_string() for d in at.dataframe)
     for expected in ("上岸老师", WECHAT, lead, translate("link.MENTIONS_CONTACT", "zh")):
         assert expected in shown, expected
+    # the org's working note is on the profile, under its own heading, in no evidence table
+    assert "已电话核实" in rendered(at)
+    assert not any("已电话核实" in d.value.to_string() for d in at.dataframe)
     assert contact[0]["sources"][0] in shown
     assert at.metric[0].value  # the score
 
