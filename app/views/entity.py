@@ -43,6 +43,25 @@ def profile_button(key: str, *, widget_key: str) -> None:
         open_profile(key)
 
 
+def profile_picker(label: str, entities: dict[str, dict[str, Any]], *, widget_key: str) -> None:
+    """A choice of ``entities`` (by key; each shown by its label and display key, so a masked one
+    by its pseudonym) beside a button that opens the chosen one's profile."""
+    if not entities:
+        return
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox(
+        label,
+        list(entities),
+        format_func=lambda k: (
+            f"{t('entity.' + entities[k]['label'])} · {entities[k]['display_key']}"
+        ),
+        key=f"{widget_key}_pick",
+    )
+    with right:
+        if chosen:
+            profile_button(chosen, widget_key=f"{widget_key}_open")
+
+
 def _chosen() -> str | None:
     wanted = st.query_params.get(ENTITY)
     if wanted:
@@ -136,16 +155,7 @@ def _links(data: dict[str, Any]) -> None:
                 }
             )
         st.dataframe(rows, hide_index=True, width="stretch", key=f"entity_links_{link_type}")
-    left, right = st.columns([3, 1])
-    chosen = left.selectbox(
-        t("entity.open_linked"),
-        list(others),
-        format_func=lambda k: f"{t('entity.' + others[k]['label'])} · {others[k]['display_key']}",
-        key="entity_linked_pick",
-    )
-    with right:
-        if chosen:
-            profile_button(chosen, widget_key="entity_linked_open")
+    profile_picker(t("entity.open_linked"), others, widget_key="entity_linked")
 
 
 def _submissions(submissions: list[dict[str, Any]]) -> None:

@@ -218,20 +218,9 @@ def _evidence(data: dict[str, Any]) -> None:
 
 def _open_profile(entities: list[dict[str, Any]]) -> None:
     """Pick one of the lead's entities (masked ones by their pseudonym) and open its profile."""
-    from app.views.entity import profile_button
+    from app.views.entity import profile_picker
 
-    if not entities:
-        return
-    by_key = {e["key"]: e for e in entities}
-    left, right = st.columns([3, 1])
-    chosen = left.selectbox(
-        t("entity.open"),
-        list(by_key),
-        format_func=lambda k: f"{t('entity.' + by_key[k]['label'])} · {by_key[k]['display_key']}",
-        key="lead_profile_pick",
-    )
-    with right:
-        profile_button(chosen, widget_key="lead_profile_open")
+    profile_picker(t("entity.open"), {e["key"]: e for e in entities}, widget_key="lead_profile")
 
 
 def _texts(data: dict[str, Any]) -> None:
