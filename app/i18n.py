@@ -611,6 +611,43 @@ TEXTS: dict[str, dict[str, str]] = {
     "notes.save": {"zh": "保存", "en": "Save"},
     "notes.delete": {"zh": "删除", "en": "Delete"},
     "notes.edited": {"zh": "修改于", "en": "edited"},
+    # timelines (app/views/timeline.py) and time-ordered paths (app/views/search.py)
+    "timeline.header": {"zh": "时间线", "en": "Timeline"},
+    "timeline.none": {"zh": "暂无带日期的事件。", "en": "No dated events."},
+    "timeline.type.complaint": {"zh": "投诉", "en": "Complaints"},
+    "timeline.type.call": {"zh": "通话", "en": "Calls"},
+    "timeline.type.account": {"zh": "账号活动", "en": "Account activity"},
+    "timeline.type.submission": {"zh": "提交批次", "en": "Submissions"},
+    "timeline.type.lead": {"zh": "线索进展", "en": "Lead history"},
+    "timeline.time": {"zh": "时间", "en": "Time"},
+    "timeline.type": {"zh": "事件类型", "en": "Event type"},
+    "timeline.label": {"zh": "事件", "en": "Event"},
+    "timeline.source": {"zh": "来源", "en": "Source"},
+    "timeline.band": {"zh": "标记时段", "en": "Marked period"},
+    "timeline.period": {"zh": "时段", "en": "Period"},
+    "timeline.help": {
+        "zh": "在时间线上拖动选择时段，或在此输入起止日期；下方的关系图和表格只显示该时段内发生的内容。",
+        "en": "Drag over the timeline to pick a period, or type its first and last day here; "
+        "the chart and tables below then show what happened in it.",
+    },
+    "timeline.all": {"zh": "显示全部时间", "en": "All of time"},
+    "timeline.filtered": {
+        "zh": "时段 {start} – {end}：显示 {shown} / {total} 个实体。",
+        "en": "Period {start} – {end}: {shown} of {total} entities shown.",
+    },
+    "timeline.installation": {"zh": "全库时间线（每日事件数）", "en": "Installation timeline (events a day)"},
+    "timeline.window": {"zh": "统计时段", "en": "Days counted"},
+    "search.in_time_order": {"zh": "按时间顺序", "en": "In time order"},
+    "search.in_time_order_help": {
+        "zh": "只保留各步日期从不倒退的路径（通话与投诉链）。",
+        "en": "Keep only paths whose steps never go back in time (calls, complaint chains).",
+    },
+    "search.max_gap_days": {"zh": "相邻两步最大间隔（天）", "en": "Max gap days"},
+    "search.in_time_order_note": {
+        "zh": "按时间顺序：每一步的日期不早于上一步。",
+        "en": "In time order: each step is dated no earlier than the one before.",
+    },
+    "search.col_last": {"zh": "最后日期", "en": "Last seen"},
 }
 
 

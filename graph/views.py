@@ -19,11 +19,15 @@ Pages call these instead of reaching into several graph modules themselves:
   evidence;
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
-  paths through them are dropped, and each trace is audited as a search.
+  paths through them are dropped, and each trace is audited as a search;
+* :func:`lead_timeline`, :func:`entity_timeline` and :func:`installation_timeline` — events on one
+  time axis (:mod:`graph.evidence.timeline`): a lead's and an entity's read off what its page
+  shows the principal (so audited as that view), the installation's counts a day for admins.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,7 @@ from graph.evidence.rights import (
     statements,
 )
 from graph.evidence.search import entities_by_keys
+from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
 from graph.workflow import audit, lifecycle, users
@@ -329,15 +334,27 @@ def trace_neighbourhood(
 
 
 def trace_paths(
-    store: GraphStore, principal: Principal, a: str, b: str, *, max_hops: int = 4, k: int = 3
+    store: GraphStore,
+    principal: Principal,
+    a: str,
+    b: str,
+    *,
+    max_hops: int = 4,
+    k: int = 3,
+    time_ordered: bool = False,
+    max_gap_days: int | None = None,
 ) -> dict[str, Any]:
     """The shortest paths from ``a`` to ``b`` that stay within the principal's rights; each
     path's ``nodes`` masked where they must be and each step with its sources. ``hidden`` counts
-    the paths left out because they pass through something the principal may not see."""
+    the paths left out because they pass through something the principal may not see.
+    ``time_ordered`` and ``max_gap_days`` are :func:`graph.evidence.trace.find_paths`'s (as
+    ``leadgraph trace --in-time-order``)."""
     a, b = resolve(a), resolve(b)
     _visible(store, principal, a)
     _visible(store, principal, b)
-    found = find_paths(store, a, b, max_hops=max_hops, k=k)
+    found = find_paths(
+        store, a, b, max_hops=max_hops, k=k, time_ordered=time_ordered, max_gap_days=max_gap_days
+    )
     rows = _entity_rows(list({n["key"]: n for p in found["paths"] for n in p["nodes"]}.values()))
     allowed = compose_by_key(store, principal, rows)
     subs = own_submissions(store, principal)
@@ -372,7 +389,8 @@ def trace_paths(
         principal.username,
         "search",
         a,
-        {"trace": "paths", "to": b, "max_hops": max_hops, "results": len(paths)},
+        {"trace": "paths", "to": b, "max_hops": max_hops, "results": len(paths)}
+        | ({"time_ordered": True, "max_gap_days": max_gap_days} if time_ordered else {}),
     )
     return {
         "paths": paths,
@@ -475,3 +493,49 @@ def entity_profile(
         "leads": leads,
         "score": score,
     }
+
+
+def lead_timeline(store: GraphStore, principal: Principal, lead_id: str) -> list[dict[str, Any]]:
+    """The lead's events (:func:`graph.evidence.timeline.events_from`), oldest first: its
+    complaints, the calls between its phones, its accounts' activity, the submissions the page
+    shows with a time, its own history and feedback — read off :func:`lead_page`, so checked,
+    masked and audited (``view_lead``) as the page is: nothing the page hides is on it."""
+    page = lead_page(store, principal, lead_id)
+    return events_from(page["entities"], page["links"], page["submissions"], page["lead"])
+
+
+def entity_timeline(
+    store: GraphStore, principal: Principal, key: str, *, limit: int = 300
+) -> list[dict[str, Any]]:
+    """One entity's events and its neighbours' (its complaints, its calls, the submissions that
+    name it), read off :func:`entity_profile` (checked, masked and audited as ``view_entity``)."""
+    profile = entity_profile(store, principal, key, limit=limit)
+    entities, links = profile_parts(profile)
+    return events_from(entities, links, profile["submissions"])
+
+
+def profile_parts(profile: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """An :func:`entity_profile`'s entities (itself, then each other end once) and links."""
+    links = [link for group in profile["links"].values() for link in group]
+    others = {link["other"]["display_key"]: link["other"] for link in links}
+    return [profile["entity"], *others.values()], links
+
+
+def installation_timeline(
+    store: GraphStore, principal: Principal, since: date, until: date
+) -> list[dict[str, Any]]:
+    """Events a day by type over the whole installation (:func:`graph.evidence.timeline.
+    daily_counts`, at most ten years of days): an admin's view, audited (``view_timeline``).
+    Counting every org's complaints is more than any analyst or officer may see."""
+    if not principal.is_admin:
+        audit.append(store, principal.username, "view_denied", "timeline:installation")
+        raise Forbidden("only an admin sees the installation's timeline")
+    rows = daily_counts(store, since, until)
+    audit.append(
+        store,
+        principal.username,
+        "view_timeline",
+        "timeline:installation",
+        {"since": since.isoformat(), "until": until.isoformat(), "days": len({r["time"] for r in rows})},
+    )
+    return rows

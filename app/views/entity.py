@@ -20,8 +20,10 @@ from app.session import require_principal, store, t
 from app.views.chart import node_caption
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
+from app.views.timeline import timeline_panel
 from graph import views
 from graph.core.errors import UserError
+from graph.evidence.timeline import events_from
 from graph.workflow.auth import Principal
 
 ENTITY = "entity"  # the session-state key and the query parameter naming the entity shown
@@ -89,6 +91,7 @@ def entity_page() -> None:
     if entity["masked"]:
         st.caption(t("entity.masked_note"))
     _identity(entity)
+    timeline_panel(events_from(*views.profile_parts(data), data["submissions"]), t, key=f"entity_timeline_{entity['key']}")
     _statements(me, data["statements"])
     _links(data)
     _submissions(data["submissions"])

@@ -24,8 +24,10 @@ from app.session import store, t
 from app.views.chart import chart_panel
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
+from app.views.timeline import in_period, timeline_panel
 from graph import views
 from graph.core.errors import UserError
+from graph.evidence.timeline import events_from
 from graph.text.slang import Hit, scan
 from graph.workflow import withdraw
 from graph.workflow.auth import Principal
@@ -91,6 +93,7 @@ def lead_view(
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
     if lead.get("review"):
         st.warning(escape_markdown(review_line(me, lead)))
+    shown, period = in_timeline(lead_id, data)
 
     tabs = st.tabs(
         [
@@ -102,11 +105,11 @@ def lead_view(
         ]
     )
     with tabs[0]:
-        chart_panel(data["entities"], data["links"], t, key=f"chart_{lead_id}")
+        chart_panel(shown["entities"], shown["links"], t, key=f"chart_{lead_id}{period}")
     with tabs[1]:
-        _evidence(data)
+        _evidence(shown)
     with tabs[2]:
-        _texts(data)
+        _texts(shown)
     with tabs[3]:
         _explanation(lead)
     with tabs[4]:
@@ -116,6 +119,22 @@ def lead_view(
     if actions is not None:
         st.divider()
         actions(data)
+
+
+def in_timeline(lead_id: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The lead's timeline, and the page's data cut to the period brushed on it
+    (:func:`app.views.timeline.in_period`) with a suffix naming the period for widget keys."""
+    events = events_from(data["entities"], data["links"], data["submissions"], data["lead"])
+    period = timeline_panel(events, t, key=f"timeline_{lead_id}")
+    if period is None:
+        return data, ""
+    entities, links = in_period(data["entities"], data["links"], *period)
+    st.caption(
+        t("timeline.filtered").format(
+            start=period[0], end=period[1], shown=len(entities), total=len(data["entities"])
+        )
+    )
+    return {**data, "entities": entities, "links": links}, f"_{period[0]}_{period[1]}"
 
 
 def review_line(me: Principal, lead: dict[str, Any]) -> str:

@@ -125,6 +125,13 @@ def _paths(me: Principal) -> None:
         a = left.text_input(t("search.from"), key="paths_a", help=t("search.help"))
         b = right.text_input(t("search.to"), key="paths_b", help=t("search.help"))
         hops = st.slider(t("search.max_hops"), 1, 6, 4, key="paths_hops")
+        ordered, gap = st.columns(2)
+        in_order = ordered.checkbox(
+            t("search.in_time_order"), key="paths_in_order", help=t("search.in_time_order_help")
+        )
+        max_gap = gap.number_input(
+            t("search.max_gap_days"), min_value=0, value=None, step=1, key="paths_max_gap"
+        )
         submitted = st.form_submit_button(t("search.trace"))
     if not submitted:
         return
@@ -133,7 +140,15 @@ def _paths(me: Principal) -> None:
         if not ends[0] or not ends[1]:
             st.info(t("search.ends_missing"))
             return
-        found = views.trace_paths(store(), me, ends[0][0]["key"], ends[1][0]["key"], max_hops=hops)
+        found = views.trace_paths(
+            store(),
+            me,
+            ends[0][0]["key"],
+            ends[1][0]["key"],
+            max_hops=hops,
+            time_ordered=in_order,
+            max_gap_days=int(max_gap) if in_order and max_gap is not None else None,
+        )
     except UserError as error:
         st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         return
@@ -150,6 +165,8 @@ def _paths(me: Principal) -> None:
                 t("search.hubs").format(keys=", ".join(h["key"] for h in found["set_aside"]))
             )
         )
+    if in_order:
+        st.caption(t("search.in_time_order_note"))
     if found["search"] == "shortest_only":
         st.caption(t("search.shortest_only"))
     if not found["paths"]:
@@ -166,6 +183,7 @@ def _paths(me: Principal) -> None:
                     t("lead.col_to"): step["end"],
                     t("lead.col_sources"): ", ".join(step.get("sources") or []),
                     t("lead.col_first"): step.get("first_seen") or "",
+                    t("search.col_last"): step.get("last_seen") or "",
                 }
                 for step_number, step in enumerate(path["steps"], start=1)
             ],

@@ -1,16 +1,20 @@
-"""Database status (admin): server, schema version, counts by label and link type."""
+"""Database status (admin): server, schema version, counts by label and link type, and the
+installation's timeline (events a day by type, :func:`graph.views.installation_timeline`)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
 
 from app.session import require_principal, store, t
 from app.views.safe import escape_markdown
+from app.views.timeline import timeline_panel
+from graph import views
 from graph.core.errors import UserError
 from graph.db.status import database_status
-from graph.workflow.auth import require
+from graph.workflow.auth import Principal, require
 
 
 @st.cache_data(ttl=10)
@@ -19,7 +23,8 @@ def cached_status() -> dict[str, Any]:
 
 
 def status_page() -> None:
-    require(require_principal(), "admin")
+    me = require_principal()
+    require(me, "admin")
     st.header(t("status.header"))
     try:
         status = cached_status()
@@ -43,3 +48,26 @@ def status_page() -> None:
         [{t("common.label"): k, t("common.count"): v} for k, v in status["relationships"].items()],
         hide_index=True,
     )
+    installation_timeline(me)
+
+
+WINDOW_DAYS = 730  # the installation timeline's default window, up to today
+
+
+def installation_timeline(me: Principal) -> None:
+    """Events a day over a window of days the admin chooses (two years up to today at first)."""
+    st.subheader(t("timeline.installation"))
+    today = date.today()
+    window = st.date_input(
+        t("timeline.window"),
+        value=(today - timedelta(days=WINDOW_DAYS), today),
+        key="installation_window",
+    )
+    if not (isinstance(window, tuple) and len(window) == 2):
+        return
+    try:
+        rows = views.installation_timeline(store(), me, window[0], window[1])
+    except UserError as error:
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        return
+    timeline_panel(rows, t, key="installation_timeline")
