@@ -635,7 +635,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "时段 {start} – {end}：显示 {shown} / {total} 个实体。",
         "en": "Period {start} – {end}: {shown} of {total} entities shown.",
     },
-    "timeline.installation": {"zh": "全库时间线（每日事件数）", "en": "Installation timeline (events a day)"},
+    "timeline.installation": {
+        "zh": "全库时间线（每日事件数）",
+        "en": "Installation timeline (events a day)",
+    },
     "timeline.window": {"zh": "统计时段", "en": "Days counted"},
     "search.in_time_order": {"zh": "按时间顺序", "en": "In time order"},
     "search.in_time_order_help": {

@@ -536,6 +536,10 @@ def installation_timeline(
         principal.username,
         "view_timeline",
         "timeline:installation",
-        {"since": since.isoformat(), "until": until.isoformat(), "days": len({r["time"] for r in rows})},
+        {
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "days": len({r["time"] for r in rows}),
+        },
     )
     return rows

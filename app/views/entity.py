@@ -91,7 +91,11 @@ def entity_page() -> None:
     if entity["masked"]:
         st.caption(t("entity.masked_note"))
     _identity(entity)
-    timeline_panel(events_from(*views.profile_parts(data), data["submissions"]), t, key=f"entity_timeline_{entity['key']}")
+    timeline_panel(
+        events_from(*views.profile_parts(data), data["submissions"]),
+        t,
+        key=f"entity_timeline_{entity['key']}",
+    )
     _statements(me, data["statements"])
     _links(data)
     _submissions(data["submissions"])

@@ -172,7 +172,7 @@ def timeline_chart(
                 x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title=t("timeline.band"))]
             )
         )
-    return alt.layer(*layers, points).properties(height=HEIGHT)
+    return alt.LayerChart(layer=[*layers, points], height=HEIGHT)
 
 
 def _as_day(value: Any) -> str:

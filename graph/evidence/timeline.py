@@ -59,14 +59,18 @@ def link_events(link: dict[str, Any]) -> list[dict[str, Any]]:
     count = props.get("count")
     label = f"{link['start']} → {link['end']}" + (f" ({count})" if count else "")
     times = dict.fromkeys(t for t in (link.get("first_seen"), link.get("last_seen")) if t)
-    return [_event(t, "call", str(link["start"]), label, _source(link.get("sources"))) for t in times]
+    return [
+        _event(t, "call", str(link["start"]), label, _source(link.get("sources"))) for t in times
+    ]
 
 
 def submission_events(submissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each submission's receipt, where the viewer is shown its time (an analyst is shown only
     the id and org of another org's)."""
     return [
-        _event(s["received_at"], "submission", "", f"{s.get('org')} · {s.get('file_name')}", s["id"])
+        _event(
+            s["received_at"], "submission", "", f"{s.get('org')} · {s.get('file_name')}", s["id"]
+        )
         for s in submissions
         if s.get("received_at")
     ]
@@ -108,7 +112,13 @@ def events_from(
 
 
 def _event(time: Any, kind: str, key: str, label: str, source: Any) -> dict[str, Any]:
-    return {"time": str(time), "type": kind, "key": key, "label": label, "source": str(source or "")}
+    return {
+        "time": str(time),
+        "type": kind,
+        "key": key,
+        "label": label,
+        "source": str(source or ""),
+    }
 
 
 # --- the whole installation: events a day ----------------------------------------------------

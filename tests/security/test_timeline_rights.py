@@ -20,7 +20,6 @@ from support import (
     TEMPLATE_B,
     complaint_rows,
     lead_page_as,
-    rendered,
     submit_complaints,
 )
 
@@ -53,9 +52,7 @@ def _two_lenders_ring(store: GraphStore, folder: Path) -> str:
     return str(max(leads, key=lambda lead: len(lead["entities"]))["id"])
 
 
-def test_another_orgs_complaints_are_not_on_the_timeline(
-    store: GraphStore, tmp_path: Path
-) -> None:
+def test_another_orgs_complaints_are_not_on_the_timeline(store: GraphStore, tmp_path: Path) -> None:
     lead = _two_lenders_ring(store, tmp_path)
     events = views.lead_timeline(store, ANALYST_B, lead)
     complaints = [e for e in events if e["type"] == "complaint"]

@@ -128,3 +128,27 @@ def test_the_trace_page_finds_paths_in_time_order(store: GraphStore, tmp_path: P
     at.number_input(key="paths_max_gap").set_value(0)
     at.form_submit_button[1].click().run()
     assert not at.dataframe and translate("search.no_paths", "zh") in rendered(at)
+
+
+def test_marked_periods_are_shaded_bands_behind_the_events() -> None:
+    """The timeline draws periods passed in (bursts, later) as bands: one rect a period."""
+    from app.views.timeline import timeline_chart
+
+    events = [{"time": "2025-06-0" + str(n), "type": "complaint", "key": "phone:a",
+               "label": f"C{n}", "source": "s#1"} for n in range(1, 7)]  # fmt: skip
+    bands = [
+        {"key": "phone:a", "start": "2025-06-02", "end": "2025-06-04", "label": "burst 3σ"},
+        {"key": "phone:a", "start": "2025-06-06", "end": "2025-06-06", "label": "burst 2σ"},
+    ]
+    spec = timeline_chart(events, str, bands=bands).to_dict()
+    rect, points = spec["layer"]
+    assert rect["mark"]["type"] == "rect" and rect["encoding"]["x2"]["field"] == "end"
+    band_rows = spec["datasets"][rect["data"]["name"]]
+    assert [(r["start"], r["end"], r["label"]) for r in band_rows] == [
+        ("2025-06-02", "2025-06-04", "burst 3σ"),
+        ("2025-06-06", "2025-06-06", "burst 2σ"),
+    ]
+    assert points["mark"]["type"] == "circle"
+    assert len(spec["datasets"][points["data"]["name"]]) == 6
+    assert [p["name"] for p in spec["params"]] == ["period"]
+    assert not timeline_chart(events, str).to_dict().get("layer")[1:]  # no bands: one layer
