@@ -2,8 +2,9 @@
 
 An event is ``{time, type, key, label, source}``: ``time`` an ISO date or date-time (as stored),
 ``type`` one of :data:`EVENT_TYPES`, ``key`` the entity (or ``lead:<id>``) it belongs to, as the
-viewer sees it, ``label`` a short text and ``source`` the row (``<submission>#<row>``) or the
-submission that says so, or who did it for a lead's own history.
+viewer sees it, ``label`` a short text and ``source`` who says so: a call's first row
+(``<submission>#<row>``) the viewer may see, a complaint's holder (its ``source``), the
+submission received, or who acted for a lead's own history.
 
 No rights here. A lead's and an entity's events are read off what :func:`graph.views.lead_page`
 and :func:`graph.views.entity_profile` already show the viewer (:func:`events_from`): an entity
@@ -14,6 +15,7 @@ installation's timeline counts events a day (:func:`daily_counts`), for admins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -98,7 +100,7 @@ def lead_history_events(lead: dict[str, Any]) -> list[dict[str, Any]]:
 def events_from(
     entities: list[dict[str, Any]],
     links: list[dict[str, Any]],
-    submissions: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    submissions: Sequence[dict[str, Any]] = (),
     lead: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Every event of a page's data (entities, links and submissions as shown to the viewer,
