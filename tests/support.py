@@ -390,6 +390,13 @@ STEADY_PHONE = "phone:+8613812340002"
 SURGE_WEEK = ("2026-03-02", "2026-03-08")  # the ninth week from 2026-01-05
 
 
+def page_text(at: Any) -> str:
+    """An AppTest page as read: its Markdown and captions unescaped, its tables, and everything
+    else it sent (``rendered``)."""
+    shown = [as_read(m.value) for m in [*at.markdown, *at.caption]]
+    return "\n".join([*shown, *(d.value.to_string() for d in at.dataframe), rendered(at)])
+
+
 def burst_rows() -> list[str]:
     """Complaint rows (``CONTACT_HEADER``'s columns): one a week naming ``SURGE_PHONE`` as contact
     for eight weeks from 2026-01-05, then twelve in ``SURGE_WEEK``; two a week naming

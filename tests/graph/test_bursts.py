@@ -5,17 +5,15 @@ method and the pages name."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from support import (
     STEADY_PHONE,
     SURGE_PHONE,
     SURGE_WEEK,
-    as_read,
     burst_rows,
     lead_page_as,
     page_as,
-    rendered,
+    page_text,
     submit_complaints,
 )
 
@@ -82,7 +80,7 @@ def test_the_score_the_explanation_and_the_method_name_the_burst(
     text = method_txt(bundle, "P-1", []).decode()
     assert "burst method" in text and '"max_tail": 0.001' in text and SURGE_TEXT in text
     # the lead page words the burst in the viewer's language
-    assert "2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in _page_text(
+    assert "2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in page_text(
         lead_page_as(ADMIN, lead["id"])
     )
 
@@ -101,12 +99,6 @@ def test_the_profile_and_the_timeline_view_show_the_burst(
     at = page_as(ADMIN, "from app.views.entity import entity_page\nentity_page()\n",
                  **{ENTITY: SURGE_PHONE})  # fmt: skip
     assert not at.exception
-    text = _page_text(at)
+    text = page_text(at)
     assert "投诉激增: 2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in text
     assert "泊松尾概率" in text  # the method and threshold, stated
-
-
-def _page_text(at: Any) -> str:
-    """The page as read: its Markdown unescaped, its tables, everything else it sent."""
-    shown = [as_read(m.value) for m in [*at.markdown, *at.caption]]
-    return "\n".join([*shown, *(d.value.to_string() for d in at.dataframe), rendered(at)])

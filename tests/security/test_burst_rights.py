@@ -11,7 +11,6 @@ whose complaints they are, sees the burst; an analyst of a third org is told not
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from support import (
     CONTACT_HEADER,
@@ -19,11 +18,10 @@ from support import (
     SURGE_PHONE,
     SURGE_WEEK,
     TEMPLATE_A,
-    as_read,
     burst_rows,
     lead_page_as,
     page_as,
-    rendered,
+    page_text,
     submit_complaints,
     write,
 )
@@ -60,12 +58,6 @@ def _world(store: GraphStore, folder: Path) -> str:
     return str(lead["id"])
 
 
-def _page_text(at: Any) -> str:
-    """The page as read: its Markdown unescaped, its tables, everything else it sent."""
-    shown = [as_read(m.value) for m in [*at.markdown, *at.caption]]
-    return "\n".join([*shown, *(d.value.to_string() for d in at.dataframe), rendered(at)])
-
-
 def test_an_analyst_does_not_learn_of_another_orgs_burst(store: GraphStore, tmp_path: Path) -> None:
     lead_id = _world(store, tmp_path)
     # the timeline's view: the phone is A's to see, but no burst of A's own complaints
@@ -86,11 +78,11 @@ def test_an_analyst_does_not_learn_of_another_orgs_burst(store: GraphStore, tmp_
     profile_page = page_as(ANALYST_A, PAGE, **{ENTITY: SURGE_PHONE})
     lead_page = lead_page_as(ANALYST_A, lead_id)
     assert not profile_page.exception and not lead_page.exception
-    shown = _page_text(profile_page)
+    shown = page_text(profile_page)
     assert "投诉激增: 未发现投诉激增。" in shown  # the line is there, and says none
     for secret in SECRETS:
         assert secret not in shown, secret
-    shown = _page_text(lead_page)
+    shown = page_text(lead_page)
     for secret in BURST_WORDS:
         assert secret not in shown, secret
 
