@@ -78,7 +78,7 @@ def test_the_score_the_explanation_and_the_method_name_the_burst(
     bundle = lead_bundle(store, lead["id"])
     assert bundle["lead"]["method"]["bursts"] == METHOD
     text = method_txt(bundle, "P-1", []).decode()
-    assert "burst method" in text and '"max_tail": 0.001' in text and SURGE_TEXT in text
+    assert "burst method" in text and '"max_tail": 0.0001' in text and SURGE_TEXT in text
     # the lead page words the burst in the viewer's language
     assert "2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in page_text(
         lead_page_as(ADMIN, lead["id"])

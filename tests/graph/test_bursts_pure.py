@@ -124,3 +124,10 @@ def test_a_burst_is_a_score_feature_with_its_period() -> None:
     assert surged.features["burst"] == period[0]
     assert surged.score == calm.score + 5.0
     assert score_row(SCORE_ROW).contributions["burst"] == 0.0  # a row read without bursts
+
+
+def test_a_week_of_chance_at_a_low_steady_rate_is_not_a_burst() -> None:
+    # a law firm of the 10k synthetic world: about two complaints a week all year, and one week
+    # of 8 against 1.9 (a tail of 1 in 1,100: a burst had the threshold been 1 in 1,000)
+    law_firm = [2, 2, 1, 2, 2, 3, 2, 4, 3, 1, 1, 1, 1, 8, 1, 0, 0, 3, 1, 2, 1, 2, 3, 0, 3]
+    assert find_bursts(series(law_firm)) == []
