@@ -651,6 +651,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "In time order: each step is dated no earlier than the one before.",
     },
     "search.col_last": {"zh": "最后日期", "en": "Last seen"},
+    "feature.burst": {"zh": "投诉激增", "en": "complaint surge"},
+    "feature.burst_value": {
+        "zh": "{start} 至 {end}（{weeks} 周）{count} 件，基线 {baseline} 件/周",
+        "en": "{start} to {end} ({weeks} wk): {count} complaints, baseline {baseline}/week",
+    },
+    "entity.bursts": {"zh": "投诉激增", "en": "Complaint surges"},
+    "entity.no_bursts": {"zh": "未发现投诉激增。", "en": "No complaint surge."},
+    "entity.bursts_method": {
+        "zh": "按周统计投诉，与本主体此前最多 12 周的周均值比较：一周不少于 5 件、达到基线 3 倍、"
+        "且泊松尾概率低于万分之一，记为激增；相邻激增周合并为一段。仅计您有权查看的投诉。",
+        "en": "Complaints are counted per week against the entity's own mean of up to 12 "
+        "earlier weeks: a week with at least 5, at least 3 times the baseline and a Poisson "
+        "tail probability under 1 in 10,000 is a surge; adjacent surge weeks form one period. "
+        "Only the complaints you may see are counted.",
+    },
 }
 
 

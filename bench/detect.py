@@ -23,8 +23,14 @@ runs; it prints one table.
 
 ``--fixture`` runs the committed fixture world (``fixtures/world``, 400 complaints) first.
 
+The burst pass (``graph.evidence.bursts.read_bursts``: weekly counts of every scored entity,
+part of detect's scoring) is timed on its own after detect, with how many scored entities have
+a burst, how many of them are rings' phones and firms and how many decoys.
+``--without-bursts`` first runs detect with the ``burst`` feature's weight at 0 (the scores as
+before issue 17) on the same loaded world and prints its recall and precision beside.
+
     .venv/bin/python bench/detect.py [--scales 10000,100000] [--million] [--seed 11] [--before]
-                                     [--fixture]
+                                     [--fixture] [--without-bursts]
 """
 
 from __future__ import annotations
@@ -39,12 +45,16 @@ from typing import Any, TypeVar
 
 from common import bench_store, peak_rss_mib, world_folder
 
-from app.synth.scoring import lead_quality
+from app.synth.scoring import decoy_keys, lead_quality, ring_keys
 from graph.core import settings
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
+from graph.evidence import scores
+from graph.evidence.analytics import ENTITY_COMPLAINTS
+from graph.evidence.bursts import read_bursts
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
+from graph.text.context import AGENT_AT
 from ingest.demo import FIXTURE_WORLD, load_world
 
 T = TypeVar("T")
@@ -57,6 +67,32 @@ def timed(work: Callable[[], T]) -> tuple[T, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def detect_without_bursts(store: GraphStore) -> dict[str, Any]:
+    """detect with the ``burst`` feature weighing nothing: the scores as before issue 17."""
+    weight = scores.WEIGHTS["burst"]
+    scores.WEIGHTS["burst"] = 0.0
+    try:
+        return detect(store)
+    finally:
+        scores.WEIGHTS["burst"] = weight
+
+
+def burst_pass(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
+    """The burst pass over every entity detect scores, timed, and who bursts."""
+    rows = store.read(ENTITY_COMPLAINTS, min_complaints=5, min_complainants=5, agent_at=AGENT_AT)
+    keys = [row["key"] for row in rows]
+    found, wall, cpu = timed(lambda: read_bursts(store, keys))
+    bursting = {key for key, periods in found.items() if periods}
+    rings = set().union(*(ring_keys(ring) for ring in truth["rings"]))
+    return {
+        "bursts": (wall, cpu),
+        "scored": len(keys),
+        "bursting": len(bursting),
+        "ring_bursting": len(bursting & rings),
+        "decoy_bursting": sorted(bursting & decoy_keys(truth)),
+    }
+
+
 def run_scale(
     store: GraphStore,
     scale: int,
@@ -65,6 +101,7 @@ def run_scale(
     wipe: bool = True,
     detect_only: bool = False,
     before: bool = False,
+    without_bursts: bool = False,
     folder: Path | None = None,
 ) -> dict[str, Any]:
     folder = folder or world_folder(scale, seed)
@@ -80,10 +117,13 @@ def run_scale(
     earlier: dict[str, Any] = {}
     if before:
         earlier = lead_quality(truth, detect(store, contact_ties=False)["leads"])
+    no_bursts = lead_quality(truth, detect_without_bursts(store)["leads"]) if without_bursts else {}
     found, detect_s, detect_cpu = timed(lambda: detect(store))
     figures = lead_quality(truth, found["leads"])
     return {
         "before": earlier,
+        "without_bursts": no_bursts,
+        **burst_pass(store, truth),
         "contact_hubs": found["contact_hubs"],
         "contact_members": sum(len(lead["summary"]["contacts"]) for lead in found["leads"]),
         "scale": scale,
@@ -119,6 +159,11 @@ def main() -> None:
         help="also detect without ties through shared contact handles, on the same world",
     )
     parser.add_argument("--fixture", action="store_true", help="the fixture world first")
+    parser.add_argument(
+        "--without-bursts",
+        action="store_true",
+        help="also detect with the burst feature weighing nothing, on the same world",
+    )
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     if args.million and 1_000_000 not in scales:
@@ -145,6 +190,7 @@ def main() -> None:
                 wipe=not args.no_wipe,
                 detect_only=args.detect_only,
                 before=args.before,
+                without_bursts=args.without_bursts,
             )
             results.append(result)
             print(
@@ -162,6 +208,23 @@ def main() -> None:
                     f"leads {was['decoy_leads']}; with them: leads {result['leads']}, merged "
                     f"{result['merged_leads']}, handles in leads {result['contact_members']}, "
                     f"set aside {result['contact_hubs']}",
+                    flush=True,
+                )
+            print(
+                f"  burst pass {result['bursts'][0]:.2f} s (CPU {result['bursts'][1]:.2f} s) over "
+                f"{result['scored']} scored entities: {result['bursting']} with a burst, "
+                f"{result['ring_bursting']} of them rings' phones and firms, decoys "
+                f"{result['decoy_bursting']}",
+                flush=True,
+            )
+            if result["without_bursts"]:
+                was = result["without_bursts"]
+                print(
+                    f"  without the burst feature: leads {was['leads']}, recall "
+                    f"{was['recall']:.3f}, precision {was['precision']:.3f}, decoy leads "
+                    f"{was['decoy_leads']}; with it: leads {result['leads']}, recall "
+                    f"{result['recall']:.3f}, precision {result['precision']:.3f}, decoy leads "
+                    f"{result['decoy_leads']}",
                     flush=True,
                 )
             at = ", ".join(f"@{k} {v:.3f}" for k, v in result["precision_at"].items())

@@ -23,6 +23,8 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`lead_timeline`, :func:`entity_timeline` and :func:`installation_timeline` — events on one
   time axis (:mod:`graph.evidence.timeline`): a lead's and an entity's read off what its page
   shows the principal (so audited as that view), the installation's counts a day for admins.
+* :func:`entity_bursts` — the complaint bursts of entities (:mod:`graph.evidence.bursts`),
+  counting only the complaints the principal may see raw (audited as ``view_bursts``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.db.store import GraphStore
+from graph.evidence.bursts import complaint_days, find_bursts, strongest, weekly_counts
 from graph.evidence.leads import lead_bundle
 from graph.evidence.profile import entity_leads, entity_score, entity_submissions
 from graph.evidence.rights import (
@@ -45,6 +48,7 @@ from graph.evidence.rights import (
     shown_link,
     statements,
 )
+from graph.evidence.scores import WEIGHTS
 from graph.evidence.search import entities_by_keys
 from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
@@ -126,6 +130,8 @@ def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
 
     items = []
     for item in lead.get("explanation") or []:
+        if item.get("feature") == "burst":  # counted from every org's complaints: not theirs
+            continue
         if "sources" in item:
             item = {**item, "sources": own(item["sources"])}
             item["members"] = [
@@ -464,6 +470,7 @@ def entity_profile(
         {k: v for k, v in lead.items() if k != "explanation"}
         for lead in _masked_leads(store, principal, leads)
     ]
+    bursts = _visible_bursts(store, principal, [key]).get(key, [])
     score: dict[str, Any] | None = None
     if raw[key] or subs is None:
         found = entity_score(store, key)
@@ -476,6 +483,8 @@ def entity_profile(
             }
         elif found is not None:
             score = {"service": found}
+    if subs is not None and score is not None and "features" in score:
+        score = _own_burst(score, bursts)
     audit.append(
         store,
         principal.username,
@@ -492,6 +501,7 @@ def entity_profile(
         "submissions": submissions,
         "leads": leads,
         "score": score,
+        "bursts": bursts,
     }
 
 
@@ -543,3 +553,51 @@ def installation_timeline(
         },
     )
     return rows
+def _visible_bursts(
+    store: GraphStore, principal: Principal, keys: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each key's burst periods, counting only the complaints the principal may see raw: a
+    burst made of another org's complaints is that org's to know."""
+    days = complaint_days(store, keys)
+    complaints = sorted({complaint for rows in days.values() for complaint, _ in rows})
+    raw = rights(store, principal, complaints) if complaints else {}
+    return {
+        key: find_bursts(weekly_counts((day, 1) for complaint, day in rows if raw.get(complaint)))
+        for key, rows in days.items()
+    }
+
+
+def _own_burst(score: dict[str, Any], bursts: list[dict[str, Any]]) -> dict[str, Any]:
+    """An analyst's view of a score: its ``burst`` feature as the analyst's own complaints give
+    it (``bursts``), the total changed to match."""
+    contributions = {**score["contributions"], "burst": WEIGHTS["burst"] if bursts else 0.0}
+    return {
+        **score,
+        "score": min(100.0, round(sum(contributions.values()), 2)),
+        "contributions": contributions,
+        "features": {**score["features"], "burst": strongest(bursts)},
+    }
+
+
+def entity_bursts(
+    store: GraphStore, principal: Principal, keys: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The complaint bursts of each of ``keys`` (keys, or pseudonyms of masked entities) that
+    the principal may see at all, for a timeline: ``{asked key: [{key, start, end, weeks,
+    count, peak, baseline, ratio}]}`` (an empty list: no burst), counting only the complaints
+    the principal may see raw. Keys it may not see are left out. Audited (``view_bursts``)."""
+    asked = {resolve(name): name for name in keys}
+    visible = sorted(rights(store, principal, list(asked)))
+    found = _visible_bursts(store, principal, visible)
+    result = {
+        asked[key]: [{"key": asked[key], **period} for period in found.get(key, [])]
+        for key in visible
+    }
+    audit.append(
+        store,
+        principal.username,
+        "view_bursts",
+        f"entities:{len(keys)}",
+        {"shown": len(result), "periods": sum(len(p) for p in result.values())},
+    )
+    return result

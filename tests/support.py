@@ -380,3 +380,44 @@ def one_contact_ring(
     rows += complaint_rows("WB", TEMPLATE_B, agent="微博：@shangan_2", first_phone=50)
     submit_complaints(store, folder, rows, "\n".join(lines) + "\n", complaints_org=complaints_org)
     return detect(store)
+
+
+# --- a phone whose complaints surge in one week, and a steady one (tests/graph/test_bursts.py,
+# tests/security/test_burst_rights.py) -------------------------------------------------------
+
+SURGE_PHONE = "phone:+8613812340001"
+STEADY_PHONE = "phone:+8613812340002"
+SURGE_WEEK = ("2026-03-02", "2026-03-08")  # the ninth week from 2026-01-05
+
+
+def page_text(at: Any) -> str:
+    """An AppTest page as read: its Markdown and captions unescaped, its tables, and everything
+    else it sent (``rendered``)."""
+    shown = [as_read(m.value) for m in [*at.markdown, *at.caption]]
+    return "\n".join([*shown, *(d.value.to_string() for d in at.dataframe), rendered(at)])
+
+
+def burst_rows() -> list[str]:
+    """Complaint rows (``CONTACT_HEADER``'s columns): one a week naming ``SURGE_PHONE`` as contact
+    for eight weeks from 2026-01-05, then twelve in ``SURGE_WEEK``; two a week naming
+    ``STEADY_PHONE`` for the same nine weeks. Each from its own borrower, in one template a phone,
+    against the four lenders in turn."""
+    from datetime import date, timedelta
+
+    monday = date(2026, 1, 5)
+    surge = [monday + timedelta(weeks=w, days=2) for w in range(8)]
+    surge += [monday + timedelta(weeks=8, days=d % 7) for d in range(12)]
+    steady = [monday + timedelta(weeks=w, days=d) for w in range(9) for d in (1, 4)]
+    rows = []
+    for prefix, days, contact, template, first in (
+        ("SG", surge, "13812340001", TEMPLATE_A, 100),
+        ("ST", steady, "13812340002", TEMPLATE_B, 200),
+    ):
+        for n, day in enumerate(days):
+            name, lender = NAMES[n % len(NAMES)], LENDERS[n % len(LENDERS)]
+            text = template.format(name=name, lender=lender)
+            rows.append(
+                f"{prefix}{n:04d},{day.isoformat()},{lender},{name},139{first + n:08d},"
+                f"{contact},,{text}"
+            )
+    return rows

@@ -100,7 +100,7 @@ def entity_page() -> None:
     _links(data)
     _submissions(data["submissions"])
     _leads(data["leads"])
-    _score(data["score"])
+    _score(data["score"], data.get("bursts") or [])
     notes_section(me, entity["key"])
 
 
@@ -208,8 +208,34 @@ def _leads(leads: list[dict[str, Any]]) -> None:
     )
 
 
-def _score(score: dict[str, Any] | None) -> None:
+def burst_text(period: dict[str, Any]) -> str:
+    """A burst period (``graph.evidence.bursts``) in the viewer's language."""
+    return t("feature.burst_value").format(
+        start=period["start"],
+        end=period["end"],
+        weeks=period["weeks"],
+        count=period["count"],
+        baseline=f"{float(period['baseline']):.1f}",
+    )
+
+
+def feature_value(name: str, value: Any) -> str:
+    """A score feature's value as a table cell: a burst in words, others as they are."""
+    if name == "burst":
+        return burst_text(value) if isinstance(value, dict) else "—"
+    return str(value)
+
+
+def _bursts(bursts: list[dict[str, Any]]) -> None:
+    st.markdown(f"{t('entity.bursts')}: " + escape_markdown(
+        "; ".join(burst_text(p) for p in bursts) if bursts else t("entity.no_bursts")
+    ))  # fmt: skip
+    st.caption(t("entity.bursts_method"))
+
+
+def _score(score: dict[str, Any] | None, bursts: list[dict[str, Any]]) -> None:
     st.markdown(f"**{t('entity.score')}**")
+    _bursts(bursts)
     if score is None:
         st.caption(t("entity.not_scored"))
         return
@@ -221,7 +247,7 @@ def _score(score: dict[str, Any] | None) -> None:
         [
             {
                 t("lead.col_feature"): t(f"feature.{name}"),
-                t("lead.col_value"): str(score["features"].get(name)),
+                t("lead.col_value"): feature_value(name, score["features"].get(name)),
                 t("lead.col_contribution"): value,
             }
             for name, value in sorted(score["contributions"].items(), key=lambda kv: -kv[1])

@@ -299,6 +299,8 @@ def contact_tie_text(item: dict[str, Any]) -> str:
 
 
 def _explanation(lead: dict[str, Any]) -> None:
+    from app.views.entity import feature_value
+
     every = lead.get("explanation") or []
     items = [item for item in every if item.get("feature") != "contact_tie"]
     contact_ties = [item for item in every if item.get("feature") == "contact_tie"]
@@ -308,7 +310,7 @@ def _explanation(lead: dict[str, Any]) -> None:
                 {
                     t("lead.col_entity"): item.get("entity"),
                     t("lead.col_feature"): t(f"feature.{item.get('feature')}"),
-                    t("lead.col_value"): str(item.get("value")),
+                    t("lead.col_value"): feature_value(str(item.get("feature")), item.get("value")),
                     t("lead.col_contribution"): item.get("contribution"),
                 }
                 for item in items

@@ -41,6 +41,9 @@ class Limits:
     # give a handle must be the seeds' own — their bios or complaints naming them — or it is
     # an official channel that the public cites (a lender's site), offered as a hub instead.
     ring_contact_own_share: float = 0.5
+    # Complaints read per entity when a page counts its bursts within the viewer's rights (the
+    # newest; ``graph.evidence.bursts.complaint_days``).
+    burst_complaints: int = 20_000
 
 
 LIMITS = Limits()

@@ -24,6 +24,7 @@ from typing import Any
 
 from graph.core.limits import LIMITS
 from graph.db.store import GraphStore, chunked_by_weight
+from graph.evidence.bursts import with_bursts
 from graph.evidence.rings import (
     Ring,
     rings_from_ties,
@@ -128,14 +129,15 @@ def score_entities(
     sharing a family phone are not a ring).
 
     Returns the scores (best first) and the service numbers set aside (see
-    ``graph.evidence.scores.score_rows``)."""
+    ``graph.evidence.scores.score_rows``); each row's burst periods are read for the ``burst``
+    feature (``graph.evidence.bursts.read_bursts``)."""
     rows = store.read(
         ENTITY_COMPLAINTS,
         min_complaints=min_complainants,
         min_complainants=min_complainants,
         agent_at=AGENT_AT,
     )
-    return score_rows(rows)
+    return score_rows(with_bursts(store, rows))
 
 
 # The people each seed deals with: the complainants whose complaints name it and the people whose

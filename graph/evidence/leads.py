@@ -33,6 +33,9 @@ from graph.evidence.analytics import (
     rings_evidence,
     score_entities,
 )
+from graph.evidence.bursts import DAILY_COUNTS
+from graph.evidence.bursts import METHOD as BURST_METHOD
+from graph.evidence.bursts import describe as describe_burst
 from graph.evidence.rights import statements
 from graph.evidence.rings import Ring
 from graph.evidence.scores import SCORING_METHOD, WEIGHTS
@@ -229,7 +232,12 @@ def _explanation(ring: Ring) -> list[dict[str, Any]]:
                     "feature": feature,
                     "value": entity.features.get(feature),
                     "contribution": contribution,
-                    "text": f"{_display(entity.key)}: {feature} = {entity.features.get(feature)}",
+                    "text": f"{_display(entity.key)}: "
+                    + (
+                        describe_burst(entity.features[feature])
+                        if feature == "burst"
+                        else f"{feature} = {entity.features.get(feature)}"
+                    ),
                 }
             )
     return items
@@ -281,7 +289,10 @@ def detect(
              "params": {"keys": "<handles the seeds' texts give>"}},
             {"name": "seed_people", "cypher": SEED_PEOPLE.strip(),
              "params": {"keys": "<ring seeds>"}},
+            {"name": "burst_daily_counts", "cypher": DAILY_COUNTS.strip(),
+             "params": {"keys": "<entities entity_complaints returned>"}},
         ],
+        "bursts": BURST_METHOD,
     }  # fmt: skip
     leads = []
     rows = []

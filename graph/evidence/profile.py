@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.db.store import GraphStore
 from graph.evidence.analytics import ENTITY_COMPLAINTS
+from graph.evidence.bursts import with_bursts
 from graph.evidence.scores import EntityScore, score_rows
 from graph.text.context import AGENT_AT
 
@@ -68,7 +69,7 @@ def entity_score(
         min_complainants=min_complainants,
         agent_at=AGENT_AT,
     )
-    scores, set_aside = score_rows(rows)
+    scores, set_aside = score_rows(with_bursts(store, rows))
     if scores:
         return scores[0]
     return set_aside[0] if set_aside else None

@@ -19,12 +19,15 @@ advertised             accounts advertising it (2 = full)                       
 consulting_scope       a firm whose business scope is debt / legal / info consulting  5
 shared_legal_rep       a firm whose legal representative also runs another firm       5
 firm_age_years         a firm's age at its first complaint (≤ 1 y full, 5 y none)     5
+burst                  its complaints surged against its own baseline in some week    5
 =====================  ========================================================  ======
 
 A score is the sum of the contributions, at most 100. ``agent_text_share`` reads the
 ``agent_score`` ingest writes on each complaint (:mod:`graph.text.context`: how agent-like the
 whole text is, whether or not it uses slang); a complaint scoring at least
-``graph.text.context.AGENT_AT`` counts.
+``graph.text.context.AGENT_AT`` counts. ``burst`` reads the periods ``graph.evidence.bursts``
+finds in the row's ``bursts`` (method and threshold stated there); its feature value is the
+strongest period, so the explanation can say when, how many and against what baseline.
 
 Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
 in the result instead.
@@ -41,13 +44,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graph.evidence.bursts import strongest
+
 # The version of the scoring method: recorded on every candidate lead (``method_version``) and
 # reported by its court package. Change it whenever a lead's score or membership may change for
 # the same data: the weights or features here, the seed test or the ring score in ``rings``.
 # 2026.12: the agent_text_share feature (graph.text.context), and rings also tied through shared
 # contact handles (``rings.contact_ties``), so a lead may gain members (the handles, and seeds
 # only a handle joins) for the same data.
-SCORING_METHOD = "scores-2026.12"
+# 2026.12.1: the burst feature (graph.evidence.bursts), weight 5.
+SCORING_METHOD = "scores-2026.12.1"
 
 SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})
 CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
@@ -62,6 +68,7 @@ WEIGHTS = {
     "consulting_scope": 5.0,
     "shared_legal_rep": 5.0,
     "firm_age_years": 5.0,
+    "burst": 5.0,
 }
 # A firm set up shortly before its complaints begin looks like a vehicle for them: full weight
 # at this age or younger (years), none from ``OLD_FIRM_YEARS`` on.
@@ -141,7 +148,8 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
         An ``ENTITY_COMPLAINTS`` row: ``complaints``, ``complainants``, ``lenders``,
         ``top_template``, ``disguised``, ``calls_to_complainants``, ``advertised``,
         ``shared_legal_rep`` (counts), optionally ``agent_like`` (complaints the context model
-        calls agent-like; 0 when absent) and ``scope`` (a firm's business scope, or None).
+        calls agent-like; 0 when absent), ``scope`` (a firm's business scope, or None) and
+        ``bursts`` (its burst periods, ``graph.evidence.bursts``; none when absent).
     age : float or None
         A firm's age at its first complaint (see ``firm_age_years``).
 
@@ -167,6 +175,7 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
         "consulting_scope": 1.0 if any(w in scope for w in CONSULTING_WORDS) else 0.0,
         "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
         "firm_age_years": youth(age),
+        "burst": 1.0 if row.get("bursts") else 0.0,
     }
 
 
@@ -233,6 +242,7 @@ def score_row(row: Mapping[str, Any]) -> EntityScore:
         "consulting_scope": bool(values["consulting_scope"]),
         "shared_legal_rep": row["shared_legal_rep"],
         "firm_age_years": age,
+        "burst": strongest(row.get("bursts") or []),
         "first_date": row["first_date"],
         "last_date": row["last_date"],
     }

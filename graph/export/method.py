@@ -40,6 +40,9 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         "thresholds:",
         _json(method.get("thresholds") or {}),
         "",
+        "burst method (the score's burst feature; graph/evidence/bursts.py):",
+        _json(method.get("bursts") or "(not used by this scoring method)"),
+        "",
         "queries (exact text and parameters, in the order they ran):",
     ]
     queries = method.get("queries") or []

@@ -84,6 +84,7 @@ ACTIONS = (
     "note_delete",
     "note_denied",
     "view_timeline",
+    "view_bursts",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

@@ -150,6 +150,7 @@ def test_one_entity_exactly() -> None:
         "consulting_scope": 0.0,
         "shared_legal_rep": 0.0,
         "firm_age_years": 0.0,
+        "burst": 0.0,  # no burst periods in the row
     }
     assert score.score == 70.72
     assert score.features["template_share"] == 0.75
