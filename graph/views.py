@@ -553,6 +553,8 @@ def installation_timeline(
         },
     )
     return rows
+
+
 def _visible_bursts(
     store: GraphStore, principal: Principal, keys: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
