@@ -95,6 +95,7 @@ def entity_page() -> None:
         events_from(*views.profile_parts(data), data["submissions"]),
         t,
         key=f"entity_timeline_{entity['key']}",
+        bands=burst_bands(data.get("bursts") or []),
     )
     _statements(me, data["statements"])
     _links(data)
@@ -217,6 +218,14 @@ def burst_text(period: dict[str, Any]) -> str:
         count=period["count"],
         baseline=f"{float(period['baseline']):.1f}",
     )
+
+
+def burst_bands(bursts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Burst periods as the timeline's shaded bands, labelled in the viewer's language."""
+    return [
+        {"key": p.get("key", ""), "start": p["start"], "end": p["end"], "label": burst_text(p)}
+        for p in bursts
+    ]
 
 
 def feature_value(name: str, value: Any) -> str:

@@ -22,6 +22,7 @@ import streamlit as st
 
 from app.session import store, t
 from app.views.chart import chart_panel
+from app.views.entity import burst_bands
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from app.views.timeline import in_period, timeline_panel
@@ -66,8 +67,26 @@ def load(me: Principal, lead_id: str) -> dict[str, Any]:
     if cached and cached[0] == me.username and time.time() - cached[1] < VIEW_TTL_SECONDS:
         return cached[2]  # type: ignore[no-any-return]
     data = views.lead_page(store(), me, lead_id)
+    data["bursts"] = lead_bursts(me, data["entities"])
     st.session_state[_cache_key(lead_id)] = (me.username, time.time(), data)
     return data
+
+
+BURSTING_LABELS = ("Phone", "Firm")
+
+
+def lead_bursts(me: Principal, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The complaint bursts of the lead's phones and firms that the viewer may see, counted from
+    the complaints the viewer may see raw (:func:`graph.views.entity_bursts`)."""
+    keys = [
+        str(e["display_key"] or e["key"])
+        for e in entities
+        if e["label"] in BURSTING_LABELS and not e.get("masked")
+    ]
+    if not keys:
+        return []
+    found = views.entity_bursts(store(), me, keys)
+    return [period for periods in found.values() for period in periods]
 
 
 def lead_view(
@@ -125,7 +144,9 @@ def in_timeline(lead_id: str, data: dict[str, Any]) -> tuple[dict[str, Any], str
     """The lead's timeline, and the page's data cut to the period brushed on it
     (:func:`app.views.timeline.in_period`) with a suffix naming the period for widget keys."""
     events = events_from(data["entities"], data["links"], data["submissions"], data["lead"])
-    period = timeline_panel(events, t, key=f"timeline_{lead_id}")
+    period = timeline_panel(
+        events, t, key=f"timeline_{lead_id}", bands=burst_bands(data.get("bursts") or [])
+    )
     if period is None:
         return data, ""
     entities, links = in_period(data["entities"], data["links"], *period)

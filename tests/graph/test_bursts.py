@@ -4,7 +4,9 @@ method and the pages name."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from support import (
     STEADY_PHONE,
@@ -80,9 +82,16 @@ def test_the_score_the_explanation_and_the_method_name_the_burst(
     text = method_txt(bundle, "P-1", []).decode()
     assert "burst method" in text and '"max_tail": 0.0001' in text and SURGE_TEXT in text
     # the lead page words the burst in the viewer's language
-    assert "2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in page_text(
-        lead_page_as(ADMIN, lead["id"])
-    )
+    page = lead_page_as(ADMIN, lead["id"])
+    assert "2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in page_text(page)
+    # ... and the lead's timeline shades the surge week behind its events
+    assert _band_marks(page) == ["rect"]
+
+
+def _band_marks(at: Any) -> list[str]:
+    """The marks of the timeline's layers drawn behind its events (the shaded periods)."""
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    return [layer["mark"]["type"] for layer in spec["layer"][:-1]]
 
 
 def test_the_profile_and_the_timeline_view_show_the_burst(
@@ -102,3 +111,7 @@ def test_the_profile_and_the_timeline_view_show_the_burst(
     text = page_text(at)
     assert "投诉激增: 2026-03-02 至 2026-03-08（1 周）12 件，基线 1.0 件/周" in text
     assert "泊松尾概率" in text  # the method and threshold, stated
+    assert _band_marks(at) == ["rect"]  # the surge week shaded on the profile's timeline
+    steady = page_as(ADMIN, "from app.views.entity import entity_page\nentity_page()\n",
+                     **{ENTITY: STEADY_PHONE})  # fmt: skip
+    assert _band_marks(steady) == []
