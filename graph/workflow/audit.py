@@ -83,6 +83,11 @@ ACTIONS = (
     "note_edit",
     "note_delete",
     "note_denied",
+    "watch_add",
+    "watch_remove",
+    "watch_denied",
+    "watch_notify",
+    "view_updates",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
