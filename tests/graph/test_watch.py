@@ -25,6 +25,7 @@ OTHER_ORG = LENDERS[1]
 OTHER = Principal("analyst_o", "analyst", OTHER_ORG, "enterprise")
 SECRET = "watch-webhook-secret"
 PUBLIC_URL = "http://127.0.0.1:8501"
+AGENT = "account:douyin:fawu_helper1"
 
 
 def account_line(handle: str, bio: str) -> str:
@@ -119,16 +120,18 @@ def test_another_orgs_unshared_submission_never_shows_in_my_updates(
     """Hostile: org B submits a file naming the entity I watch; my updates, my watch list and
     the outbox say nothing of it — no row, no count, no notification."""
     views.watch(store, ANALYST, "entity", WECHAT, notify=True)
+    views.watch(store, ANALYST, "entity", AGENT, notify=True)  # my org stated it too
     views.watch(store, ANALYST, "lead", world["lead"], notify=True)
     views.watch(store, ANALYST, "search", WECHAT, notify=True)
     theirs = submit_accounts(
         store, world["folder"], "theirs.jsonl",
-        [account_line("their_agent1", "加V：fawu_lv88 SECRETBIO 13800138000")], OTHER_ORG,
+        [account_line("fawu_helper1", "SECRETBIO 加V：fawu_lv88"),
+         account_line("their_agent1", "加V：fawu_lv88 13800138000")], OTHER_ORG,
     )  # fmt: skip
     seen = views.updates(store, ANALYST)
     assert seen["updates"] == []
-    assert theirs not in json.dumps(seen, ensure_ascii=False, default=str)
-    assert "their_agent1" not in json.dumps(seen, ensure_ascii=False, default=str)
+    said = json.dumps(seen, ensure_ascii=False, default=str)
+    assert theirs not in said and "SECRETBIO" not in said and "their_agent1" not in said
     assert watch_notifications(store) == []
     # the other org sees its own facts on an entity it now stated, and not mine later
     views.watch(store, OTHER, "entity", WECHAT)
@@ -137,7 +140,7 @@ def test_another_orgs_unshared_submission_never_shows_in_my_updates(
         CONTACT_ORG,
     )  # fmt: skip
     assert views.updates(store, OTHER)["updates"] == []
-    assert len(views.updates(store, ANALYST)["updates"]) == 3  # mine: one per watch
+    assert len(views.updates(store, ANALYST)["updates"]) == 3  # mine: entity, lead, search
 
 
 def test_one_notification_per_watch_and_submission_delivered_once(
