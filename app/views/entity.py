@@ -20,6 +20,7 @@ from app.session import require_principal, store, t
 from app.views.chart import node_caption
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
+from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.workflow.auth import Principal
@@ -88,6 +89,7 @@ def entity_page() -> None:
     )
     if entity["masked"]:
         st.caption(t("entity.masked_note"))
+    watch_toggle(me, "entity", entity["key"])
     _identity(entity)
     _statements(me, data["statements"])
     _links(data)

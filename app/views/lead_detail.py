@@ -24,6 +24,7 @@ from app.session import store, t
 from app.views.chart import chart_panel
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
+from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.text.slang import Hit, scan
@@ -91,6 +92,7 @@ def lead_view(
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
     if lead.get("review"):
         st.warning(escape_markdown(review_line(me, lead)))
+    watch_toggle(me, "lead", lead_id)
 
     tabs = st.tabs(
         [

@@ -54,8 +54,8 @@ def test_wrong_password_and_unknown_user_show_one_message(demo: GraphStore) -> N
 @pytest.mark.parametrize(
     ("username", "pages", "landing"),
     [
-        ("analyst_a", {"submit", "leads", "search", "entity", "account"}, "nav.submit"),
-        ("officer_1", {"inbox", "search", "entity", "account"}, "nav.inbox"),
+        ("analyst_a", {"updates", "submit", "leads", "search", "entity", "account"}, "nav.updates"),
+        ("officer_1", {"updates", "inbox", "search", "entity", "account"}, "nav.updates"),
         ("admin", {"admin", "status", "account"}, "nav.admin"),
     ],
 )
