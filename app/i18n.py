@@ -666,6 +666,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "tail probability under 1 in 10,000 is a surge; adjacent surge weeks form one period. "
         "Only the complaints you may see are counted.",
     },
+    "nav.updates": {"zh": "关注动态", "en": "Updates"},
+    "watch.watch": {"zh": "关注", "en": "Watch"},
+    "watch.unwatch": {"zh": "取消关注", "en": "Stop watching"},
+    "watch.notify": {"zh": "有新情况时通知我", "en": "Notify me"},
+    "watch.watching": {
+        "zh": "已关注：新情况显示在“关注动态”页。",
+        "en": "Watching: news shows on the Updates page.",
+    },
+    "watch.watching_notify": {
+        "zh": "已关注：新情况显示在“关注动态”页，并通知您。",
+        "en": "Watching: news shows on the Updates page, and you are notified.",
+    },
+    "watch.type_entity": {"zh": "主体", "en": "Entity"},
+    "watch.type_lead": {"zh": "线索", "en": "Lead"},
+    "watch.type_search": {"zh": "检索", "en": "Search"},
+    "watch.search_caption": {
+        "zh": "关注此检索：新提交中出现的结果",
+        "en": "Watch this search: results in new submissions",
+    },
+    "updates.none": {"zh": "您关注的对象暂无新情况。", "en": "Nothing new on what you watch."},
+    "updates.no_watches": {
+        "zh": "您尚未关注任何对象。可在主体档案、线索页或检索页点击“关注”。",
+        "en": "You watch nothing yet: use Watch on an entity's profile, a lead or a search.",
+    },
+    "updates.values": {"zh": "新陈述", "en": "stated"},
+    "updates.col_when": {"zh": "时间", "en": "When"},
+    "updates.col_entity": {"zh": "主体", "en": "Entity"},
+    "updates.col_what": {"zh": "新情况", "en": "What changed"},
+    "updates.col_watch": {"zh": "关注项", "en": "Watch"},
+    "updates.open_entity": {"zh": "打开主体档案", "en": "Open an entity's profile"},
+    "updates.lead": {"zh": "线索", "en": "Lead"},
+    "updates.mark_seen": {"zh": "全部标为已读", "en": "Mark all as seen"},
+    "updates.watches": {"zh": "我的关注", "en": "What I watch"},
+    "updates.watches_none": {"zh": "暂无关注。", "en": "Nothing watched."},
 }
 
 

@@ -27,6 +27,13 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
+    # first: the home page of analysts and officers (what is new on what they watch)
+    PageEntry(
+        "updates",
+        ("analyst", "officer"),
+        "app.views.updates:updates_page",
+        ":material/notifications:",
+    ),
     PageEntry("submit", ("analyst",), "app.views.submit:submit_page", ":material/upload:"),
     PageEntry("leads", ("analyst",), "app.views.leads:leads_page", ":material/hub:"),
     PageEntry("inbox", ("officer",), "app.views.inbox:inbox_page", ":material/inbox:"),

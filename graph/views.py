@@ -17,6 +17,9 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`notes`, :func:`add_note`, :func:`edit_note`, :func:`delete_note` — working notes on an
   entity or a lead (:mod:`graph.workflow.notes`): read within the author's org or unit, never
   evidence;
+* :func:`watch`, :func:`watch_of`, :func:`unwatch`, :func:`updates`, :func:`mark_seen` —
+  watching an entity, a lead or a saved search (:mod:`graph.workflow.watch`): the updates show
+  only the facts the principal's own pages would;
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
   paths through them are dropped, and each trace is audited as a search;
@@ -55,6 +58,7 @@ from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
 from graph.workflow import audit, lifecycle, users
 from graph.workflow import notes as working_notes
+from graph.workflow import watch as watching
 from graph.workflow.auth import Forbidden, Principal
 
 
@@ -603,3 +607,35 @@ def entity_bursts(
         {"shown": len(result), "periods": sum(len(p) for p in result.values())},
     )
     return result
+
+
+def watch(
+    store: GraphStore, principal: Principal, target_type: str, target: str, *, notify: bool = False
+) -> dict[str, Any]:
+    """Watch an entity, a lead or a saved search the principal may see (audited); see
+    :mod:`graph.workflow.watch`."""
+    return watching.add_watch(store, principal, target_type, target, notify=notify)
+
+
+def watch_of(
+    store: GraphStore, principal: Principal, target_type: str, target: str
+) -> dict[str, Any] | None:
+    """The principal's watch on ``target``, or None."""
+    return watching.find_watch(store, principal, target_type, target)
+
+
+def unwatch(store: GraphStore, principal: Principal, watch_id: str) -> None:
+    """Stop one's own watch (audited)."""
+    watching.remove_watch(store, principal, watch_id)
+
+
+def updates(store: GraphStore, principal: Principal) -> dict[str, Any]:
+    """The principal's watches and what is new for them, within their rights (audited)."""
+    return watching.updates(store, principal)
+
+
+def mark_seen(
+    store: GraphStore, principal: Principal, watch_id: str, at: str | None = None
+) -> None:
+    """Count what one's own watch has shown until ``at`` as seen."""
+    watching.mark_seen(store, principal, watch_id, at)

@@ -2,6 +2,7 @@
 
 read → map headers → validate → records (``ingest.pipeline``) → the graph's
 :class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry →
+the notifications of the watches it touches (``graph.workflow.watch``) →
 the raw file deleted if it was a workbench upload (``ingest.uploads``, audited).
 
 The CLI (``leadgraph ingest``), the workbench's submit page and the demo loader all call
@@ -26,7 +27,7 @@ from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text import contacts
 from graph.text.context import model_version
 from graph.text.slang import lexicon_version
-from graph.workflow import audit
+from graph.workflow import audit, watch
 from graph.workflow.auth import operator
 from ingest import uploads
 from ingest.background import can_fork, iter_file_in_background
@@ -159,6 +160,8 @@ def submit_file(
             },
         },
     )
+    # the watches this submission touches are told, once, through the outbox
+    watch.after_submission(store, submission.id, config=config)
     # the raw file has served: a workbench upload goes (unless a retention keeps it), and so
     # does any upload past its time, whichever door this ingest came through
     summary["upload_deleted"] = uploads.discard_ingested(

@@ -21,6 +21,7 @@ from app.views.chart import node_caption
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from app.views.timeline import timeline_panel
+from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.timeline import events_from
@@ -90,6 +91,7 @@ def entity_page() -> None:
     )
     if entity["masked"]:
         st.caption(t("entity.masked_note"))
+    watch_toggle(me, "entity", entity["key"])
     _identity(entity)
     timeline_panel(
         events_from(*views.profile_parts(data), data["submissions"]),

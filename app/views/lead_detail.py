@@ -26,6 +26,7 @@ from app.views.entity import burst_bands
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from app.views.timeline import in_period, timeline_panel
+from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.timeline import events_from
@@ -112,6 +113,7 @@ def lead_view(
         st.markdown(f"**{t('lead.summary')}**: {escape_markdown(str(lead['summary_text']))}")
     if lead.get("review"):
         st.warning(escape_markdown(review_line(me, lead)))
+    watch_toggle(me, "lead", lead_id)
     shown, period = in_timeline(lead_id, data)
 
     tabs = st.tabs(

@@ -20,6 +20,7 @@ from app.views.chart import chart_panel, node_caption
 from app.views.entity import profile_button
 from app.views.lead_detail import entity_rows, link_rows
 from app.views.safe import escape_markdown
+from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.search import find_entities
@@ -88,6 +89,10 @@ def _find(me: Principal) -> None:
     if not results:
         return
     st.dataframe(_result_rows(results), hide_index=True, width="stretch", key="search_table")
+    typed = st.session_state.get("search_text") or ""
+    if typed.strip():
+        st.caption(t("watch.search_caption"))
+        watch_toggle(me, "search", typed)
     if any(entity.get("match") for entity in results):
         st.caption(t("search.fuzzy_note"))
     by_key = {entity["key"]: entity for entity in results}

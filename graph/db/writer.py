@@ -16,6 +16,8 @@ Provenance, and why re-running changes nothing
 * Every link keeps the list of sources that assert it, ``first_seen`` / ``last_seen`` (the data's
   own date — a complaint's filing date, a call's time — or else the submission's receipt time)
   and its ``kind`` (fact, inference or match, from the model).
+* A submission's ``landed_at`` is when its first complete run finished (its facts are all in
+  the graph from then on; a re-run keeps it): what watches compare with (graph/workflow/watch.py).
 * Every node keeps ``submissions`` (the ids that mention it), ``first_seen`` / ``last_seen``, and
   ``sources`` for the rows whose subject it is (the Phone of a phone-list row, the Firm of a
   registry row, the Complaint of a complaint row, the Account of an account row). A hotline that
@@ -37,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.core.model import ENTITY_LABEL, identifier, load_model
 from graph.core.records import LinkRecord, QuarantineEntry, RowResult
@@ -144,7 +147,8 @@ FINISH_SUBMISSION = """
 MATCH (s:Submission {id: $id})
 SET s.status = 'complete', s.rows_read = $rows_read, s.rows_loaded = $rows_loaded,
     s.rows_quarantined = $rows_quarantined, s.fields_dropped = $fields_dropped,
-    s.quarantine_report = $quarantine_report
+    s.quarantine_report = $quarantine_report,
+    s.landed_at = coalesce(s.landed_at, $landed_at)
 """
 
 
@@ -540,6 +544,7 @@ class SubmissionWriter:
             rows_quarantined=self.report.rows_quarantined,
             fields_dropped=self.report.fields_dropped,
             quarantine_report=self.quarantine_report,
+            landed_at=utc_now(),
         )
 
 

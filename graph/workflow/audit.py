@@ -85,6 +85,11 @@ ACTIONS = (
     "note_denied",
     "view_timeline",
     "view_bursts",
+    "watch_add",
+    "watch_remove",
+    "watch_denied",
+    "watch_notify",
+    "view_updates",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

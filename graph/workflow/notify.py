@@ -184,6 +184,8 @@ def render_email(payload: Mapping[str, Any]) -> tuple[str, str]:
     """Subject and plain-text body, Chinese then English. Only the lead id, title, score, note,
     who pushed it to whom, when, and the link; free texts are masked once more here, so a phone
     or ID number typed into a title or note never reaches a mailbox."""
+    if payload.get("event") == "watch.update":
+        return render_watch_email(payload)
     title = mask_text(str(payload.get("title") or ""))[0]
     note = mask_text(str(payload.get("note") or ""))[0] or "—"
     score = payload.get("score")
@@ -224,6 +226,28 @@ def render_email(payload: Mapping[str, Any]) -> tuple[str, str]:
             "",
             "本邮件由 LeadGraph 自动发送，不含电话号码或身份证号。",
             "Sent by LeadGraph; it holds no phone or ID numbers.",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def render_watch_email(payload: Mapping[str, Any]) -> tuple[str, str]:
+    """Subject and body of a watch's update (:func:`graph.workflow.watch.watch_payload`): which
+    watch, which submission, how much changed, and the link; the target masked once more."""
+    target = mask_text(str(payload.get("target") or payload.get("target_type") or ""))[0]
+    counts = (
+        f"{payload.get('entities', 0)} / {payload.get('statements', 0)} / {payload.get('links', 0)}"
+    )
+    subject = f"[LeadGraph] 关注动态 / Watch update: {target}"
+    body = "\n".join(
+        [
+            f"您关注的{target}有新情况（主体 / 陈述 / 关系：{counts}）。",
+            f"提交：{payload.get('submission', '')}（{payload.get('landed_at', '')}）",
+            f"请登录工作台查看：{payload.get('url', '')}",
+            "",
+            f"Something you watch ({target}) has new facts (entities / statements / links: {counts}).",
+            f"Submission: {payload.get('submission', '')} ({payload.get('landed_at', '')})",
+            f"Sign in to the workbench to read them: {payload.get('url', '')}",
         ]
     )
     return subject, body + "\n"

@@ -89,7 +89,7 @@ def test_the_one_time_password_allows_nothing_but_choosing_a_new_one(
     # the pages themselves refuse the session, whichever the browser asks for
     me = at.session_state["principal"]
     assert me.must_change_password
-    for name in ("admin", "status", "submit", "leads", "inbox", "search"):
+    for name in ("admin", "status", "submit", "leads", "inbox", "search", "updates"):
         other = AppTest.from_string(
             f"from app.views.{name} import {name}_page\n{name}_page()\n", default_timeout=60
         )

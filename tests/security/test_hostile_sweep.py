@@ -429,6 +429,8 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     """Submit (hostile uploads previewed), the lead (chart tooltip, then a push to the hostile
     unit), search (a hostile complaint id found, then traced to the ring's phone)."""
     page, lead_id, values = sweep.page, world["lead"], payloads(canary.url)
+    sweep.check("updates")  # the home page
+    sweep.open("submit")
     refused = complaints_file(world["folder"] / "upload.csv", canary.url, first=80)
     headers = csv_text([values["image"], "<b>HXHDR</b>", "**HXBOLD**"], [["1", "2", "3"]])
     page.locator("input[type=file]").set_input_files(
@@ -469,6 +471,8 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
 
 def hostile_org_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     """An analyst of the enterprise with a hostile name: its (empty) pages."""
+    sweep.check("h-updates")
+    sweep.open("submit")
     sweep.check("h-submit")
     for key in ("leads", "search"):
         sweep.open(key)
@@ -478,6 +482,8 @@ def hostile_org_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> No
 def officer_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     """The inbox (the pushed lead, its chart's tooltip) and a search."""
     page = sweep.page
+    sweep.check("updates")  # the home page
+    sweep.open("inbox")
     page.get_by_role("heading").filter(has_text="HXIMG").first.wait_for()
     chart_tooltip(sweep, "inbox")
     sweep.check("inbox")

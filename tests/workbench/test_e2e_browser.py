@@ -113,6 +113,8 @@ def test_analyst_pushes_officer_answers_analyst_reads(
 
     # The analyst submits a small clue file: preview first, then ingest.
     demo_sign_in(page, server, "analyst_a")
+    page.get_by_role("heading", name=zh("nav.updates")).wait_for()  # the home page
+    open_page(page, "submit")
     page.locator("input[type=file]").set_input_files(str(FIXTURE_WORLD / "phones_blacklist.csv"))
     page.get_by_text(zh("submit.rows_quarantined")).first.wait_for()
     idle(page)
@@ -148,7 +150,8 @@ def test_analyst_pushes_officer_answers_analyst_reads(
 
     # The officer sees it unread and answers.
     demo_sign_in(page, server, "officer_1")
-    page.get_by_role("heading", name=zh("nav.inbox")).wait_for()
+    page.get_by_role("heading", name=zh("nav.updates")).wait_for()  # the home page
+    open_page(page, "inbox")
     page.get_by_text(zh("inbox.counts").format(total=1, unread=1)).wait_for()
     shot(page, "08-inbox-unread")
     page.get_by_label(zh("inbox.feedback_text")).fill(FEEDBACK)

@@ -286,7 +286,7 @@ def test_highlight_marks_slang_and_escapes_the_rest() -> None:
 
 def test_every_page_text_has_both_languages() -> None:
     used = set()
-    for name in ("submit", "leads", "inbox", "search", "lead_detail", "chart"):
+    for name in ("submit", "leads", "inbox", "search", "lead_detail", "chart", "updates", "watch"):
         source = (Path(__file__).resolve().parents[2] / "app" / "views" / f"{name}.py").read_text()
         used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_]+)["']\)""", source))
     missing = [key for key in used if translate(key, "en") == key]
