@@ -83,6 +83,8 @@ ACTIONS = (
     "note_edit",
     "note_delete",
     "note_denied",
+    "evidence_add",
+    "evidence_denied",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
