@@ -102,7 +102,14 @@ def lead_view(
         ]
     )
     with tabs[0]:
-        chart_panel(data["entities"], data["links"], t, key=f"chart_{lead_id}")
+        chart_panel(
+            data["entities"],
+            data["links"],
+            t,
+            key=f"chart_{lead_id}",
+            principal=me,
+            lead_id=lead_id,
+        )
     with tabs[1]:
         _evidence(data)
     with tabs[2]:
