@@ -380,3 +380,17 @@ def one_contact_ring(
     rows += complaint_rows("WB", TEMPLATE_B, agent="微博：@shangan_2", first_phone=50)
     submit_complaints(store, folder, rows, "\n".join(lines) + "\n", complaints_org=complaints_org)
     return detect(store)
+
+
+def two_org_lead(store: Any, folder: Path, other_org: str) -> str:
+    """:func:`one_contact_ring` plus the same agent named by six complaints of ``other_org``:
+    the ring's lead rests on both orgs' complaints. Returns the lead's id (a candidate)."""
+    from graph.evidence.leads import detect
+
+    one_contact_ring(store, folder)
+    more = folder / "other"
+    more.mkdir(exist_ok=True)
+    rows = complaint_rows("YS", TEMPLATE_A, agent="抖音：@fawu_helper1", first_phone=80)
+    submit_complaints(store, more, rows, complaints_org=other_org)
+    found = detect(store)
+    return str(next(lead["id"] for lead in found["leads"] if WECHAT in lead["entities"]))

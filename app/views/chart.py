@@ -320,6 +320,19 @@ def chart_panel(
         state = st.session_state.get(state_key)
         if state is None:
             state = st.session_state[state_key] = cyto.new_state(nodes, links, CAP)
+        # The chart's last event is its session-state entry: handled (once) before drawing, so
+        # that what it changed is drawn in this run.
+        try:
+            step = cyto.handle(store(), me, state, st.session_state.get(key))
+        except UserError as error:  # Forbidden included
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+            step = None
+        if step and step.startswith("profile:"):
+            from app.views.entity import open_profile
+
+            open_profile(step.removeprefix("profile:"))
+        if step == "redraw":
+            st.session_state[pick_key] = [i for i in state["selection"] if i in state["nodes"]]
         drawn, layout, info = cyto.elements(state, t)
         # The legend holds only our own texts (escaped), never user data.
         legend = legend_markdown(
@@ -329,7 +342,7 @@ def chart_panel(
         )
         st.markdown(legend, unsafe_allow_html=True)
         st.caption(t("chart.help"))
-        event = streamlit_cytoscape(
+        streamlit_cytoscape(
             drawn,
             layout=layout,
             node_styles=cyto.node_styles(t),
@@ -340,29 +353,20 @@ def chart_panel(
             events=cyto.EVENTS,
             infopanel_actions=cyto.infopanel_actions(t),
         )
-        try:
-            step = cyto.handle(store(), me, state, event)
-        except UserError as error:  # Forbidden included
-            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
-            step = None
-        if step == "redraw":
-            st.session_state[pick_key] = [i for i in state["selection"] if i in state["nodes"]]
-            st.rerun(scope="fragment")
-        if step and step.startswith("profile:"):
-            from app.views.entity import open_profile
-
-            open_profile(step.removeprefix("profile:"))
         for note, values in state["notes"]:
             st.caption(escape_markdown(t(note).format(**values)))
         st.caption(
             t("chart.shown").format(shown=info["shown"], total=info["total"], links=info["links"])
         )
-        if info["shown"] < info["total"] and st.button(t("chart.more"), key=f"{key}_more"):
-            state["cap"] += CAP
-            st.rerun(scope="fragment")
+        if info["shown"] < info["total"]:
+            st.button(t("chart.more"), key=f"{key}_more", on_click=_more, args=(state,))
         _selection(me, state, t, key=key, lead_id=lead_id)
 
     panel()
+
+
+def _more(state: dict[str, Any]) -> None:
+    state["cap"] += CAP
 
 
 def _selection(

@@ -11,11 +11,7 @@ import pytest
 from support import (
     CONTACT_ORG,
     LENDERS,
-    TEMPLATE_A,
-    WECHAT,
-    complaint_rows,
-    one_contact_ring,
-    submit_complaints,
+    two_org_lead,
 )
 
 from graph import views
@@ -23,7 +19,6 @@ from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.evidence.leads import detect
 from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
 
@@ -43,18 +38,12 @@ def world(session_store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -
     lead rests on both orgs' complaints; analyst_a's org accepts it and pushes it."""
     store, tmp_path = session_store, tmp_path_factory.mktemp("members")
     wipe_data(store)
-    one_contact_ring(store, tmp_path)
-    more = tmp_path / "other"
-    more.mkdir()
-    rows = complaint_rows("YS", TEMPLATE_A, agent="抖音：@fawu_helper1", first_phone=80)
-    submit_complaints(store, more, rows, complaints_org=OTHER)
-    found = detect(store)
+    lead = two_org_lead(store, tmp_path, OTHER)
     for org in (CONTACT_ORG, OTHER, LENDERS[3]):
         users.add_org(store, org, "enterprise", exist_ok=True)
     users.add_org(store, UNIT, "police")
     for who in (ANALYST, CONTRIBUTOR, OUTSIDER, OFFICER):
         users.add_user(store, who.username, role=who.role, org=who.org, password_hash="x")
-    lead = str(next(lead["id"] for lead in found["leads"] if WECHAT in lead["entities"]))
     lifecycle.accept_lead(store, ANALYST, lead, "共用微信号")
     lifecycle.push_lead(store, ANALYST, lead, officer="officer_1")
     outside = store.read(
