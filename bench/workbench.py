@@ -180,7 +180,8 @@ def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
                     start = time.perf_counter()
                     page.goto(url)
                     frame_element = page.wait_for_selector("iframe", timeout=300_000)
-                    frame = frame_element.content_frame()
+                    frame = frame_element.content_frame() if frame_element else None
+                    assert frame is not None
                     cy = "document.getElementById('cy') && document.getElementById('cy')._cyreg"
                     frame.wait_for_function(
                         f"() => {cy} && {cy}.cy.nodes().length >= 300", timeout=300_000

@@ -1,8 +1,12 @@
-"""The interactive link chart: pyvis (vis-network) drawn into the page, capped and escaped.
+"""The link chart of the pages, and the pyvis (vis-network) chart document.
 
-:func:`chart_html` is a pure function (nodes and links in, one HTML document out) so that the
-benchmark and the tests can call it without Streamlit; :func:`chart_panel` shows it in a
-fragment with a legend and a "show more" control.
+:func:`chart_panel` shows the pages' chart: the event-returning streamlit-cytoscape component
+(:mod:`app.views.cyto`: what it is given, how its events are handled, what was checked of it),
+with a legend, "show more" and the selection's actions, in a fragment. :func:`chart_html` is a
+pure function (nodes and links in, one self-contained pyvis HTML document out), no longer on
+the pages; the benchmark measures it as the old chart's baseline and the tests keep its safety
+and styles in check. (The court package's ``chart.svg``/``chart.pdf`` are Graphviz:
+:mod:`graph.export.chart`.) :func:`node_caption`, :func:`select` and the layout serve both.
 
 Safety: user data never becomes markup. Node and link data are embedded as JSON with ``<``,
 ``>`` and ``&`` written as ``\\u003c``/``\\u003e``/``\\u0026`` (no ``</script>`` can close the
