@@ -54,6 +54,16 @@ def world(session_store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -
     return {"store": store, "lead": lead, "outside": [r["key"] for r in outside]}
 
 
+def within(store: GraphStore, principal: Principal, lead: str) -> list[str]:
+    """Entities outside the lead that ``principal`` may see (so only the owner check stops
+    them): the phones of their own org's complainants."""
+    from graph.evidence.rights import rights
+
+    phones = [f"phone:+86139{n:08d}" for n in range(100)]
+    seen = rights(store, principal, phones)
+    return [key for key in phones if key in seen and key not in members(store, lead)][:2]
+
+
 def members(store: GraphStore, lead: str) -> set[str]:
     return {row["key"] for row in store.read(MEMBERS, id=lead)}
 
@@ -91,7 +101,7 @@ def test_a_reader_of_the_lead_who_does_not_own_it_is_refused(
     before = members(store, lead)
     target = views.lead_page(store, hostile, lead)["entities"][0]["key"]  # ... and its entities
     with pytest.raises(Forbidden, match="owns"):
-        views.add_to_lead(store, hostile, lead, [target, "phone:+8613900000005"])
+        views.add_to_lead(store, hostile, lead, [target, *within(store, hostile, lead)])
     assert members(store, lead) == before
     denied = audit.entries(store, 1, actor=hostile.username, action="evidence_denied")
     assert denied and denied[0].target == f"lead:{lead}"
