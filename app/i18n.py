@@ -520,6 +520,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{shown} of {total} entities, {links} links",
     },
     "chart.more": {"zh": "显示更多", "en": "Show more"},
+    "chart.open_profile": {"zh": "打开主体档案", "en": "Open profile"},
+    "chart.help": {
+        "zh": "双击节点展开其一跳关系；选中后按 Delete 从图中移除（仅屏幕）；点击或按住 Shift 点击节点加入选择。",
+        "en": "Double-click a node to expand it by one hop; select and press Delete to remove it "
+        "(screen only); click or shift-click nodes to add them to the selection.",
+    },
+    "chart.expanded": {
+        "zh": "已展开 {key}：新增 {count} 个主体。",
+        "en": "Expanded {key}: {count} new entities.",
+    },
+    "chart.hub": {
+        "zh": "{key} 是高连接节点（{degree} 条关系），未展开；可单独查看其档案。",
+        "en": "{key} is a hub ({degree} links) and was not walked into; open its profile instead.",
+    },
+    "chart.selection": {"zh": "已选主体", "en": "Selected entities"},
+    "chart.add_to_lead": {"zh": "作为证据加入线索", "en": "Add to lead as evidence"},
+    "chart.added": {
+        "zh": "已加入线索：{count} 个主体。",
+        "en": "Added to the lead: {count} entities.",
+    },
+    "chart.export": {"zh": "导出所选（CSV）", "en": "Export selection (CSV)"},
     # entity.<label>, link.<type> and linkkind.<kind> are the domain model's names (below);
     # these two are reasons why a ring's entities belong together, not links of the model.
     "link.SAME_COMPLAINT": {"zh": "同一投诉中出现", "en": "named in the same complaints"},

@@ -1,11 +1,21 @@
-"""Page load of a 300-node lead: building the chart's HTML, and the browser drawing it.
+"""Page load of a 300-node lead: building the chart's HTML, and the browser drawing it; the
+pages' chart component; the server-side expansion of a node.
 
 Prints medians over repeats for the workbench's chart (capped at 300 nodes, layout computed in
 Python, physics off) against a baseline measured in the same run: the same lead grown to
 ``--baseline-nodes`` nodes drawn uncapped with physics on (what drawing a big neighbourhood as
 is would cost). The browser part uses Debian's Chromium through Playwright when both are there.
 
-    .venv/bin/python bench/workbench.py [--repeats 5] [--baseline-nodes 1200]
+With ``--component`` it also serves the pages' chart (streamlit-cytoscape, 300 nodes, preset
+layout computed in Python) from a throwaway Streamlit script and times, in Chromium, navigation to
+Cytoscape holding every node, against the old pyvis chart (the same 300 nodes, drawn) in the
+same run. With ``--expand`` it loads the fixture world into the benchmark database (or uses
+what is there with ``--keep``) and times a node's expansion as the chart does it
+(``trace_neighbourhood`` hops=1 as an officer the lead was pushed to, then the merge into the
+chart's state), median and p95 over every entity of the pushed leads.
+
+    .venv/bin/python bench/workbench.py [--repeats 5] [--baseline-nodes 1200] [--component]
+        [--expand [--keep]]
 """
 
 from __future__ import annotations
@@ -111,11 +121,146 @@ def render_seconds(document: str, repeats: int, settle: bool) -> float | None:
     return statistics.median(times)
 
 
+COMPONENT_PAGE = """
+import json, sys
+import streamlit as st
+from streamlit_cytoscape import streamlit_cytoscape
+sys.path.insert(0, {root!r})
+from app.views import cyto
+from app.i18n import translate
+nodes, links = json.load(open({data!r}))
+t = lambda key: translate(key, "zh")
+drawn, layout, info = cyto.elements(cyto.new_state(nodes, links, 300), t)
+streamlit_cytoscape(drawn, layout=layout, node_styles=cyto.node_styles(t),
+                    edge_styles=cyto.edge_styles(), height=620, key="bench",
+                    node_actions=cyto.NODE_ACTIONS, events=cyto.EVENTS,
+                    infopanel_actions=cyto.infopanel_actions(t))
+"""
+
+
+def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
+                      repeats: int) -> float | None:  # fmt: skip
+    """Median time from navigation until the component's Cytoscape holds all shown nodes."""
+    import json
+    import socket
+    import subprocess
+    import urllib.request
+
+    if not CHROMIUM.exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "lead.json"
+        data.write_text(json.dumps([nodes, links], ensure_ascii=False), encoding="utf-8")
+        script = Path(folder) / "page.py"
+        root = str(Path(__file__).resolve().parent.parent)
+        script.write_text(COMPONENT_PAGE.format(root=root, data=str(data)), encoding="utf-8")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
+             f"--server.port={port}", "--browser.gatherUsageStats=false"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+                times = []
+                for _ in range(repeats + 1):  # the first run warms the server
+                    page = browser.new_page(viewport={"width": 1400, "height": 900})
+                    start = time.perf_counter()
+                    page.goto(url)
+                    frame_element = page.wait_for_selector("iframe", timeout=300_000)
+                    frame = frame_element.content_frame() if frame_element else None
+                    assert frame is not None
+                    cy = "document.getElementById('cy') && document.getElementById('cy')._cyreg"
+                    frame.wait_for_function(
+                        f"() => {cy} && {cy}.cy.nodes().length >= 300", timeout=300_000
+                    )
+                    times.append(time.perf_counter() - start)
+                    page.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    return statistics.median(times[1:])
+
+
+def expand_figures(keep: bool) -> None:
+    """Median and p95 of one expansion as the chart does it, on the fixture world."""
+    from common import bench_store
+
+    from app.views import cyto
+    from graph import views
+    from graph.db.schema import wipe_data
+    from graph.evidence.leads import detect
+    from graph.evidence.templates import build_templates
+    from graph.workflow import admin, auth, lifecycle, users
+    from graph.workflow.auth import Principal
+    from ingest.demo import load_world
+
+    with bench_store() as store:
+        if not keep:
+            print("loading the fixture world ...", flush=True)
+            wipe_data(store)
+            load_world(store)
+            build_templates(store)
+            detect(store)
+            admin.ensure_demo_accounts(store, auth.operator())
+        analyst = users.get_user(store, "analyst_a")
+        officer = users.get_user(store, "officer_1")
+        assert analyst is not None and officer is not None
+        me = Principal.of(officer)
+        entities: list[dict[str, Any]] = []
+        for lead in lifecycle.visible_leads(store, Principal.of(analyst))[:5]:
+            if not lifecycle.may_view(store, me, lead["id"]):
+                lifecycle.accept_lead(store, Principal.of(analyst), lead["id"], "")
+                lifecycle.push_lead(store, Principal.of(analyst), lead["id"], officer="officer_1")
+            page = views.lead_page(store, me, lead["id"])
+            entities += page["entities"]
+        times = []
+        for entity in entities:
+            state = cyto.new_state(entities, [], 300)
+            start = time.perf_counter()
+            cyto.expand(store, me, state, entity["display_key"])
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(f"expand (trace_neighbourhood hops=1 + merge), {len(times)} nodes of 5 pushed "
+              f"leads: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline-nodes", type=int, default=1200)
+    parser.add_argument("--component", action="store_true", help="time the pages' chart too")
+    parser.add_argument("--expand", action="store_true", help="time a node's expansion")
+    parser.add_argument("--keep", action="store_true", help="--expand on the loaded world")
     args = parser.parse_args()
+    if args.expand:
+        expand_figures(args.keep)
+        return
+    if args.component:
+        nodes, links = synthetic_lead(300)
+        chart_html(nodes[:10], links[:5], t)
+        pyvis_document = build_seconds(nodes, links, 1)[1]
+        pyvis_drawn = render_seconds(pyvis_document, args.repeats, settle=False)
+        ours = component_seconds(nodes, links, args.repeats)
+        print(f"pages' chart (streamlit-cytoscape), 300 nodes interactive: median "
+              f"{(ours or 0) * 1000:.0f} ms (navigation to every node in Cytoscape, with "
+              f"Streamlit's page); old pyvis chart drawn: median {(pyvis_drawn or 0) * 1000:.0f} ms "
+              "(a static file, no Streamlit)")  # fmt: skip
+        return
 
     nodes, links = synthetic_lead(300)
     big_nodes, big_links = synthetic_lead(args.baseline_nodes)

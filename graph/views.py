@@ -28,6 +28,9 @@ Pages call these instead of reaching into several graph modules themselves:
   shows the principal (so audited as that view), the installation's counts a day for admins.
 * :func:`entity_bursts` — the complaint bursts of entities (:mod:`graph.evidence.bursts`),
   counting only the complaints the principal may see raw (audited as ``view_bursts``).
+  paths through them are dropped, and each trace is audited as a search.
+* :func:`add_to_lead` and :func:`export_selection` — a chart's selection added to a lead as
+  evidence (:mod:`graph.workflow.members`) or exported as a CSV of masked keys (audited).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from graph.evidence.search import entities_by_keys
 from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
-from graph.workflow import audit, lifecycle, users
+from graph.workflow import audit, lifecycle, members, users
 from graph.workflow import notes as working_notes
 from graph.workflow import watch as watching
 from graph.workflow.auth import Forbidden, Principal
@@ -639,3 +642,37 @@ def mark_seen(
 ) -> None:
     """Count what one's own watch has shown until ``at`` as seen."""
     watching.mark_seen(store, principal, watch_id, at)
+
+
+def add_to_lead(
+    store: GraphStore, principal: Principal, lead_id: str, keys: list[str]
+) -> list[str]:
+    """Add entities picked on a chart (keys or pseudonyms) to the lead as evidence: an analyst
+    of the owning org only (:mod:`graph.workflow.members`, audited)."""
+    return members.add_members(store, principal, lead_id, keys)
+
+
+def export_selection(
+    store: GraphStore, principal: Principal, entities: list[dict[str, Any]], *, context: str
+) -> str:
+    """A CSV of chart entities as the principal was shown them (``display_key``, so a masked
+    one by its masked key or pseudonym; label; caption), audited as an export of ``context``."""
+    import csv
+    import io
+
+    from graph.core.cells import safe_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["key", "label", "caption"])
+    for entity in entities:
+        cells = (entity["display_key"], entity["label"], entity.get("caption") or "")
+        writer.writerow([safe_cell(str(cell)) for cell in cells])
+    audit.append(
+        store,
+        principal.username,
+        "export",
+        context,
+        {"what": "chart_selection", "entities": len(entities)},
+    )
+    return out.getvalue()

@@ -421,3 +421,17 @@ def burst_rows() -> list[str]:
                 f"{contact},,{text}"
             )
     return rows
+
+
+def two_org_lead(store: Any, folder: Path, other_org: str) -> str:
+    """:func:`one_contact_ring` plus the same agent named by six complaints of ``other_org``:
+    the ring's lead rests on both orgs' complaints. Returns the lead's id (a candidate)."""
+    from graph.evidence.leads import detect
+
+    one_contact_ring(store, folder)
+    more = folder / "other"
+    more.mkdir(exist_ok=True)
+    rows = complaint_rows("YS", TEMPLATE_A, agent="抖音：@fawu_helper1", first_phone=80)
+    submit_complaints(store, more, rows, complaints_org=other_org)
+    found = detect(store)
+    return str(next(lead["id"] for lead in found["leads"] if WECHAT in lead["entities"]))

@@ -1,8 +1,12 @@
-"""The interactive link chart: pyvis (vis-network) drawn into the page, capped and escaped.
+"""The link chart of the pages, and the pyvis (vis-network) chart document.
 
-:func:`chart_html` is a pure function (nodes and links in, one HTML document out) so that the
-benchmark and the tests can call it without Streamlit; :func:`chart_panel` shows it in a
-fragment with a legend and a "show more" control.
+:func:`chart_panel` shows the pages' chart: the event-returning streamlit-cytoscape component
+(:mod:`app.views.cyto`: what it is given, how its events are handled, what was checked of it),
+with a legend, "show more" and the selection's actions, in a fragment. :func:`chart_html` is a
+pure function (nodes and links in, one self-contained pyvis HTML document out), no longer on
+the pages; the benchmark measures it as the old chart's baseline and the tests keep its safety
+and styles in check. (The court package's ``chart.svg``/``chart.pdf`` are Graphviz:
+:mod:`graph.export.chart`.) :func:`node_caption`, :func:`select` and the layout serve both.
 
 Safety: user data never becomes markup. Node and link data are embedded as JSON with ``<``,
 ``>`` and ``&`` written as ``\\u003c``/``\\u003e``/``\\u0026`` (no ``</script>`` can close the
@@ -35,7 +39,11 @@ import networkx as nx
 import streamlit as st
 from pyvis.network import Network
 
+from app.views.safe import escape_markdown
+from graph import views
+from graph.core.errors import UserError
 from graph.core.model import kind_style, label_style, load_model
+from graph.workflow.auth import Principal
 
 CAP = 300
 PHYSICS_LIMIT = 120
@@ -298,26 +306,115 @@ def chart_panel(
     t: Callable[[str], str],
     *,
     key: str,
+    principal: Principal | None = None,
+    lead_id: str | None = None,
 ) -> None:
-    """The chart with its legend and a "show more" control, in a fragment so that asking for
-    more redraws only the chart."""
+    """The chart with its legend, "show more", and its selection's actions, in a fragment so
+    that an event redraws only the chart. Its state starts from ``nodes``/``links`` once per
+    ``key``; ``lead_id`` offers "add to lead as evidence" to an analyst."""
+    from streamlit_cytoscape import streamlit_cytoscape
+
+    from app.session import require_principal, store
+    from app.views import cyto
 
     @st.fragment
     def panel() -> None:
-        cap_key = f"{key}_cap"
-        cap = int(st.session_state.get(cap_key, CAP))
-        document, info = chart_html(nodes, links, t, cap=cap)
+        me = principal or require_principal()
+        state_key, pick_key = f"{key}_state", f"{key}_selection"
+        state = st.session_state.get(state_key)
+        if state is None:
+            state = st.session_state[state_key] = cyto.new_state(nodes, links, CAP)
+        # The chart's last event is its session-state entry: handled (once) before drawing, so
+        # that what it changed is drawn in this run.
+        try:
+            step = cyto.handle(store(), me, state, st.session_state.get(key))
+        except UserError as error:  # Forbidden included
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+            step = None
+        if step and step.startswith("profile:"):
+            from app.views.entity import open_profile
+
+            open_profile(step.removeprefix("profile:"))
+        if step == "redraw":
+            st.session_state[pick_key] = [i for i in state["selection"] if i in state["nodes"]]
+        drawn, layout, info = cyto.elements(state, t)
         # The legend holds only our own texts (escaped), never user data.
         legend = legend_markdown(
-            [str(n.get("label")) for n in nodes], t, [_kind_of(link) for link in links]
+            [str(n.get("label")) for n in state["nodes"].values()],
+            t,
+            [_kind_of(link) for link in state["links"].values()],
         )
         st.markdown(legend, unsafe_allow_html=True)
-        st.iframe(document, height=HEIGHT + 10)  # our own document; user data is escaped
+        st.caption(t("chart.help"))
+        streamlit_cytoscape(
+            drawn,
+            layout=layout,
+            node_styles=cyto.node_styles(t),
+            edge_styles=cyto.edge_styles(),
+            height=HEIGHT,
+            key=key,
+            node_actions=cyto.NODE_ACTIONS,
+            events=cyto.EVENTS,
+            infopanel_actions=cyto.infopanel_actions(t),
+        )
+        for note, values in state["notes"]:
+            st.caption(escape_markdown(t(note).format(**values)))
         st.caption(
             t("chart.shown").format(shown=info["shown"], total=info["total"], links=info["links"])
         )
-        if info["shown"] < info["total"] and st.button(t("chart.more"), key=f"{key}_more"):
-            st.session_state[cap_key] = cap + CAP
-            st.rerun(scope="fragment")
+        if info["shown"] < info["total"]:
+            st.button(t("chart.more"), key=f"{key}_more", on_click=_more, args=(state,))
+        _selection(me, state, t, key=key, lead_id=lead_id)
 
     panel()
+
+
+def _more(state: dict[str, Any]) -> None:
+    state["cap"] += CAP
+
+
+def _selection(
+    me: Principal, state: dict[str, Any], t: Callable[[str], str], *, key: str, lead_id: str | None
+) -> None:
+    """The chart's selection (gathered from clicks, editable) and its two actions."""
+    from app.session import store
+
+    pick_key = f"{key}_selection"
+    picked = [i for i in st.session_state.get(pick_key, []) if i in state["nodes"]]
+    picked += [i for i in state["selection"] if i not in picked and i in state["nodes"]]
+    st.session_state[pick_key] = picked
+    chosen = st.multiselect(
+        t("chart.selection"),
+        list(state["nodes"]),
+        key=pick_key,
+        format_func=lambda i: (
+            f"{t('entity.' + str(state['nodes'][i].get('label')))} · {node_caption(state['nodes'][i])}"
+        ),
+    )
+    state["selection"] = list(chosen)
+    if not chosen:
+        return
+    entities = [{**state["nodes"][i], "caption": node_caption(state["nodes"][i])} for i in chosen]
+    left, right = st.columns(2)
+    offered = bool(lead_id) and me.role == "analyst"
+    if offered and left.button(t("chart.add_to_lead"), key=f"{key}_add"):
+        try:
+            added = views.add_to_lead(store(), me, str(lead_id), [e["key"] for e in entities])
+        except UserError as error:  # Forbidden included
+            st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        else:
+            st.session_state.pop(f"lead_page:{lead_id}", None)  # reload the lead
+            st.success(t("chart.added").format(count=len(added)))
+    right.download_button(
+        t("chart.export"),
+        data=lambda: views.export_selection(store(), me, entities, context=_context(key, lead_id)),
+        file_name="selection.csv",
+        mime="text/csv",
+        key=f"{key}_export",
+        on_click="ignore",
+    )
+
+
+def _context(key: str, lead_id: str | None) -> str:
+    """What an exported selection is audited against: the lead, else the chart."""
+    return f"lead:{lead_id}" if lead_id else f"chart:{key}"

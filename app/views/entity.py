@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app.session import require_principal, store, t
-from app.views.chart import node_caption
+from app.views.chart import chart_panel, node_caption
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from app.views.timeline import timeline_panel
@@ -101,6 +101,7 @@ def entity_page() -> None:
     )
     _statements(me, data["statements"])
     _links(data)
+    _chart(me, data)
     _submissions(data["submissions"])
     _leads(data["leads"])
     _score(data["score"], data.get("bursts") or [])
@@ -166,6 +167,21 @@ def _links(data: dict[str, Any]) -> None:
             )
         st.dataframe(rows, hide_index=True, width="stretch", key=f"entity_links_{link_type}")
     profile_picker(t("entity.open_linked"), others, widget_key="entity_linked")
+
+
+def _chart(me: Principal, data: dict[str, Any]) -> None:
+    """The entity and its linked entities on the chart (expand, open, select as elsewhere)."""
+    entity = data["entity"]
+    nodes = {entity["key"]: entity}
+    links = []
+    for group in data["links"].values():
+        for link in group:
+            nodes.setdefault(link["other"]["key"], link["other"])
+            links.append(link)
+    with st.expander(t("lead.tab_chart"), expanded=False):
+        chart_panel(
+            list(nodes.values()), links, t, key=f"entity_chart_{entity['key']}", principal=me
+        )
 
 
 def _submissions(submissions: list[dict[str, Any]]) -> None:

@@ -126,7 +126,14 @@ def lead_view(
         ]
     )
     with tabs[0]:
-        chart_panel(shown["entities"], shown["links"], t, key=f"chart_{lead_id}{period}")
+        chart_panel(
+            shown["entities"],
+            shown["links"],
+            t,
+            key=f"chart_{lead_id}{period}",
+            principal=me,
+            lead_id=lead_id,
+        )
     with tabs[1]:
         _evidence(shown)
     with tabs[2]:

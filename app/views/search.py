@@ -119,7 +119,9 @@ def _find(me: Principal) -> None:
         )
     for note in notes:
         st.caption(note)
-    chart_panel(graph["nodes"], graph["links"], t, key=f"search_chart_{chosen}_{hops}")
+    chart_panel(
+        graph["nodes"], graph["links"], t, key=f"search_chart_{chosen}_{hops}", principal=me
+    )
     with st.expander(t("lead.links")):
         st.dataframe(link_rows(graph["links"]), hide_index=True, width="stretch")
 

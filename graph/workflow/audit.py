@@ -90,6 +90,8 @@ ACTIONS = (
     "watch_denied",
     "watch_notify",
     "view_updates",
+    "evidence_add",
+    "evidence_denied",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

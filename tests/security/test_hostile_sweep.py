@@ -323,16 +323,16 @@ FINDINGS_JS = """
 }
 """
 
-# In the chart's frame: the first node whose tooltip holds HTML, zoomed in on and where it is.
+# In the chart's frame (Cytoscape): the first node whose data holds HTML, selected, so that the
+# infopanel shows its values.
 HOSTILE_NODE_JS = """
 () => {
-  const node = nodes.get().find(n => (n.title || '').includes('<img'));
-  if (!node) return null;
-  network.stopSimulation();
-  const position = network.getPositions([node.id])[node.id];
-  network.moveTo({position: position, scale: 2.5, animation: false});
-  const dom = network.canvasToDOM(position);
-  return {id: node.id, x: dom.x, y: dom.y};
+  const cy = document.getElementById('cy')._cyreg.cy;
+  const node = cy.nodes().filter(n => JSON.stringify(n.data()).includes('<')).first();
+  if (!node || node.empty()) return null;
+  cy.$(':selected').unselect();
+  node.select();
+  return node.id();
 }
 """
 
@@ -495,29 +495,26 @@ def officer_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
 
 
 def chart_tooltip(sweep: Sweep, where: str) -> None:
-    """Hover a node whose data holds HTML: vis-network shows its title as text."""
+    """Select a node whose data holds HTML: the chart's infopanel shows its values as text."""
     page = sweep.page
-    element = page.locator("iframe").first
+    element = page.locator("iframe[title*='streamlit_cytoscape']").first
     element.scroll_into_view_if_needed()
     handle = element.element_handle()
     frame = handle.content_frame() if handle else None
     assert frame is not None
-    frame.wait_for_selector("body[data-chart-ready='1']", state="attached")
+    cy = "document.getElementById('cy') && document.getElementById('cy')._cyreg"
+    frame.wait_for_function(f"() => {cy} && {cy}.cy.nodes().length > 0", timeout=WAIT_MS)
     page.wait_for_timeout(2500)  # the chart settles
     node = frame.evaluate(HOSTILE_NODE_JS)
     assert node, "no node of the lead's chart carries the hostile HTML"
-    box = element.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + node["x"], box["y"] + node["y"])
-    tooltip = frame.wait_for_selector("div.vis-tooltip", state="visible", timeout=10_000)
-    assert tooltip is not None
-    shown = tooltip.evaluate(
-        "t => ({tags: [...t.querySelectorAll('*')].map(e => e.tagName)"
-        ".filter(tag => tag !== 'BR'), text: t.innerText})"
+    frame.wait_for_selector("#infopanel[data-expanded='true']", timeout=10_000)
+    shown = frame.evaluate(
+        "() => { const p = document.getElementById('infopanelProps');"
+        " return {tags: [...p.querySelectorAll('*')].map(e => e.tagName)"
+        ".filter(tag => tag !== 'DIV' && tag !== 'P'), text: p.innerText}; }"
     )
-    if shown["tags"] or "<img" not in shown["text"]:
-        sweep.findings.append(f"{where}: the chart's tooltip {shown}")
-    page.mouse.move(0, 0)
+    if shown["tags"] or "<" not in shown["text"]:
+        sweep.findings.append(f"{where}: the chart's infopanel {shown}")
 
 
 ROLES = {  # in this order: the admin's withdrawal puts the lead under review for the others

@@ -131,7 +131,9 @@ def test_analyst_pushes_officer_answers_analyst_reads(
     # The top candidate: chart, evidence, texts; accept and push to officer_1.
     open_page(page, "leads")
     page.get_by_role("heading", name=lead["title"]).wait_for()
-    page.frame_locator("iframe").first.locator("body[data-chart-ready='1']").wait_for()
+    page.frame_locator("iframe[title*='streamlit_cytoscape']").first.locator(
+        "#cy canvas"
+    ).first.wait_for()
     page.wait_for_timeout(2500)  # the chart settles
     shot(page, "04-leads-chart")
     page.get_by_role("tab", name=zh("lead.tab_texts")).click()
