@@ -8,7 +8,9 @@ Pages call these instead of reaching into several graph modules themselves:
   (title, explanation, summary), the phone-like digit runs in their free texts and the surface a
   masked handle was found in; an analyst sees the sources of its own org's rows only;
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
-* :func:`assignees` — the analysts of one's own org a lead can be assigned to;
+* :func:`assignees` — the analysts of one's own org a lead can be assigned to (an admin: of
+  the orgs that triage it); :func:`assign_lead` and :func:`set_case` — triage's assignment and
+  case (:mod:`graph.workflow.triage`), the doors of the admin page's lead control;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name; a police package carries the working notes the
   principal may read as a labelled annex, a partner package never;
@@ -20,12 +22,18 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
   paths through them are dropped, and each trace is audited as a search.
+
+Every function here is for a signed-in user who has chosen their own password
+(:func:`_password_chosen`): one whose password an admin set reaches nothing until the password
+page (:func:`graph.workflow.auth.change_own_password`, not a view) has replaced it.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
@@ -44,9 +52,35 @@ from graph.evidence.rights import (
 from graph.evidence.search import entities_by_keys
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
-from graph.workflow import audit, lifecycle, users
+from graph.workflow import audit, lifecycle, triage, users
 from graph.workflow import notes as working_notes
-from graph.workflow.auth import Forbidden, Principal
+from graph.workflow.auth import Forbidden, Principal, require
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _password_chosen(
+    view: Callable[Concatenate[GraphStore, Principal, P], R],
+) -> Callable[Concatenate[GraphStore, Principal, P], R]:
+    """``view``, refused (:class:`Forbidden`, audited as ``view_denied``) to a principal who
+    must choose a new password first, as :func:`graph.workflow.auth.require` refuses every
+    writing function: the workbench shows such a user only the password page, and this holds
+    for whatever reaches a view another way."""
+
+    @functools.wraps(view)
+    def checked(store: GraphStore, principal: Principal, *args: P.args, **kwargs: P.kwargs) -> R:
+        if principal is not None and principal.must_change_password:
+            audit.append(
+                store,
+                principal.username,
+                "view_denied",
+                details={"view": view.__name__, "reason": "password_change_due"},
+            )
+        require(principal, "analyst", "officer", "admin")
+        return view(store, principal, *args, **kwargs)
+
+    return checked
 
 
 def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
@@ -79,6 +113,7 @@ def _numbers_to_hide(
 _NUMBER_PREFIXES = ("phone:", *(f"{prefix}:" for prefix, _ in contact_labels().values()))
 
 
+@_password_chosen
 def lead_list(
     store: GraphStore,
     principal: Principal,
@@ -144,6 +179,7 @@ def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dic
     return props
 
 
+@_password_chosen
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
     """A lead as its page shows it: ``lead`` (its node's properties, decoded), ``entities``
     (each with ``display_key`` and ``masked``), ``links`` (ends as display keys) and
@@ -193,6 +229,7 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
     }
 
 
+@_password_chosen
 def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]]:
     """The officers (usernames) and police units (names) an analyst may push to."""
     if principal.role != "analyst":
@@ -202,14 +239,45 @@ def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]
     return {"officers": sorted(officers), "units": sorted(units)}
 
 
-def assignees(store: GraphStore, principal: Principal) -> list[str]:
-    """The analysts an analyst may assign a lead to: the active ones of their own org."""
-    if principal.role != "analyst":
-        raise Forbidden("only an analyst assigns leads on this page")
-    found = users.list_users(store, role="analyst", org=principal.org)
-    return sorted(u.username for u in found if not u.disabled)
+@_password_chosen
+def assignees(store: GraphStore, principal: Principal, lead_id: str | None = None) -> list[str]:
+    """The analysts a lead can be assigned to: for an analyst, the active ones of their own org;
+    for an admin, those of the orgs that triage ``lead_id`` (its owner, else the orgs whose
+    complaints it rests on), as :func:`graph.workflow.triage.assign_lead` allows."""
+    if principal.is_admin and lead_id is not None:
+        orgs = triage.triaging_orgs(lifecycle.check_view(store, principal, lead_id))
+    elif principal.role == "analyst":
+        orgs = [str(principal.org)]
+    else:
+        raise Forbidden("only an analyst, or an admin for one lead, assigns leads")
+    found = [u for org in orgs for u in users.list_users(store, role="analyst", org=org)]
+    return sorted({u.username for u in found if not u.disabled})
 
 
+@_password_chosen
+def assign_lead(
+    store: GraphStore, principal: Principal, lead_id: str, username: str | None
+) -> None:
+    """:func:`graph.workflow.triage.assign_lead`: an analyst assigns within their own org; an
+    admin (the admin page's lead control) to an analyst of an org that triages the lead. Each
+    refusal is audited as ``triage_denied``."""
+    triage.assign_lead(store, principal, lead_id, username)
+
+
+@_password_chosen
+def set_case(
+    store: GraphStore,
+    principal: Principal,
+    lead_id: str,
+    case_ref: str | None,
+    reviewing_officer: str | None,
+) -> None:
+    """:func:`graph.workflow.triage.set_case`: the case number and the reviewing officer, set by
+    the officer or unit the lead was pushed to, or an admin, once it is pushed (audited)."""
+    triage.set_case(store, principal, lead_id, case_ref, reviewing_officer)
+
+
+@_password_chosen
 def export_lead(
     store: GraphStore, principal: Principal, lead_id: str, out_dir: Path
 ) -> dict[str, Any]:
@@ -229,8 +297,7 @@ def export_lead(
     bundle = lead_bundle(store, lead_id)
     annex: list[dict[str, Any]] = []
     if audience != "partner":  # a partner is never entitled to working notes
-        targets = [working_notes.lead_target(lead_id), *(e["key"] for e in bundle["entities"])]
-        annex = working_notes.notes_on(store, principal, targets)
+        annex = working_notes.package_annex(store, principal, bundle)
     result = export_and_audit(
         store,
         bundle,
@@ -244,22 +311,26 @@ def export_lead(
     return result.to_dict()
 
 
+@_password_chosen
 def notes(store: GraphStore, principal: Principal, target: str) -> list[dict[str, Any]]:
     """The working notes on ``target`` (an entity key or pseudonym, or ``lead:<id>``) that the
     principal may read: their own org's or unit's (an admin's: all)."""
     return working_notes.list_notes(store, principal, target)
 
 
+@_password_chosen
 def add_note(store: GraphStore, principal: Principal, target: str, text: str) -> dict[str, Any]:
     """Write a working note on a target the principal may see (audited)."""
     return working_notes.add_note(store, principal, target, text)
 
 
+@_password_chosen
 def edit_note(store: GraphStore, principal: Principal, note_id: str, text: str) -> None:
     """Change one's own note (audited)."""
     working_notes.edit_note(store, principal, note_id, text)
 
 
+@_password_chosen
 def delete_note(store: GraphStore, principal: Principal, note_id: str) -> None:
     """Delete one's own note; an admin, any (audited)."""
     working_notes.delete_note(store, principal, note_id)
@@ -286,6 +357,7 @@ def _shown_hubs(
     return [{"key": row["display_key"], "degree": degree[row["key"]]} for row in rows]
 
 
+@_password_chosen
 def trace_neighbourhood(
     store: GraphStore, principal: Principal, key: str, *, hops: int = 1, limit: int = 300
 ) -> dict[str, Any]:
@@ -328,6 +400,7 @@ def trace_neighbourhood(
     }
 
 
+@_password_chosen
 def trace_paths(
     store: GraphStore, principal: Principal, a: str, b: str, *, max_hops: int = 4, k: int = 3
 ) -> dict[str, Any]:
@@ -382,6 +455,7 @@ def trace_paths(
     }
 
 
+@_password_chosen
 def entity_profile(
     store: GraphStore, principal: Principal, key: str, *, limit: int = 300
 ) -> dict[str, Any]:
