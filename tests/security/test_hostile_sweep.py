@@ -20,9 +20,8 @@ there. On the lead page a hostile node of the chart is hovered: its tooltip is t
 Issue 17's pages too: working notes with every payload (and one as long as a note may be, and
 one typed 5,000 characters long) on the lead and on the ring's phone, written by the lender's
 analyst and the police unit's officer, read on the lead page and on the entity profile page
-(opened from a search result); a candidate dismissed on the leads page with a hostile reason
-and found again under the *dismissed* filter; the officer's case number and reviewing officer;
-the admin's lead control, assigning the hostile lead.
+(opened from a search result); the officer's case number and reviewing officer; the admin's
+lead control, assigning the hostile lead.
 """
 
 from __future__ import annotations
@@ -285,14 +284,8 @@ def world(session_store: GraphStore, canary: Canary, tmp_path_factory: Any) -> d
     with pytest.raises(UserError):  # 5,000 characters are more than a note may hold
         views.add_note(store, analyst, f"phone:{RING_PHONE}", long)
     views.add_note(store, analyst, f"phone:{RING_PHONE}", long[:MAX_NOTE])
-    # another candidate of the lender's, for the sweep to dismiss with a hostile reason
-    candidate = next(
-        row["id"] for row in found
-        if row["id"] != lead["id"] and lifecycle.may_view(store, analyst, row["id"])
-    )  # fmt: skip
     return {
         "store": store, "lead": lead["id"], "folder": folder, "doomed": doomed["submission"],
-        "candidate": candidate,
     }  # fmt: skip
 
 
@@ -482,7 +475,6 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     sweep.check("leads-pushed")
     write_note(sweep, (everything(canary.url) + values["long"])[:MAX_NOTE])  # a full note
     sweep.check("leads-note-added")
-    dismiss_and_find(sweep, world["candidate"], everything(canary.url))
 
     sweep.open("search")
     page.get_by_role("textbox", name=zh("search.query")).fill(values["link"])
@@ -544,22 +536,6 @@ def write_note(sweep: Sweep, text: str) -> None:
     box.fill(text)
     page.get_by_role("button", name=zh("notes.add")).first.click()
     idle(page)
-
-
-def dismiss_and_find(sweep: Sweep, lead_id: str, reason: str) -> None:
-    """Dismiss a candidate with a hostile reason, then find it under the dismissed filter,
-    where its page says who dismissed it and why."""
-    page = sweep.page
-    sweep.choose("leads_selected", lead_id)
-    sweep.widget(f"dismiss_reason_{lead_id}").first.fill(reason)
-    page.keyboard.press("Enter")
-    idle(page)
-    page.get_by_role("button", name=zh("lead.dismiss_button"), exact=True).click()
-    sweep.message("lead.dismissed")
-    sweep.choose("leads_statuses", zh("status.dismissed"))
-    sweep.choose("leads_selected", lead_id)
-    page.get_by_role("button", name=zh("lead.restore_button")).wait_for()
-    sweep.check("leads-dismissed")
 
 
 def open_profile(sweep: Sweep) -> None:
