@@ -721,6 +721,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "updates.mark_seen": {"zh": "全部标为已读", "en": "Mark all as seen"},
     "updates.watches": {"zh": "我的关注", "en": "What I watch"},
     "updates.watches_none": {"zh": "暂无关注。", "en": "Nothing watched."},
+    # the admin page's lead control (app/views/admin_leads.py)
+    "admin.leads": {"zh": "线索分派", "en": "Leads"},
+    "admin.lead_state": {
+        "zh": "状态：{status} · 所属机构：{owner} · 已分配：{assigned}",
+        "en": "Status: {status} · owner: {owner} · assigned: {assigned}",
+    },
+    "admin.assign_analyst": {
+        "zh": "分配给（负责分拣的机构的分析员）",
+        "en": "Assign to (an analyst of an org that triages it)",
+    },
+    "admin.unassign": {"zh": "（取消分配）", "en": "(no one)"},
+    "admin.case_after_push": {
+        "zh": "线索推送给民警后，才能填写案件编号和审核民警。",
+        "en": "The case number and reviewing officer are set once the lead is pushed.",
+    },
 }
 
 

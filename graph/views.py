@@ -8,7 +8,9 @@ Pages call these instead of reaching into several graph modules themselves:
   (title, explanation, summary), the phone-like digit runs in their free texts and the surface a
   masked handle was found in; an analyst sees the sources of its own org's rows only;
 * :func:`push_targets` — the officers and police units a lead can be pushed to;
-* :func:`assignees` — the analysts of one's own org a lead can be assigned to;
+* :func:`assignees` — the analysts of one's own org a lead can be assigned to (an admin: of
+  the orgs that triage it); :func:`assign_lead` and :func:`set_case` — triage's assignment and
+  case (:mod:`graph.workflow.triage`), the doors of the admin page's lead control;
 * :func:`export_lead` — the court package, through the same code as ``leadgraph export``,
   audited under the principal's own name; a police package carries the working notes the
   principal may read as a labelled annex, a partner package never;
@@ -25,19 +27,24 @@ Pages call these instead of reaching into several graph modules themselves:
   paths through them are dropped, and each trace is audited as a search;
 * :func:`lead_timeline`, :func:`entity_timeline` and :func:`installation_timeline` — events on one
   time axis (:mod:`graph.evidence.timeline`): a lead's and an entity's read off what its page
-  shows the principal (so audited as that view), the installation's counts a day for admins.
+  shows the principal (so audited as that view), the installation's counts a day for admins;
 * :func:`entity_bursts` — the complaint bursts of entities (:mod:`graph.evidence.bursts`),
-  counting only the complaints the principal may see raw (audited as ``view_bursts``).
-  paths through them are dropped, and each trace is audited as a search.
+  counting only the complaints the principal may see raw (audited as ``view_bursts``);
 * :func:`add_to_lead` and :func:`export_selection` — a chart's selection added to a lead as
   evidence (:mod:`graph.workflow.members`) or exported as a CSV of masked keys (audited).
+
+Every function here is for a signed-in user who has chosen their own password
+(:func:`_password_chosen`): one whose password an admin set reaches nothing until the password
+page (:func:`graph.workflow.auth.change_own_password`, not a view) has replaced it.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from graph.db.store import GraphStore
 from graph.evidence.bursts import complaint_days, find_bursts, strongest, weekly_counts
@@ -59,10 +66,36 @@ from graph.evidence.search import entities_by_keys
 from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
-from graph.workflow import audit, lifecycle, members, users
+from graph.workflow import audit, lifecycle, members, triage, users
 from graph.workflow import notes as working_notes
 from graph.workflow import watch as watching
-from graph.workflow.auth import Forbidden, Principal
+from graph.workflow.auth import Forbidden, Principal, require
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _password_chosen(
+    view: Callable[Concatenate[GraphStore, Principal, P], R],
+) -> Callable[Concatenate[GraphStore, Principal, P], R]:
+    """``view``, refused (:class:`Forbidden`, audited as ``view_denied``) to a principal who
+    must choose a new password first, as :func:`graph.workflow.auth.require` refuses every
+    writing function: the workbench shows such a user only the password page, and this holds
+    for whatever reaches a view another way."""
+
+    @functools.wraps(view)
+    def checked(store: GraphStore, principal: Principal, *args: P.args, **kwargs: P.kwargs) -> R:
+        if principal is not None and principal.must_change_password:
+            audit.append(
+                store,
+                principal.username,
+                "view_denied",
+                details={"view": view.__name__, "reason": "password_change_due"},
+            )
+        require(principal, "analyst", "officer", "admin")
+        return view(store, principal, *args, **kwargs)
+
+    return checked
 
 
 def _replace_numbers(value: Any, hidden: dict[str, str]) -> Any:
@@ -95,6 +128,7 @@ def _numbers_to_hide(
 _NUMBER_PREFIXES = ("phone:", *(f"{prefix}:" for prefix, _ in contact_labels().values()))
 
 
+@_password_chosen
 def lead_list(
     store: GraphStore,
     principal: Principal,
@@ -162,6 +196,7 @@ def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dic
     return props
 
 
+@_password_chosen
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
     """A lead as its page shows it: ``lead`` (its node's properties, decoded), ``entities``
     (each with ``display_key`` and ``masked``), ``links`` (ends as display keys) and
@@ -211,6 +246,7 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
     }
 
 
+@_password_chosen
 def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]]:
     """The officers (usernames) and police units (names) an analyst may push to."""
     if principal.role != "analyst":
@@ -220,14 +256,45 @@ def push_targets(store: GraphStore, principal: Principal) -> dict[str, list[str]
     return {"officers": sorted(officers), "units": sorted(units)}
 
 
-def assignees(store: GraphStore, principal: Principal) -> list[str]:
-    """The analysts an analyst may assign a lead to: the active ones of their own org."""
-    if principal.role != "analyst":
-        raise Forbidden("only an analyst assigns leads on this page")
-    found = users.list_users(store, role="analyst", org=principal.org)
-    return sorted(u.username for u in found if not u.disabled)
+@_password_chosen
+def assignees(store: GraphStore, principal: Principal, lead_id: str | None = None) -> list[str]:
+    """The analysts a lead can be assigned to: for an analyst, the active ones of their own org;
+    for an admin, those of the orgs that triage ``lead_id`` (its owner, else the orgs whose
+    complaints it rests on), as :func:`graph.workflow.triage.assign_lead` allows."""
+    if principal.is_admin and lead_id is not None:
+        orgs = triage.triaging_orgs(lifecycle.check_view(store, principal, lead_id))
+    elif principal.role == "analyst":
+        orgs = [str(principal.org)]
+    else:
+        raise Forbidden("only an analyst, or an admin for one lead, assigns leads")
+    found = [u for org in orgs for u in users.list_users(store, role="analyst", org=org)]
+    return sorted({u.username for u in found if not u.disabled})
 
 
+@_password_chosen
+def assign_lead(
+    store: GraphStore, principal: Principal, lead_id: str, username: str | None
+) -> None:
+    """:func:`graph.workflow.triage.assign_lead`: an analyst assigns within their own org; an
+    admin (the admin page's lead control) to an analyst of an org that triages the lead. Each
+    refusal is audited as ``triage_denied``."""
+    triage.assign_lead(store, principal, lead_id, username)
+
+
+@_password_chosen
+def set_case(
+    store: GraphStore,
+    principal: Principal,
+    lead_id: str,
+    case_ref: str | None,
+    reviewing_officer: str | None,
+) -> None:
+    """:func:`graph.workflow.triage.set_case`: the case number and the reviewing officer, set by
+    the officer or unit the lead was pushed to, or an admin, once it is pushed (audited)."""
+    triage.set_case(store, principal, lead_id, case_ref, reviewing_officer)
+
+
+@_password_chosen
 def export_lead(
     store: GraphStore, principal: Principal, lead_id: str, out_dir: Path
 ) -> dict[str, Any]:
@@ -247,8 +314,7 @@ def export_lead(
     bundle = lead_bundle(store, lead_id)
     annex: list[dict[str, Any]] = []
     if audience != "partner":  # a partner is never entitled to working notes
-        targets = [working_notes.lead_target(lead_id), *(e["key"] for e in bundle["entities"])]
-        annex = working_notes.notes_on(store, principal, targets)
+        annex = working_notes.package_annex(store, principal, bundle)
     result = export_and_audit(
         store,
         bundle,
@@ -262,22 +328,26 @@ def export_lead(
     return result.to_dict()
 
 
+@_password_chosen
 def notes(store: GraphStore, principal: Principal, target: str) -> list[dict[str, Any]]:
     """The working notes on ``target`` (an entity key or pseudonym, or ``lead:<id>``) that the
     principal may read: their own org's or unit's (an admin's: all)."""
     return working_notes.list_notes(store, principal, target)
 
 
+@_password_chosen
 def add_note(store: GraphStore, principal: Principal, target: str, text: str) -> dict[str, Any]:
     """Write a working note on a target the principal may see (audited)."""
     return working_notes.add_note(store, principal, target, text)
 
 
+@_password_chosen
 def edit_note(store: GraphStore, principal: Principal, note_id: str, text: str) -> None:
     """Change one's own note (audited)."""
     working_notes.edit_note(store, principal, note_id, text)
 
 
+@_password_chosen
 def delete_note(store: GraphStore, principal: Principal, note_id: str) -> None:
     """Delete one's own note; an admin, any (audited)."""
     working_notes.delete_note(store, principal, note_id)
@@ -304,6 +374,7 @@ def _shown_hubs(
     return [{"key": row["display_key"], "degree": degree[row["key"]]} for row in rows]
 
 
+@_password_chosen
 def trace_neighbourhood(
     store: GraphStore, principal: Principal, key: str, *, hops: int = 1, limit: int = 300
 ) -> dict[str, Any]:
@@ -346,6 +417,7 @@ def trace_neighbourhood(
     }
 
 
+@_password_chosen
 def trace_paths(
     store: GraphStore,
     principal: Principal,
@@ -413,6 +485,7 @@ def trace_paths(
     }
 
 
+@_password_chosen
 def entity_profile(
     store: GraphStore, principal: Principal, key: str, *, limit: int = 300
 ) -> dict[str, Any]:
@@ -512,6 +585,7 @@ def entity_profile(
     }
 
 
+@_password_chosen
 def lead_timeline(store: GraphStore, principal: Principal, lead_id: str) -> list[dict[str, Any]]:
     """The lead's events (:func:`graph.evidence.timeline.events_from`), oldest first: its
     complaints, the calls between its phones, its accounts' activity, the submissions the page
@@ -521,6 +595,7 @@ def lead_timeline(store: GraphStore, principal: Principal, lead_id: str) -> list
     return events_from(page["entities"], page["links"], page["submissions"], page["lead"])
 
 
+@_password_chosen
 def entity_timeline(
     store: GraphStore, principal: Principal, key: str, *, limit: int = 300
 ) -> list[dict[str, Any]]:
@@ -538,6 +613,7 @@ def profile_parts(profile: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
     return [profile["entity"], *others.values()], links
 
 
+@_password_chosen
 def installation_timeline(
     store: GraphStore, principal: Principal, since: date, until: date
 ) -> list[dict[str, Any]]:
@@ -588,6 +664,7 @@ def _own_burst(score: dict[str, Any], bursts: list[dict[str, Any]]) -> dict[str,
     }
 
 
+@_password_chosen
 def entity_bursts(
     store: GraphStore, principal: Principal, keys: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -612,6 +689,7 @@ def entity_bursts(
     return result
 
 
+@_password_chosen
 def watch(
     store: GraphStore, principal: Principal, target_type: str, target: str, *, notify: bool = False
 ) -> dict[str, Any]:
@@ -620,6 +698,7 @@ def watch(
     return watching.add_watch(store, principal, target_type, target, notify=notify)
 
 
+@_password_chosen
 def watch_of(
     store: GraphStore, principal: Principal, target_type: str, target: str
 ) -> dict[str, Any] | None:
@@ -627,16 +706,19 @@ def watch_of(
     return watching.find_watch(store, principal, target_type, target)
 
 
+@_password_chosen
 def unwatch(store: GraphStore, principal: Principal, watch_id: str) -> None:
     """Stop one's own watch (audited)."""
     watching.remove_watch(store, principal, watch_id)
 
 
+@_password_chosen
 def updates(store: GraphStore, principal: Principal) -> dict[str, Any]:
     """The principal's watches and what is new for them, within their rights (audited)."""
     return watching.updates(store, principal)
 
 
+@_password_chosen
 def mark_seen(
     store: GraphStore, principal: Principal, watch_id: str, at: str | None = None
 ) -> None:
@@ -644,6 +726,7 @@ def mark_seen(
     watching.mark_seen(store, principal, watch_id, at)
 
 
+@_password_chosen
 def add_to_lead(
     store: GraphStore, principal: Principal, lead_id: str, keys: list[str]
 ) -> list[str]:
@@ -652,6 +735,7 @@ def add_to_lead(
     return members.add_members(store, principal, lead_id, keys)
 
 
+@_password_chosen
 def export_selection(
     store: GraphStore, principal: Principal, entities: list[dict[str, Any]], *, context: str
 ) -> str:

@@ -226,6 +226,16 @@ def idle(page: Any) -> None:
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=WAIT_MS)
 
 
+def browser_choose(page: Any, key: str, typed: str) -> None:
+    """Pick the option that ``typed`` finds in the select box (or multiselect) whose Streamlit
+    key is ``key``."""
+    box = page.locator(f".st-key-{key} input").first
+    box.click()
+    box.fill(typed)
+    page.keyboard.press("Enter")
+    idle(page)
+
+
 def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
     """Sign in through the login page (Chinese, the default language) and wait for the pages."""
     from app.i18n import translate

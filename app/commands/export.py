@@ -12,6 +12,7 @@ from app.cli import print_json
 from graph.core import keys
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
+from graph.export.annex import ENTITLED, NOTES_FILE
 from graph.export.audited import export_and_audit
 from graph.export.masking import AUDIENCES
 from graph.export.package import FORMATS
@@ -38,7 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="court",
         help="who receives it: court and police see full values, partner sees masked ones",
     )
-    export.add_argument("--user", help="exporting user (default: the login name)")
+    export.add_argument(
+        "--user",
+        help="exporting user (default: the login name); when it is an account that may see the "
+        "lead, a court or police package carries the working notes it may read as notes.txt",
+    )
     export.add_argument("--json", action="store_true", help="print one JSON object")
     export.set_defaults(handler=export_command)
 
@@ -90,10 +95,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def export_command(args: argparse.Namespace) -> int:
     # Imported here so the CLI loads even while lead discovery changes underneath.
     from graph.evidence.leads import lead_bundle
+    from graph.workflow.notes import annex_of_user
 
     user = args.user or getpass.getuser()
     with GraphStore.open() as store:
         bundle = lead_bundle(store, args.lead)
+        notes = annex_of_user(store, user, bundle) if args.audience in ENTITLED else []
         result = export_and_audit(
             store,
             bundle,
@@ -103,6 +110,7 @@ def export_command(args: argparse.Namespace) -> int:
             audience=args.audience,
             fmt=args.format,
             via="cli",
+            notes=notes,
         )
     if args.json:
         print_json(result.to_dict())
@@ -113,6 +121,8 @@ def export_command(args: argparse.Namespace) -> int:
         f"{len(result.files)} files, chart {result.chart_pages} page(s)"
     )
     print(f"signed by key {keys.group_fingerprint(result.key_fingerprint)}")
+    if NOTES_FILE in result.files:
+        print(f"{len(notes)} working note(s), not evidence, annexed as {NOTES_FILE}")
     return 0
 
 

@@ -1,5 +1,6 @@
 """The admin page: accounts, enterprises and police units, the audit log and its verification,
-and the submissions with the control that withdraws one (``app/views/withdraw.py``).
+the submissions with the control that withdraws one (``app/views/withdraw.py``), and the leads
+with their assignment and case (``app/views/admin_leads.py``).
 
 Every action goes through :mod:`graph.workflow.admin`, which refuses anyone but an admin and audits it.
 """
@@ -11,6 +12,7 @@ import json
 import streamlit as st
 
 from app.session import require_principal, store, t
+from app.views.admin_leads import lead_triage_panel
 from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
 from graph.core.errors import UserError
@@ -23,8 +25,14 @@ def admin_page() -> None:
     me = require_principal()
     st.header(t("nav.admin"))
     _show_flash()
-    users_tab, orgs_tab, audit_tab, submissions_tab = st.tabs(
-        [t("admin.users"), t("admin.orgs"), t("admin.audit"), t("admin.submissions")]
+    users_tab, orgs_tab, audit_tab, submissions_tab, leads_tab = st.tabs(
+        [
+            t("admin.users"),
+            t("admin.orgs"),
+            t("admin.audit"),
+            t("admin.submissions"),
+            t("admin.leads"),
+        ]
     )
     with users_tab:
         _users(me)
@@ -34,6 +42,8 @@ def admin_page() -> None:
         _audit(me)
     with submissions_tab:
         withdraw_panel(me, "admin_withdraw")
+    with leads_tab:
+        lead_triage_panel(me, flash)
 
 
 def _failed(error: UserError) -> None:

@@ -8,6 +8,7 @@ and the package through :func:`graph.views.export_lead` — all checked and audi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -15,8 +16,9 @@ import streamlit as st
 from app.session import require_principal, store, t
 from app.views import lead_detail
 from app.views.safe import escape_markdown
+from graph import views
 from graph.core.errors import UserError
-from graph.workflow import lifecycle, triage
+from graph.workflow import lifecycle
 from graph.workflow.auth import Principal
 
 SELECTED = "inbox_selected"
@@ -106,12 +108,18 @@ def _actions(me: Principal, data: dict[str, Any]) -> None:
                 st.session_state[FLASH] = t("inbox.sent")
                 st.rerun()
     with right:
-        _case(me, data["lead"])
+        case_form(me, data["lead"], saved=_saved)
         lead_detail.export_section(me, lead_id)
 
 
-def _case(me: Principal, lead: dict[str, Any]) -> None:
-    """The case number and the reviewing officer, printed on the court package's cover."""
+def _saved(message: str) -> None:
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def case_form(me: Principal, lead: dict[str, Any], *, saved: Callable[[str], None]) -> None:
+    """The case number and the reviewing officer, printed on the court package's cover (the
+    inbox's, and the admin page's lead control); ``saved(message)`` runs after a change."""
     lead_id = lead["id"]
     st.markdown(f"**{t('inbox.case')}**")
     case_ref = st.text_input(
@@ -124,10 +132,9 @@ def _case(me: Principal, lead: dict[str, Any]) -> None:
     )
     if st.button(t("inbox.case_save"), key=f"case_save_{lead_id}"):
         try:
-            triage.set_case(store(), me, lead_id, case_ref, reviewer)
+            views.set_case(store(), me, lead_id, case_ref, reviewer)
         except UserError as error:
             st.error(escape_markdown(f"{t('common.failed')}: {error}"))
         else:
             lead_detail.forget(lead_id)
-            st.session_state[FLASH] = t("inbox.case_saved")
-            st.rerun()
+            saved(t("inbox.case_saved"))

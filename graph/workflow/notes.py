@@ -26,7 +26,7 @@ from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
 from graph.evidence.rights import resolve, rights
-from graph.workflow import audit, lifecycle
+from graph.workflow import audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal, require
 
 MAX_NOTE = 2_000  # characters of one note
@@ -128,6 +128,29 @@ def notes_on(store: GraphStore, principal: Principal, targets: list[str]) -> lis
     """The notes the principal may read on any of ``targets`` (real keys the caller has already
     checked, e.g. a lead and the entities of its bundle), oldest first."""
     return _readable(store, principal, targets) if targets else []
+
+
+def package_annex(
+    store: GraphStore, principal: Principal, bundle: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The notes a package of ``bundle`` (:func:`graph.evidence.leads.lead_bundle`) made by
+    ``principal`` carries: those they may read on the lead and its entities. Whether they go in
+    at all is the audience's matter (:func:`graph.export.annex.entitled_notes`)."""
+    targets = [lead_target(bundle["lead"]["id"]), *(e["key"] for e in bundle["entities"])]
+    return notes_on(store, principal, targets)
+
+
+def annex_of_user(store: GraphStore, username: str, bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The notes of a package exported in ``username``'s name from the command line: what
+    :func:`package_annex` gives that account when it is active, has chosen its password and
+    may see the lead; none otherwise (a name that is no account names no reader)."""
+    user = users.get_user(store, username)
+    if user is None or user.disabled or user.must_change_password:
+        return []
+    principal = Principal.of(user)
+    if not lifecycle.may_view(store, principal, str(bundle["lead"]["id"])):
+        return []
+    return package_annex(store, principal, bundle)
 
 
 def _own(store: GraphStore, principal: Principal, note_id: str, action: str) -> dict[str, Any]:

@@ -74,7 +74,7 @@ SET l.case_ref = $case_ref, l.reviewing_officer = $reviewing_officer, l.history_
 """
 
 
-def _triaging_orgs(access: dict[str, Any]) -> list[str]:
+def triaging_orgs(access: dict[str, Any]) -> list[str]:
     """The orgs whose analysts may triage a lead: its owner, else the orgs it rests on."""
     return [access["owner"]] if access["owner"] else list(access["source_orgs"])
 
@@ -84,7 +84,7 @@ def _check_triage(
 ) -> dict[str, Any]:
     require(principal, "analyst", "admin")
     access = check_view(store, principal, lead_id)  # audits view_denied
-    if not principal.is_admin and principal.org not in _triaging_orgs(access):
+    if not principal.is_admin and principal.org not in triaging_orgs(access):
         audit.append(
             store, principal.username, "triage_denied", f"lead:{lead_id}", {"action": action}
         )
@@ -171,7 +171,7 @@ def assign_lead(
     user = users.get_user(store, username)
     if user is None or user.role != "analyst" or user.disabled:
         raise UserError(f"no active analyst named {username!r}")
-    allowed = _triaging_orgs(access) if principal.is_admin else [principal.org]
+    allowed = triaging_orgs(access) if principal.is_admin else [principal.org]
     if user.org not in allowed:
         audit.append(
             store,

@@ -5,6 +5,7 @@ a partner package never carries one, not even when notes are handed to it."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +18,13 @@ from graph import views
 from graph.core.keys import SigningKey
 from graph.db.store import GraphStore
 from graph.evidence.leads import lead_bundle
-from graph.export.annex import HEADING, NOTES_FILE
+from graph.export.annex import HEADING, NOTES_FILE, entitled_notes, notes_txt
 from graph.export.manifest import MANIFEST
 from graph.export.package import build_files
 from graph.workflow import users
 from graph.workflow.auth import Principal
 from graph.workflow.lifecycle import accept_lead
+from graph.workflow.notes import notes_on
 
 ANALYST = Principal("analyst_a", "analyst", CONTACT_ORG, "enterprise")
 ADMIN = Principal("admin", "admin", None, None)
@@ -84,3 +86,51 @@ def test_a_partner_package_never_carries_notes(
         exported_at=datetime(2025, 7, 1, tzinfo=UTC), key=SigningKey.generate(), notes=[note],
     )  # fmt: skip
     assert NOTES_FILE not in built
+
+
+def test_a_cli_court_package_carries_the_notes_its_user_may_read(
+    store: GraphStore, lead: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`leadgraph export --user` by the owning org's analyst: the annex the workbench makes
+    for a reader (its heading, the analyst's org's notes, in the manifest, verified), and not
+    a note the analyst may not read (an admin's)."""
+    views.add_note(store, ADMIN, f"lead:{lead}", "ADMINNOTE only admins read this")
+    out = tmp_path / "cli"
+    args = ["export", lead, "--out", str(out), "--audience", "court", "--user", ANALYST.username]
+    assert main(args) == 0
+    assert "notes.txt" in capsys.readouterr().out
+    [path] = out.iterdir()
+    files = package_files(str(path))
+    annex = files[NOTES_FILE].decode()
+    assert annex.startswith(HEADING) and NOTE in annex and "ANNEXNOTE2" in annex
+    assert "ADMINNOTE" not in annex
+    assert NOTES_FILE in files[MANIFEST].decode()
+    for name, data in files.items():
+        if name not in (NOTES_FILE, MANIFEST):
+            assert b"ANNEXNOTE" not in data, name
+    # the same notes as the workbench's door gives that reader, in the same annex
+    readable = notes_on(store, ANALYST, [f"lead:{lead}", WECHAT])
+    assert annex == notes_txt(entitled_notes(readable, "court"), files_package_id(files)).decode()
+    assert main(["verify", str(path)]) == 0
+
+
+def test_a_cli_package_carries_no_notes_for_a_partner_or_a_name_that_reads_none(
+    store: GraphStore, lead: str, tmp_path: Path
+) -> None:
+    for n, extra in enumerate(
+        (
+            ["--audience", "partner", "--user", ANALYST.username],  # the owning org's partner
+            ["--audience", "court", "--user", "nobody_here"],  # a name that is no account
+            ["--audience", "court"],  # the login name
+        )
+    ):
+        out = tmp_path / f"cli{n}"
+        assert main(["export", lead, "--out", str(out), *extra]) == 0
+        [path] = out.iterdir()
+        files = package_files(str(path))
+        assert NOTES_FILE not in files, extra
+        assert all(b"ANNEXNOTE" not in data for data in files.values()), extra
+
+
+def files_package_id(files: dict[str, bytes]) -> str:
+    return str(json.loads(files[MANIFEST])["package_id"])

@@ -16,6 +16,12 @@ search page's two searches. After each page: the canary saw no request; no eleme
 attribute holding a marker or the canary's address; no element's whole text is a marker (the
 formatting around it was applied); no dialog opened (a script ran); the navigation is still
 there. On the lead page a hostile node of the chart is hovered: its tooltip is text.
+
+Issue 17's pages too: working notes with every payload (and one as long as a note may be, and
+one typed 5,000 characters long) on the lead and on the ring's phone, written by the lender's
+analyst and the police unit's officer, read on the lead page and on the entity profile page
+(opened from a search result); the officer's case number and reviewing officer; the admin's
+lead control, assigning the hostile lead.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     WAIT_MS,
+    browser_choose,
     browser_sign_in,
     idle,
     need_browser,
@@ -43,12 +50,15 @@ from support import (
 
 from app.i18n import translate
 from app.navigation import entries_for
+from graph import views
+from graph.core.errors import UserError
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
 from graph.workflow import admin, lifecycle, users
 from graph.workflow.auth import Principal, operator
+from graph.workflow.notes import MAX_NOTE
 from ingest.demo import load_world
 from ingest.submit import submit_file
 
@@ -264,9 +274,16 @@ def world(session_store: GraphStore, canary: Canary, tmp_path_factory: Any) -> d
     store.write(TITLE, id=lead["id"], title=f"{payloads(canary.url)['image']} {text[:300]}")
     lifecycle.accept_lead(store, analyst, lead["id"], summary=text)
     lifecycle.push_lead(store, analyst, lead["id"], officer="officer_x", note=text)
-    lifecycle.set_status(
-        store, principal(store, "officer_x"), lead["id"], "investigating", feedback=text
-    )
+    officer = principal(store, "officer_x")
+    lifecycle.set_status(store, officer, lead["id"], "investigating", feedback=text)
+    # working notes: every payload, and one as long as a note may be, on the lead and the phone
+    for who in (analyst, officer):
+        for target in (f"lead:{lead['id']}", f"phone:{RING_PHONE}"):
+            views.add_note(store, who, target, text)
+    long = payloads(canary.url)["long"]
+    with pytest.raises(UserError):  # 5,000 characters are more than a note may hold
+        views.add_note(store, analyst, f"phone:{RING_PHONE}", long)
+    views.add_note(store, analyst, f"phone:{RING_PHONE}", long[:MAX_NOTE])
     return {
         "store": store, "lead": lead["id"], "folder": folder, "doomed": doomed["submission"],
     }  # fmt: skip
@@ -392,11 +409,7 @@ class Sweep:
 
     def choose(self, key: str, typed: str) -> None:
         """Pick the option of select box ``key`` that ``typed`` finds."""
-        box = self.widget(key).first
-        box.click()
-        box.fill(typed)
-        self.page.keyboard.press("Enter")
-        idle(self.page)
+        browser_choose(self.page, key, typed)
 
 
 # --- what each role does on its pages ---------------------------------------------------------
@@ -421,6 +434,13 @@ def admin_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     page.get_by_role("button", name=zh("withdraw.button"), exact=True).click()
     sweep.message("withdraw.done")
     sweep.check("admin-withdrawn")
+    page.get_by_role("tab", name=zh("admin.leads")).click()
+    sweep.choose("admin_lead", world["lead"])
+    sweep.choose(f"admin_assign_to_{world['lead']}", "analyst_x")
+    page.get_by_role("button", name=zh("lead.assign_button"), exact=True).click()
+    sweep.message("lead.assigned")
+    page.get_by_role("tab", name=zh("admin.leads")).click()
+    sweep.check("admin-leads-assigned")
     sweep.open("status")
     sweep.check("status")
 
@@ -455,12 +475,17 @@ def analyst_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     page.get_by_role("button", name=zh("lead.push_button")).click()
     sweep.message("lead.pushed")
     sweep.check("leads-pushed")
+    write_note(sweep, (everything(canary.url) + values["long"])[:MAX_NOTE])  # a full note
+    sweep.check("leads-note-added")
 
     sweep.open("search")
     page.get_by_role("textbox", name=zh("search.query")).fill(values["link"])
     page.get_by_role("button", name=zh("search.button")).click()
     page.get_by_text(zh("search.entity")).first.wait_for()
     sweep.check("search-found")
+    open_profile(sweep)
+    sweep.check("entity")
+    sweep.open("search")
     page.get_by_role("tab", name=zh("search.paths_tab")).click()
     page.get_by_role("textbox", name=zh("search.from")).fill(values["image"])
     page.get_by_role("textbox", name=zh("search.to")).fill(RING_PHONE)
@@ -474,7 +499,7 @@ def hostile_org_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> No
     sweep.check("h-updates")
     sweep.open("submit")
     sweep.check("h-submit")
-    for key in ("leads", "search"):
+    for key in ("leads", "search", "entity"):
         sweep.open(key)
         sweep.check(f"h-{key}")
 
@@ -487,11 +512,44 @@ def officer_pages(sweep: Sweep, world: dict[str, Any], canary: Canary) -> None:
     page.get_by_role("heading").filter(has_text="HXIMG").first.wait_for()
     chart_tooltip(sweep, "inbox")
     sweep.check("inbox")
+    lead_id, values = world["lead"], payloads(canary.url)
+    for key, value in (
+        (f"case_ref_{lead_id}", f"{values['image']} {values['script_link']}"),
+        (f"reviewing_officer_{lead_id}", values["html"][:100]),
+    ):
+        sweep.widget(key).first.fill(value)
+        page.keyboard.press("Enter")
+        idle(page)
+    page.get_by_role("button", name=zh("inbox.case_save")).click()
+    sweep.message("inbox.case_saved")
+    sweep.check("inbox-case-saved")
     sweep.open("search")
     page.get_by_role("textbox", name=zh("search.query")).fill(RING_PHONE)
     page.get_by_role("button", name=zh("search.button")).click()
     page.get_by_text(zh("search.entity")).first.wait_for()
     sweep.check("officer-search-found")
+    open_profile(sweep)
+    sweep.check("officer-entity")
+    write_note(sweep, everything(canary.url))
+    sweep.check("officer-entity-note-added")
+
+
+def write_note(sweep: Sweep, text: str) -> None:
+    """Type ``text`` as a new working note of the page's notes section and add it."""
+    page = sweep.page
+    box = page.get_by_role("textbox", name=zh("notes.new")).first
+    box.scroll_into_view_if_needed()
+    box.fill(text)
+    page.get_by_role("button", name=zh("notes.add")).first.click()
+    idle(page)
+
+
+def open_profile(sweep: Sweep) -> None:
+    """Open the profile of the entity a search found (its "open profile" button)."""
+    page = sweep.page
+    page.get_by_role("button", name=zh("entity.open")).first.click()
+    page.get_by_role("heading", name=zh("nav.entity")).first.wait_for()
+    page.get_by_text(zh("notes.header")).first.wait_for()
 
 
 def chart_tooltip(sweep: Sweep, where: str) -> None:
