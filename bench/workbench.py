@@ -128,19 +128,24 @@ from streamlit_cytoscape import streamlit_cytoscape
 sys.path.insert(0, {root!r})
 from app.views import cyto
 from app.i18n import translate
-nodes, links = json.load(open({data!r}))
-t = lambda key: translate(key, "zh")
-drawn, layout, info = cyto.elements(cyto.new_state(nodes, links, 300), t)
-streamlit_cytoscape(drawn, layout=layout, node_styles=cyto.node_styles(t),
-                    edge_styles=cyto.edge_styles(), height=620, key="bench",
-                    node_actions=cyto.NODE_ACTIONS, events=cyto.EVENTS,
-                    infopanel_actions=cyto.infopanel_actions(t))
+if st.query_params.get("open") or st.button("open", key="open"):
+    nodes, links = json.load(open({data!r}))
+    t = lambda key: translate(key, "zh")
+    drawn, layout, info = cyto.elements(cyto.new_state(nodes, links, 300), t)
+    streamlit_cytoscape(drawn, layout=layout, node_styles=cyto.node_styles(t),
+                        edge_styles=cyto.edge_styles(), height=620, key="bench",
+                        node_actions=cyto.NODE_ACTIONS, events=cyto.EVENTS,
+                        infopanel_actions=cyto.infopanel_actions(t))
 """
 
 
 def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
-                      repeats: int) -> float | None:  # fmt: skip
-    """Median time from navigation until the component's Cytoscape holds all shown nodes."""
+                      repeats: int) -> tuple[float, float] | None:  # fmt: skip
+    """Medians of (a) opening the chart in a running workbench page — from the click that asks
+    for it to every node in Cytoscape (what a signed-in user waits for when opening a lead) — and
+    (b) a cold navigation to a page that draws it at once (Streamlit's own start included). One
+    browser context, so the component's files are in the browser's cache after the first run,
+    as they are for a user."""
     import json
     import socket
     import subprocess
@@ -150,6 +155,8 @@ def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
         return None
     from playwright.sync_api import sync_playwright
 
+    cy = "document.getElementById('cy') && document.getElementById('cy')._cyreg"
+    every_node = f"() => {cy} && {cy}.cy.nodes().length >= 300"
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "lead.json"
         data.write_text(json.dumps([nodes, links], ensure_ascii=False), encoding="utf-8")
@@ -174,25 +181,34 @@ def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
                     time.sleep(0.5)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-                times = []
-                for _ in range(repeats + 1):  # the first run warms the server
-                    page = browser.new_page(viewport={"width": 1400, "height": 900})
-                    start = time.perf_counter()
+                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                opened, cold = [], []
+                for _ in range(repeats + 1):  # the first run warms the server and the cache
+                    page = context.new_page()
                     page.goto(url)
-                    frame_element = page.wait_for_selector("iframe", timeout=300_000)
-                    frame = frame_element.content_frame() if frame_element else None
-                    assert frame is not None
-                    cy = "document.getElementById('cy') && document.getElementById('cy')._cyreg"
-                    frame.wait_for_function(
-                        f"() => {cy} && {cy}.cy.nodes().length >= 300", timeout=300_000
-                    )
-                    times.append(time.perf_counter() - start)
+                    button = page.get_by_role("button", name="open")
+                    button.wait_for(timeout=300_000)
+                    start = time.perf_counter()
+                    button.click()
+                    frame = page.frame_locator("iframe").first
+                    frame.locator("#cy").wait_for(state="attached", timeout=300_000)
+                    page.frames[-1].wait_for_function(every_node, timeout=300_000)
+                    opened.append(time.perf_counter() - start)
+                    page.close()
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(f"{url}/?open=1")
+                    element = page.wait_for_selector("iframe", timeout=300_000)
+                    inner = element.content_frame() if element else None
+                    assert inner is not None
+                    inner.wait_for_function(every_node, timeout=300_000)
+                    cold.append(time.perf_counter() - start)
                     page.close()
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=20)
-    return statistics.median(times[1:])
+    return statistics.median(opened[1:]), statistics.median(cold[1:])
 
 
 def expand_figures(keep: bool) -> None:
@@ -255,11 +271,15 @@ def main() -> None:
         chart_html(nodes[:10], links[:5], t)
         pyvis_document = build_seconds(nodes, links, 1)[1]
         pyvis_drawn = render_seconds(pyvis_document, args.repeats, settle=False)
-        ours = component_seconds(nodes, links, args.repeats)
-        print(f"pages' chart (streamlit-cytoscape), 300 nodes interactive: median "
-              f"{(ours or 0) * 1000:.0f} ms (navigation to every node in Cytoscape, with "
-              f"Streamlit's page); old pyvis chart drawn: median {(pyvis_drawn or 0) * 1000:.0f} ms "
-              "(a static file, no Streamlit)")  # fmt: skip
+        figures = component_seconds(nodes, links, args.repeats)
+        if figures is None:
+            print("pages' chart: skipped (no /usr/bin/chromium or Playwright)")
+            return
+        opened, cold = figures
+        print(f"pages' chart (streamlit-cytoscape), 300 nodes: opened in a running page, click to "
+              f"every node interactive: median {opened * 1000:.0f} ms (target < 2 s); a cold "
+              f"navigation with Streamlit's start: median {cold * 1000:.0f} ms; old pyvis chart "
+              f"drawn from a static file: median {(pyvis_drawn or 0) * 1000:.0f} ms")  # fmt: skip
         return
 
     nodes, links = synthetic_lead(300)
