@@ -211,9 +211,11 @@ def component_seconds(nodes: list[dict[str, Any]], links: list[dict[str, Any]],
     return statistics.median(opened[1:]), statistics.median(cold[1:])
 
 
-def expand_figures(keep: bool) -> None:
-    """Median and p95 of one expansion as the chart does it, on the fixture world."""
-    from common import bench_store
+def expand_figures(keep: bool, scale: int | None = None) -> None:
+    """Median and p95 of one expansion as the chart does it: as officer_1 on five pushed leads of
+    the fixture world, or (``scale``) as an admin on the top leads' entities of a synthetic world
+    of that many complaints."""
+    from common import bench_store, world_folder
 
     from app.views import cyto
     from graph import views
@@ -222,16 +224,20 @@ def expand_figures(keep: bool) -> None:
     from graph.evidence.templates import build_templates
     from graph.workflow import admin, auth, lifecycle, users
     from graph.workflow.auth import Principal
-    from ingest.demo import load_world
+    from ingest.demo import FIXTURE_WORLD, load_world
 
     with bench_store() as store:
         if not keep:
-            print("loading the fixture world ...", flush=True)
+            folder = world_folder(scale, 11) if scale else None
+            print(f"loading {folder or 'the fixture world'} ...", flush=True)
             wipe_data(store)
-            load_world(store)
+            load_world(store, folder or FIXTURE_WORLD)
             build_templates(store)
             detect(store)
             admin.ensure_demo_accounts(store, auth.operator())
+        if scale:
+            expand_as_admin(store)
+            return
         analyst = users.get_user(store, "analyst_a")
         officer = users.get_user(store, "officer_1")
         assert analyst is not None and officer is not None
@@ -255,6 +261,35 @@ def expand_figures(keep: bool) -> None:
               f"leads: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms")  # fmt: skip
 
 
+def expand_as_admin(store: Any) -> None:
+    """Expansion times as an admin over the entities of the ten best leads."""
+    from app.views import cyto
+    from graph import views
+    from graph.db.status import database_status
+    from graph.workflow import lifecycle
+    from graph.workflow.auth import Principal
+
+    me = Principal("admin", "admin", None, None)
+    complaints = database_status(store)["nodes"].get("Complaint", 0)
+    entities: list[dict[str, Any]] = []
+    for lead in lifecycle.visible_leads(store, me)[:10]:
+        entities += views.lead_page(store, me, lead["id"])["entities"]
+    entities = [e for e in entities if e["label"] != "Complaint"] + [
+        e for e in entities if e["label"] == "Complaint"
+    ][:100]
+    times = []
+    for entity in entities:
+        state = cyto.new_state(entities, [], 300)
+        start = time.perf_counter()
+        cyto.expand(store, me, state, entity["display_key"])
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"expand (trace_neighbourhood hops=1 + merge) in a world of {complaints:,} complaints, "
+          f"{len(times)} entities of the 10 best leads: median {statistics.median(times):.0f} ms, "
+          f"p95 {p95:.0f} ms, max {times[-1]:.0f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -262,9 +297,10 @@ def main() -> None:
     parser.add_argument("--component", action="store_true", help="time the pages' chart too")
     parser.add_argument("--expand", action="store_true", help="time a node's expansion")
     parser.add_argument("--keep", action="store_true", help="--expand on the loaded world")
+    parser.add_argument("--scale", type=int, help="--expand on a synthetic world of N complaints")
     args = parser.parse_args()
     if args.expand:
-        expand_figures(args.keep)
+        expand_figures(args.keep, args.scale)
         return
     if args.component:
         nodes, links = synthetic_lead(300)
