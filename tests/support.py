@@ -248,6 +248,15 @@ def browser_sign_in(page: Any, url: str, username: str, password: str) -> None:
     idle(page)
 
 
+def open_page(page: Any, key: str) -> None:
+    """Open a workbench page from the sidebar (``nav.<key>``) and wait for its heading."""
+    from app.i18n import translate
+
+    page.get_by_role("link", name=translate(f"nav.{key}", "zh")).click()
+    page.get_by_role("heading", name=translate(f"nav.{key}", "zh")).wait_for(timeout=WAIT_MS)
+    idle(page)
+
+
 # --- a webhook receiver ---------------------------------------------------------------------
 
 

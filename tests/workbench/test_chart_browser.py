@@ -25,6 +25,7 @@ from support import (
     browser_sign_in,
     idle,
     need_browser,
+    open_page,
     served_workbench,
 )
 
@@ -151,7 +152,7 @@ def test_an_officer_expands_a_phone_and_opens_its_profile(
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     browser_sign_in(page, url, "officer_1", "officer_1-demo")
-    page.get_by_role("heading", name=zh("nav.inbox")).wait_for()
+    open_page(page, "inbox")  # from the home page (updates)
     frame, element = chart_frame(page)
     before = node_ids(frame)
     phone = world["phone"]

@@ -22,6 +22,7 @@ from support import (
     browser_sign_in,
     idle,
     need_browser,
+    open_page,
     served_workbench,
 )
 
@@ -86,12 +87,6 @@ def shot(page: Any, name: str) -> None:
 
 def demo_sign_in(page: Any, url: str, username: str) -> None:
     browser_sign_in(page, url, username, f"{username}-demo")
-
-
-def open_page(page: Any, key: str) -> None:
-    page.get_by_role("link", name=zh(f"nav.{key}")).click()
-    page.get_by_role("heading", name=zh(f"nav.{key}")).wait_for(timeout=WAIT_MS)
-    idle(page)
 
 
 def sign_out(page: Any) -> None:

@@ -29,6 +29,7 @@ from support import (
     browser_sign_in,
     idle,
     need_browser,
+    open_page,
     served_workbench,
 )
 
@@ -138,6 +139,7 @@ def open_leads(page: Any) -> None:
 
 def open_inbox_lead(page: Any) -> None:
     """The inbox opens on its one lead (the only one pushed to the unit); wait for its notes."""
+    open_page(page, "inbox")  # from the home page (updates)
     page.get_by_role("heading", name=zh("notes.header")).first.wait_for()
     page.get_by_role("heading", name=zh("notes.header")).first.scroll_into_view_if_needed()
     idle(page)

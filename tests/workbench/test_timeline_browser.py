@@ -22,6 +22,7 @@ from support import (
     browser_sign_in,
     idle,
     need_browser,
+    open_page,
     served_workbench,
 )
 
@@ -88,6 +89,7 @@ def test_brushing_the_timeline_filters_the_lead(pushed: str, tmp_path: Path) -> 
         page = browser.new_page(viewport={"width": 1440, "height": 2000}, locale="zh-CN")
         page.set_default_timeout(WAIT_MS)
         browser_sign_in(page, url, "officer_1", "officer_1-demo")
+        open_page(page, "inbox")  # from the home page (updates)
         page.get_by_text(zh("timeline.header")).first.wait_for()
         chart = page.locator("[data-testid='stVegaLiteChart'] canvas, "
                              "[data-testid='stVegaLiteChart'] svg.marks").first  # fmt: skip
