@@ -535,6 +535,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{key} is a hub ({degree} links) and was not walked into; open its profile instead.",
     },
     "chart.selection": {"zh": "已选主体", "en": "Selected entities"},
+    "chart.selection_none": {
+        "zh": "点击图中节点加入选择，或在此选择",
+        "en": "Click nodes in the chart to select them, or choose here",
+    },
     "chart.add_to_lead": {"zh": "作为证据加入线索", "en": "Add to lead as evidence"},
     "chart.added": {
         "zh": "已加入线索：{count} 个主体。",

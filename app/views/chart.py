@@ -387,6 +387,7 @@ def _selection(
         t("chart.selection"),
         list(state["nodes"]),
         key=pick_key,
+        placeholder=t("chart.selection_none"),
         format_func=lambda i: (
             f"{t('entity.' + str(state['nodes'][i].get('label')))} · {node_caption(state['nodes'][i])}"
         ),
