@@ -104,13 +104,14 @@ def events_from(
     lead: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Every event of a page's data (entities, links and submissions as shown to the viewer,
-    and a lead's node), oldest first."""
+    and a lead's node), oldest first. Ties keep the order written here: a lead's history in the
+    order it happened (a push and the officer's answer often share a second), then feedback."""
     events = [e for entity in entities for e in entity_events(entity)]
     events += [e for link in links for e in link_events(link)]
     events += submission_events(list(submissions))
     if lead is not None:
         events += lead_history_events(lead)
-    return sorted(events, key=lambda e: (e["time"], e["type"], e["key"], e["label"]))
+    return sorted(events, key=lambda e: (e["time"], e["type"], e["key"]))
 
 
 def _event(time: Any, kind: str, key: str, label: str, source: Any) -> dict[str, Any]:

@@ -157,9 +157,12 @@ def test_unreadable_file_is_a_user_error(store: GraphStore, tmp_path: Path) -> N
     assert count(store, "Submission") == 0
 
 
-def _normalised(state: dict, received_at: str) -> dict:
-    """A snapshot with one run's receipt time replaced, so two runs can be compared."""
-    return json.loads(json.dumps(state).replace(received_at, "<received>"))
+def _normalised(state: dict, store: GraphStore) -> dict:
+    """A snapshot with one run's receipt and landing times replaced, so two runs can be
+    compared."""
+    times = store.read("MATCH (s:Submission) RETURN s.received_at AS r, s.landed_at AS l")[0]
+    text = json.dumps(state).replace(times["r"], "<received>")
+    return json.loads(text.replace(times["l"], "<landed>") if times["l"] else text)
 
 
 def test_crash_mid_file_then_rerun_equals_one_clean_run(
@@ -180,8 +183,7 @@ def test_crash_mid_file_then_rerun_equals_one_clean_run(
 
     # A clean run, for reference.
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
-    received = store.read("MATCH (s:Submission) RETURN s.received_at AS r")[0]["r"]
-    clean = _normalised(snapshot(store), received)
+    clean = _normalised(snapshot(store), store)
 
     # Wipe, then kill a run part-way through its batches, then run again.
     from graph.db.schema import wipe_data
@@ -201,5 +203,4 @@ def test_crash_mid_file_then_rerun_equals_one_clean_run(
     assert store.read("MATCH (s:Submission) RETURN s.status AS s")[0]["s"] == "loading"
 
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
-    received = store.read("MATCH (s:Submission) RETURN s.received_at AS r")[0]["r"]
-    assert _normalised(snapshot(store), received) == clean
+    assert _normalised(snapshot(store), store) == clean
