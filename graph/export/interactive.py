@@ -25,8 +25,8 @@ the same the court chart prints; :func:`vis_node_style` and :func:`vis_line_styl
 vis-network's words.
 
 Size: at most ``cap`` nodes are drawn (the best connected first). Small charts settle with
-physics and then freeze; above ``PHYSICS_LIMIT`` nodes (and always in a package) the layout is
-computed here (networkx, fixed seed) and physics stays off, so the browser only paints.
+physics (vis-network's layout seed fixed) and then freeze; above ``PHYSICS_LIMIT`` nodes the
+layout is computed here (networkx, fixed seed) and physics stays off, so the browser only paints.
 
 Determinism: the same nodes and links give the same bytes: nodes are ordered by degree and key,
 the layout has a fixed seed, JSON keys are sorted. The package's document carries no export
@@ -386,7 +386,6 @@ def package_chart(bundle: dict[str, Any], header: ChartHeader) -> bytes:
         entities,
         links,
         package_text,
-        physics=False,
         caption=package_caption,
         sources_shown=None,
         top=top,

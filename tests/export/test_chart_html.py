@@ -125,9 +125,30 @@ def test_chart_html_is_the_same_bytes_for_the_same_bundle(
 HEADER = ChartHeader("t", "lead-x", None, "analyst_a", None, "pkg-0", "court", "c", None, None)
 
 
+def _big_bundle(size: int = 150) -> dict[str, Any]:
+    """More nodes than vis-network settles with physics: the layout is computed (networkx)."""
+    keys = [f"firm:name:f{i:03d}" for i in range(size)]
+    entities = [{"key": k, "label": "Firm", "props": {"name": k[10:]}} for k in keys]
+    links = [
+        {"start": keys[i], "end": keys[(i * 7 + 3) % size], "type": "CONTACT", "kind": "fact",
+         "sources": [f"sub-x#{i}"]}
+        for i in range(size)
+    ]  # fmt: skip
+    return {"entities": entities, "links": links}
+
+
 def drawn_hash() -> str:
-    """The SHA-256 of the court chart.html of the sample bundle under a fixed header."""
-    return hashlib.sha256(package_chart(sorted_bundle(sample_bundle()), HEADER)).hexdigest()
+    """The SHA-256 of the court chart.html of the sample bundle and of a bundle too big for
+    physics, under a fixed header."""
+    digest = hashlib.sha256()
+    for bundle in (sorted_bundle(sample_bundle()), _big_bundle()):
+        digest.update(package_chart(bundle, HEADER))
+    return digest.hexdigest()
+
+
+def test_a_big_chart_html_is_laid_out_here() -> None:
+    nodes = _dataset(package_chart(_big_bundle(), HEADER).decode(), "nodes")
+    assert len(nodes) == 150 and all("x" in n and "y" in n for n in nodes)
 
 
 def test_a_changed_chart_html_is_not_intact(packages: dict[str, Path], tmp_path: Path) -> None:
