@@ -7,8 +7,8 @@ profile" opens the selected node's profile; nodes clicked or shift-clicked gathe
 that can be added to the lead as evidence or exported as a CSV (both audited).
 
 What the chart is given: each node's ``id`` is its ``display_key`` (masked where the principal
-may not see it raw), ``label`` its translated type, ``caption`` :func:`app.views.chart.node_caption`
-and the :data:`app.views.chart.DETAIL_PROPS` the pages already show; the masked entity's
+may not see it raw), ``label`` its translated type, ``caption`` :func:`graph.export.interactive.node_caption`
+and the :data:`graph.export.interactive.DETAIL_PROPS` the pages already show; the masked entity's
 pseudonym or the key the principal may see sits in ``_key``. Every action names a node by its
 ``id`` and is looked up in the chart's state kept on the server (``st.session_state``, per chart
 key): an id the server did not draw does nothing, so a forged event reaches no more than a page.
@@ -35,10 +35,18 @@ from typing import Any
 
 from streamlit_cytoscape import EdgeStyle, Event, InfopanelAction, NodeStyle
 
-from app.views.chart import DETAIL_PROPS, PHYSICS_LIMIT, _id, _kind_of, _layout, node_caption
 from graph import views
 from graph.core.model import kind_style, label_style, load_model
 from graph.db.store import GraphStore
+from graph.export.interactive import (
+    DETAIL_PROPS,
+    PHYSICS_LIMIT,
+    kind_of,
+    node_caption,
+    node_id,
+    select,
+    spring_positions,
+)
 from graph.workflow.auth import Principal
 
 # The model's shapes in Cytoscape's words (Cytoscape has no folder: a barrel stands for one).
@@ -111,7 +119,7 @@ def node_element(node: dict[str, Any], t: Callable[[str], str]) -> dict[str, Any
     """A node as the chart is given it: only what the page already shows (see the module)."""
     props = node.get("props") or {}
     data: dict[str, Any] = {
-        "id": _id(node),
+        "id": node_id(node),
         "label": t("entity." + str(node.get("label"))),
         "caption": defuse(node_caption(node)),
         "_key": node["key"],
@@ -135,7 +143,7 @@ def edge_element(link: dict[str, Any], t: Callable[[str], str]) -> dict[str, Any
         "source": link["start"],
         "target": link["end"],
         "label": t("link." + str(link["type"])),
-        "_kind": _kind_of(link),
+        "_kind": kind_of(link),
     }
     if sources:
         data["sources"] = defuse(", ".join(sources[:8]) + (" …" if len(sources) > 8 else ""))
@@ -161,8 +169,8 @@ def merge(state: dict[str, Any], nodes: list[dict[str, Any]], links: list[dict[s
     """Add nodes and links not yet in the chart; returns how many nodes were new."""
     new = 0
     for node in nodes:
-        if _id(node) not in state["nodes"]:
-            state["nodes"][_id(node)] = node
+        if node_id(node) not in state["nodes"]:
+            state["nodes"][node_id(node)] = node
             new += 1
     for link in links:
         ends = link["start"] in state["nodes"] and link["end"] in state["nodes"]
@@ -174,8 +182,8 @@ def merge(state: dict[str, Any], nodes: list[dict[str, Any]], links: list[dict[s
 def remove(state: dict[str, Any], ids: list[str]) -> None:
     """Drop nodes (and their links) from the chart: the screen only, nothing else changes."""
     gone = {str(i) for i in ids}
-    for node_id in gone:
-        state["nodes"].pop(node_id, None)
+    for key in gone:
+        state["nodes"].pop(key, None)
     state["links"] = {
         k: link
         for k, link in state["links"].items()
@@ -185,19 +193,19 @@ def remove(state: dict[str, Any], ids: list[str]) -> None:
 
 
 def expand(
-    store: GraphStore, principal: Principal, state: dict[str, Any], node_id: str
+    store: GraphStore, principal: Principal, state: dict[str, Any], drawn_id: str
 ) -> list[tuple[str, dict[str, Any]]]:
     """Expand one drawn node by a hop, within the principal's rights, into the chart's state;
     returns what to tell the user as ``(i18n key, values)``: how many nodes came, each hub set
     aside (named, with its degree: offered, not walked into), a capped or hidden neighbourhood."""
-    node = state["nodes"].get(str(node_id))
+    node = state["nodes"].get(str(drawn_id))
     if node is None:  # not drawn by the server: a stale or forged event
         return []
     found = views.trace_neighbourhood(store, principal, node["key"], hops=1)
     added = merge(state, found["nodes"], found["links"])
     state["cap"] += added
     notes: list[tuple[str, dict[str, Any]]] = [
-        ("chart.expanded", {"key": _id(node), "count": added})
+        ("chart.expanded", {"key": node_id(node), "count": added})
     ]
     notes += [("chart.hub", {"key": h["key"], "degree": h["degree"]}) for h in found["set_aside"]]
     if found["truncated"]:
@@ -212,10 +220,8 @@ def elements(
     state: dict[str, Any], t: Callable[[str], str]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     """The elements to draw (at most the cap, best connected first), the layout (a preset one
-    computed here above :data:`app.views.chart.PHYSICS_LIMIT` nodes, so the browser only paints)
-    and ``{"shown", "total", "links"}``."""
-    from app.views.chart import select
-
+    computed here above :data:`graph.export.interactive.PHYSICS_LIMIT` nodes, so the browser
+    only paints) and ``{"shown", "total", "links"}``."""
     nodes = list(state["nodes"].values())
     shown, shown_links = select(nodes, list(state["links"].values()), state["cap"])
     drawn = {"nodes": [node_element(n, t) for n in shown],
@@ -223,7 +229,7 @@ def elements(
     layout: dict[str, Any] = {"name": "cose", "animate": False, "fit": True, "padding": 20,
                               "nodeDimensionsIncludeLabels": True, "nodeRepulsion": 4000}  # fmt: skip
     if len(shown) > PHYSICS_LIMIT:
-        positions = _layout(shown, shown_links)
+        positions = spring_positions(shown, shown_links)
         for element in drawn["nodes"]:
             x, y = positions[element["data"]["id"]]
             element["position"] = {"x": x, "y": y}
@@ -250,8 +256,8 @@ def handle(
     action = event.get("action")
     data = event.get("data") or {}
     if action == "expand":
-        for node_id in data.get("node_ids") or []:
-            expand(store, principal, state, str(node_id))
+        for picked in data.get("node_ids") or []:
+            expand(store, principal, state, str(picked))
         return "redraw"
     if action == "remove":
         remove(state, [str(i) for i in data.get("node_ids") or []])

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app.session import require_principal, store, t
-from app.views.chart import chart_panel, node_caption
+from app.views.chart import chart_panel
 from app.views.notes import notes_section
 from app.views.safe import escape_markdown
 from app.views.timeline import timeline_panel
@@ -25,6 +25,7 @@ from app.views.watch import watch_toggle
 from graph import views
 from graph.core.errors import UserError
 from graph.evidence.timeline import events_from
+from graph.export.interactive import node_caption
 from graph.workflow.auth import Principal
 
 ENTITY = "entity"  # the session-state key and the query parameter naming the entity shown

@@ -189,7 +189,7 @@ def review_line(me: Principal, lead: dict[str, Any]) -> str:
 
 
 def entity_rows(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from app.views.chart import node_caption
+    from graph.export.interactive import node_caption
 
     return [
         {

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app.session import require_principal, store, t
-from app.views.chart import chart_panel, node_caption
+from app.views.chart import chart_panel
 from app.views.entity import profile_button
 from app.views.lead_detail import entity_rows, link_rows
 from app.views.safe import escape_markdown
@@ -25,6 +25,7 @@ from graph import views
 from graph.core.errors import UserError
 from graph.evidence.search import find_entities
 from graph.evidence.search_input import interpret
+from graph.export.interactive import node_caption
 from graph.workflow.auth import Principal
 
 RESULTS = "search_results"

@@ -6,6 +6,8 @@ Files of a package (``chart-N.svg`` only when the chart has more than one page):
                                versions, export time, package id, signing key
     chart.pdf                  the link chart, every page (vector, embedded CJK font)
     chart.svg, chart-N.svg     the same pages as SVG
+    chart.html                 the chart to explore in a browser, offline (vis-network inlined),
+                               with every link's sources on hover
     entities.csv, links.csv    every entity by stable key; every link with its sources
     statements.csv             who said which value: every party's statement about each entity
     excerpts/*.txt             complaint records and texts behind the links
@@ -41,7 +43,17 @@ from typing import Any
 
 from graph.core.errors import UserError
 from graph.core.keys import SigningKey, load_or_create
-from graph.export import annex, chart, cover, formats, masking, method, statements, tables
+from graph.export import (
+    annex,
+    chart,
+    cover,
+    formats,
+    interactive,
+    masking,
+    method,
+    statements,
+    tables,
+)
 from graph.export.common import canonical_json, check_bundle, sorted_bundle
 from graph.export.manifest import MANIFEST, SIGNATURE, build_manifest, signature_file
 
@@ -122,6 +134,7 @@ def build_files(
     files: dict[str, bytes] = {"chart.pdf": drawn.pdf}
     for number, svg in enumerate(drawn.svgs, start=1):
         files["chart.svg" if number == 1 else f"chart-{number}.svg"] = svg
+    files["chart.html"] = interactive.package_chart(data, header)
     files["entities.csv"] = tables.entities_csv(data)
     files["links.csv"] = tables.links_csv(data)
     files["statements.csv"] = statements.statements_csv(data)

@@ -20,7 +20,6 @@ from test_export import sample_bundle
 
 from app.i18n import LANGUAGES as APP_LANGUAGES
 from app.i18n import translate
-from app.views.chart import chart_html, legend_markdown, vis_line_style, vis_node_style
 from graph.core.model import (
     LANGUAGES,
     LINES,
@@ -35,6 +34,7 @@ from graph.core.model import (
 )
 from graph.export import chart
 from graph.export.formats import anx_colour, to_networkx
+from graph.export.interactive import chart_html, legend_html, vis_line_style, vis_node_style
 from graph.export.tables import entities_csv, links_csv
 
 MODEL = load_model()
@@ -149,7 +149,7 @@ def _screen(bundle: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str
     document, _ = chart_html(bundle["entities"], bundle["links"], lambda k: translate(k, "zh"))
     labels = [e["label"] for e in bundle["entities"]]
     kinds = [link["kind"] for link in bundle["links"]]
-    legend = legend_markdown(labels, lambda k: translate(k, "zh"), kinds)
+    legend = legend_html(labels, lambda k: translate(k, "zh"), kinds)
     return _dataset(document, "nodes"), _dataset(document, "edges"), legend
 
 

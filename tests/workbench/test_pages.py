@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from support import as_read, rendered
 
 from app.i18n import translate
-from app.views.chart import _vis_library, chart_html
 from app.views.lead_detail import highlight
 from app.views.safe import escape_markdown
 from graph import views
@@ -25,6 +24,7 @@ from graph.db.store import GraphStore
 from graph.evidence.leads import detect
 from graph.evidence.rights import rights
 from graph.evidence.templates import build_templates
+from graph.export.interactive import chart_html, vis_library
 from graph.text.slang import scan
 from graph.workflow import admin, audit, lifecycle, users
 from graph.workflow.auth import Forbidden, Principal
@@ -272,7 +272,7 @@ def test_chart_escapes_user_data_and_caps_its_size() -> None:
     document, info = chart_html(nodes, links, lambda k: translate(k, "en"))
     assert info == {"shown": 300, "total": 400, "links": info["links"]}
     assert "<script>alert" not in document and "\\u003cscript\\u003ealert" in document
-    library = _vis_library()[0].count("<script>")
+    library = vis_library()[0].count("<script>")
     assert document.count("<script>") == library + 2  # the library's and our own, nothing else
 
 
