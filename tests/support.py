@@ -382,6 +382,32 @@ def submit_complaints(
     build_templates(store)
 
 
+def demo_world(store: Any) -> None:
+    """The fixture world with its template clusters, candidate leads and the demo accounts, on
+    a wiped database: where the browser tests start."""
+    from graph.db.schema import wipe_data
+    from graph.evidence.leads import detect
+    from graph.evidence.templates import build_templates
+    from graph.workflow import admin, auth
+    from ingest.demo import load_world
+
+    wipe_data(store)
+    load_world(store)
+    build_templates(store)
+    detect(store)
+    admin.ensure_demo_accounts(store, auth.operator())
+
+
+def who(store: Any, username: str) -> Any:
+    """The signed-in principal of an existing account."""
+    from graph.workflow import users
+    from graph.workflow.auth import Principal
+
+    user = users.get_user(store, username)
+    assert user is not None
+    return Principal.of(user)
+
+
 def one_contact_ring(
     store: Any, folder: Path, *, complaints_org: str = CONTACT_ORG
 ) -> dict[str, Any]:

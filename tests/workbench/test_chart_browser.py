@@ -23,21 +23,18 @@ from support import (
     CHROMIUM_ARGS,
     WAIT_MS,
     browser_sign_in,
+    demo_world,
     idle,
     need_browser,
     open_page,
     served_workbench,
+    who,
 )
 
 from app.i18n import translate
 from graph import views
-from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.evidence.leads import detect
-from graph.evidence.templates import build_templates
-from graph.workflow import admin, auth, lifecycle, users
-from graph.workflow.auth import Principal
-from ingest.demo import load_world
+from graph.workflow import lifecycle
 
 pytestmark = pytest.mark.browser
 
@@ -53,23 +50,13 @@ def zh(key: str) -> str:
     return translate(key, "zh")
 
 
-def who(store: GraphStore, username: str) -> Principal:
-    user = users.get_user(store, username)
-    assert user is not None
-    return Principal.of(user)
-
-
 @pytest.fixture(scope="module")
 def world(session_store: GraphStore) -> dict[str, Any]:
     """The fixture world; analyst_a's top candidate accepted and pushed to officer_1; the phone
     of it whose expansion brings the most new entities, with a hostile carrier name."""
     need_browser()
     store = session_store
-    wipe_data(store)
-    load_world(store)
-    build_templates(store)
-    detect(store)
-    admin.ensure_demo_accounts(store, auth.operator())
+    demo_world(store)
     analyst, officer = who(store, "analyst_a"), who(store, "officer_1")
     lead = lifecycle.visible_leads(store, analyst)[0]["id"]
     lifecycle.accept_lead(store, analyst, lead, "")

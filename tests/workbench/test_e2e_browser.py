@@ -20,21 +20,19 @@ from support import (
     CHROMIUM_ARGS,
     WAIT_MS,
     browser_sign_in,
+    demo_world,
     idle,
     need_browser,
     open_page,
     served_workbench,
+    who,
 )
 
 from app.i18n import translate
 from graph.core import settings
-from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.evidence.leads import detect
-from graph.evidence.templates import build_templates
-from graph.workflow import admin, auth, lifecycle, users
-from graph.workflow.auth import Principal
-from ingest.demo import FIXTURE_WORLD, load_world
+from graph.workflow import lifecycle
+from ingest.demo import FIXTURE_WORLD
 
 pytestmark = pytest.mark.browser
 
@@ -50,14 +48,8 @@ def zh(key: str) -> str:
 @pytest.fixture(scope="module")
 def world(session_store: GraphStore) -> dict[str, Any]:
     need_browser()
-    wipe_data(session_store)
-    load_world(session_store)
-    build_templates(session_store)
-    detect(session_store)
-    admin.ensure_demo_accounts(session_store, auth.operator())
-    analyst = users.get_user(session_store, "analyst_a")
-    assert analyst is not None
-    top = lifecycle.visible_leads(session_store, Principal.of(analyst))[0]
+    demo_world(session_store)
+    top = lifecycle.visible_leads(session_store, who(session_store, "analyst_a"))[0]
     return {"store": session_store, "lead": top}
 
 

@@ -31,6 +31,7 @@ from support import (
     need_browser,
     open_page,
     served_workbench,
+    who,
 )
 
 from app.i18n import translate
@@ -39,7 +40,7 @@ from graph.db.store import GraphStore
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
 from graph.workflow import admin, lifecycle, users
-from graph.workflow.auth import Principal, operator
+from graph.workflow.auth import operator
 from ingest.demo import load_world
 
 pytestmark = pytest.mark.browser
@@ -54,12 +55,6 @@ REASON = "与已办案件重复，另案处理"
 
 def zh(key: str) -> str:
     return translate(key, "zh")
-
-
-def principal(store: GraphStore, username: str) -> Principal:
-    user = users.get_user(store, username)
-    assert user is not None
-    return Principal.of(user)
 
 
 @pytest.fixture(scope="module")
@@ -88,15 +83,15 @@ def world(session_store: GraphStore) -> dict[str, Any]:
         (row["id"], a, b)
         for row in found
         for a, b in permutations([f"analyst_{n}" for n in range(len(LENDERS))], 2)
-        if lifecycle.may_view(store, principal(store, a), row["id"])
-        and lifecycle.may_view(store, principal(store, b), row["id"])
+        if lifecycle.may_view(store, who(store, a), row["id"])
+        and lifecycle.may_view(store, who(store, b), row["id"])
     )
-    lifecycle.accept_lead(store, principal(store, owner), lead, "两家机构投诉所涉团伙")
-    lifecycle.push_lead(store, principal(store, owner), lead, unit=UNIT, note="请核查")
+    lifecycle.accept_lead(store, who(store, owner), lead, "两家机构投诉所涉团伙")
+    lifecycle.push_lead(store, who(store, owner), lead, unit=UNIT, note="请核查")
     candidate = next(
         row["id"]
         for row in found
-        if row["id"] != lead and lifecycle.may_view(store, principal(store, other), row["id"])
+        if row["id"] != lead and lifecycle.may_view(store, who(store, other), row["id"])
     )
     return {"store": store, "lead": lead, "other": other, "candidate": candidate}
 

@@ -20,20 +20,17 @@ from support import (
     CHROMIUM_ARGS,
     WAIT_MS,
     browser_sign_in,
+    demo_world,
     idle,
     need_browser,
     open_page,
     served_workbench,
+    who,
 )
 
 from app.i18n import translate
-from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
-from graph.evidence.leads import detect
-from graph.evidence.templates import build_templates
-from graph.workflow import admin, auth, lifecycle, users
-from graph.workflow.auth import Principal
-from ingest.demo import load_world
+from graph.workflow import lifecycle
 
 pytestmark = pytest.mark.browser
 
@@ -49,14 +46,8 @@ def zh(key: str) -> str:
 def pushed(session_store: GraphStore) -> Iterator[str]:
     """The fixture world's top candidate, accepted by analyst_a and pushed to officer_1."""
     need_browser()
-    wipe_data(session_store)
-    load_world(session_store)
-    build_templates(session_store)
-    detect(session_store)
-    admin.ensure_demo_accounts(session_store, auth.operator())
-    analyst = users.get_user(session_store, "analyst_a")
-    assert analyst is not None
-    me = Principal.of(analyst)
+    demo_world(session_store)
+    me = who(session_store, "analyst_a")
     lead = lifecycle.visible_leads(session_store, me)[0]["id"]
     lifecycle.accept_lead(session_store, me, lead)
     lifecycle.push_lead(session_store, me, lead, officer="officer_1")
