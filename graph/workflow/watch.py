@@ -3,7 +3,7 @@ touch it after each submission — in the updates list of their home page and, w
 for it, as a notification through the outbox (:mod:`graph.workflow.outbox`).
 
 A watch is a ``Watch`` node ``{id, owner, org, unit, target_type, target, notify, created,
-seen_until, seen}`` that names its target by key (an entity key, a lead id) or, for a search,
+created_ns (orders watches made in the same second), seen_until, seen}`` that names its target by key (an entity key, a lead id) or, for a search,
 by the interpreted query (:class:`graph.evidence.search_input.Query` as JSON: an ID number typed
 into the search box is kept as its keyed hash, never raw), with no link to anything.
 ``seen_until`` and ``seen`` are a :class:`graph.evidence.changes.Since`: what landed before was
@@ -33,6 +33,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -55,7 +56,8 @@ MAX_SEARCH = 200  # characters of a saved search
 ADD = """
 MERGE (w:Watch {owner: $owner, target_type: $type, target: $target})
   ON CREATE SET w.id = $id, w.key = 'watch:' + $id, w.org = $org, w.unit = $unit,
-                w.created = $at, w.seen_until = $at, w.seen = $seen, w.label = $label
+                w.created = $at, w.created_ns = $at_ns, w.seen_until = $at, w.seen = $seen,
+                w.label = $label
 SET w.notify = $notify
 RETURN properties(w) AS watch
 """
@@ -64,7 +66,7 @@ OWN = """
 MATCH (w:Watch {owner: $owner})
 WHERE $id IS NULL OR w.id = $id
 RETURN properties(w) AS watch
-ORDER BY w.created, w.id
+ORDER BY w.created, w.created_ns, w.id
 """
 
 ONE = "MATCH (w:Watch {id: $id}) RETURN properties(w) AS watch"
@@ -93,7 +95,7 @@ WHERE (w.target_type = 'entity' AND EXISTS {
          WHERE $submission IN coalesce(n.submissions, []) })
    OR w.target_type = 'search'
 RETURN properties(w) AS watch
-ORDER BY w.created, w.id
+ORDER BY w.created, w.created_ns, w.id
 """
 
 # Queued once: the id is derived from the watch, the submission and the channel.
@@ -160,7 +162,7 @@ def add_watch(
     row = store.write(
         ADD, owner=principal.username, type=target_type, target=kept,
         id=f"watch-{secrets.token_hex(8)}", org=principal.org,
-        unit=principal.org if principal.is_officer else None, at=at,
+        unit=principal.org if principal.is_officer else None, at=at, at_ns=time.time_ns(),
         seen=list(since_now(store, at).seen), label=label, notify=bool(notify),
     )[0]["watch"]  # fmt: skip
     audit.append(
