@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from typing import Any
 
 from graph.core import settings as settings_module
@@ -43,9 +42,6 @@ from graph.evidence.changes import new_facts
 from graph.workflow import audit, lifecycle, outbox, users
 from graph.workflow.auth import Forbidden, Principal, require
 
-log = logging.getLogger(__name__)
-
-KINDS = ("candidate", "evidence")
 PUSHED_STATUSES = ("pushed", "acknowledged", "investigating")
 LIST_LIMIT = 100
 
