@@ -740,6 +740,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "线索推送给民警后，才能填写案件编号和审核民警。",
         "en": "The case number and reviewing officer are set once the lead is pushed.",
     },
+    "alerts.title": {"zh": "提醒", "en": "Alerts"},
+    "alerts.none": {"zh": "暂无提醒。", "en": "No alerts."},
+    "alerts.kind_candidate": {"zh": "新候选线索超过阈值", "en": "New candidate over the threshold"},
+    "alerts.kind_evidence": {"zh": "已推送线索有新证据", "en": "New evidence on a pushed lead"},
+    "alerts.unread": {"zh": "未读", "en": "unread"},
+    "alerts.score": {"zh": "评分", "en": "score"},
+    "alerts.counts_candidate": {
+        "zh": "投诉 {complaints} 条，投诉人 {complainants} 人，成员 {members} 个",
+        "en": "{complaints} complaints, {complainants} complainants, {members} members",
+    },
+    "alerts.counts_evidence": {
+        "zh": "新情况涉及主体 {entities} 个：新陈述 {statements} 条，新关系 {links} 条，新投诉 {complaints} 条",
+        "en": "new facts on {entities} entities: {statements} statements, {links} links, "
+        "{complaints} complaints",
+    },
+    "alerts.open": {"zh": "打开线索", "en": "Open the lead"},
 }
 
 

@@ -22,6 +22,8 @@ Pages call these instead of reaching into several graph modules themselves:
 * :func:`watch`, :func:`watch_of`, :func:`unwatch`, :func:`updates`, :func:`mark_seen` —
   watching an entity, a lead or a saved search (:mod:`graph.workflow.watch`): the updates show
   only the facts the principal's own pages would;
+* :func:`alerts` and :func:`open_alert` — the principal's own alerts (:mod:`graph.workflow.alerts`):
+  a candidate over the threshold, new evidence on a pushed lead; opened by their recipient only;
 * :func:`trace_neighbourhood` and :func:`trace_paths` — :mod:`graph.evidence.trace` within the
   principal's rights (:func:`graph.evidence.search.apply_rights`): nodes outside them are left out,
   paths through them are dropped, and each trace is audited as a search;
@@ -66,6 +68,7 @@ from graph.evidence.search import entities_by_keys
 from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
+from graph.workflow import alerts as alerting
 from graph.workflow import audit, lifecycle, members, triage, users
 from graph.workflow import notes as working_notes
 from graph.workflow import watch as watching
@@ -760,3 +763,15 @@ def export_selection(
         {"what": "chart_selection", "entities": len(entities)},
     )
     return out.getvalue()
+
+
+@_password_chosen
+def alerts(store: GraphStore, principal: Principal) -> list[dict[str, Any]]:
+    """The principal's own alerts, unread first: kind, lead id, score, counts, when."""
+    return alerting.list_alerts(store, principal)
+
+
+@_password_chosen
+def open_alert(store: GraphStore, principal: Principal, alert_id: str) -> dict[str, Any]:
+    """Open one's own alert (marked read, audited); another's is refused (audited)."""
+    return alerting.read_alert(store, principal, alert_id)

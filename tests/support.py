@@ -480,3 +480,100 @@ def two_org_lead(store: Any, folder: Path, other_org: str) -> str:
     submit_complaints(store, more, rows, complaints_org=other_org)
     found = detect(store)
     return str(next(lead["id"] for lead in found["leads"] if WECHAT in lead["entities"]))
+
+
+# --- what a submission's analysis changed, the slow way (tests/graph/test_alerts.py) -----------
+
+
+def lead_snapshot(store: Any) -> dict[str, tuple[str, float, tuple[str, ...]]]:
+    """Every lead's status, score and members (what ``analysis_changes`` compares)."""
+    from graph.evidence.leads import list_leads
+
+    found = list_leads(store, limit=100_000)
+    return {lead["id"]: (lead["status"], lead["score"], tuple(sorted(lead["entities"])))
+            for lead in found}  # fmt: skip
+
+
+def analysis_changes(store: Any, submission: str, before: dict[str, Any]) -> dict[str, Any]:
+    """The dict of ``graph.evidence.incremental.analyse_submission`` for ``submission``, made by
+    a full ``build_templates`` + ``detect`` compared with ``before`` (a :func:`lead_snapshot`
+    taken before the submission): ``created`` candidates new or back from stale, ``updated``
+    candidates whose score or members changed, ``stale`` candidates retired."""
+    from graph.evidence.leads import detect
+    from graph.evidence.templates import build_templates
+
+    build_templates(store)
+    detect(store)
+    after = lead_snapshot(store)
+    created, updated, stale = [], [], []
+    for lead, (status, score, members) in sorted(after.items()):
+        was = before.get(lead)
+        if status == "candidate" and (was is None or was[0] == "stale"):
+            created.append(lead)
+        elif status == "candidate" and was is not None and was[1:] != (score, members):
+            updated.append(lead)
+        elif status == "stale" and was is not None and was[0] == "candidate":
+            stale.append(lead)
+    return {"submission": submission, "created": created, "updated": updated, "stale": stale,
+            "touched": 0, "seconds": 0.0}  # fmt: skip
+
+
+# --- a world for alerts (tests/graph/test_alerts.py, tests/security/test_alert_rights.py,
+# tests/workbench/test_alert_pages.py) -----------------------------------------------------------
+
+ALERT_UNIT = "滨江公安分局经侦大队"
+OTHER_UNIT = "西湖公安分局经侦大队"
+
+
+def alert_world(store: Any, folder: Path) -> dict[str, Any]:
+    """:func:`one_contact_ring` (``CONTACT_ORG``'s complaints), then a second submission: six
+    complaints of ``LENDERS[1]`` naming the same agent, analysed by a full rebuild
+    (:func:`analysis_changes`). Accounts: ``analyst_a`` (``CONTACT_ORG``), ``analyst_b``
+    (``LENDERS[1]``), ``analyst_c`` (``LENDERS[2]``, not in the lead), ``officer_p``
+    (``ALERT_UNIT``) and ``officer_q`` (``OTHER_UNIT``). Returns ``{lead, submission,
+    changes}``."""
+    from graph.workflow import users
+    from ingest.submit import submit_file
+
+    for org in LENDERS[:3]:
+        users.add_org(store, org, "enterprise", exist_ok=True)
+    for unit in (ALERT_UNIT, OTHER_UNIT):
+        users.add_org(store, unit, "police", exist_ok=True)
+    for name, role, org in (("analyst_a", "analyst", LENDERS[0]),
+                            ("analyst_b", "analyst", LENDERS[1]),
+                            ("analyst_c", "analyst", LENDERS[2]),
+                            ("officer_p", "officer", ALERT_UNIT),
+                            ("officer_q", "officer", OTHER_UNIT)):  # fmt: skip
+        users.add_user(store, name, role=role, org=org, password_hash="x")
+    one_contact_ring(store, folder)
+    before = lead_snapshot(store)
+    rows = complaint_rows("YS", TEMPLATE_A, agent="抖音：@fawu_helper1", first_phone=80)
+    path = write(folder / "second" / "complaints.csv", CONTACT_HEADER + "\n".join(rows) + "\n")
+    submission = str(submit_file(store, "complaints", path, org=LENDERS[1])["submission"])
+    changes = analysis_changes(store, submission, before)
+    lead = next(lead for lead, found in lead_snapshot(store).items() if WECHAT in found[2])
+    return {"lead": lead, "submission": submission, "changes": changes}
+
+
+def new_evidence(store: Any, folder: Path, name: str, org: str = CONTACT_ORG) -> str:
+    """A later submission of ``org``: three complaints naming the ring's agent, from borrowers
+    whose own phones are 13900000300 to 13900000302, in a file ``name``. Returns its submission
+    id."""
+    from ingest.submit import submit_file
+
+    rows = complaint_rows("NE", TEMPLATE_B, agent="抖音：@fawu_helper1", first_phone=300)[:3]
+    rows = [row.replace("NE", f"NE{name[:2].upper()}", 1) for row in rows]
+    path = write(folder / name, CONTACT_HEADER + "\n".join(rows) + "\n")
+    return str(submit_file(store, "complaints", path, org=org)["submission"])
+
+
+@contextmanager
+def webhook_configured(monkeypatch: Any, secret: str, public_url: str) -> Iterator[WebhookReceiver]:
+    """A :class:`WebhookReceiver` set as the only channel (``LEADGRAPH_WEBHOOK_URL`` and its
+    secret; no SMTP) with ``public_url`` as the workbench's address, for the length of a test."""
+    with WebhookReceiver(secret) as server:
+        monkeypatch.setenv("LEADGRAPH_WEBHOOK_URL", server.url)
+        monkeypatch.setenv("LEADGRAPH_WEBHOOK_SECRET", secret)
+        monkeypatch.setenv("LEADGRAPH_PUBLIC_URL", public_url)
+        monkeypatch.delenv("LEADGRAPH_SMTP_HOST", raising=False)
+        yield server

@@ -1,5 +1,7 @@
-"""The updates page, home of analysts and officers: what is new for the entities, leads and
-searches they watch, and the watches themselves with "stop watching".
+"""The updates page, home of analysts and officers: their alerts first (a candidate over the
+threshold, new evidence on a lead pushed to them: :mod:`graph.workflow.alerts`, each opening its
+lead and marked read then), what is new for the entities, leads and searches they watch, and the
+watches themselves with "stop watching".
 
 Everything comes from :func:`graph.views.updates`, which shows only the facts the user's own
 pages would (an analyst's org's rows; what an officer was pushed) and audits the view. A row
@@ -70,6 +72,7 @@ def _open_lead(me: Principal, lead_id: str) -> None:
 def updates_page() -> None:
     me = require_principal()
     st.header(t("nav.updates"))
+    _alerts(me)
     try:
         data = views.updates(store(), me)
     except UserError as error:
@@ -77,6 +80,45 @@ def updates_page() -> None:
         return
     _updates(me, data)
     _watches(me, data["watches"])
+
+
+def alert_line(alert: dict[str, Any]) -> str:
+    """One alert in words: its kind, the lead, its score, the counts, when; no data values."""
+    counts = {key: value for key, value in alert["counts"].items() if isinstance(value, int)}
+    try:
+        what = t(f"alerts.counts_{alert['kind']}").format(**counts)
+    except (KeyError, ValueError):
+        what = ""
+    score = alert.get("score")
+    shown = f" · {t('alerts.score')} {score:.1f}" if isinstance(score, int | float) else ""
+    return (
+        f"{t('alerts.kind_' + alert['kind'])} · {alert['lead_id']}{shown} · {what} · "
+        f"{alert['created_at']}"
+    )
+
+
+def _alerts(me: Principal) -> None:
+    """The "提醒 Alerts" section: each alert with a button that opens its lead."""
+    st.subheader(t("alerts.title"), anchor=False)
+    try:
+        found = views.alerts(store(), me)
+    except UserError as error:
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        return
+    if not found:
+        st.caption(t("alerts.none"))
+        return
+    for alert in found:
+        left, right = st.columns([4, 1])
+        unread = "" if alert.get("read_at") else f"**{escape_markdown(t('alerts.unread'))}** · "
+        left.markdown(unread + escape_markdown(alert_line(alert)))
+        if right.button(t("alerts.open"), key=f"alert_open_{alert['id']}"):
+            try:
+                opened = views.open_alert(store(), me, alert["id"])
+            except UserError as error:
+                st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+                return
+            _open_lead(me, opened["lead_id"])
 
 
 def _updates(me: Principal, data: dict[str, Any]) -> None:

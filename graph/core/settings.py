@@ -92,6 +92,7 @@ class Settings:
     notify_timeout_seconds: float = 10.0
     searches_per_minute: int = 30
     upload_retention_days: int = 0
+    alert_min_score: float = 60.0
 
     @property
     def uses_local_server(self) -> bool:
@@ -184,6 +185,7 @@ def load() -> Settings:
         notify_timeout_seconds=float(env.get("LEADGRAPH_NOTIFY_TIMEOUT_SECONDS") or 10),
         searches_per_minute=max(1, _int("LEADGRAPH_SEARCHES_PER_MINUTE", 30)),
         upload_retention_days=max(0, _int("LEADGRAPH_UPLOAD_RETENTION_DAYS", 0)),
+        alert_min_score=float(env.get("LEADGRAPH_ALERT_MIN_SCORE") or 60),
     )
 
 

@@ -92,6 +92,9 @@ ACTIONS = (
     "view_updates",
     "evidence_add",
     "evidence_denied",
+    "alert_created",
+    "alert_read",
+    "alert_denied",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

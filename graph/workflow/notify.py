@@ -186,6 +186,8 @@ def render_email(payload: Mapping[str, Any]) -> tuple[str, str]:
     or ID number typed into a title or note never reaches a mailbox."""
     if payload.get("event") == "watch.update":
         return render_watch_email(payload)
+    if str(payload.get("event") or "").startswith("alert."):
+        return render_alert_email(payload)
     title = mask_text(str(payload.get("title") or ""))[0]
     note = mask_text(str(payload.get("note") or ""))[0] or "—"
     score = payload.get("score")
@@ -248,6 +250,34 @@ def render_watch_email(payload: Mapping[str, Any]) -> tuple[str, str]:
             f"Something you watch ({target}) has new facts (entities / statements / links: {counts}).",
             f"Submission: {payload.get('submission', '')} ({payload.get('landed_at', '')})",
             f"Sign in to the workbench to read them: {payload.get('url', '')}",
+        ]
+    )
+    return subject, body + "\n"
+
+
+ALERT_SUBJECTS = {
+    "candidate": ("新候选线索超过阈值", "New candidate over the threshold"),
+    "evidence": ("已推送线索有新证据", "New evidence on a pushed lead"),
+}
+
+
+def render_alert_email(payload: Mapping[str, Any]) -> tuple[str, str]:
+    """Subject and body of an alert (:func:`graph.workflow.alerts.alert_payload`): its kind,
+    the lead's id and score, the counts and the link — the payload holds no value to mask."""
+    zh, en = ALERT_SUBJECTS.get(str(payload.get("kind")), ("提醒", "Alert"))
+    lead_id = payload.get("lead_id", "")
+    counts = payload.get("counts") or {}
+    shown = ", ".join(
+        f"{name} {value}" for name, value in sorted(counts.items()) if isinstance(value, int)
+    )
+    subject = f"[LeadGraph] {zh} / {en}: {lead_id}"
+    body = "\n".join(
+        [
+            f"{zh}：{lead_id}（评分 {payload.get('score', '—')}；{shown}）",
+            f"请登录工作台查看：{payload.get('url', '')}",
+            "",
+            f"{en}: {lead_id} (score {payload.get('score', '—')}; {shown})",
+            f"Sign in to the workbench to read it: {payload.get('url', '')}",
         ]
     )
     return subject, body + "\n"

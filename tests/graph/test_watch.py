@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import CONTACT_ORG, LENDERS, WECHAT, WebhookReceiver, one_contact_ring, write
+from support import (
+    CONTACT_ORG,
+    LENDERS,
+    WECHAT,
+    WebhookReceiver,
+    one_contact_ring,
+    webhook_configured,
+    write,
+)
 
 from graph import views
 from graph.db.store import GraphStore
@@ -54,11 +62,7 @@ def world(store: GraphStore, tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebhookReceiver]:
-    with WebhookReceiver(SECRET) as server:
-        monkeypatch.setenv("LEADGRAPH_WEBHOOK_URL", server.url)
-        monkeypatch.setenv("LEADGRAPH_WEBHOOK_SECRET", SECRET)
-        monkeypatch.setenv("LEADGRAPH_PUBLIC_URL", PUBLIC_URL)
-        monkeypatch.delenv("LEADGRAPH_SMTP_HOST", raising=False)
+    with webhook_configured(monkeypatch, SECRET, PUBLIC_URL) as server:
         yield server
 
 

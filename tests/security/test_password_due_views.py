@@ -81,6 +81,8 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         "export_selection": lambda s, p: views.export_selection(
             s, p, [{"key": WECHAT, "label": "WeChat"}], context=f"lead:{lead}"
         ),
+        "alerts": lambda s, p: views.alerts(s, p),
+        "open_alert": lambda s, p: views.open_alert(s, p, "a-none"),
     }
 
 
