@@ -60,7 +60,7 @@ DELETE r
 """
 TEXTS_OF = """
 UNWIND $keys AS key
-MATCH (c:Complaint {key: key}) WHERE c.text IS NOT NULL
+MATCH (c:Entity {key: key}) WHERE c:Complaint AND c.text IS NOT NULL
 RETURN c.key AS key, c.text AS text
 """
 CLUSTER_OF = """

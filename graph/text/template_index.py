@@ -26,7 +26,7 @@ changes nothing; with another text, :class:`IndexMismatch` is raised and the cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,18 +136,18 @@ class TemplateIndex:
 
     # --- adding ----------------------------------------------------------------------------------
 
-    def add(self, items: list[tuple[str, str]]) -> TemplateChanges:
+    def add(self, items: Iterable[tuple[str, str | None]]) -> TemplateChanges:
         """Add texts (new ids; known ids must bring their old text) and return what changed."""
-        items = sorted({item_id: text for item_id, text in items if text is not None}.items())
-        item_ids = [item_id for item_id, _ in items]
-        kept, sig = text_signatures([text for _, text in items], self.params)
+        texts = dict(sorted((key, text) for key, text in items if text is not None))
+        item_ids = list(texts)
+        kept, sig = text_signatures(list(texts.values()), self.params)
         row_of, is_short = self.find(item_ids)
-        eligible = np.zeros(len(items), dtype=bool)
+        eligible = np.zeros(len(item_ids), dtype=bool)
         eligible[kept] = True
         known = (row_of >= 0) | is_short
         if (eligible & is_short).any() or (~eligible & (row_of >= 0)).any():
             raise IndexMismatch("a known text changed length")
-        signature_of = np.full(len(items), -1, dtype=np.int64)
+        signature_of = np.full(len(item_ids), -1, dtype=np.int64)
         signature_of[kept] = np.arange(len(kept))
         again = np.flatnonzero(eligible & (row_of >= 0))
         if len(again) and not np.array_equal(

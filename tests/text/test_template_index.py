@@ -116,3 +116,15 @@ def test_new_first_id_renames_the_cluster_and_anchors_move() -> None:
     assert index.add([("m1", letter + "丙")]).changed == []  # the same text again: nothing
     with pytest.raises(IndexMismatch):
         index.add([("m1", letter + "丁丁丁丁")])  # another text under a known id
+
+
+@pytest.mark.parametrize(
+    "start", [[], [("b", "短")], [("b", "本人于去年在贵司借款由于收入中断无法按时还款贵司催收")]]
+)
+def test_an_empty_or_tiny_index_grows_to_the_batch(start: list[tuple[str, str]]) -> None:
+    letter = "本人于去年在贵司借款由于收入中断无法按时还款贵司催收人员多次骚扰本人家人和同事"
+    added = [("a", letter + "甲"), ("c", letter + "乙")]
+    index = TemplateIndex.build(start, template_params())
+    index.add([*added, ("d", None)])  # a complaint without a text is ignored
+    result, _ = cluster_texts(start + added, template_params())
+    assert _view(index) == _batch_view(result)
