@@ -18,6 +18,12 @@ fresh process so its peak resident memory is its own:
 Prints the medians, their ratio, each step's peak RSS and the index's size on disk. With
 ``--reuse``, a database already holding the final data (same scale, seed, hold) is not loaded
 again.
+
+``--pure`` leaves Neo4j out (ingest into it is the slow part of the above on a busy machine):
+texts from ``bench/templates.py``'s generator (the synthetic world's texts), the index of all
+but ``--hold`` random ones written to a folder, then in fresh processes ``TemplateIndex.add`` of
+the held-back texts (the index memory-mapped from that folder, restored between runs) against
+``cluster_texts`` of all texts — the computing part of refresh against that of the full build.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from common import ROOT, bench_store, peak_rss_mib, world_folder
 from graph.db.schema import wipe_data
 from graph.evidence import template_index as stored
 from graph.evidence.templates import build_templates, refresh_templates
+from graph.text.template_index import TemplateIndex
+from graph.text.templates import cluster_texts, template_params
 from ingest.demo import plan
 from ingest.submit import submit_file
 
@@ -113,6 +121,41 @@ def step(name: str, state: Path) -> None:
     print(json.dumps({"seconds": seconds, "rss": peak_rss_mib(), "detail": detail}), flush=True)
 
 
+def pure_load(args: argparse.Namespace, state: Path) -> None:
+    from templates import complaint_texts
+
+    items, _ = complaint_texts(args.scale, args.seed, source="synth")
+    base, held = items[args.hold :], items[: args.hold]  # shuffled: held ids fall anywhere
+    index = TemplateIndex.build(base, template_params())
+    shutil.rmtree(state / "index", ignore_errors=True)
+    version = stored.save_index(state / "index", index, whole=True)
+    stamp = {"version": version, "params": stored.stamp_params(index.params), "count": index.count}
+    (state / "items.json").write_text(json.dumps({"held": held, "base": base, "stamp": stamp}))
+    print(f"  {len(base):,} texts indexed, {len(held):,} held back", flush=True)
+
+
+def pure_step(name: str, state: Path) -> None:
+    saved = json.loads((state / "items.json").read_text())
+    if name == "pure-add":
+        folder = state / "work"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(state / "index", folder)
+        started = time.perf_counter()
+        index = stored.load_index(folder, template_params(), saved["stamp"])
+        assert index is not None
+        changes = index.add([tuple(item) for item in saved["held"]])
+        stored.save_index(folder, index, whole=False)
+        seconds = time.perf_counter() - started
+        detail = len(changes.changed)
+    else:
+        items = [tuple(item) for item in saved["base"] + saved["held"]]
+        started = time.perf_counter()
+        result, _ = cluster_texts(items, template_params())  # as build_templates: kept
+        seconds = time.perf_counter() - started
+        detail = len(result.clusters)
+    print(json.dumps({"seconds": seconds, "rss": peak_rss_mib(), "detail": detail}), flush=True)
+
+
 def run_step(name: str, state: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--step", name, "--state", str(state)],
@@ -128,19 +171,37 @@ def main() -> None:
     parser.add_argument("--hold", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--step", choices=("refresh", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--pure", action="store_true", help="no Neo4j: the index update alone")
+    parser.add_argument(
+        "--step", choices=("refresh", "full", "pure-add", "pure-full"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--state", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        step(args.step, args.state)
+        (pure_step if args.step.startswith("pure") else step)(args.step, args.state)
         return
     state = ROOT / ".leadgraph" / "bench-templates" / f"{args.scale}-{args.seed}-{args.hold}"
+    if args.pure:
+        state = state.with_name(state.name + "-pure")
+        state.mkdir(parents=True, exist_ok=True)
+        if not (args.reuse and (state / "items.json").exists()):
+            pure_load(args, state)
+        refresh = [run_step("pure-add", state) for _ in range(args.repeats)]
+        full = [run_step("pure-full", state) for _ in range(args.repeats)]
+        report(args, refresh, full, state / "work", "TemplateIndex.add", "cluster_texts")
+        return
     with bench_store():  # the server stays up for the steps' processes
         if not (args.reuse and (state / "keys.json").exists()):
             load(args, state)
         refresh = [run_step("refresh", state) for _ in range(args.repeats)]
         full = [run_step("full", state) for _ in range(args.repeats)]
-    index_mib = sum(f.stat().st_size for f in stored.index_folder().iterdir()) / 2**20
+    report(args, refresh, full, stored.index_folder(), "refresh_templates", "build_templates")
+
+
+def report(
+    args: argparse.Namespace, refresh: list[dict], full: list[dict], folder: Path, *names: str
+) -> None:
+    index_mib = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
     r = statistics.median(x["seconds"] for x in refresh)
     f = statistics.median(x["seconds"] for x in full)
     print(f"\n{args.scale:,} complaints, {args.hold:,} held back and submitted; medians of "
@@ -148,11 +209,11 @@ def main() -> None:
     print("| step | seconds | peak RSS (MiB) | detail |")
     print("|---|---|---|---|")
     print(
-        f"| refresh_templates (held-back keys) | {r:.2f} | "
+        f"| {names[0]} (held-back texts) | {r:.2f} | "
         f"{max(x['rss'] for x in refresh):.0f} | {refresh[0]['detail']:,} keys changed |"
     )
     print(
-        f"| build_templates (full, same data) | {f:.2f} | "
+        f"| {names[1]} (full, same data) | {f:.2f} | "
         f"{max(x['rss'] for x in full):.0f} | {full[0]['detail']:,} clusters |"
     )
     print(f"| ratio full / refresh | {f / r:.1f}× | | |")  # fmt: skip

@@ -120,7 +120,7 @@ class TemplateIndex:
 
     def assignments(self, rows: np.ndarray) -> dict[str, tuple[str, int]]:
         """id -> (cluster id, size) for the clustered ones of ``rows`` (whole clusters)."""
-        return _assignments(self.ids, self.rank(), rows, self.hub_of[rows])
+        return _assignments(self.ids, self.rank(), self.order, rows, self.hub_of[rows])
 
     def links(self, rows: np.ndarray | None = None) -> list[TemplateLink]:
         """The star links (hub -> member) of ``rows`` (default: all), sorted."""
@@ -221,7 +221,7 @@ class TemplateIndex:
             )
             new_hub = np.where(hub_local >= 0, rows[np.maximum(hub_local, 0)], -1)
         self.hub_of[rows] = new_hub
-        changes = _difference(self.ids, self.sig, rank, rows, old_hub, new_hub)
+        changes = _difference(self, rank, rows, old_hub)
         changes.affected = int(affected.sum())
         changes.repeeled = len(rows)
         return changes
@@ -280,25 +280,33 @@ def _components(n: int, left: np.ndarray, right: np.ndarray, label: np.ndarray) 
     return smallest[component]
 
 
-def _assignments(
-    ids: np.ndarray, rank: np.ndarray, rows: np.ndarray, hubs: np.ndarray
-) -> dict[str, tuple[str, int]]:
-    """id -> (cluster id, size) for ``rows`` with a hub (``rows`` hold whole clusters); a
-    cluster's id is ``tpl:`` + its first member in id order, as in the batch."""
+def _clusters_of(
+    rank: np.ndarray, order: np.ndarray, rows: np.ndarray, hubs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For ``rows`` (whole clusters) with their ``hubs``: each row's cluster as its first member
+    in id order (its id is ``tpl:`` + that member's id, as in the batch; -1 when unclustered),
+    and the cluster's size (0)."""
+    first_row = np.full(len(rows), -1, dtype=np.int64)
+    size = np.zeros(len(rows), dtype=np.int64)
     clustered = hubs >= 0
-    rows, hubs = rows[clustered], hubs[clustered]
-    if len(rows) == 0:
-        return {}
-    distinct, group = np.unique(hubs, return_inverse=True)
-    first = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, group, rank[rows])
-    row_at_rank = np.empty(len(rank), dtype=np.int64)
-    row_at_rank[rank] = np.arange(len(rank))
-    first_row = row_at_rank[first]
-    size = np.bincount(group)
+    if clustered.any():
+        distinct, group = np.unique(hubs[clustered], return_inverse=True)
+        first = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, group, rank[rows[clustered]])
+        first_row[clustered] = order[first][group]
+        size[clustered] = np.bincount(group)[group]
+    return first_row, size
+
+
+def _assignments(
+    ids: np.ndarray, rank: np.ndarray, order: np.ndarray, rows: np.ndarray, hubs: np.ndarray
+) -> dict[str, tuple[str, int]]:
+    """id -> (cluster id, size) for the clustered ones of ``rows`` (whole clusters)."""
+    first_row, size = _clusters_of(rank, order, rows, hubs)
     return {
-        ids[row].decode("utf-8"): ("tpl:" + ids[first_row[g]].decode("utf-8"), int(size[g]))
-        for row, g in zip(rows.tolist(), group.tolist(), strict=True)
+        ids[row].decode("utf-8"): ("tpl:" + ids[first].decode("utf-8"), int(n))
+        for row, first, n in zip(rows.tolist(), first_row.tolist(), size.tolist(), strict=True)
+        if first >= 0
     }
 
 
@@ -317,26 +325,30 @@ def _star_links(
 
 
 def _difference(
-    ids: np.ndarray,
-    sig: np.ndarray,
-    rank: np.ndarray,
-    rows: np.ndarray,
-    old_hub: np.ndarray,
-    new_hub: np.ndarray,
+    index: TemplateIndex, rank: np.ndarray, rows: np.ndarray, old_hub: np.ndarray
 ) -> TemplateChanges:
-    """What changed in ``rows`` (whole old and new clusters) between two hub assignments."""
-    before = _assignments(ids, rank, rows, old_hub)
-    after = _assignments(ids, rank, rows, new_hub)
+    """What changed in ``rows`` (whole old and new clusters) since they had ``old_hub``."""
+    new_hub = index.hub_of[rows]
+    old_first, old_size = _clusters_of(rank, index.order, rows, old_hub)
+    new_first, new_size = _clusters_of(rank, index.order, rows, new_hub)
+    renamed = old_first != new_first
     changes = TemplateChanges()
-    changes.clusters = {key: value for key, value in after.items() if before.get(key) != value}
-    changes.unclustered = sorted(key for key in before if key not in after)
-    changes.changed = sorted(
-        key
-        for key in set(before) | set(after)
-        if (before.get(key) or ("",))[0] != (after.get(key) or ("",))[0]
-    )
-    old_links = set(_star_links(ids, sig, rows, old_hub))
-    new_links = set(_star_links(ids, sig, rows, new_hub))
-    changes.links_removed = sorted(old_links - new_links)
-    changes.links_added = sorted(new_links - old_links)
+    reset = np.flatnonzero((renamed | (old_size != new_size)) & (new_first >= 0))
+    for row, first, size in zip(
+        rows[reset].tolist(), new_first[reset].tolist(), new_size[reset].tolist(), strict=True
+    ):
+        changes.clusters[index.ids[row].decode("utf-8")] = (
+            "tpl:" + index.ids[first].decode("utf-8"),
+            size,
+        )
+    lost = (old_first >= 0) & (new_first < 0)
+    changes.unclustered = sorted(index.ids[row].decode("utf-8") for row in rows[lost].tolist())
+    changes.changed = sorted(index.ids[row].decode("utf-8") for row in rows[renamed].tolist())
+    n = index.rows
+    old_codes = np.where(old_hub >= 0, old_hub * n + rows, -1)
+    new_codes = np.where(new_hub >= 0, new_hub * n + rows, -1)
+    gone = (old_codes != new_codes) & (old_hub >= 0) & (old_hub != rows)
+    came = (old_codes != new_codes) & (new_hub >= 0) & (new_hub != rows)
+    changes.links_removed = _star_links(index.ids, index.sig, rows[gone], old_hub[gone])
+    changes.links_added = _star_links(index.ids, index.sig, rows[came], new_hub[came])
     return changes

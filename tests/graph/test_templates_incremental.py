@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import random
 import shutil
 import subprocess
@@ -96,28 +97,37 @@ def test_fixture_world_in_parts_equals_one_full_build(store: GraphStore, tmp_pat
     assert_equal_to_full_build(store)
 
 
-def test_stale_index_falls_back_to_the_full_build(store: GraphStore, tmp_path: Path) -> None:
+def test_stale_index_falls_back_to_the_full_build(
+    store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="graph.evidence.templates")
     parts = split_complaints(FIXTURE_WORLD, tmp_path, parts=2)
     for path, org in parts[:3]:
         submit_file(store, "complaints", path, org=org, via="cli", background=False)
     build_templates(store)
+
+    def refreshed_fully(path: Path, org: str) -> bool:
+        caplog.clear()
+        submit_and_refresh(store, path, org)
+        return "full rebuild" in caplog.text
+
     # 1. the folder is gone
     shutil.rmtree(stored.index_folder())
-    submit_and_refresh(store, *parts[3])
+    assert refreshed_fully(*parts[3])
     assert stored.read_meta(stored.index_folder()) is not None  # rebuilt
     # 2. the graph's stamp is another database's
     store.write("MATCH (t:TemplateIndex) SET t.version = 'elsewhere'")
-    submit_and_refresh(store, *parts[4])
+    assert refreshed_fully(*parts[4])
     # 3. a complaint was removed behind the index's back
     store.write(
         "MATCH (c:Complaint) WHERE c.template_cluster IS NOT NULL "
         "WITH c ORDER BY c.key LIMIT 1 DETACH DELETE c"
     )
-    submit_and_refresh(store, *parts[5])
+    assert refreshed_fully(*parts[5])
     # and the index, rebuilt, serves incremental refreshes again
     version = stored.read_meta(stored.index_folder())["version"]
     for path, org in parts[6:]:
-        submit_and_refresh(store, path, org)
+        assert not refreshed_fully(path, org)
     assert stored.read_meta(stored.index_folder())["version"] != version
     assert_equal_to_full_build(store)
 

@@ -88,12 +88,21 @@ def test_adding_batches_equals_the_batch(seed: int) -> None:
     parts = [items[a:b] for a, b in zip([0, *cuts], [*cuts, len(items)], strict=True)]
     index = TemplateIndex.build(parts[0], params)
     seen = list(parts[0])
+    graph_clusters = index.assignments(np.arange(index.rows))  # what the graph holds
+    graph_links = set(index.links())
     for part in parts[1:]:
         before = index.assignments(np.arange(index.rows))
         changes = index.add(part)
         seen.extend(part)
         result, clustering = cluster_texts(seen, params)
         assert _view(index) == _batch_view(result)
+        # only the difference is written, and it is enough
+        graph_links -= set(changes.links_removed)
+        graph_links |= set(changes.links_added)
+        for key in changes.unclustered:
+            del graph_clusters[key]
+        graph_clusters.update(changes.clusters)
+        assert (graph_clusters, sorted(graph_links)) == _batch_view(result)[:2]
         assert clustering is not None
         assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, params))
         after = index.assignments(np.arange(index.rows))
