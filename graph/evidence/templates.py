@@ -4,14 +4,32 @@ The clustering itself is ``graph.text.templates.find_templates`` (MinHash + LSH 
 shingles); this module reads the complaint texts from Neo4j, replaces the previous template links
 and cluster ids with the new ones (a rebuild, so a re-run gives the same graph), and describes
 each cluster by its complainants and contact phones.
+
+After a submission, :func:`refresh_templates` brings the clusters and links up to date for its
+new complaints only, through the template index that ``build_templates`` leaves in the state
+folder (:mod:`graph.evidence.template_index`); the graph it leaves is exactly the one a full
+``build_templates`` would write on the same data. When the index cannot be trusted — missing,
+written for other parameters, from another database or host, or complaints were removed — it
+falls back to the full build (logged, and the next refresh is incremental again).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from graph.db.store import GraphStore
-from graph.text.templates import DEFAULT_THRESHOLD, TemplateResult, find_templates
+from graph.evidence import template_index as stored
+from graph.text.template_index import IndexMismatch, TemplateChanges, TemplateIndex
+from graph.text.templates import (
+    DEFAULT_THRESHOLD,
+    TemplateLink,
+    TemplateResult,
+    cluster_texts,
+    template_params,
+)
+
+log = logging.getLogger(__name__)
 
 COMPLAINT_TEXTS = """
 MATCH (c:Complaint) WHERE c.text IS NOT NULL
@@ -29,6 +47,25 @@ SET_CLUSTERS = """
 UNWIND $rows AS row
 MATCH (c:Entity {key: row.key})
 SET c.template_cluster = row.cluster, c.template_size = row.size
+"""
+UNSET_CLUSTERS = """
+UNWIND $keys AS key
+MATCH (c:Entity {key: key})
+REMOVE c.template_cluster, c.template_size
+"""
+DELETE_LINKS = """
+UNWIND $rows AS row
+MATCH (:Entity {key: row.a})-[r:SAME_TEMPLATE]->(:Entity {key: row.b})
+DELETE r
+"""
+TEXTS_OF = """
+UNWIND $keys AS key
+MATCH (c:Entity {key: key}) WHERE c:Complaint AND c.text IS NOT NULL
+RETURN c.key AS key, c.text AS text
+"""
+CLUSTER_OF = """
+MATCH (c:Complaint) WHERE c.template_cluster IS NOT NULL
+RETURN c.key AS key, c.template_cluster AS cluster
 """
 MERGE_LINKS = """
 UNWIND $rows AS row
@@ -50,9 +87,18 @@ RETURN cluster, count(DISTINCT c) AS complaints, count(DISTINCT p) AS complainan
 def build_templates(
     store: GraphStore, *, threshold: float = DEFAULT_THRESHOLD, seed: int = 1
 ) -> TemplateResult:
-    """Cluster every complaint text and write the clusters and links into the graph."""
+    """Cluster every complaint text and write the clusters and links into the graph, and the
+    template index into the state folder (for :func:`refresh_templates`)."""
+    folder = stored.index_folder()
+    with stored.locked(folder):
+        return _build(store, folder, threshold, seed)
+
+
+def _build(store: GraphStore, folder: Any, threshold: float, seed: int) -> TemplateResult:
+    params = template_params(threshold=threshold, seed=seed)
+    stored.write_stamp(store, stored.UPDATING, "", -1)
     items = ((row["key"], row["text"]) for row in store.stream(COMPLAINT_TEXTS))
-    result = find_templates(items, threshold=threshold, seed=seed)
+    result, clustering = cluster_texts(items, params)
     store.run_autocommit(CLEAR_LINKS)
     store.run_autocommit(CLEAR_CLUSTERS)
     store.write_batches(
@@ -63,13 +109,102 @@ def build_templates(
             for member in cluster.members
         ),
     )
-    method = f"minhash-lsh threshold={threshold} seed={seed}"
     store.write_batches(
         MERGE_LINKS,
         ({"a": a, "b": b, "similarity": round(sim, 4)} for a, b, sim in result.links),
-        method=method,
+        method=_method(threshold, seed),
     )
+    assert clustering is not None
+    index = TemplateIndex.from_clustering(clustering, params)
+    version = stored.save_index(folder, index, whole=True)
+    stored.write_stamp(store, version, stored.stamp_params(params), index.count)
     return result
+
+
+def refresh_templates(
+    store: GraphStore,
+    complaint_keys: list[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 1,
+) -> list[str]:
+    """Bring template clusters and ``SAME_TEMPLATE`` links up to date after the complaints
+    ``complaint_keys`` were added; return the keys whose ``template_cluster`` changed (new ones
+    included), sorted.
+
+    Only the difference is written: clusters of the texts the new ones can affect, links of the
+    components peeled again. Keys without a text are ignored. Falls back to the full
+    :func:`build_templates` (logged) when the stored index is missing or stale — written for
+    other parameters, stamped for another database, or the number of complaint texts is not
+    the index's plus the new ones (complaints were removed or added without a refresh) — or a
+    known complaint's text changed.
+    """
+    folder = stored.index_folder()
+    with stored.locked(folder):
+        params = template_params(threshold=threshold, seed=seed)
+        index = stored.load_index(folder, params, stored.read_stamp(store))
+        reason = "no usable template index (missing, other parameters or another database)"
+        if index is not None:
+            items = [
+                (row["key"], row["text"])
+                for row in store.read(TEXTS_OF, keys=sorted(set(complaint_keys)))
+            ]
+            row_of, is_short = index.find([key for key, _ in items])
+            fresh = int(((row_of < 0) & ~is_short).sum())
+            texts = stored.count_texts(store)
+            reason = f"{texts} complaint texts, the index has {index.count} + {fresh} new"
+            if texts == index.count + fresh:
+                stored.write_stamp(store, stored.UPDATING, "", -1)
+                try:
+                    changes = index.add(items)
+                except IndexMismatch as error:
+                    reason = str(error)
+                else:
+                    _write_changes(store, changes, _method(threshold, seed))
+                    version = stored.save_index(folder, index, whole=False)
+                    stored.write_stamp(store, version, stored.stamp_params(params), index.count)
+                    log.info(
+                        "templates refreshed: %d new texts, %d affected, %d peeled again, %d "
+                        "changed clusters",
+                        fresh,
+                        changes.affected,
+                        changes.repeeled,
+                        len(changes.changed),
+                    )
+                    return changes.changed
+        log.warning("template index not used (%s): full rebuild", reason)
+        before = {row["key"]: row["cluster"] for row in store.stream(CLUSTER_OF)}
+        result = _build(store, folder, threshold, seed)
+        after = result.cluster_of()
+        return sorted(
+            key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
+        )
+
+
+def _method(threshold: float, seed: int) -> str:
+    return f"minhash-lsh threshold={threshold} seed={seed}"
+
+
+def _write_changes(store: GraphStore, changes: TemplateChanges, method: str) -> None:
+    store.write_batches(
+        DELETE_LINKS, ({"a": link.id_a, "b": link.id_b} for link in changes.links_removed)
+    )
+    if changes.unclustered:
+        store.write(UNSET_CLUSTERS, keys=changes.unclustered)
+    store.write_batches(
+        SET_CLUSTERS,
+        (
+            {"key": key, "cluster": cluster, "size": size}
+            for key, (cluster, size) in changes.clusters.items()
+        ),
+    )
+    store.write_batches(
+        MERGE_LINKS, (_link_row(link) for link in changes.links_added), method=method
+    )
+
+
+def _link_row(link: TemplateLink) -> dict[str, Any]:
+    return {"a": link.id_a, "b": link.id_b, "similarity": link.similarity}
 
 
 def describe_clusters(

@@ -258,27 +258,53 @@ def _band_keys(band: np.ndarray) -> np.ndarray:
     return key
 
 
-def _candidate_pairs(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Anchor pairs (anchor index, member index) from every band, deduplicated, as int64 codes
-    ``anchor * n + member``."""
-    n = sig.shape[0]
-    found: list[np.ndarray] = []
+def band_key_matrix(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The LSH bucket of every text in every band (texts × bands, uint64): two texts share a
+    bucket of a band when they agree on that band's ``rows`` signature values."""
+    out = np.empty((sig.shape[0], bands), dtype=np.uint64)
     for band in range(bands):
-        keys = _band_keys(sig[:, band * rows : (band + 1) * rows])
-        order = np.argsort(keys, kind="stable")  # within a bucket: ascending index = id order
-        sorted_keys = keys[order]
-        new_group = np.empty(n, dtype=bool)
-        new_group[0] = True
-        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_group[1:])
-        group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
-        anchors = order[group_start]
-        members = order
-        keep = ~new_group
-        if keep.any():
-            found.append(anchors[keep].astype(np.int64) * n + members[keep])
+        out[:, band] = _band_keys(sig[:, band * rows : (band + 1) * rows])
+    return out
+
+
+def anchor_pairs(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Within each bucket of ``keys`` (one band's key per text), every member paired with the
+    bucket's *anchor*, its member of smallest ``rank`` (id order): (anchor, member) indices."""
+    n = len(keys)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    order = np.lexsort((rank, keys))  # within a bucket: id order
+    sorted_keys = keys[order]
+    new_group = np.empty(n, dtype=bool)
+    new_group[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_group[1:])
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    keep = ~new_group
+    return order[group_start][keep].astype(np.int64), order[keep].astype(np.int64)
+
+
+def _candidate_pairs(keys: np.ndarray) -> np.ndarray:
+    """Anchor pairs (anchor index, member index) from every band of ``keys`` (texts × bands, the
+    texts in id order), deduplicated, as int64 codes ``anchor * n + member``."""
+    n = keys.shape[0]
+    rank = np.arange(n, dtype=np.int64)
+    found: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        anchors, members = anchor_pairs(keys[:, band], rank)
+        if len(anchors):
+            found.append(anchors * n + members)
     if not found:
         return np.empty(0, dtype=np.int64)
     return np.unique(np.concatenate(found))
+
+
+def verified(
+    sig: np.ndarray, left: np.ndarray, right: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs whose estimated similarity is at least ``threshold``, with it."""
+    similarity = _similarity(sig, left, right)
+    ok = similarity >= threshold - 1e-6
+    return left[ok], right[ok], similarity[ok]
 
 
 def _similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -412,6 +438,24 @@ def find_templates(
     TemplateResult
         ``clusters`` (two or more members each) and ``links``.
     """
+    result, _ = cluster_texts(
+        items,
+        template_params(threshold, num_perm, seed, k, min_chars, links, max_rounds),
+        keep=False,
+    )
+    return result
+
+
+def template_params(
+    threshold: float = DEFAULT_THRESHOLD,
+    num_perm: int = DEFAULT_NUM_PERM,
+    seed: int = DEFAULT_SEED,
+    k: int = DEFAULT_SHINGLE,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    links: str = "star",
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
+) -> dict[str, Any]:
+    """The checked parameters of a clustering, with the LSH bands and rows they imply."""
     if not 0.0 < threshold <= 1.0:
         raise UserError(f"threshold must be in (0, 1], not {threshold}")
     if num_perm < 8 or k < 1:
@@ -419,7 +463,7 @@ def find_templates(
     if links not in ("star", "forest"):
         raise UserError(f"links must be 'star' or 'forest', not {links!r}")
     bands, rows = lsh_bands(threshold, num_perm)
-    params = {
+    return {
         "threshold": threshold,
         "num_perm": num_perm,
         "seed": seed,
@@ -430,19 +474,30 @@ def find_templates(
         "links": links,
         "max_rounds": max_rounds,
     }
-    pairs = list(items)
-    ids = [item_id for item_id, _ in pairs]
-    if len(set(ids)) != len(ids):
-        raise UserError("find_templates: ids must be unique")
-    pairs.sort(key=lambda pair: pair[0])
-    ids = [item_id for item_id, _ in pairs]
-    texts = [text for _, text in pairs]
-    del pairs
 
-    a, b = _permutations(num_perm, seed)
-    kept_blocks: list[np.ndarray] = []  # index (in id order) of every text with a signature
+
+@dataclass
+class Clustering:
+    """Everything a clustering computed, indexed by text in id order: what an incremental
+    update (:mod:`graph.text.template_index`) starts from."""
+
+    ids: list[str]  # texts long enough to cluster, in id order
+    short: list[str]  # texts too short to cluster
+    sig: np.ndarray  # MinHash signatures (texts × num_perm, uint32)
+    keys: np.ndarray  # LSH bucket keys (texts × bands, uint64)
+    left: np.ndarray  # verified pairs (indices), left < right
+    right: np.ndarray
+    similarity: np.ndarray  # their estimated similarity (float32)
+    hub_of: np.ndarray  # the hub of each text (itself for a hub), -1 when unclustered
+
+
+def text_signatures(texts: list[str], params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the texts long enough to cluster, their MinHash signatures)."""
+    k, num_perm = params["k"], params["num_perm"]
+    a, b = _permutations(num_perm, params["seed"])
+    kept_blocks: list[np.ndarray] = []
     blocks: list[np.ndarray] = []
-    shortest = max(min_chars, k)
+    shortest = max(params["min_chars"], k)
     for start in range(0, len(texts), BATCH_TEXTS):
         codes_batch, starts, lengths = fold_texts(
             [t or "" for t in texts[start : start + BATCH_TEXTS]]
@@ -452,24 +507,71 @@ def find_templates(
             kept_blocks.append(eligible + start)
             hashes, counts = shingle_hashes(codes_batch, starts[eligible], lengths[eligible], k)
             blocks.append(signatures(hashes, counts, a, b))
-    kept = np.concatenate(kept_blocks).tolist() if kept_blocks else []
-    if len(kept) < 2:
-        return TemplateResult([], [], params)
-    sig = np.concatenate(blocks)
-    blocks.clear()
+    if not blocks:
+        return np.empty(0, dtype=np.int64), np.empty((0, num_perm), dtype=np.uint32)
+    return np.concatenate(kept_blocks), np.concatenate(blocks)
 
-    codes = _candidate_pairs(sig, bands, rows)
+
+def cluster_texts(
+    items: Iterable[tuple[str, str]], params: dict[str, Any], *, keep: bool = True
+) -> tuple[TemplateResult, Clustering | None]:
+    """:func:`find_templates` with checked ``params`` (:func:`template_params`); with ``keep``
+    also the :class:`Clustering` it computed."""
+    params = dict(params)
+    pairs = list(items)
+    ids = [item_id for item_id, _ in pairs]
+    if len(set(ids)) != len(ids):
+        raise UserError("find_templates: ids must be unique")
+    pairs.sort(key=lambda pair: pair[0])
+    ids = [item_id for item_id, _ in pairs]
+    texts = [text for _, text in pairs]
+    del pairs
+
+    kept_index, sig = text_signatures(texts, params)
+    kept = kept_index.tolist()
     n = sig.shape[0]
-    left, right = codes // n, codes % n
-    similarity = _similarity(sig, left, right)
-    ok = similarity >= threshold - 1e-6
-    left, right, similarity = left[ok], right[ok], similarity[ok]
-    if len(left) == 0:
-        return TemplateResult([], [], params)
+    keys = band_key_matrix(sig, params["bands"], params["rows"])
+    codes = _candidate_pairs(keys)
+    left, right, similarity = verified(sig, codes // n, codes % n, params["threshold"])
+    if len(left):
+        hub_of, rounds, unplaced = _star_clusters(
+            sig, left, right, params["threshold"], params["max_rounds"]
+        )
+        params["rounds"] = rounds
+        params["unplaced"] = unplaced
+    else:
+        hub_of = np.full(n, -1, dtype=np.int64)
+    clustering = None
+    if keep:
+        chosen = set(kept)
+        clustering = Clustering(
+            ids=[ids[i] for i in kept],
+            short=[item_id for i, item_id in enumerate(ids) if i not in chosen],
+            sig=sig,
+            keys=keys,
+            left=left,
+            right=right,
+            similarity=similarity,
+            hub_of=hub_of,
+        )
+    result = _result(ids, texts, kept, sig, left, right, similarity, hub_of, params)
+    return result, clustering
 
-    hub_of, rounds, unplaced = _star_clusters(sig, left, right, threshold, max_rounds)
-    params["rounds"] = rounds
-    params["unplaced"] = unplaced
+
+def _result(
+    ids: list[str],
+    texts: list[str],
+    kept: list[int],
+    sig: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    similarity: np.ndarray,
+    hub_of: np.ndarray,
+    params: dict[str, Any],
+) -> TemplateResult:
+    """Clusters and links from the hubs (``kept[i]``: the position in ``ids`` of text ``i``)."""
+    links = params["links"]
+    n = sig.shape[0]
     clustered = np.flatnonzero(hub_of >= 0)
     if len(clustered) == 0:
         return TemplateResult([], [], params)

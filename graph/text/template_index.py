@@ -1,0 +1,354 @@
+"""An index of clustered texts that new texts are added to, with exactly the batch result.
+
+:func:`graph.text.templates.find_templates` clusters a whole corpus at once. A
+:class:`TemplateIndex` keeps what that computed — every text's MinHash signature and LSH bucket
+keys, the verified pairs, each text's hub and connected component — so that adding a few texts
+(:meth:`TemplateIndex.add`) recomputes only what they can change, and the clusters and links are
+always exactly those ``find_templates`` gives on all texts so far. Why this is exact:
+
+* **Candidate pairs are anchor pairs** (each bucket member with the bucket's smallest id). A
+  bucket that no new text joined keeps its members and anchor, so its pairs stand. A new text
+  in a bucket may become its anchor, which changes every pair of it: the *affected* set A is
+  every member of every bucket (of any band) that a new text joined. Stored pairs touching A are
+  dropped and every anchor pair involving A is made again from all bands' buckets, then
+  verified with the stored signatures.
+* **Star peeling depends only on each connected component of the verified pairs** (every step
+  of :func:`graph.text.templates._star_clusters` reads a text's neighbours, and the round bound
+  counts the same rounds in a component alone). Components that neither contained nor now touch
+  A keep their edges, hence their clusters. The rest — the old components of A (they may split
+  when a pair goes) and the components new pairs joined to them — are peeled again, as one
+  subgraph with the ids' order kept, by the same function the batch uses.
+
+Texts are stored in the order they were added (rows); ``order`` lists the rows in id order, so
+ties that the batch breaks by id are broken the same way. An id added again with the same text
+changes nothing; with another text, :class:`IndexMismatch` is raised and the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graph.text.templates import (
+    Clustering,
+    TemplateLink,
+    _similarity,
+    _star_clusters,
+    anchor_pairs,
+    band_key_matrix,
+    cluster_texts,
+    text_signatures,
+    verified,
+)
+
+
+class IndexMismatch(Exception):
+    """The index cannot be updated to the batch result (a text changed): rebuild it."""
+
+
+@dataclass
+class TemplateChanges:
+    """What an update changed, for writing only the difference into the graph."""
+
+    clusters: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (cluster, size)
+    unclustered: list[str] = field(default_factory=list)  # ids that lost their cluster
+    links_removed: list[TemplateLink] = field(default_factory=list)
+    links_added: list[TemplateLink] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # ids whose cluster id changed
+    affected: int = 0  # texts whose pairs were made again
+    repeeled: int = 0  # texts whose components were peeled again
+
+
+@dataclass
+class TemplateIndex:
+    params: dict[str, Any]
+    ids: np.ndarray  # bytes (UTF-8) of each row's id, in the order rows were added
+    order: np.ndarray  # rows in id order (int64)
+    short: np.ndarray  # ids too short to cluster, sorted (bytes)
+    sig: np.ndarray  # rows × num_perm (uint32)
+    keys: np.ndarray  # rows × bands (uint64)
+    left: np.ndarray  # verified pairs (rows, int64)
+    right: np.ndarray
+    similarity: np.ndarray  # float32
+    hub_of: np.ndarray  # each row's hub row, -1 when unclustered (int64)
+    comp: np.ndarray  # each row's component: its smallest row (int64)
+    # how new rows join ``sig`` and ``keys`` (a file-backed index appends to its files)
+    grow: Callable[[str, np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    @property
+    def rows(self) -> int:
+        return len(self.ids)
+
+    @property
+    def count(self) -> int:
+        """Texts indexed, clustered or too short."""
+        return len(self.ids) + len(self.short)
+
+    @classmethod
+    def from_clustering(cls, clustering: Clustering, params: dict[str, Any]) -> TemplateIndex:
+        n = len(clustering.ids)
+        return cls(
+            params=params,
+            ids=_encode(clustering.ids),
+            order=np.arange(n, dtype=np.int64),
+            short=np.sort(_encode(clustering.short)),
+            sig=clustering.sig,
+            keys=clustering.keys,
+            left=clustering.left.astype(np.int64),
+            right=clustering.right.astype(np.int64),
+            similarity=clustering.similarity.astype(np.float32),
+            hub_of=clustering.hub_of.astype(np.int64),
+            comp=_components(n, clustering.left, clustering.right, np.arange(n)),
+        )
+
+    @classmethod
+    def build(cls, items: list[tuple[str, str]], params: dict[str, Any]) -> TemplateIndex:
+        _, clustering = cluster_texts(items, params)
+        assert clustering is not None
+        return cls.from_clustering(clustering, params)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def rank(self) -> np.ndarray:
+        """Each row's position in id order."""
+        rank = np.empty(self.rows, dtype=np.int64)
+        rank[self.order] = np.arange(self.rows, dtype=np.int64)
+        return rank
+
+    def assignments(self, rows: np.ndarray) -> dict[str, tuple[str, int]]:
+        """id -> (cluster id, size) for the clustered ones of ``rows`` (whole clusters)."""
+        return _assignments(self.ids, self.rank(), self.order, rows, self.hub_of[rows])
+
+    def links(self, rows: np.ndarray | None = None) -> list[TemplateLink]:
+        """The star links (hub -> member) of ``rows`` (default: all), sorted."""
+        rows = np.arange(self.rows) if rows is None else rows
+        return _star_links(self.ids, self.sig, rows, self.hub_of[rows])
+
+    def find(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each id, its row (-1 when not a row), and whether it is a known short text."""
+        wanted = _encode(ids)
+        return _lookup(self.ids[self.order], wanted, self.order), _lookup(
+            self.short, wanted, np.arange(len(self.short))
+        ) >= 0
+
+    # --- adding ----------------------------------------------------------------------------------
+
+    def add(self, items: Iterable[tuple[str, str | None]]) -> TemplateChanges:
+        """Add texts (new ids; known ids must bring their old text) and return what changed."""
+        texts = dict(sorted((key, text) for key, text in items if text is not None))
+        item_ids = list(texts)
+        kept, sig = text_signatures(list(texts.values()), self.params)
+        row_of, is_short = self.find(item_ids)
+        eligible = np.zeros(len(item_ids), dtype=bool)
+        eligible[kept] = True
+        known = (row_of >= 0) | is_short
+        if (eligible & is_short).any() or (~eligible & (row_of >= 0)).any():
+            raise IndexMismatch("a known text changed length")
+        signature_of = np.full(len(item_ids), -1, dtype=np.int64)
+        signature_of[kept] = np.arange(len(kept))
+        again = np.flatnonzero(eligible & (row_of >= 0))
+        if len(again) and not np.array_equal(
+            sig[signature_of[again]], np.asarray(self.sig[row_of[again]])
+        ):
+            raise IndexMismatch("a known text changed")
+        new_short = [item_ids[i] for i in np.flatnonzero(~eligible & ~known)]
+        if new_short:
+            self.short = np.sort(np.concatenate((self.short, _encode(new_short))))
+        fresh = np.flatnonzero(eligible & ~known)
+        if len(fresh) == 0:
+            return TemplateChanges()
+        return self._add_rows([item_ids[i] for i in fresh], sig[signature_of[fresh]])
+
+    def _add_rows(self, new_ids: list[str], new_sig: np.ndarray) -> TemplateChanges:
+        params = self.params
+        old_n, m = self.rows, len(new_ids)
+        n = old_n + m
+        new_rows = np.arange(old_n, n, dtype=np.int64)
+        encoded = _encode(new_ids)  # sorted, as ``add`` sorts its items
+        position = np.searchsorted(self.ids[self.order], encoded)
+        self.order = np.insert(self.order, position, new_rows)
+        self.ids = np.concatenate((self.ids, encoded))
+        new_keys = band_key_matrix(new_sig, params["bands"], params["rows"])
+        grow = self.grow or _concatenate
+        self.sig = grow("sig", self.sig, new_sig)
+        self.keys = grow("keys", self.keys, new_keys)
+        self.hub_of = np.concatenate((self.hub_of, np.full(m, -1, dtype=np.int64)))
+        self.comp = np.concatenate((self.comp, new_rows))
+        rank = self.rank()
+
+        # A: every member of every bucket a new text joined
+        affected = np.zeros(n, dtype=bool)
+        affected[new_rows] = True
+        for band in range(params["bands"]):
+            affected |= np.isin(self.keys[:, band], new_keys[:, band])
+        # S: A and the old components of A (a dropped pair may split them)
+        old_touch = np.zeros(n, dtype=bool)
+        old_touch[affected] = True
+        old_touch |= np.isin(self.comp, self.comp[affected])
+
+        # drop the pairs touching A; make every anchor pair involving A again, and verify them
+        stay = ~(affected[self.left] | affected[self.right])
+        made_left, made_right = self._anchor_pairs_of(affected, rank)
+        made_left, made_right, made_similarity = verified(
+            self.sig, made_left, made_right, params["threshold"]
+        )
+        self.left = np.concatenate((self.left[stay], made_left))
+        self.right = np.concatenate((self.right[stay], made_right))
+        self.similarity = np.concatenate((self.similarity[stay], made_similarity))
+
+        # R: S and the old components the new pairs reach; peel R's components again
+        region = old_touch.copy()
+        region |= np.isin(self.comp, self.comp[np.concatenate((made_left, made_right))])
+        rows = np.flatnonzero(region)
+        rows = rows[np.argsort(rank[rows], kind="stable")]  # id order
+        inside = region[self.left]
+        local = np.full(n, -1, dtype=np.int64)
+        local[rows] = np.arange(len(rows), dtype=np.int64)
+        sub_left, sub_right = local[self.left[inside]], local[self.right[inside]]
+        self.comp[rows] = _components(len(rows), sub_left, sub_right, rows)
+        old_hub = self.hub_of[rows]
+        new_hub = np.full(len(rows), -1, dtype=np.int64)
+        if len(sub_left):
+            hub_local, _, _ = _star_clusters(
+                np.asarray(self.sig[rows]),
+                sub_left,
+                sub_right,
+                params["threshold"],
+                params["max_rounds"],
+            )
+            new_hub = np.where(hub_local >= 0, rows[np.maximum(hub_local, 0)], -1)
+        self.hub_of[rows] = new_hub
+        changes = _difference(self, rank, rows, old_hub)
+        changes.affected = int(affected.sum())
+        changes.repeeled = len(rows)
+        return changes
+
+    def _anchor_pairs_of(
+        self, affected: np.ndarray, rank: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every anchor pair, in any band, with an end in ``affected``; (left, right) with left
+        the smaller id, deduplicated."""
+        n = self.rows
+        found: list[np.ndarray] = []
+        for band in range(self.params["bands"]):
+            column = self.keys[:, band]
+            members = np.flatnonzero(np.isin(column, column[affected]))
+            anchors, others = anchor_pairs(column[members], rank[members])
+            anchors, others = members[anchors], members[others]
+            keep = affected[anchors] | affected[others]
+            found.append(anchors[keep] * n + others[keep])
+        codes = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        return codes // n, codes % n
+
+
+def _concatenate(_: str, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    return np.concatenate((old, new))
+
+
+def _encode(ids: list[str]) -> np.ndarray:
+    if not ids:
+        return np.empty(0, dtype="S1")
+    return np.array([item_id.encode("utf-8") for item_id in ids], dtype=bytes)
+
+
+def _lookup(sorted_ids: np.ndarray, wanted: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values[i]`` where ``sorted_ids[i]`` is the wanted id, else -1."""
+    out = np.full(len(wanted), -1, dtype=np.int64)
+    if len(sorted_ids) == 0 or len(wanted) == 0:
+        return out
+    position = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+    found = sorted_ids[position] == wanted
+    out[found] = values[position[found]]
+    return out
+
+
+def _components(n: int, left: np.ndarray, right: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` nodes: each node's smallest ``label`` in its component."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    label = np.asarray(label, dtype=np.int64)
+    if n == 0:
+        return label.copy()
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    smallest = np.full(component.max() + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(smallest, component, label)
+    return smallest[component]
+
+
+def _clusters_of(
+    rank: np.ndarray, order: np.ndarray, rows: np.ndarray, hubs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For ``rows`` (whole clusters) with their ``hubs``: each row's cluster as its first member
+    in id order (its id is ``tpl:`` + that member's id, as in the batch; -1 when unclustered),
+    and the cluster's size (0)."""
+    first_row = np.full(len(rows), -1, dtype=np.int64)
+    size = np.zeros(len(rows), dtype=np.int64)
+    clustered = hubs >= 0
+    if clustered.any():
+        distinct, group = np.unique(hubs[clustered], return_inverse=True)
+        first = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, group, rank[rows[clustered]])
+        first_row[clustered] = order[first][group]
+        size[clustered] = np.bincount(group)[group]
+    return first_row, size
+
+
+def _assignments(
+    ids: np.ndarray, rank: np.ndarray, order: np.ndarray, rows: np.ndarray, hubs: np.ndarray
+) -> dict[str, tuple[str, int]]:
+    """id -> (cluster id, size) for the clustered ones of ``rows`` (whole clusters)."""
+    first_row, size = _clusters_of(rank, order, rows, hubs)
+    return {
+        ids[row].decode("utf-8"): ("tpl:" + ids[first].decode("utf-8"), int(n))
+        for row, first, n in zip(rows.tolist(), first_row.tolist(), size.tolist(), strict=True)
+        if first >= 0
+    }
+
+
+def _star_links(
+    ids: np.ndarray, sig: np.ndarray, rows: np.ndarray, hubs: np.ndarray
+) -> list[TemplateLink]:
+    spoke = (hubs >= 0) & (hubs != rows)
+    members, hubs = rows[spoke], hubs[spoke]
+    values = _similarity(sig, hubs, members)
+    links = [
+        TemplateLink(ids[hub].decode("utf-8"), ids[member].decode("utf-8"), round(float(v), 4))
+        for hub, member, v in zip(hubs.tolist(), members.tolist(), values, strict=True)
+    ]
+    links.sort(key=lambda link: (link.id_a, link.id_b))
+    return links
+
+
+def _difference(
+    index: TemplateIndex, rank: np.ndarray, rows: np.ndarray, old_hub: np.ndarray
+) -> TemplateChanges:
+    """What changed in ``rows`` (whole old and new clusters) since they had ``old_hub``."""
+    new_hub = index.hub_of[rows]
+    old_first, old_size = _clusters_of(rank, index.order, rows, old_hub)
+    new_first, new_size = _clusters_of(rank, index.order, rows, new_hub)
+    renamed = old_first != new_first
+    changes = TemplateChanges()
+    reset = np.flatnonzero((renamed | (old_size != new_size)) & (new_first >= 0))
+    for row, first, size in zip(
+        rows[reset].tolist(), new_first[reset].tolist(), new_size[reset].tolist(), strict=True
+    ):
+        changes.clusters[index.ids[row].decode("utf-8")] = (
+            "tpl:" + index.ids[first].decode("utf-8"),
+            size,
+        )
+    lost = (old_first >= 0) & (new_first < 0)
+    changes.unclustered = sorted(index.ids[row].decode("utf-8") for row in rows[lost].tolist())
+    changes.changed = sorted(index.ids[row].decode("utf-8") for row in rows[renamed].tolist())
+    n = index.rows
+    old_codes = np.where(old_hub >= 0, old_hub * n + rows, -1)
+    new_codes = np.where(new_hub >= 0, new_hub * n + rows, -1)
+    gone = (old_codes != new_codes) & (old_hub >= 0) & (old_hub != rows)
+    came = (old_codes != new_codes) & (new_hub >= 0) & (new_hub != rows)
+    changes.links_removed = _star_links(index.ids, index.sig, rows[gone], old_hub[gone])
+    changes.links_added = _star_links(index.ids, index.sig, rows[came], new_hub[came])
+    return changes

@@ -1,0 +1,139 @@
+"""The template index: adding texts batch by batch gives exactly the batch clustering."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from graph.text.template_index import IndexMismatch, TemplateIndex
+from graph.text.templates import TemplateResult, cluster_texts, template_params
+
+WORDS = [
+    "借款",
+    "催收",
+    "利息",
+    "协商",
+    "还款",
+    "征信",
+    "投诉",
+    "减免",
+    "分期",
+    "违约金",
+    "会员费",
+    "银保监会",
+    "家人",
+    "同事",
+    "骚扰",
+    "停止",
+    "退还",
+    "砍头息",
+    "合同",
+    "年化利率",
+]
+
+
+def _corpus(rng: random.Random, size: int) -> list[tuple[str, str]]:
+    """Near-duplicates of a few base letters (chains of edits, so components join and split),
+    some unrelated texts, some too short; ids drawn at random so later ids land before
+    earlier anchors."""
+    bases = ["".join(rng.choice(WORDS) for _ in range(rng.randint(14, 22))) for _ in range(6)]
+    items: dict[str, str] = {}
+    while len(items) < size:
+        roll = rng.random()
+        if roll < 0.75:
+            words = list(rng.choice(bases))
+            for _ in range(rng.randint(0, 14)):  # character edits
+                words[rng.randrange(len(words))] = rng.choice("的了是我你他她它们")
+            text = "".join(words)
+        elif roll < 0.92:
+            text = "".join(rng.choice(WORDS) for _ in range(rng.randint(12, 20)))
+        else:
+            text = rng.choice(WORDS)  # too short to cluster
+        items[f"c{rng.randrange(10**6):06d}"] = text
+    return sorted(items.items())
+
+
+def _view(index: TemplateIndex) -> tuple[dict[str, tuple[str, int]], list, dict[str, str]]:
+    rows = np.arange(index.rows)
+    hubs = {
+        index.ids[row].decode(): index.ids[index.hub_of[row]].decode()
+        for row in rows
+        if index.hub_of[row] >= 0
+    }
+    return index.assignments(rows), index.links(), hubs
+
+
+def _batch_view(result: TemplateResult) -> tuple[dict[str, tuple[str, int]], list, dict[str, str]]:
+    clusters = {m: (c.cluster_id, c.size) for c in result.clusters for m in c.members}
+    hubs = {m: c.representative for c in result.clusters for m in c.members}
+    return clusters, sorted(result.links), hubs
+
+
+def _pairs(index: TemplateIndex) -> set[tuple[str, str, float]]:
+    return {
+        (*sorted((index.ids[a].decode(), index.ids[b].decode())), round(float(s), 6))
+        for a, b, s in zip(index.left, index.right, index.similarity, strict=True)
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))  # some split a component as they grow
+def test_adding_batches_equals_the_batch(seed: int) -> None:
+    rng = random.Random(seed)
+    items = _corpus(rng, rng.randint(60, 160))
+    rng.shuffle(items)
+    params = template_params()
+    cuts = sorted(rng.sample(range(1, len(items)), 4))
+    parts = [items[a:b] for a, b in zip([0, *cuts], [*cuts, len(items)], strict=True)]
+    index = TemplateIndex.build(parts[0], params)
+    seen = list(parts[0])
+    graph_clusters = index.assignments(np.arange(index.rows))  # what the graph holds
+    graph_links = set(index.links())
+    for part in parts[1:]:
+        before = index.assignments(np.arange(index.rows))
+        changes = index.add(part)
+        seen.extend(part)
+        result, clustering = cluster_texts(seen, params)
+        assert _view(index) == _batch_view(result)
+        # only the difference is written, and it is enough
+        graph_links -= set(changes.links_removed)
+        graph_links |= set(changes.links_added)
+        for key in changes.unclustered:
+            del graph_clusters[key]
+        graph_clusters.update(changes.clusters)
+        assert (graph_clusters, sorted(graph_links)) == _batch_view(result)[:2]
+        assert clustering is not None
+        assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, params))
+        after = index.assignments(np.arange(index.rows))
+        expected = sorted(
+            key
+            for key in before.keys() | after.keys()
+            if (before.get(key) or ("",))[0] != (after.get(key) or ("",))[0]
+        )
+        assert changes.changed == expected
+
+
+def test_new_first_id_renames_the_cluster_and_anchors_move() -> None:
+    letter = "本人于去年在贵司借款由于收入中断无法按时还款贵司催收人员多次骚扰本人家人和同事"
+    index = TemplateIndex.build([("m2", letter + "甲"), ("m3", letter + "乙")], template_params())
+    assert index.assignments(np.arange(index.rows))["m3"] == ("tpl:m2", 2)
+    changes = index.add([("m1", letter + "丙"), ("m0", "太短")])
+    assert changes.changed == ["m1", "m2", "m3"]
+    assert changes.clusters["m3"] == ("tpl:m1", 3)
+    assert index.count == 4
+    assert index.add([("m1", letter + "丙")]).changed == []  # the same text again: nothing
+    with pytest.raises(IndexMismatch):
+        index.add([("m1", letter + "丁丁丁丁")])  # another text under a known id
+
+
+@pytest.mark.parametrize(
+    "start", [[], [("b", "短")], [("b", "本人于去年在贵司借款由于收入中断无法按时还款贵司催收")]]
+)
+def test_an_empty_or_tiny_index_grows_to_the_batch(start: list[tuple[str, str]]) -> None:
+    letter = "本人于去年在贵司借款由于收入中断无法按时还款贵司催收人员多次骚扰本人家人和同事"
+    added = [("a", letter + "甲"), ("c", letter + "乙")]
+    index = TemplateIndex.build(start, template_params())
+    index.add([*added, ("d", None)])  # a complaint without a text is ignored
+    result, _ = cluster_texts(start + added, template_params())
+    assert _view(index) == _batch_view(result)
