@@ -81,6 +81,8 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         "export_selection": lambda s, p: views.export_selection(
             s, p, [{"key": WECHAT, "label": "WeChat"}], context=f"lead:{lead}"
         ),
+        "analysis_job": lambda s, p: views.analysis_job(s, p, "sub-none"),
+        "job_queue": lambda s, p: views.job_queue(s, p),
     }
 
 
