@@ -13,8 +13,9 @@ lives in Neo4j it survives a restart of the workbench, of the worker and of the 
   or a withdrawal) queues a done or failed job again; a running one is marked ``again`` and goes
   back to the queue when it finishes, so it is analysed once more after the change.
 * **Claiming is atomic, and one analysis runs at a time** across all processes: a claim is one
-  write transaction that first takes the write lock of one meta node (so claims line up), then
-  takes back stale jobs, then sets the oldest queued job running — only if no job is running.
+  write transaction that first takes the write lock of the queue's ``JobQueue`` node (so claims
+  line up), then takes back stale jobs, then sets the oldest queued job running — only if no
+  job is running.
 * **Restart-safe.** A worker beats its job's heartbeat from a thread every few seconds (and with
   each progress report). A running job whose heartbeat is older than
   ``LEADGRAPH_JOB_STALE_SECONDS`` (default 60) belonged to a worker that died: the next claim
@@ -161,7 +162,10 @@ def enqueue_analysis(
 
 # Claims line up on this node's write lock: read-committed reads alone would let two claims
 # each see no running job and start two analyses.
-LOCK = "MERGE (m:LeadGraphMeta {id: 'jobs'}) SET m.claimed_ms = timestamp()"
+LOCK = """
+MERGE (q:JobQueue {id: 'analyse'}) ON CREATE SET q.key = 'jobqueue:analyse'
+SET q.claimed_ms = timestamp()
+"""
 
 TAKE_BACK = """
 MATCH (j:Job {status: 'running'})
