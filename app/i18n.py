@@ -756,6 +756,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "{complaints} complaints",
     },
     "alerts.open": {"zh": "打开线索", "en": "Open the lead"},
+    # the analysis job queue (graph/workflow/jobs.py): the Submit page's progress, the status page
+    "submit.analysis": {"zh": "分析进度", "en": "Analysis"},
+    "submit.analysis_queued": {"zh": "{file}：排队等待分析", "en": "{file}: queued for analysis"},
+    "submit.analysis_running": {
+        "zh": "{file}：分析中 {percent}%",
+        "en": "{file}: analysing, {percent}%",
+    },
+    "submit.analysis_done": {
+        "zh": "{file}：已完成：新候选线索 {created} 条，更新 {updated} 条，失效 {stale} 条",
+        "en": "{file}: done: {created} new candidates, {updated} updated, {stale} retired",
+    },
+    "submit.analysis_failed": {
+        "zh": "{file}：分析失败，请联系管理员",
+        "en": "{file}: the analysis failed; please tell an admin",
+    },
+    "submit.analysis_none": {"zh": "{file}：尚未排队分析", "en": "{file}: not queued yet"},
+    "submit.analysis_refresh": {"zh": "刷新", "en": "Refresh"},
+    "status.jobs": {"zh": "分析任务", "en": "Analysis jobs"},
+    "status.jobs_empty": {"zh": "没有分析任务。", "en": "No analysis jobs."},
+    "jobs.status": {"zh": "状态", "en": "Status"},
+    "jobs.submission": {"zh": "提交批次", "en": "Submission"},
+    "jobs.progress": {"zh": "进度", "en": "Progress"},
+    "jobs.attempts": {"zh": "尝试次数", "en": "Attempts"},
+    "jobs.queued_at": {"zh": "排队时间", "en": "Queued"},
+    "jobs.finished_at": {"zh": "完成时间", "en": "Finished"},
+    "jobs.created": {"zh": "新候选", "en": "New candidates"},
+    "jobs.error": {"zh": "错误", "en": "Error"},
+    "jobstatus.queued": {"zh": "排队中", "en": "Queued"},
+    "jobstatus.running": {"zh": "分析中", "en": "Running"},
+    "jobstatus.done": {"zh": "已完成", "en": "Done"},
+    "jobstatus.failed": {"zh": "失败", "en": "Failed"},
 }
 
 

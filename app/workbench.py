@@ -7,6 +7,8 @@ a disabled account's session ends at its next click. Pages call library function
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from app import navigation, session
@@ -14,6 +16,7 @@ from app.i18n import LANGUAGES
 from app.session import t
 from app.views.login import login_page
 from app.views.safe import escape_markdown
+from app.worker import background_worker
 from graph.core.errors import UserError
 
 
@@ -44,6 +47,10 @@ def main() -> None:
     except UserError as error:  # the database went away under a signed-in session
         st.error(escape_markdown(f"{t('status.unavailable')}: {error}"))
         st.stop()
+    # the analysis queue's worker thread, once per process; while the database is away, the
+    # next page opened tries again
+    with contextlib.suppress(UserError):
+        background_worker()
     sidebar()
     st.title(t("app.title"))
     me = session.principal()

@@ -32,6 +32,8 @@ Pages call these instead of reaching into several graph modules themselves:
   shows the principal (so audited as that view), the installation's counts a day for admins;
 * :func:`entity_bursts` — the complaint bursts of entities (:mod:`graph.evidence.bursts`),
   counting only the complaints the principal may see raw (audited as ``view_bursts``);
+* :func:`analysis_job` and :func:`job_queue` — the analysis of one's own org's submission
+  (the Submit page's progress) and, for admins, the whole queue (:mod:`graph.workflow.jobs`);
 * :func:`add_to_lead` and :func:`export_selection` — a chart's selection added to a lead as
   evidence (:mod:`graph.workflow.members`) or exported as a CSV of masked keys (audited).
 
@@ -69,7 +71,7 @@ from graph.evidence.timeline import daily_counts, events_from
 from graph.evidence.trace import find_paths, neighbourhood
 from graph.values.masking import mask_contact
 from graph.workflow import alerts as alerting
-from graph.workflow import audit, lifecycle, members, triage, users
+from graph.workflow import audit, jobs, lifecycle, members, triage, users
 from graph.workflow import notes as working_notes
 from graph.workflow import watch as watching
 from graph.workflow.auth import Forbidden, Principal, require
@@ -775,3 +777,50 @@ def alerts(store: GraphStore, principal: Principal) -> list[dict[str, Any]]:
 def open_alert(store: GraphStore, principal: Principal, alert_id: str) -> dict[str, Any]:
     """Open one's own alert (marked read, audited); another's is refused (audited)."""
     return alerting.read_alert(store, principal, alert_id)
+
+
+def _job_shown(job: jobs.Job, *, error: bool) -> dict[str, Any]:
+    """A job as a page shows it: what changed counted, the error only when ``error``."""
+    result = job.result or {}
+    return {
+        "id": job.id,
+        "submission": job.submission,
+        "cause": job.cause,
+        "status": job.status,
+        "progress": job.progress,
+        "progress_text": job.progress_text,
+        "queued_at": job.queued_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "attempts": job.attempts,
+        "worker": job.worker,
+        "error": job.error if error else None,
+        **{name: len(result.get(name) or []) for name in ("created", "updated", "stale")},
+    }
+
+
+@_password_chosen
+def analysis_job(
+    store: GraphStore, principal: Principal, submission_id: str
+) -> dict[str, Any] | None:
+    """The analysis job of a submission of the principal's own org (an admin's: any), None
+    before it is queued. Another org's submission is refused as an unknown one would be, so the
+    answer does not confirm what other orgs submitted. The error is an admin's to read."""
+    if not principal.is_admin and (
+        not principal.org or jobs.submission_org(store, submission_id) != principal.org
+    ):
+        raise Forbidden(f"no submission {submission_id!r} of {principal.org or 'your org'}")
+    job = jobs.job_of_submission(store, submission_id)
+    return _job_shown(job, error=principal.is_admin) if job else None
+
+
+JOBS_DONE_SHOWN = 20
+
+
+@_password_chosen
+def job_queue(store: GraphStore, principal: Principal) -> list[dict[str, Any]]:
+    """Queued, running and failed jobs and the last finished ones: an admin's view."""
+    if not principal.is_admin:
+        audit.append(store, principal.username, "view_denied", "jobs")
+        raise Forbidden("only an admin sees the job queue")
+    return [_job_shown(job, error=True) for job in jobs.list_jobs(store, done=JOBS_DONE_SHOWN)]

@@ -2,7 +2,8 @@
 
 read → map headers → validate → records (``ingest.pipeline``) → the graph's
 :class:`~graph.db.writer.SubmissionWriter` → quarantine report → one ``ingest`` audit entry →
-the notifications of the watches it touches (``graph.workflow.watch``) →
+the notifications of the watches it touches (``graph.workflow.watch``) → its analysis job
+queued (``graph.workflow.jobs``) →
 the raw file deleted if it was a workbench upload (``ingest.uploads``, audited).
 
 The CLI (``leadgraph ingest``), the workbench's submit page and the demo loader all call
@@ -27,7 +28,7 @@ from graph.db.writer import SubmissionInfo, SubmissionWriter
 from graph.text import contacts
 from graph.text.context import model_version
 from graph.text.slang import lexicon_version
-from graph.workflow import audit, watch
+from graph.workflow import audit, jobs, watch
 from graph.workflow.auth import operator
 from ingest import uploads
 from ingest.background import can_fork, iter_file_in_background
@@ -162,6 +163,10 @@ def submit_file(
     )
     # the watches this submission touches are told, once, through the outbox
     watch.after_submission(store, submission.id, config=config)
+    # templates, scores and candidate leads are brought up to date in the background, once per
+    # submission: again only when this run changed the graph (graph/workflow/jobs.py)
+    changed = any(report.nodes_created.values()) or any(report.links_created.values())
+    summary["job"] = jobs.enqueue_analysis(store, submission.id, again=changed).id
     # the raw file has served: a workbench upload goes (unless a retention keeps it), and so
     # does any upload past its time, whichever door this ingest came through
     summary["upload_deleted"] = uploads.discard_ingested(

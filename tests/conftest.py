@@ -25,6 +25,8 @@ if not os.environ.get("NEO4J_URI"):
     os.environ.setdefault("LEADGRAPH_HEAP", "2g")
     os.environ.setdefault("LEADGRAPH_PAGECACHE", "1g")
 os.environ.setdefault("LEADGRAPH_RETRY_SECONDS", "60")
+# no analysis worker thread in the workbench unless a test asks for one (graph/workflow/jobs.py)
+os.environ.setdefault("LEADGRAPH_WORKER", "off")
 
 from graph.core import settings  # noqa: E402  (after the environment is set)
 from graph.db import local_neo4j  # noqa: E402

@@ -186,9 +186,10 @@ def need_browser() -> None:
 
 
 @contextmanager
-def served_workbench(log: Path) -> Iterator[str]:
-    """``leadgraph serve`` on a free port with this process's environment (the test Neo4j), its
-    output in ``log``; yields the base URL once Streamlit answers, stops it on the way out."""
+def served_workbench(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``leadgraph serve`` on a free port with this process's environment (the test Neo4j) and
+    ``env`` on top, its output in ``log``; yields the base URL once Streamlit answers, stops it
+    on the way out."""
     import pytest
 
     port = free_port()
@@ -197,7 +198,7 @@ def served_workbench(log: Path) -> Iterator[str]:
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
@@ -416,6 +417,13 @@ def one_contact_ring(
     ``CONTACT_ORG``, the complaints from ``complaints_org``. Returns detect's result."""
     from graph.evidence.leads import detect
 
+    rows, accounts = contact_ring_data()
+    submit_complaints(store, folder, rows, accounts, complaints_org=complaints_org)
+    return detect(store)
+
+
+def contact_ring_data() -> tuple[list[str], str]:
+    """:func:`one_contact_ring`'s complaint rows (CSV) and accounts (JSON Lines)."""
     lines = [
         json.dumps({"platform": key.split(":")[1], "handle": key.split(":")[2],
                     "nickname": "上岸老师", "bio": bio, "followers": 300}, ensure_ascii=False)
@@ -423,8 +431,7 @@ def one_contact_ring(
     ]  # fmt: skip
     rows = complaint_rows("DY", TEMPLATE_A, agent="抖音：@fawu_helper1")
     rows += complaint_rows("WB", TEMPLATE_B, agent="微博：@shangan_2", first_phone=50)
-    submit_complaints(store, folder, rows, "\n".join(lines) + "\n", complaints_org=complaints_org)
-    return detect(store)
+    return rows, "\n".join(lines) + "\n"
 
 
 # --- a phone whose complaints surge in one week, and a steady one (tests/graph/test_bursts.py,
@@ -577,3 +584,14 @@ def webhook_configured(monkeypatch: Any, secret: str, public_url: str) -> Iterat
         monkeypatch.setenv("LEADGRAPH_PUBLIC_URL", public_url)
         monkeypatch.delenv("LEADGRAPH_SMTP_HOST", raising=False)
         yield server
+
+
+# --- the analysis job queue (tests/graph/test_jobs.py, tests/workbench/test_jobs_*.py) --------
+
+
+def contact_ring_files(folder: Path) -> tuple[Path, Path]:
+    """The files of :func:`one_contact_ring` (its complaints CSV and its accounts JSON Lines),
+    written but not submitted: for tests that ingest them as a user would."""
+    rows, accounts = contact_ring_data()
+    complaints = write(folder / "complaints.csv", CONTACT_HEADER + "\n".join(rows) + "\n")
+    return complaints, write(folder / "accounts.jsonl", accounts)

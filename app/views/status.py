@@ -1,5 +1,6 @@
-"""Database status (admin): server, schema version, counts by label and link type, and the
-installation's timeline (events a day by type, :func:`graph.views.installation_timeline`)."""
+"""Database status (admin): server, schema version, counts by label and link type, the analysis
+job queue (:func:`graph.views.job_queue`) and the installation's timeline (events a day by type,
+:func:`graph.views.installation_timeline`)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,34 @@ def status_page() -> None:
         [{t("common.label"): k, t("common.count"): v} for k, v in status["relationships"].items()],
         hide_index=True,
     )
+    job_queue(me)
     installation_timeline(me)
+
+
+def job_queue(me: Principal) -> None:
+    """Queued, running and failed analysis jobs, then the last finished ones."""
+    st.subheader(t("status.jobs"))
+    rows = views.job_queue(store(), me)
+    if not rows:
+        st.caption(t("status.jobs_empty"))
+        return
+    st.dataframe(
+        [
+            {
+                t("jobs.status"): t(f"jobstatus.{job['status']}"),
+                t("jobs.submission"): job["submission"],
+                t("jobs.progress"): f"{job['progress']:.0%}",
+                t("jobs.attempts"): job["attempts"],
+                t("jobs.queued_at"): job["queued_at"],
+                t("jobs.finished_at"): job["finished_at"],
+                t("jobs.created"): job["created"],
+                t("jobs.error"): job["error"] or "",
+            }
+            for job in rows
+        ],
+        hide_index=True,
+        key="status_jobs",
+    )
 
 
 WINDOW_DAYS = 730  # the installation timeline's default window, up to today

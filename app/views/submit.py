@@ -9,7 +9,9 @@ checked yet, so both run in a child process held to CPU, memory and wall-clock l
 limit, and only a file whose preview finished can be ingested.
 The Ingest button then calls :func:`ingest.submit.submit_file` (the same code as
 ``leadgraph ingest``) as the analyst's org, with a progress bar and a summary; the uploaded file
-is kept in the state folder only until then (``ingest/uploads.py``). Below, the org's own
+is kept in the state folder only until then (``ingest/uploads.py``). Each submission's analysis
+job (``graph/workflow/jobs.py``) then shows its progress, refreshed every few seconds until it
+ends, and what it found. Below, the org's own
 submissions, any of which the analyst may withdraw (``app/views/withdraw.py``).
 """
 
@@ -25,6 +27,7 @@ import streamlit as st
 from app.session import require_principal, store, t
 from app.views.safe import escape_markdown
 from app.views.withdraw import withdraw_panel
+from graph import views
 from graph.core import settings
 from graph.core.cells import safe_cell
 from graph.core.errors import UserError
@@ -151,6 +154,8 @@ def submit_page() -> None:
         st.error(error)
     for summary in st.session_state.get(SUMMARIES, []):
         _show_summary(summary)
+    if st.session_state.get(SUMMARIES):
+        analysis_panel(me, st.session_state[SUMMARIES])
     st.divider()
     st.subheader(t("withdraw.own_header"))
     withdraw_panel(me, "submit_withdraw")  # the org's own submissions only (checked in graph/)
@@ -237,3 +242,50 @@ def _show_summary(summary: dict[str, Any]) -> None:
             ],
             hide_index=True,
         )
+
+
+ANALYSIS_REFRESH_SECONDS = 2.0
+
+
+def analysis_panel(me: Any, summaries: list[dict[str, Any]]) -> None:
+    """The analysis job of each submission just ingested: refreshed every few seconds while
+    one is queued or running, then once more for the whole page (the leads it found)."""
+    st.subheader(t("submit.analysis"))
+    jobs = _analysis_jobs(me, summaries)
+    if any(job and job["status"] in ("queued", "running") for _, job in jobs):
+        _live_analysis(me, summaries)
+    else:
+        _show_analysis(jobs)
+
+
+@st.fragment(run_every=ANALYSIS_REFRESH_SECONDS)
+def _live_analysis(me: Any, summaries: list[dict[str, Any]]) -> None:
+    jobs = _analysis_jobs(me, summaries)
+    _show_analysis(jobs)
+    st.button(t("submit.analysis_refresh"), key="submit_analysis_refresh")
+    if not any(job and job["status"] in ("queued", "running") for _, job in jobs):
+        st.rerun(scope="app")  # the jobs ended: stop refreshing
+
+
+def _analysis_jobs(
+    me: Any, summaries: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any] | None]]:
+    return [
+        (Path(s["file"]).name, views.analysis_job(store(), me, s["submission"])) for s in summaries
+    ]
+
+
+def _show_analysis(jobs: list[tuple[str, dict[str, Any] | None]]) -> None:
+    for name, job in jobs:
+        status = job["status"] if job else "none"
+        if job and status == "running":
+            text = t("submit.analysis_running").format(
+                file=name, percent=round(job["progress"] * 100)
+            )
+            st.progress(min(max(job["progress"], 0.0), 1.0), text=escape_markdown(text))
+        elif job and status == "done":
+            st.info(escape_markdown(t("submit.analysis_done").format(file=name, **job)))
+        elif status == "failed":
+            st.error(escape_markdown(t("submit.analysis_failed").format(file=name)))
+        else:
+            st.caption(escape_markdown(t(f"submit.analysis_{status}").format(file=name)))

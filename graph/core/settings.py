@@ -40,6 +40,9 @@ variable                   meaning                                              
 ``LEADGRAPH_NOTIFY_MAX_ATTEMPTS`` attempts before a notification is marked failed       ``12``
 ``LEADGRAPH_NOTIFY_BACKOFF_SECONDS`` wait after the first failure, doubling after each  ``30``
 ``LEADGRAPH_NOTIFY_TIMEOUT_SECONDS`` network timeout of one webhook or SMTP attempt      ``10``
+``LEADGRAPH_WORKER``       ``0``/``off``: ``leadgraph serve`` runs no analysis worker thread ``on``
+``LEADGRAPH_JOB_STALE_SECONDS`` a running job without a heartbeat this long is taken back   ``60``
+``LEADGRAPH_JOB_DELAY_SECONDS`` tests only: a worker holds each job this long first         ``0``
 =========================  ===========================================================  =========
 """
 
@@ -93,6 +96,11 @@ class Settings:
     searches_per_minute: int = 30
     upload_retention_days: int = 0
     alert_min_score: float = 60.0
+    worker: bool = True  # `leadgraph serve` runs the job worker thread (graph/workflow/jobs.py)
+    job_stale_seconds: float = 60.0
+    # A test aid: a worker holds each claimed job this long (beating its heartbeat) before the
+    # body, so that a test can kill it mid-job. 0 everywhere else.
+    job_delay_seconds: float = 0.0
 
     @property
     def uses_local_server(self) -> bool:
@@ -186,7 +194,15 @@ def load() -> Settings:
         searches_per_minute=max(1, _int("LEADGRAPH_SEARCHES_PER_MINUTE", 30)),
         upload_retention_days=max(0, _int("LEADGRAPH_UPLOAD_RETENTION_DAYS", 0)),
         alert_min_score=float(env.get("LEADGRAPH_ALERT_MIN_SCORE") or 60),
+        worker=_on(env.get("LEADGRAPH_WORKER")),
+        job_stale_seconds=max(1.0, float(env.get("LEADGRAPH_JOB_STALE_SECONDS") or 60)),
+        job_delay_seconds=max(0.0, float(env.get("LEADGRAPH_JOB_DELAY_SECONDS") or 0)),
     )
+
+
+def _on(value: str | None) -> bool:
+    """A switch that is on unless set to ``0``, ``false``, ``no`` or ``off``."""
+    return (value or "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def _starttls(value: str | None) -> str:

@@ -95,6 +95,11 @@ ACTIONS = (
     "alert_created",
     "alert_read",
     "alert_denied",
+    "job_start",
+    "job_finish",
+    "job_fail",
+    "job_requeue",
+    "job_retry",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

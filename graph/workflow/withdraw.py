@@ -27,8 +27,9 @@ What is not recomputed, and why: a ``CALLED`` link keeps only its remaining sour
 but its ``total_seconds`` cannot be split by row — the graph keeps only the sum — so a call link
 that lost rows loses ``total_seconds`` rather than show a duration that includes withdrawn calls.
 ``first_seen``/``last_seen`` of links and nodes keep the range they had (the graph does not keep
-a date per source), and template clusters are not rebuilt: run ``leadgraph templates`` and
-``leadgraph detect`` after withdrawing a large file.
+a date per source). Template clusters and candidate leads are brought up to date by the
+submission's analysis job, queued again (:mod:`graph.workflow.jobs`); ``leadgraph jobs wait``
+waits for it.
 
 Every step is batched server-side (``CALL { … } IN TRANSACTIONS``) and idempotent, so a file of a
 million rows is withdrawn in bounded transactions; a step that fails part-way leaves the
@@ -49,7 +50,7 @@ from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.core.model import ENTITY_LABEL, load_model
 from graph.db.store import GraphStore
-from graph.workflow import audit
+from graph.workflow import audit, jobs
 from graph.workflow.auth import Forbidden, Principal, require
 
 BATCH_ROWS = 1_000  # statements or entities a transaction; an entity may carry many links
@@ -361,6 +362,8 @@ def withdraw_submission(
         store, by.username, "withdraw", f"submission:{submission_id}", report.audit_details()
     )
     store.write(FINISH, id=submission_id)
+    # the candidate leads are brought up to date without the withdrawn rows (graph/workflow/jobs.py)
+    jobs.enqueue_analysis(store, submission_id, again=True, cause="withdraw")
     return report
 
 

@@ -83,6 +83,8 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         ),
         "alerts": lambda s, p: views.alerts(s, p),
         "open_alert": lambda s, p: views.open_alert(s, p, "a-none"),
+        "analysis_job": lambda s, p: views.analysis_job(s, p, "sub-none"),
+        "job_queue": lambda s, p: views.job_queue(s, p),
     }
 
 
