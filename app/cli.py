@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "app.commands.audit": ("audit",),
     "app.commands.export": ("export", "verify", "keys"),
     "app.commands.notify": ("notify",),
+    "app.commands.rerank": ("rerank",),
 }
 
 

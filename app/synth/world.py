@@ -208,11 +208,13 @@ def make_ring(rng: random.Random, alloc: Allocators, index: int, quota: int) -> 
 WECHAT_FORMS = ("加V：{id}", "VX: {id_upper}", "微信 {id}")
 
 
-def make_law_firm(rng: random.Random, alloc: Allocators) -> LawFirm:
+def make_law_firm(rng: random.Random, alloc: Allocators, *, charity: bool = False) -> LawFirm:
+    """A law firm, or (``charity``, only with ``--hard-decoys``) a debt-counselling charity:
+    an old, lawful office that takes borrowers' cases."""
     city, region, area = names.city(rng)
     founded = founded_date(rng, 1995, 2020)
     firm = Firm(
-        name=names.law_firm_name(rng, city),
+        name=f"{city}债务咨询公益服务中心" if charity else names.law_firm_name(rng, city),
         uscc=alloc.usccs.new(region, founded.year, law_firm=True),
         legal_rep=names.person_name(rng),
         phone=alloc.phones.fixed_line(area),

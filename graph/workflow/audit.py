@@ -92,6 +92,7 @@ ACTIONS = (
     "view_updates",
     "evidence_add",
     "evidence_denied",
+    "rerank_train",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
