@@ -276,7 +276,9 @@ def train_examples(examples: Sequence[Example]) -> dict[str, Any]:
     beta, intercept = fit(
         matrix(e.x for e in examples), np.array([e.y for e in examples], float), weights
     )
-    facts["coefficients"] = {f: round(float(b) / PRIOR_SCALE, 4) for f, b in zip(FEATURES, beta)}
+    facts["coefficients"] = {
+        f: round(float(b) / PRIOR_SCALE, 4) for f, b in zip(FEATURES, beta, strict=True)
+    }
     facts["intercept"] = round(intercept, 4)
     return facts
 
