@@ -760,3 +760,16 @@ def export_selection(
         {"what": "chart_selection", "entities": len(entities)},
     )
     return out.getvalue()
+
+
+@_password_chosen
+def retrain_ranking(store: GraphStore, principal: Principal) -> dict[str, Any]:
+    """The admin's retrain button: :func:`graph.evidence.rerank.train` on the labels now
+    recorded (audited there as ``rerank_train`` by this admin). Anyone else is refused and the
+    attempt audited (``view_denied``): a re-ranking re-orders every org's candidates."""
+    if not principal.is_admin:
+        audit.append(store, principal.username, "view_denied", "rank_model:train")
+        raise Forbidden("only an admin retrains the ranking")
+    from graph.evidence import rerank
+
+    return rerank.train(store, principal.username)
