@@ -112,6 +112,7 @@ POPULAR_SHORT = ("12378", "12315", "12345")
 # complaints, and the share of organic complaints they file.
 HARD_LAW_FIRM_EVERY = 400
 HARD_LAW_SHARE = 0.10
+HARD_LAW_CALL_RATE = 0.8  # such an office phones most of its clients back (else 0.3)
 
 
 class Generator:
@@ -631,7 +632,8 @@ class Generator:
                 text = texts.form_letter(law.firm.name, lender.name)
             else:
                 text += texts.law_firm_sentence(rng, law.firm.name)
-            contact = law.firm.phone if rng.random() < 0.5 else ""
+            # the form letter asks the lender to call the office: its line is the contact
+            contact = law.firm.phone if self.hard_decoys or rng.random() < 0.5 else ""
         elif roll < 0.38:
             contact = borrower.phone
         elif roll < 0.42:
@@ -654,7 +656,7 @@ class Generator:
             self.truth.hostile_cell(sink.name, number, "投诉内容", text)
         if law is not None:
             law.complaint_ids.append(row["投诉编号"])
-            if rng.random() < 0.3:
+            if rng.random() < (HARD_LAW_CALL_RATE if self.hard_decoys else 0.3):
                 self._call(law.firm.phone, borrower.phone, day)
                 law.calls += 1
         if partner is not None:
@@ -757,10 +759,15 @@ class Generator:
         rings = [make_ring(rng, self.alloc, index, quota) for index, quota in enumerate(quotas)]
         self._give_handles(rings)
         per_law_firm = HARD_LAW_FIRM_EVERY if self.hard_decoys else 3000
-        law_firms = [
-            make_law_firm(rng, self.alloc, charity=self.hard_decoys and index % 2 == 1)
-            for index in range(max(2, self.scale // per_law_firm))
-        ]
+        law_firms: list[LawFirm] = []
+        for index in range(max(2, self.scale // per_law_firm)):
+            charity = self.hard_decoys and index % 2 == 1
+            founder = law_firms[-1].firm.legal_rep if charity else None  # a partner's charity
+            law_firms.append(
+                make_law_firm(
+                    rng, self.alloc, charity=charity, hard=self.hard_decoys, founder=founder
+                )
+            )
         self.popular = self.alloc.phones.mobile()  # a TV programme's tip line, named in texts
         self.mentionable = {
             lender.hotline: {lender.hotline: lender.hotline, self.popular: self.popular,
