@@ -43,6 +43,7 @@ COMMAND_MODULES = {
     "app.commands.export": ("export", "verify", "keys"),
     "app.commands.notify": ("notify",),
     "app.commands.jobs": ("jobs",),
+    "app.commands.rerank": ("rerank",),
 }
 
 

@@ -787,6 +787,36 @@ TEXTS: dict[str, dict[str, str]] = {
     "jobstatus.running": {"zh": "分析中", "en": "Running"},
     "jobstatus.done": {"zh": "已完成", "en": "Done"},
     "jobstatus.failed": {"zh": "失败", "en": "Failed"},
+    # learning from outcomes (graph/evidence/rerank.py)
+    "feature.ring_kinds": {"zh": "团伙主体种类", "en": "kinds of member"},
+    "rerank.title": {"zh": "学习后的排序", "en": "Learned ranking"},
+    "rerank.col_hand": {"zh": "手工权重贡献", "en": "Hand contribution"},
+    "rerank.col_learned": {"zh": "学习后贡献", "en": "Learned contribution"},
+    "rerank.col_value": {"zh": "线索特征值", "en": "Lead's value"},
+    "rerank.model": {
+        "zh": "排序：学习模型 v{version}（{labels} 个标签：{positives} 正、{negatives} 负，训练于 {trained_at}），学习后得分 {rank_score}",
+        "en": "Ranking: learned model v{version} ({labels} labels: {positives} positive, {negatives} negative, trained {trained_at}); learned score {rank_score}",
+    },
+    "rerank.hand": {
+        "zh": "排序：手工权重（{reason}）",
+        "en": "Ranking: hand weights ({reason})",
+    },
+    "rerank.order_learned": {
+        "zh": "按学习后的得分排序（模型 v{version}，{labels} 个标签）。",
+        "en": "Ordered by the learned score (model v{version}, {labels} labels).",
+    },
+    "rerank.order_hand": {
+        "zh": "按手工权重评分排序。",
+        "en": "Ordered by the hand-weighted score.",
+    },
+    "rerank.train_button": {
+        "zh": "用结案结果重新训练排序",
+        "en": "Retrain the ranking from outcomes",
+    },
+    "rerank.trained": {
+        "zh": "已训练模型 v{version}：{labels} 个标签。{reason}",
+        "en": "Trained model v{version}: {labels} labels. {reason}",
+    },
 }
 
 

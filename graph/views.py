@@ -824,3 +824,15 @@ def job_queue(store: GraphStore, principal: Principal) -> list[dict[str, Any]]:
         audit.append(store, principal.username, "view_denied", "jobs")
         raise Forbidden("only an admin sees the job queue")
     return [_job_shown(job, error=True) for job in jobs.list_jobs(store, done=JOBS_DONE_SHOWN)]
+
+
+def retrain_ranking(store: GraphStore, principal: Principal) -> dict[str, Any]:
+    """The admin's retrain button: :func:`graph.evidence.rerank.train` on the labels now
+    recorded (audited there as ``rerank_train`` by this admin). Anyone else is refused and the
+    attempt audited (``view_denied``): a re-ranking re-orders every org's candidates."""
+    if not principal.is_admin:
+        audit.append(store, principal.username, "view_denied", "rank_model:train")
+        raise Forbidden("only an admin retrains the ranking")
+    from graph.evidence import rerank
+
+    return rerank.train(store, principal.username)

@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     synth.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     synth.add_argument("--out", type=Path, required=True, help="output directory")
+    synth.add_argument(
+        "--hard-decoys",
+        action="store_true",
+        help="law firms and debt-counselling charities filing many complaints with one form "
+        "letter: decoys that score like rings (truth.json decoys.law_firms[].form_letter)",
+    )
     synth.add_argument("--json", action="store_true", help="print one JSON object")
     synth.set_defaults(handler=synth_command)
 
@@ -38,7 +44,7 @@ def synth_command(args: argparse.Namespace) -> int:
         raise UserError(f"--scale must be between {MIN_SCALE} and {MAX_SCALE:,}, got {args.scale}")
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out {args.out} exists and is not a directory")
-    summary = generate(args.scale, args.seed, args.out)
+    summary = generate(args.scale, args.seed, args.out, hard_decoys=args.hard_decoys)
     if args.json:
         print_json(summary)
         return 0

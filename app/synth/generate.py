@@ -107,13 +107,20 @@ RING_HANDLE_RATE = 0.4  # of such a ring's complaints, those that give the handl
 SITE_RATE = {"organic": 0.08, "ring": 0.05}  # complaints citing their lender's official site
 COMPLAINT_SITE_RATE = 0.01  # organic complaints citing the complaint site
 POPULAR_SHORT = ("12378", "12315", "12345")
+# ``--hard-decoys``: law firms and debt-counselling charities that file many complaints with one
+# form letter (so they pass the templated test and become seeds), one such firm every this many
+# complaints, and the share of organic complaints they file.
+HARD_LAW_FIRM_EVERY = 400
+HARD_LAW_SHARE = 0.10
+HARD_LAW_CALL_RATE = 0.8  # such an office phones most of its clients back (else 0.3)
 
 
 class Generator:
     """Writes one world of ``scale`` complaints to ``out``; :meth:`run` returns a summary."""
 
-    def __init__(self, scale: int, seed: int, out: Path) -> None:
+    def __init__(self, scale: int, seed: int, out: Path, *, hard_decoys: bool = False) -> None:
         self.scale = scale
+        self.hard_decoys = hard_decoys
         self.seed = seed
         self.out = out
         self.rng = random.Random(f"{seed}:world")
@@ -617,12 +624,16 @@ class Generator:
         contact, agent = "", ""
         law: LawFirm | None = None
         roll = rng.random()
-        if roll < 0.03 and law_firms:
+        if roll < (HARD_LAW_SHARE if self.hard_decoys else 0.03) and law_firms:
             law = rng.choice(law_firms)
             agent = law.firm.name
             self.agent_firms[agent] = None
-            text += texts.law_firm_sentence(rng, law.firm.name)
-            contact = law.firm.phone if rng.random() < 0.5 else ""
+            if self.hard_decoys:  # the firm's standard form letter: it passes the templated test
+                text = texts.form_letter(law.firm.name, lender.name)
+            else:
+                text += texts.law_firm_sentence(rng, law.firm.name)
+            # the form letter asks the lender to call the office: its line is the contact
+            contact = law.firm.phone if self.hard_decoys or rng.random() < 0.5 else ""
         elif roll < 0.38:
             contact = borrower.phone
         elif roll < 0.42:
@@ -645,7 +656,7 @@ class Generator:
             self.truth.hostile_cell(sink.name, number, "投诉内容", text)
         if law is not None:
             law.complaint_ids.append(row["投诉编号"])
-            if rng.random() < 0.3:
+            if rng.random() < (HARD_LAW_CALL_RATE if self.hard_decoys else 0.3):
                 self._call(law.firm.phone, borrower.phone, day)
                 law.calls += 1
         if partner is not None:
@@ -747,7 +758,16 @@ class Generator:
         quotas = ring_quotas(rng, self.scale)
         rings = [make_ring(rng, self.alloc, index, quota) for index, quota in enumerate(quotas)]
         self._give_handles(rings)
-        law_firms = [make_law_firm(rng, self.alloc) for _ in range(max(2, self.scale // 3000))]
+        per_law_firm = HARD_LAW_FIRM_EVERY if self.hard_decoys else 3000
+        law_firms: list[LawFirm] = []
+        for index in range(max(2, self.scale // per_law_firm)):
+            charity = self.hard_decoys and index % 2 == 1
+            founder = law_firms[-1].firm.legal_rep if charity else None  # a partner's charity
+            law_firms.append(
+                make_law_firm(
+                    rng, self.alloc, charity=charity, hard=self.hard_decoys, founder=founder
+                )
+            )
         self.popular = self.alloc.phones.mobile()  # a TV programme's tip line, named in texts
         self.mentionable = {
             lender.hotline: {lender.hotline: lender.hotline, self.popular: self.popular,
@@ -809,7 +829,8 @@ class Generator:
         }
         truth = {
             "generator": GENERATOR,
-            "params": {"scale": self.scale, "seed": self.seed},
+            "params": {"scale": self.scale, "seed": self.seed,
+                       **({"hard_decoys": True} if self.hard_decoys else {})},
             "definitions": DEFINITIONS,
             "lenders": [
                 {"name": x.name, "key": x.key, "hotline": x.hotline, "file": f"complaints_{x.key}.csv"}
@@ -827,7 +848,8 @@ class Generator:
                 "law_firms": [
                     {"uscc": law.firm.uscc, "name": law.firm.name, "phone": e164(law.firm.phone),
                      "account": law.account.key if law.account else None, "calls": law.calls,
-                     "complaint_ids": law.complaint_ids}
+                     "complaint_ids": law.complaint_ids,
+                     **({"form_letter": True} if self.hard_decoys else {})}
                     for law in law_firms
                 ],
                 "popular_numbers": [
@@ -862,6 +884,8 @@ class Generator:
         }
 
 
-def generate(scale: int, seed: int, out: Path) -> dict[str, Any]:
-    """Write a world of ``scale`` complaints to ``out``; return a summary (files, counts)."""
-    return Generator(scale, seed, out).run()
+def generate(scale: int, seed: int, out: Path, *, hard_decoys: bool = False) -> dict[str, Any]:
+    """Write a world of ``scale`` complaints to ``out``; return a summary (files, counts).
+    ``hard_decoys``: law firms and charities with form letters that score like rings (the
+    re-ranker's benchmark, bench/rerank.py)."""
+    return Generator(scale, seed, out, hard_decoys=hard_decoys).run()

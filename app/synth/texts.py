@@ -304,6 +304,17 @@ def with_slang_slip(rng: random.Random, text: str) -> str:
     return text
 
 
+def form_letter(firm: str, lender: str) -> str:
+    """A law firm's or charity's standard letter (``--hard-decoys``): the same words for every
+    client, so its complaints fall in one template cluster like a ring's — but plain, lawful
+    wording with no disguised slang."""
+    return (
+        f"致{lender}：本人因收入下降，暂时无法按原合同足额还款。现依法委托{firm}代为与贵司沟通，"
+        "申请核实借款合同中的息费计算及逾期记录，协商合理的分期还款方案。请贵司在协商期间依法合规催收，"
+        f"相关事宜请与{firm}承办人员联系。本人愿意积极还款，恳请贵司予以考虑。"
+    )
+
+
 def law_firm_sentence(rng: random.Random, firm: str) -> str:
     return rng.choice(
         (

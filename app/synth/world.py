@@ -208,21 +208,41 @@ def make_ring(rng: random.Random, alloc: Allocators, index: int, quota: int) -> 
 WECHAT_FORMS = ("加V：{id}", "VX: {id_upper}", "微信 {id}")
 
 
-def make_law_firm(rng: random.Random, alloc: Allocators) -> LawFirm:
+# ``--hard-decoys``: what such offices really register as their scope (both name consulting).
+HARD_LAW_SCOPE = "接受委托，提供法律咨询，代理诉讼及非诉讼法律事务"
+HARD_CHARITY_SCOPE = "债务咨询、金融知识普及、困难借款人协商帮扶（公益）"
+
+
+def make_law_firm(
+    rng: random.Random,
+    alloc: Allocators,
+    *,
+    charity: bool = False,
+    hard: bool = False,
+    founder: str | None = None,
+) -> LawFirm:
+    """A law firm, or (``charity``, only with ``--hard-decoys``) a debt-counselling charity:
+    an old, lawful office that takes borrowers' cases. ``hard`` (``--hard-decoys``): its
+    registered scope names consulting, a charity is registered in 2024, it always has an account giving its office line, and
+    ``founder`` (a partner of a law firm who founded the charity) is its legal representative."""
     city, region, area = names.city(rng)
-    founded = founded_date(rng, 1995, 2020)
+    # a hard-decoy charity is new: such centres opened as the complaints grew (a law firm is old)
+    founded = founded_date(rng, 2024, 2024) if hard and charity else founded_date(rng, 1995, 2020)
+    scope = names.LAW_SCOPE[0]
+    if hard:
+        scope = HARD_CHARITY_SCOPE if charity else HARD_LAW_SCOPE
     firm = Firm(
-        name=names.law_firm_name(rng, city),
+        name=f"{city}债务咨询公益服务中心" if charity else names.law_firm_name(rng, city),
         uscc=alloc.usccs.new(region, founded.year, law_firm=True),
-        legal_rep=names.person_name(rng),
+        legal_rep=founder or names.person_name(rng),
         phone=alloc.phones.fixed_line(area),
         address=names.address(rng, city),
         founded=founded,
-        scope=names.LAW_SCOPE[0],
+        scope=scope,
         kind="law",
     )
     account = None
-    if rng.random() < 0.5:  # a law firm's own account, its office line in plain sight
+    if hard or rng.random() < 0.5:  # a law firm's own account, its office line in plain sight
         account = Account(
             platform=rng.choice(("douyin", "weibo")),
             handle=alloc.handle(rng),

@@ -348,6 +348,7 @@ def _explanation(lead: dict[str, Any]) -> None:
             hide_index=True,
             width="stretch",
         )
+    _learned(lead)
     if contact_ties:
         st.markdown(f"**{t('lead.contact_ties')}**")
         for item in contact_ties:
@@ -388,6 +389,40 @@ def _explanation(lead: dict[str, Any]) -> None:
             for k, v in facts.items()
             if v is not None
         )
+    )
+
+
+def ranking_line(lead: dict[str, Any]) -> str:
+    """Which weights rank this lead: the learned model (version, labels, when) or the hand
+    weights and why (:mod:`graph.evidence.rerank`)."""
+    ranking = lead.get("ranking") or {}
+    if ranking.get("model"):
+        return t("rerank.model").format(rank_score=lead.get("rank_score"), **ranking)
+    return t("rerank.hand").format(reason=ranking.get("reason") or "—")
+
+
+def _learned(lead: dict[str, Any]) -> None:
+    """The lead's feature values with each feature's hand and learned contribution."""
+    from graph.evidence.rerank import FEATURES, HAND_WEIGHTS
+
+    features = lead.get("features") or {}
+    if not features:
+        return
+    st.markdown(f"**{t('rerank.title')}**")
+    st.caption(escape_markdown(ranking_line(lead)))
+    learned = (lead.get("ranking") or {}).get("learned") or {}
+    st.dataframe(
+        [
+            {
+                t("lead.col_feature"): t(f"feature.{name}"),
+                t("rerank.col_value"): features.get(name),
+                t("rerank.col_hand"): round(HAND_WEIGHTS[name] * float(features.get(name) or 0), 2),
+                t("rerank.col_learned"): learned.get(name, "—"),
+            }
+            for name in FEATURES
+        ],
+        hide_index=True,
+        width="stretch",
     )
 
 

@@ -52,6 +52,15 @@ def lead_rows(leads: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def order_note(leads: list[dict[str, Any]]) -> str:
+    """Which score orders the list: the learned one when a model is in force, else the hand one
+    (:mod:`graph.evidence.rerank`)."""
+    ranked = next((lead for lead in leads if lead.get("rank_score") is not None), None)
+    if ranked is None:
+        return t("rerank.order_hand")
+    return t("rerank.order_learned").format(**ranked.get("ranking") or {})
+
+
 def leads_page() -> None:
     me = require_principal()
     st.header(t("nav.leads"))
@@ -77,6 +86,7 @@ def leads_page() -> None:
     if not leads:
         st.info(t("lead.none"))
         return
+    st.caption(order_note(leads))
     st.dataframe(lead_rows(leads), hide_index=True, width="stretch", key="leads_table")
     ids = [lead["id"] for lead in leads]
     titles = {lead["id"]: f"{lead.get('title') or lead['id']} ({lead['id']})" for lead in leads}

@@ -51,6 +51,27 @@ def status_page() -> None:
     )
     job_queue(me)
     installation_timeline(me)
+    retrain_button(me)
+
+
+def retrain_button(me: Principal) -> None:
+    """Retrain the ranking from the outcomes and dismissals now recorded
+    (:func:`graph.views.retrain_ranking`, which refuses anyone but an admin and audits)."""
+    st.subheader(t("rerank.title"))
+    if not st.button(t("rerank.train_button"), key="rerank_train"):
+        return
+    try:
+        model = views.retrain_ranking(store(), me)
+    except UserError as error:
+        st.error(escape_markdown(f"{t('common.failed')}: {error}"))
+        return
+    st.success(
+        escape_markdown(
+            t("rerank.trained").format(
+                version=model["version"], labels=model["labels"], reason=model["reason"] or ""
+            )
+        )
+    )
 
 
 def job_queue(me: Principal) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
+from graph.evidence import rerank
 from graph.evidence.analytics import (
     CONTACT_LABELS,
     CONTACT_MENTIONS,
@@ -59,7 +60,7 @@ SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.update
     l.summary_json = lead.summary_json, l.explanation_json = lead.explanation_json,
     l.method_json = $method_json, l.method_version = $method_version,
     l.lexicon_version = $lexicon_version, l.context_version = $context_version,
-    l.size = lead.size,
+    l.size = lead.size, l.features_json = lead.features_json,
     l.date_first = lead.date_first, l.date_last = lead.date_last
 WITH l, lead
 CALL (l) {
@@ -86,10 +87,11 @@ LIST_LEADS = """
 MATCH (l:Lead)
 WHERE $statuses IS NULL OR l.status IN $statuses
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
+       l.rank_score AS rank_score,
        l.date_first AS date_first, l.date_last AS date_last,
        l.explanation_json AS explanation_json, l.summary_json AS summary_json,
        [(l)-[:INVOLVES]->(x) | x.key] AS entities
-ORDER BY l.score DESC, l.id
+ORDER BY coalesce(l.rank_score, l.score) DESC, l.id
 LIMIT $limit
 """
 
@@ -326,6 +328,7 @@ def detect(
                 "score": ring.score,
                 "summary_json": json.dumps(summary, ensure_ascii=False, sort_keys=True),
                 "explanation_json": json.dumps(explanation, ensure_ascii=False),
+                "features_json": rerank.features_json(ring.seeds, ring.members),
                 "size": len(ring.members),
                 "date_first": span[0],
                 "date_last": span[1],
@@ -359,6 +362,7 @@ def detect(
             context_version=model_version(),
         )
     stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
+    rerank.apply_model(store)  # the learned rank of the new candidates, when a model is in force
     return {
         "leads": leads,
         "set_aside": set_aside,
@@ -424,6 +428,7 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             # what was in force when the lead was detected, not what is installed now
             "lexicon_version": lead.get("lexicon_version"),
             "context_version": lead.get("context_version"),
+            "ranking": json.loads(lead.get("ranking_json") or "null"),  # graph.evidence.rerank
         },
         "entities": sorted(entities, key=lambda e: e["key"]),
         "links": sorted(links, key=lambda r: (r["start"], r["type"], r["end"])),

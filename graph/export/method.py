@@ -21,6 +21,24 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, default=str)
 
 
+def ranking_lines(ranking: dict[str, Any] | None) -> list[str]:
+    """What ordered the candidates when the lead was last ranked (graph/evidence/rerank.py): the
+    learned model's version, its labels by class and when it was trained, or the hand weights and
+    why no model was in force."""
+    if not ranking:
+        return ["ranking: hand weights (no ranking recorded)"]
+    if ranking.get("model"):
+        return [
+            f"ranking: learned model version {ranking['model']}, trained_at "
+            f"{ranking.get('trained_at')}, labels {ranking.get('labels')} "
+            f"({ranking.get('positives')} positive, {ranking.get('negatives')} negative) "
+            f"from {ranking.get('orgs')} orgs",
+            "learned contributions (learned weight × value, in score points): "
+            + _json(ranking.get("learned") or {}),
+        ]
+    return [f"ranking: hand weights ({ranking.get('reason') or 'no model'})"]
+
+
 def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) -> bytes:
     lead = bundle["lead"]
     method = lead.get("method") or {}
@@ -55,7 +73,8 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
             f"--- parameters of query {number}:",
             _json(query.get("params") or {}),
         ]
-    lines += ["", f"score: {lead.get('score')}", "", "contributions to the score:"]
+    lines += ["", f"score: {lead.get('score')}", *ranking_lines(lead.get("ranking"))]
+    lines += ["", "contributions to the score:"]
     explanation = lead.get("explanation") or []
     if not explanation:
         lines.append("  (none recorded)")

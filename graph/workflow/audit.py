@@ -100,6 +100,7 @@ ACTIONS = (
     "job_fail",
     "job_requeue",
     "job_retry",
+    "rerank_train",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

@@ -68,8 +68,9 @@ WHERE ($statuses IS NULL OR l.status IN $statuses)
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
        l.date_first AS date_first, l.date_last AS date_last,
        l.explanation_json AS explanation_json, l.feedback_json AS feedback_json,
-       [(l)-[:ASSIGNED_TO]->(u:User)-[:MEMBER_OF]->(:Org {name: $org}) | u.username] AS assigned
-ORDER BY l.score DESC, l.id
+       [(l)-[:ASSIGNED_TO]->(u:User)-[:MEMBER_OF]->(:Org {name: $org}) | u.username] AS assigned,
+       l.rank_score AS rank_score, l.ranking_json AS ranking_json
+ORDER BY coalesce(l.rank_score, l.score) DESC, l.id
 LIMIT $limit
 """
 
@@ -90,8 +91,9 @@ WHERE ($statuses IS NULL OR l.status IN $statuses)
 RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.size AS size,
        l.date_first AS date_first, l.date_last AS date_last,
        l.explanation_json AS explanation_json, l.feedback_json AS feedback_json,
-       [(l)-[:ASSIGNED_TO]->(u:User) | u.username] AS assigned
-ORDER BY l.score DESC, l.id
+       [(l)-[:ASSIGNED_TO]->(u:User) | u.username] AS assigned,
+       l.rank_score AS rank_score, l.ranking_json AS ranking_json
+ORDER BY coalesce(l.rank_score, l.score) DESC, l.id
 LIMIT $limit
 """
 
@@ -184,6 +186,8 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
         "summary_json",
         "history_json",
         "method_json",
+        "ranking_json",
+        "features_json",
     ):
         if name in row:
             row[name.removesuffix("_json")] = json.loads(row.pop(name) or "null")

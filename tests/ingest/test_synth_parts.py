@@ -186,3 +186,24 @@ def test_handles_are_read_back_however_written(kind: str) -> None:
             written = texts.write_handle(rng, kind, value, bio=bio)
             sentence = written if bio else texts.handle_sentence(rng, kind, value)
             assert [c.key for c in extract(sentence)] == [f"{kind}:{value}"], sentence
+
+
+def test_hard_decoy_offices_look_like_what_the_hand_weights_reward() -> None:
+    """``--hard-decoys`` (bench/rerank.py): a law firm and the charity its partner founded
+    name consulting in their scope, share a legal representative and advertise their office
+    line; the charity is new, the firm old. Without the option a law firm is as before."""
+    from app.synth.world import Allocators, make_law_firm
+    from graph.evidence.scores import CONSULTING_WORDS
+
+    rng = random.Random(5)
+    alloc = Allocators(rng)
+    firm = make_law_firm(rng, alloc, hard=True)
+    charity = make_law_firm(rng, alloc, charity=True, hard=True, founder=firm.firm.legal_rep)
+    for office in (firm, charity):
+        assert any(word in office.firm.scope for word in CONSULTING_WORDS)
+        assert office.account is not None and office.account.phone == office.firm.phone
+    assert charity.firm.legal_rep == firm.firm.legal_rep
+    assert charity.firm.founded.year == 2024 and firm.firm.founded.year <= 2020
+    assert charity.firm.name.endswith("债务咨询公益服务中心")
+    plain = make_law_firm(random.Random(5), Allocators(random.Random(5)))
+    assert plain.firm.scope == names.LAW_SCOPE[0]

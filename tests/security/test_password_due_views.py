@@ -78,6 +78,7 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         "updates": lambda s, p: views.updates(s, p),
         "mark_seen": lambda s, p: views.mark_seen(s, p, "w-none"),
         "add_to_lead": lambda s, p: views.add_to_lead(s, p, lead, [ACCOUNT]),
+        "retrain_ranking": lambda s, p: views.retrain_ranking(s, p),
         "export_selection": lambda s, p: views.export_selection(
             s, p, [{"key": WECHAT, "label": "WeChat"}], context=f"lead:{lead}"
         ),
