@@ -5,6 +5,7 @@ endpoints' keys and type. Meant for small and medium databases: it reads everyth
 
 The audit log is left out: it records every attempt (a file submitted twice is two ``ingest``
 entries), while the graph's facts stay as they were; ``audit.verify_chain`` speaks for the log.
+So is the analysis job queue (``Job``, ``JobWorker``, ``JobQueue``): its times are each run's own.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any
 from graph.db.store import GraphStore
 
 ALL_NODES = """
-MATCH (n) WHERE n.key IS NOT NULL AND NOT n:AuditEntry
+MATCH (n) WHERE n.key IS NOT NULL AND NOT n:AuditEntry AND NOT n:Job AND NOT n:JobWorker
+  AND NOT n:JobQueue
 RETURN n.key AS key, labels(n) AS labels, properties(n) AS props
 """
 ALL_LINKS = """
-MATCH (a)-[r]->(b) WHERE NOT a:AuditEntry AND NOT b:AuditEntry
+MATCH (a)-[r]->(b)
+WHERE NOT a:AuditEntry AND NOT b:AuditEntry AND NOT a:Job AND NOT b:Job
 RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props
 """
 

@@ -148,7 +148,8 @@ MATCH (s:Submission {id: $id})
 SET s.status = 'complete', s.rows_read = $rows_read, s.rows_loaded = $rows_loaded,
     s.rows_quarantined = $rows_quarantined, s.fields_dropped = $fields_dropped,
     s.quarantine_report = $quarantine_report,
-    s.landed_at = coalesce(s.landed_at, $landed_at)
+    s.landed_at = coalesce(s.landed_at, $landed_at),
+    s.landed_ms = coalesce(s.landed_ms, timestamp())
 """
 
 

@@ -62,12 +62,16 @@ RETURN l.id AS id, l.score AS score, l.size AS size, l.summary_json AS summary_j
 """
 
 # The pushed leads with an entity the submission names, pushed before it landed (a retry after
-# a later push is not news for the officer), and who they were pushed to.
+# a later push is not news for the officer), and who they were pushed to. ISO times have whole
+# seconds, so the server's milliseconds (``landed_ms``, ``at_ms``) decide a push and a landing in
+# the same second; data from before they were kept compares the seconds.
 PUSHED_TOUCHED = """
 MATCH (s:Submission {id: $submission})
-WITH coalesce(s.landed_at, s.received_at) AS landed
+WITH coalesce(s.landed_at, s.received_at) AS landed, s.landed_ms AS landed_ms
 MATCH (l:Lead)
-WHERE l.status IN $statuses AND EXISTS { MATCH (l)-[p:PUSHED_TO]->() WHERE p.at <= landed }
+WHERE l.status IN $statuses AND EXISTS {
+  MATCH (l)-[p:PUSHED_TO]->() WHERE coalesce(p.at_ms < landed_ms, p.at <= landed)
+}
 CALL (l) {
   MATCH (l)-[:INVOLVES]->(n:Entity)
   WHERE $submission IN coalesce(n.submissions, [])

@@ -111,7 +111,8 @@ PUSH_TO_USER = """
 MATCH (l:Lead {id: $id}), (t:User {username: $target})
 WHERE t.role = 'officer'
 MERGE (l)-[p:PUSHED_TO]->(t)
-SET p.at = $at, p.by = $username, p.note = $note, p.read_by = [], p.kind = 'fact',
+SET p.at = $at, p.at_ms = timestamp(), p.by = $username, p.note = $note, p.read_by = [],
+    p.kind = 'fact',
     l.status = 'pushed', l.officer = $target, l.history_json = $history
 RETURN count(p) AS pushed
 """
@@ -119,7 +120,8 @@ RETURN count(p) AS pushed
 PUSH_TO_UNIT = """
 MATCH (l:Lead {id: $id}), (t:Org {name: $target, kind: 'police'})
 MERGE (l)-[p:PUSHED_TO]->(t)
-SET p.at = $at, p.by = $username, p.note = $note, p.read_by = [], p.kind = 'fact',
+SET p.at = $at, p.at_ms = timestamp(), p.by = $username, p.note = $note, p.read_by = [],
+    p.kind = 'fact',
     l.status = 'pushed', l.unit = $target, l.history_json = $history
 RETURN count(p) AS pushed
 """

@@ -160,8 +160,12 @@ def test_unreadable_file_is_a_user_error(store: GraphStore, tmp_path: Path) -> N
 def _normalised(state: dict, store: GraphStore) -> dict:
     """A snapshot with one run's receipt and landing times replaced, so two runs can be
     compared."""
-    times = store.read("MATCH (s:Submission) RETURN s.received_at AS r, s.landed_at AS l")[0]
+    times = store.read(
+        "MATCH (s:Submission) RETURN s.received_at AS r, s.landed_at AS l, s.landed_ms AS ms"
+    )[0]
     text = json.dumps(state).replace(times["r"], "<received>")
+    if times["ms"] is not None:
+        text = text.replace(f'"landed_ms": {times["ms"]}', '"landed_ms": "<landed>"')
     return json.loads(text.replace(times["l"], "<landed>") if times["l"] else text)
 
 
