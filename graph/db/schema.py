@@ -99,6 +99,12 @@ def schema_statements(model: Model) -> list[str]:
         "CREATE FULLTEXT INDEX statement_name IF NOT EXISTS FOR (n:Statement) ON EACH [n.name] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
+    # The intermediary scores as last computed (graph/evidence/scorestate.py): found by key,
+    # and the seeds by score.
+    statements += [
+        "CREATE CONSTRAINT entityscore_key IF NOT EXISTS FOR (n:EntityScore) REQUIRE n.key IS UNIQUE",
+        "CREATE INDEX entityscore_score IF NOT EXISTS FOR (n:EntityScore) ON (n.score)",
+    ]
     return statements
 
 

@@ -73,16 +73,26 @@ __all__ = [
 ]
 
 # Complaints that name an entity: as contact or agent, or through a firm's or account's phone.
+# ``$keys``: the entities to score (the incremental path and the profile page), or null for every
+# entity (``detect``); the same text either way, so both paths score alike.
 ENTITY_COMPLAINTS = """
 CALL {
-  MATCH (x:Entity)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN x, c
+  UNWIND coalesce($keys, []) AS key
+  MATCH (x:Entity {key: key})
+  RETURN x
   UNION
-  MATCH (x:Firm)-[:HAS_PHONE]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  MATCH (x:Entity) WHERE $keys IS NULL
+  RETURN x
+}
+CALL (x) {
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN c
   UNION
-  MATCH (x:Account)-[:ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  MATCH (x:Firm)-[:HAS_PHONE]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN c
+  UNION
+  MATCH (x:Account)-[:ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN c
   UNION
   MATCH (x:Phone)-[:CALLED]->(:Phone)<-[:HAS_PHONE]-(:Person)<-[:FILED_BY]-(c:Complaint)
-  RETURN x, c
+  RETURN c
 }
 WITH x, collect(c) AS cs
 WHERE size(cs) >= $min_complaints
@@ -123,16 +133,17 @@ RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
 
 
 def score_entities(
-    store: GraphStore, *, min_complainants: int = 5
+    store: GraphStore, *, min_complainants: int = 5, keys: list[str] | None = None
 ) -> tuple[list[EntityScore], list[dict[str, Any]]]:
     """Score every entity named by at least ``min_complainants`` complainants (two borrowers
-    sharing a family phone are not a ring).
+    sharing a family phone are not a ring); only those of ``keys`` when it is given.
 
     Returns the scores (best first) and the service numbers set aside (see
     ``graph.evidence.scores.score_rows``); each row's burst periods are read for the ``burst``
     feature (``graph.evidence.bursts.read_bursts``)."""
     rows = store.read(
         ENTITY_COMPLAINTS,
+        keys=keys,
         min_complaints=min_complainants,
         min_complainants=min_complainants,
         agent_at=AGENT_AT,

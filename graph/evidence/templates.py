@@ -97,3 +97,22 @@ def describe_clusters(
             }
         )
     return described
+
+
+# Each complaint's template cluster, to tell which changed.
+COMPLAINT_CLUSTERS = """
+MATCH (c:Complaint) WHERE c.template_cluster IS NOT NULL
+RETURN c.key AS key, c.template_cluster AS cluster
+"""
+
+
+def refresh_templates(store: GraphStore, complaint_keys: list[str]) -> list[str]:
+    """Bring template clusters and SAME_TEMPLATE links up to date after ``complaint_keys`` were
+    added; the keys of the complaints whose ``template_cluster`` changed (new ones included).
+
+    Stand-in, replaced by tplinc's incremental index: a full ``build_templates``, comparing
+    every complaint's cluster before and after (``complaint_keys`` is not needed for that)."""
+    before = {row["key"]: row["cluster"] for row in store.stream(COMPLAINT_CLUSTERS)}
+    build_templates(store)
+    after = {row["key"]: row["cluster"] for row in store.stream(COMPLAINT_CLUSTERS)}
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
