@@ -5,8 +5,6 @@ the entities a submission touched."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from graph.db.store import GraphStore
 from graph.evidence.incremental import analyse_submission
 from graph.evidence.leads import detect
 from graph.evidence.templates import build_templates
-from ingest.demo import FIXTURE_WORLD, plan
+from ingest.demo import FIXTURE_WORLD, csv_rows, cut_csv, plan, plan_in_parts
 from ingest.submit import submit_file
 
 LEADS = """
@@ -31,49 +29,6 @@ RETURN l.id AS id, l.status AS status, l.title AS title, l.score AS score,
 ORDER BY id
 """
 SCORES = "MATCH (s:EntityScore) RETURN s.key AS key, s.json AS json ORDER BY key"
-
-
-def csv_rows(path: Path) -> list[list[str]]:
-    """The rows of a lender's CSV export, UTF-8 or GB18030 as lenders send them."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def cut_csv(path: Path, out: Path, parts: list[int]) -> list[Path]:
-    """``path``'s rows cut into files of ``parts`` rows each (the last takes the rest), each
-    with the header."""
-    header, *rows = csv_rows(path)
-    files = []
-    start = 0
-    for index, size in enumerate([*parts, len(rows)]):
-        chunk = rows[start : start + size] if index < len(parts) else rows[start:]
-        start += len(chunk)
-        if not chunk:
-            continue
-        target = out / f"{path.stem}.part{index}{path.suffix}"
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows([header, *chunk])
-        files.append(target)
-    return files
-
-
-def row_count(path: Path) -> int:
-    return len(csv_rows(path)) - 1
-
-
-def split_plan(folder: Path, out: Path, parts: list[int]) -> list[tuple[str, Path, str]]:
-    """``ingest.demo.plan`` of ``folder`` with each complaints file cut by ``cut_csv``."""
-    steps = []
-    for kind, path, org in plan(folder):
-        if kind == "complaints" and path.suffix == ".csv":
-            steps += [(kind, part, org) for part in cut_csv(path, out, parts)]
-        else:
-            steps.append((kind, path, org))
-    return steps
 
 
 def leads(store: GraphStore) -> dict[str, dict[str, Any]]:
@@ -116,7 +71,7 @@ def assert_equals_full_rebuild(store: GraphStore) -> None:
 def test_fixture_world_submitted_file_by_file_equals_full_detect(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    steps = split_plan(FIXTURE_WORLD, tmp_path, [40, 25])
+    steps = plan_in_parts(FIXTURE_WORLD, tmp_path, [40, 25])
     results = run_incrementally(store, steps)
     found = leads(store)
     assert any(lead["status"] == "candidate" for lead in found.values())
@@ -135,7 +90,7 @@ def test_a_small_submission_rescores_a_small_part(store: GraphStore, tmp_path: P
     steps = []
     for kind, path, org in plan(FIXTURE_WORLD):
         if path.name == "complaints_qinghe.csv":
-            rest, five = cut_csv(path, tmp_path / "cut", [row_count(path) - 5])
+            rest, five = cut_csv(path, tmp_path / "cut", [len(csv_rows(path)) - 6])
             steps.append((kind, rest, org))
             held = (kind, five, org)
         else:
@@ -159,6 +114,6 @@ def test_synthetic_10k_world_submitted_in_parts_equals_full_detect(
     world = tmp_path / "world"
     generate(10_000, 18, world)
     (tmp_path / "cut").mkdir()
-    steps = split_plan(world, tmp_path / "cut", [1000, 300])
+    steps = plan_in_parts(world, tmp_path / "cut", [1000, 300])
     run_incrementally(store, steps)
     assert_equals_full_rebuild(store)
