@@ -7,7 +7,8 @@ analysis (``graph.evidence.incremental``) rewrites only the entities a submissio
 then find rings from the seeds read back from here (``seed_candidates``), so the rings of the two
 paths come from the same scores, without re-scoring the world after each submission. Kept on
 nodes of their own rather than on the entities, so exports and pages that show an entity's
-properties are unchanged.
+properties are unchanged. A withdrawal (``graph.workflow.withdraw``) deletes the ``ScoreState``:
+facts left the graph, and the next analysis scores every entity once.
 """
 
 from __future__ import annotations
