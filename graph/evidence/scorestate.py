@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from dataclasses import asdict
 
 from graph.db.store import GraphStore
 from graph.evidence.scores import SCORING_METHOD, EntityScore
@@ -64,30 +64,11 @@ def new_run() -> str:
 
 def encode(score: EntityScore) -> str:
     """``score`` as JSON (every field; ``decode`` gives it back equal)."""
-    return json.dumps(
-        {
-            "key": score.key,
-            "label": score.label,
-            "score": score.score,
-            "contributions": score.contributions,
-            "features": score.features,
-            "templates": score.templates,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+    return json.dumps(asdict(score), ensure_ascii=False, sort_keys=True)
 
 
 def decode(text: str) -> EntityScore:
-    data: dict[str, Any] = json.loads(text)
-    return EntityScore(
-        key=data["key"],
-        label=data["label"],
-        score=data["score"],
-        contributions=data["contributions"],
-        features=data["features"],
-        templates=data["templates"],
-    )
+    return EntityScore(**json.loads(text))
 
 
 def _save(store: GraphStore, scores: list[EntityScore], run: str) -> None:
