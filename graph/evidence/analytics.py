@@ -50,6 +50,7 @@ __all__ = [
     "CONTACT_MENTIONS",
     "CONTACT_TIES",
     "ENTITY_COMPLAINTS",
+    "ENTITY_COMPLAINTS_OF_KEYS",
     "ENTITY_INFO",
     "RINGS_EVIDENCE",
     "SCORING_METHOD",
@@ -73,17 +74,10 @@ __all__ = [
 ]
 
 # Complaints that name an entity: as contact or agent, or through a firm's or account's phone.
-# ``$keys``: the entities to score (the incremental path and the profile page), or null for every
-# entity (``detect``); the same text either way, so both paths score alike.
-ENTITY_COMPLAINTS = """
-CALL {
-  UNWIND coalesce($keys, []) AS key
-  MATCH (x:Entity {key: key})
-  RETURN x
-  UNION
-  MATCH (x:Entity) WHERE $keys IS NULL
-  RETURN x
-}
+# One body after two heads: every entity (``detect``), or only those of ``$keys`` found by the key
+# index (the incremental path and the profile page) — one text with both heads made the planner
+# scan every entity for a few keys. The same body either way, so both paths score alike.
+_ENTITY_COMPLAINTS_BODY = """
 CALL (x) {
   MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN c
   UNION
@@ -130,6 +124,11 @@ RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
        COUNT { (x)<-[:LEGAL_REP_OF]-(:Person)-[:LEGAL_REP_OF]->(other:Firm) WHERE other <> x }
          AS shared_legal_rep
 """
+ENTITY_COMPLAINTS = "\nMATCH (x:Entity)" + _ENTITY_COMPLAINTS_BODY
+ENTITY_COMPLAINTS_OF_KEYS = (
+    "\nUNWIND $keys AS key\nWITH DISTINCT key\nMATCH (x:Entity {key: key})"
+    + _ENTITY_COMPLAINTS_BODY
+)
 
 
 def score_entities(
@@ -142,7 +141,7 @@ def score_entities(
     ``graph.evidence.scores.score_rows``); each row's burst periods are read for the ``burst``
     feature (``graph.evidence.bursts.read_bursts``)."""
     rows = store.read(
-        ENTITY_COMPLAINTS,
+        ENTITY_COMPLAINTS if keys is None else ENTITY_COMPLAINTS_OF_KEYS,
         keys=keys,
         min_complaints=min_complainants,
         min_complainants=min_complainants,
