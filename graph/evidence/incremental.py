@@ -7,7 +7,8 @@ equal to a full ``build_templates`` + ``detect`` on the same data.
    ways of ``ENTITY_COMPLAINTS``), their complainants, clusters and dates, and a few counts
    around it (calls, adverts, shared legal representative). It can change only when one of
    those facts is new: so the entities re-scored are the submission's own entities (every node a
-   row mentions: both ends of each new link) and those reached backwards along those ways from
+   row mentions: both ends of each new link; found from the keys its write batches recorded,
+   ``graph.db.writer.RECORD_KEYS``, not by scanning every node) and those reached backwards along those ways from
    them and from the complaints whose cluster changed (``AFFECTED``). The rest keep the score
    kept in the graph (``graph.evidence.scorestate``); a scored entity no longer scored loses it.
 3. **Rings.** Rings are found from the kept scores as ``detect`` finds them (``leads.kept_rings``:
@@ -17,7 +18,9 @@ equal to a full ``build_templates`` + ``detect`` on the same data.
 4. **Leads.** A ring is written again only when it holds a touched entity, or its members, ties
    or score differ from its candidate lead's, or it has no candidate yet (new, or stale and
    found again): any other ring's evidence, explanation and title read only facts of untouched
-   entities, so its stored lead already equals what ``detect`` would write. Candidates whose ring
+   entities, so its stored lead already equals what ``detect`` would write. A lead computed
+   again is written (and reported updated) only when its row's digest differs from the one kept
+   on it (``leads.row_digest``). Candidates whose ring
    is gone are retired as ``detect`` retires them; leads an analyst has triaged are left alone.
 """
 
@@ -47,11 +50,22 @@ from graph.evidence.templates import refresh_templates
 
 Progress = Callable[[float, str], None]
 
-# Every entity node a submission's rows mention (links join nodes of the same row).
+# Every entity node a submission's rows mention (links join nodes of the same row), from the keys
+# its batches recorded (``graph.db.writer.RECORD_KEYS``, indexed by submission).
 SUBMISSION_ENTITIES = """
+MATCH (k:SubmissionKeys {submission: $id})
+UNWIND k.keys AS key
+WITH DISTINCT key
+MATCH (n:Entity {key: key}) WHERE $id IN n.submissions
+RETURN n.key AS key, n:Complaint AS complaint
+"""
+
+# The same for a submission written before batches recorded their keys: every node scanned.
+SUBMISSION_ENTITIES_SCANNED = """
 MATCH (n:Entity) WHERE $id IN coalesce(n.submissions, [])
 RETURN n.key AS key, n:Complaint AS complaint
 """
+RECORDED = "RETURN EXISTS { (:SubmissionKeys {submission: $id}) } AS recorded"
 
 # The entities whose ``ENTITY_COMPLAINTS`` row (or ring evidence) may read one of ``$keys``:
 # each way an entity reaches a complaint, walked backwards from the complaint, the phone or the
@@ -82,11 +96,20 @@ UNWIND $ids AS id
 MATCH (l:Lead {id: id})
 RETURN l.id AS id, l.status AS status, l.title AS title, l.score AS score,
        l.summary_json AS summary_json, l.explanation_json AS explanation_json,
-       l.method_version AS method_version,
+       l.method_version AS method_version, l.row_digest AS row_digest,
        [(l)-[r:INVOLVES]->(x) WHERE r.role <> 'complaint' | x.key] AS members
 """
 
 KEYS_PER_QUERY = 5_000
+
+
+def submission_entities(store: GraphStore, submission_id: str) -> list[dict[str, Any]]:
+    """Every entity the submission's rows mention: ``{"key", "complaint"}`` rows."""
+    recorded = store.read_one(RECORDED, id=submission_id)
+    query = (
+        SUBMISSION_ENTITIES if recorded and recorded["recorded"] else SUBMISSION_ENTITIES_SCANNED
+    )
+    return store.read(query, id=submission_id)
 
 
 def affected_entities(store: GraphStore, keys: list[str], complaints: set[str]) -> list[str]:
@@ -120,6 +143,10 @@ def needs_row(ring: Ring, stored: dict[str, Any] | None, touched: set[str]) -> b
 
 
 def _changed(row: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``row`` differs from the stored lead: by the digest kept on it, or field by field
+    for a lead written before leads kept one."""
+    if stored["row_digest"] is not None:
+        return bool(row["row_digest"] != stored["row_digest"])
     members = sorted(item["key"] for item in row["involves"] if item["role"] != "complaint")
     return (
         members != sorted(stored["members"])
@@ -141,9 +168,10 @@ def analyse_submission(
     started = time.perf_counter()
     report = progress or (lambda fraction, what: None)
     settings = DetectSettings()
-    report(0.0, "templates")
-    own = store.read(SUBMISSION_ENTITIES, id=submission_id)
+    report(0.0, "entities")
+    own = submission_entities(store, submission_id)
     complaints = {row["key"] for row in own if row["complaint"]}
+    report(0.1, "templates")
     changed = refresh_templates(store, sorted(complaints))
     report(0.3, "scores")
     everything = not scorestate.is_current(store, min_complainants=settings.min_complainants)
@@ -182,6 +210,7 @@ def analyse_submission(
         elif before["method_version"] == SCORING_METHOD:
             continue  # the same lead: nothing to write
         written.append(row)
+    report(0.9, "writes")
     now = utc_now()
     write_candidates(store, written, method=method_record(settings), now=now)
     stale = mark_stale(store, ids, now=now)

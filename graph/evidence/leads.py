@@ -62,7 +62,7 @@ SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.update
     l.method_json = $method_json, l.method_version = $method_version,
     l.lexicon_version = $lexicon_version, l.context_version = $context_version,
     l.size = lead.size,
-    l.date_first = lead.date_first, l.date_last = lead.date_last
+    l.date_first = lead.date_first, l.date_last = lead.date_last, l.row_digest = lead.row_digest
 WITH l, lead
 CALL (l) {
   MATCH (l)-[old:INVOLVES]->()
@@ -347,6 +347,7 @@ def lead_rows(
                 + [{"key": c, "role": "complaint"} for c in evidence["complaints"]],
             }
         )
+        rows[-1]["row_digest"] = row_digest(rows[-1])
         leads.append(
             {
                 "id": identifier,
@@ -359,6 +360,14 @@ def lead_rows(
             }
         )
     return rows, leads
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """A digest of a lead's row (``lead_rows``, its own digest left out), kept on the Lead: the
+    incremental analysis rewrites, and reports as updated, only a lead whose row changed."""
+    fields = {k: v for k, v in row.items() if k != "row_digest"}
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def write_candidates(
