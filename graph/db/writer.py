@@ -518,7 +518,7 @@ class SubmissionWriter:
             org=org,
         )
         if rows:
-            keys = [row["key"] for row in rows]
+            keys = [a.key for a in by_key.values()]
             self.store.write(
                 RECORD_KEYS, id=_record_keys_id(submission, keys), submission=submission, keys=keys
             )
