@@ -79,7 +79,9 @@ def detect_without_bursts(store: GraphStore) -> dict[str, Any]:
 
 def burst_pass(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     """The burst pass over every entity detect scores, timed, and who bursts."""
-    rows = store.read(ENTITY_COMPLAINTS, min_complaints=5, min_complainants=5, agent_at=AGENT_AT)
+    rows = store.read(
+        ENTITY_COMPLAINTS, keys=None, min_complaints=5, min_complainants=5, agent_at=AGENT_AT
+    )
     keys = [row["key"] for row in rows]
     found, wall, cpu = timed(lambda: read_bursts(store, keys))
     bursting = {key for key, periods in found.items() if periods}

@@ -8,6 +8,8 @@ file's kind is guessed from its headers and everything is submitted by one demo 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from graph.db.store import GraphStore
 from graph.db.writer import SubmissionInfo, submission_status
 from ingest.kinds import KIND_NAMES
 from ingest.pipeline import guess_kind
+from ingest.read import detect_encoding
 from ingest.submit import file_sha256, submit_file
 
 FIXTURE_WORLD = Path(__file__).resolve().parent.parent / "fixtures" / "world"
@@ -69,3 +72,39 @@ def load_world(
                 continue
         summaries.append(submit_file(store, kind, path, org=org, user=user, via="demo"))
     return summaries
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV clue file, header first, in whatever encoding it came."""
+    text = path.read_text(encoding=detect_encoding(path))
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def cut_csv(path: Path, out: Path, sizes: list[int]) -> list[Path]:
+    """``path``'s rows cut into UTF-8 files of ``sizes`` rows each, the last file taking the
+    rest, each with the header (``<stem>.part<i>.csv`` in ``out``): a world submitted in parts,
+    as the loop's tests and ``bench/loop.py`` do."""
+    header, *rows = csv_rows(path)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    start = 0
+    for index, size in enumerate([*sizes, len(rows)]):
+        chunk = rows[start : start + size] if index < len(sizes) else rows[start:]
+        start += len(chunk)
+        if chunk:
+            target = out / f"{path.stem}.part{index}{path.suffix}"
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle).writerows([header, *chunk])
+            files.append(target)
+    return files
+
+
+def plan_in_parts(folder: Path, out: Path, sizes: list[int]) -> list[tuple[str, Path, str]]:
+    """``plan`` with each CSV complaints file cut by ``cut_csv`` into ``out``."""
+    steps: list[tuple[str, Path, str]] = []
+    for kind, path, org in plan(folder):
+        if kind == "complaints" and path.suffix == ".csv":
+            steps += [(kind, part, org) for part in cut_csv(path, out, sizes)]
+        else:
+            steps.append((kind, path, org))
+    return steps

@@ -99,6 +99,19 @@ def schema_statements(model: Model) -> list[str]:
         "CREATE FULLTEXT INDEX statement_name IF NOT EXISTS FOR (n:Statement) ON EACH [n.name] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
     )
+    # The intermediary scores as last computed (graph/evidence/scorestate.py): found by key,
+    # and the seeds by score.
+    statements += [
+        "CREATE CONSTRAINT entityscore_key IF NOT EXISTS FOR (n:EntityScore) REQUIRE n.key IS UNIQUE",
+        "CREATE INDEX entityscore_score IF NOT EXISTS FOR (n:EntityScore) ON (n.score)",
+    ]
+    # The keys each submission's batches wrote (graph/db/writer.py RECORD_KEYS), by submission.
+    statements += [
+        "CREATE CONSTRAINT submissionkeys_id IF NOT EXISTS "
+        "FOR (n:SubmissionKeys) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX submissionkeys_submission IF NOT EXISTS "
+        "FOR (n:SubmissionKeys) ON (n.submission)",
+    ]
     return statements
 
 

@@ -182,6 +182,22 @@ SET n += row.values, n.values_org = $org
 """
 
 
+# The keys of the nodes one batch of a submission wrote, found by the submission's id (indexed):
+# the analysis after a submission (graph/evidence/incremental.py) starts from them instead of
+# scanning every node's ``submissions`` list, which no index covers. One node per batch, not a
+# property per entity, so nothing the pages or exports show changes. Named by the submission
+# and a digest of the keys, so a re-run of the same batch records nothing new.
+RECORD_KEYS = """
+MERGE (k:SubmissionKeys {id: $id})
+  ON CREATE SET k.submission = $submission, k.keys = $keys
+"""
+
+
+def _record_keys_id(submission: str, keys: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()[:24]
+    return f"{submission}:{digest}"
+
+
 def _merge_statements_query() -> str:
     """One Statement per entity and submission: the values its rows assert, which org said so,
     in which rows, when; linked ABOUT the entity. Re-running adds nothing."""
@@ -502,6 +518,11 @@ class SubmissionWriter:
             submission=submission,
             org=org,
         )
+        if rows:
+            keys = [a.key for a in by_key.values()]
+            self.store.write(
+                RECORD_KEYS, id=_record_keys_id(submission, keys), submission=submission, keys=keys
+            )
         if statements:
             self.store.write_batches(
                 _merge_statements_query(),

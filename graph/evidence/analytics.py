@@ -50,6 +50,7 @@ __all__ = [
     "CONTACT_MENTIONS",
     "CONTACT_TIES",
     "ENTITY_COMPLAINTS",
+    "ENTITY_COMPLAINTS_OF_KEYS",
     "ENTITY_INFO",
     "RINGS_EVIDENCE",
     "SCORING_METHOD",
@@ -73,16 +74,19 @@ __all__ = [
 ]
 
 # Complaints that name an entity: as contact or agent, or through a firm's or account's phone.
-ENTITY_COMPLAINTS = """
-CALL {
-  MATCH (x:Entity)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN x, c
+# One body after two heads: every entity (``detect``), or only those of ``$keys`` found by the key
+# index (the incremental path and the profile page) — one text with both heads made the planner
+# scan every entity for a few keys. The same body either way, so both paths score alike.
+_ENTITY_COMPLAINTS_BODY = """
+CALL (x) {
+  MATCH (x)<-[:CONTACT|REPRESENTED_BY]-(c:Complaint) RETURN c
   UNION
-  MATCH (x:Firm)-[:HAS_PHONE]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  MATCH (x:Firm)-[:HAS_PHONE]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN c
   UNION
-  MATCH (x:Account)-[:ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN x, c
+  MATCH (x:Account)-[:ADVERTISES]->(:Phone)<-[:CONTACT]-(c:Complaint) RETURN c
   UNION
   MATCH (x:Phone)-[:CALLED]->(:Phone)<-[:HAS_PHONE]-(:Person)<-[:FILED_BY]-(c:Complaint)
-  RETURN x, c
+  RETURN c
 }
 WITH x, collect(c) AS cs
 WHERE size(cs) >= $min_complaints
@@ -120,19 +124,25 @@ RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
        COUNT { (x)<-[:LEGAL_REP_OF]-(:Person)-[:LEGAL_REP_OF]->(other:Firm) WHERE other <> x }
          AS shared_legal_rep
 """
+ENTITY_COMPLAINTS = "\nMATCH (x:Entity)" + _ENTITY_COMPLAINTS_BODY
+ENTITY_COMPLAINTS_OF_KEYS = (
+    "\nUNWIND $keys AS key\nWITH DISTINCT key\nMATCH (x:Entity {key: key})"
+    + _ENTITY_COMPLAINTS_BODY
+)
 
 
 def score_entities(
-    store: GraphStore, *, min_complainants: int = 5
+    store: GraphStore, *, min_complainants: int = 5, keys: list[str] | None = None
 ) -> tuple[list[EntityScore], list[dict[str, Any]]]:
     """Score every entity named by at least ``min_complainants`` complainants (two borrowers
-    sharing a family phone are not a ring).
+    sharing a family phone are not a ring); only those of ``keys`` when it is given.
 
     Returns the scores (best first) and the service numbers set aside (see
     ``graph.evidence.scores.score_rows``); each row's burst periods are read for the ``burst``
     feature (``graph.evidence.bursts.read_bursts``)."""
     rows = store.read(
-        ENTITY_COMPLAINTS,
+        ENTITY_COMPLAINTS if keys is None else ENTITY_COMPLAINTS_OF_KEYS,
+        keys=keys,
         min_complaints=min_complainants,
         min_complainants=min_complainants,
         agent_at=AGENT_AT,

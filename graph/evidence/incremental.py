@@ -1,54 +1,227 @@
-"""Analysis after one submission (interface 1 of issue 18).
+"""The analysis after one submission: templates, scores and candidate leads brought up to date,
+equal to a full ``build_templates`` + ``detect`` on the same data.
 
-A STAND-IN, shipped with the job queue so that it works end to end: it rebuilds everything (the
-full :func:`~graph.evidence.templates.build_templates` and :func:`~graph.evidence.leads.detect`)
-and tells what changed by comparing the candidate leads before and after. The incremental
-version, which re-examines only the part of the graph a submission touched, replaces this file.
+1. **Templates.** The submission's complaints go through ``templates.refresh_templates``, which
+   names the complaints whose template cluster changed.
+2. **Touched entities.** An entity's score reads only the complaints that name it (the four
+   ways of ``ENTITY_COMPLAINTS``), their complainants, clusters and dates, and a few counts
+   around it (calls, adverts, shared legal representative). It can change only when one of
+   those facts is new: so the entities re-scored are the submission's own entities (every node a
+   row mentions: both ends of each new link; found from the keys its write batches recorded,
+   ``graph.db.writer.RECORD_KEYS``, not by scanning every node) and those reached backwards along those ways from
+   them and from the complaints whose cluster changed (``AFFECTED``). The rest keep the score
+   kept in the graph (``graph.evidence.scorestate``); a scored entity no longer scored loses it.
+3. **Rings.** Rings are found from the kept scores as ``detect`` finds them (``leads.kept_rings``:
+   the same seeds, ties and thresholds, Louvain on each connected component of the ring graph on
+   its own). This step reads every seed's ties, not only the touched ones: a person, template
+   or handle that too many seeds share ties nobody, and those counts are global.
+4. **Leads.** A ring is written again only when it holds a touched entity, or its members, ties
+   or score differ from its candidate lead's, or it has no candidate yet (new, or stale and
+   found again): any other ring's evidence, explanation and title read only facts of untouched
+   entities, so its stored lead already equals what ``detect`` would write. A lead computed
+   again is written (and reported updated) only when its row's digest differs from the one kept
+   on it (``leads.row_digest``). Candidates whose ring
+   is gone are retired as ``detect`` retires them; leads an analyst has triaged are left alone.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
+from graph.core.clock import utc_now
 from graph.db.store import GraphStore
-from graph.evidence.leads import detect
-from graph.evidence.templates import build_templates
+from graph.evidence import rerank, scorestate
+from graph.evidence.analytics import score_entities
+from graph.evidence.leads import (
+    DetectSettings,
+    kept_rings,
+    lead_id,
+    lead_rows,
+    mark_stale,
+    method_record,
+    write_candidates,
+)
+from graph.evidence.rings import Ring
+from graph.evidence.scores import SCORING_METHOD
+from graph.evidence.templates import refresh_templates
 
-CANDIDATES = """
-MATCH (l:Lead {status: 'candidate'})
-RETURN l.id AS id, l.score AS score, [(l)-[:INVOLVES]->(x) | x.key] AS members
+Progress = Callable[[float, str], None]
+
+# Every entity node a submission's rows mention (links join nodes of the same row), from the keys
+# its batches recorded (``graph.db.writer.RECORD_KEYS``, indexed by submission).
+SUBMISSION_ENTITIES = """
+MATCH (k:SubmissionKeys {submission: $id})
+UNWIND k.keys AS key
+WITH DISTINCT key
+MATCH (n:Entity {key: key}) WHERE $id IN n.submissions
+RETURN n.key AS key, n:Complaint AS complaint
 """
 
+# The same for a submission written before batches recorded their keys: every node scanned.
+SUBMISSION_ENTITIES_SCANNED = """
+MATCH (n:Entity) WHERE $id IN coalesce(n.submissions, [])
+RETURN n.key AS key, n:Complaint AS complaint
+"""
+RECORDED = "RETURN EXISTS { (:SubmissionKeys {submission: $id}) } AS recorded"
 
-def _candidates(store: GraphStore) -> dict[str, tuple[float, frozenset[str]]]:
-    return {row["id"]: (row["score"], frozenset(row["members"])) for row in store.read(CANDIDATES)}
+# The entities whose ``ENTITY_COMPLAINTS`` row (or ring evidence) may read one of ``$keys``:
+# each way an entity reaches a complaint, walked backwards from the complaint, the phone or the
+# person in the middle.
+AFFECTED = """
+UNWIND $keys AS key
+MATCH (s:Entity {key: key})
+CALL (s) {
+  MATCH (s)-[:CONTACT|REPRESENTED_BY]->(x:Entity) RETURN x
+  UNION
+  MATCH (s:Complaint)-[:CONTACT]->(:Phone)<-[:HAS_PHONE|ADVERTISES]-(x:Entity) RETURN x
+  UNION
+  MATCH (s:Complaint)-[:FILED_BY]->(:Person)-[:HAS_PHONE]->(:Phone)<-[:CALLED]-(x:Phone)
+  RETURN x
+  UNION
+  MATCH (s:Phone)<-[:HAS_PHONE|ADVERTISES|CALLED]-(x:Entity) RETURN x
+  UNION
+  MATCH (s:Person)-[:HAS_PHONE]->(:Phone)<-[:CALLED]-(x:Phone) RETURN x
+  UNION
+  MATCH (s:Person)-[:LEGAL_REP_OF]->(x:Entity) RETURN x
+}
+RETURN DISTINCT x.key AS key
+"""
+
+# The lead each ring would write, as it stands.
+STORED_LEADS = """
+UNWIND $ids AS id
+MATCH (l:Lead {id: id})
+RETURN l.id AS id, l.status AS status, l.title AS title, l.score AS score,
+       l.summary_json AS summary_json, l.explanation_json AS explanation_json,
+       l.method_version AS method_version, l.row_digest AS row_digest,
+       [(l)-[r:INVOLVES]->(x) WHERE r.role <> 'complaint' | x.key] AS members
+"""
+
+KEYS_PER_QUERY = 5_000
+
+
+def submission_entities(store: GraphStore, submission_id: str) -> list[dict[str, Any]]:
+    """Every entity the submission's rows mention: ``{"key", "complaint"}`` rows."""
+    recorded = store.read_one(RECORDED, id=submission_id)
+    query = (
+        SUBMISSION_ENTITIES if recorded and recorded["recorded"] else SUBMISSION_ENTITIES_SCANNED
+    )
+    return store.read(query, id=submission_id)
+
+
+def affected_entities(store: GraphStore, keys: list[str], complaints: set[str]) -> list[str]:
+    """The entities whose score may read one of ``keys`` (see ``AFFECTED``), with the
+    non-complaint ``keys`` themselves, sorted."""
+    found = {key for key in keys if key not in complaints}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        rows = store.read(AFFECTED, keys=keys[start : start + KEYS_PER_QUERY])
+        found.update(row["key"] for row in rows)
+    return sorted(found)
+
+
+def _ties(ring: Ring) -> list[dict[str, Any]]:
+    return [{"a": a, "b": b, "why": why, "weight": w} for a, b, why, w in ring.edges]
+
+
+def needs_row(ring: Ring, stored: dict[str, Any] | None, touched: set[str]) -> bool:
+    """Whether ``ring``'s lead must be computed again (see the module's step 4)."""
+    if stored is None or stored["status"] == "stale":
+        return True
+    if stored["status"] != "candidate":
+        return False  # triaged: detect's write leaves it as it is
+    if touched.intersection(ring.members) or stored["method_version"] != SCORING_METHOD:
+        return True
+    summary = json.loads(stored["summary_json"] or "{}")
+    return (
+        sorted(stored["members"]) != ring.members
+        or stored["score"] != ring.score
+        or summary.get("ties") != _ties(ring)
+    )
+
+
+def _changed(row: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether ``row`` differs from the stored lead: by the digest kept on it, or field by field
+    for a lead written before leads kept one."""
+    if stored["row_digest"] is not None:
+        return bool(row["row_digest"] != stored["row_digest"])
+    members = sorted(item["key"] for item in row["involves"] if item["role"] != "complaint")
+    return (
+        members != sorted(stored["members"])
+        or any(row[field] != stored[field] for field in ("title", "score", "summary_json"))
+        or row["explanation_json"] != stored["explanation_json"]
+    )
 
 
 def analyse_submission(
-    store: GraphStore,
-    submission_id: str,
-    progress: Callable[[float, str], None] | None = None,
+    store: GraphStore, submission_id: str, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Bring template clusters and candidate leads up to date after ``submission_id`` landed
-    (or was withdrawn): ``created`` candidates that did not exist before (or were stale and
-    came back), ``updated`` ones whose members or score changed, ``stale`` ones retired, and
-    ``touched``, the entities of the candidates now (this stand-in scores every entity)."""
+    """Bring templates, scores and candidate leads up to date after ``submission_id`` landed,
+    touching only what it can change (see the module); the candidates are then those a full
+    ``build_templates`` + ``detect`` would write.
+
+    Returns ``{"submission", "created", "updated", "stale", "touched", "seconds"}``: the
+    candidates that are new (or were stale and came back), those whose members, score or text
+    changed, those retired, and how many entities were re-scored."""
     started = time.perf_counter()
-    say = progress or (lambda fraction, what: None)
-    say(0.0, "templates")
-    before = _candidates(store)
-    build_templates(store)
-    say(0.4, "detect")
-    detect(store)
-    after = _candidates(store)
-    say(1.0, "done")
+    report = progress or (lambda fraction, what: None)
+    settings = DetectSettings()
+    report(0.0, "entities")
+    own = submission_entities(store, submission_id)
+    complaints = {row["key"] for row in own if row["complaint"]}
+    report(0.1, "templates")
+    changed = refresh_templates(store, sorted(complaints))
+    report(0.3, "scores")
+    everything = not scorestate.is_current(store, min_complainants=settings.min_complainants)
+    if everything:  # no kept scores of this method yet: score the world once
+        scores, _ = score_entities(store, min_complainants=settings.min_complainants)
+        touched = [s.key for s in scores]
+        scorestate.save_all(
+            store, scores, run=scorestate.new_run(), min_complainants=settings.min_complainants
+        )
+    else:
+        region = sorted({row["key"] for row in own} | set(changed))
+        touched = affected_entities(store, region, complaints | set(changed))
+        scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
+        scorestate.save_some(store, touched, scores, run=scorestate.new_run())
+    report(0.5, "rings")
+    rings = kept_rings(store, settings)
+    ids = [lead_id(ring) for ring in rings]
+    stored = {row["id"]: row for row in store.read(STORED_LEADS, ids=ids)}
+    touched_set = set(touched)
+    redo = [
+        ring
+        for ring, identifier in zip(rings, ids, strict=True)
+        if everything or needs_row(ring, stored.get(identifier), touched_set)
+    ]
+    report(0.7, "leads")
+    rows, _ = lead_rows(store, redo)
+    created, updated, written = [], [], []
+    for row in rows:
+        before = stored.get(row["id"])
+        if before is not None and before["status"] not in ("candidate", "stale"):
+            continue
+        if before is None or before["status"] == "stale":
+            created.append(row["id"])
+        elif _changed(row, before):
+            updated.append(row["id"])
+        elif before["method_version"] == SCORING_METHOD:
+            continue  # the same lead: nothing to write
+        written.append(row)
+    report(0.9, "writes")
+    now = utc_now()
+    write_candidates(store, written, method=method_record(settings), now=now)
+    stale = mark_stale(store, ids, now=now)
+    if written or stale:
+        rerank.apply_model(store)  # as detect does: the learned rank, when a model is in force
+    report(1.0, "done")
     return {
         "submission": submission_id,
-        "created": sorted(set(after) - set(before)),
-        "updated": sorted(i for i in after if i in before and before[i] != after[i]),
-        "stale": sorted(set(before) - set(after)),
-        "touched": len(set().union(*(members for _, members in after.values()))),
+        "created": sorted(created),
+        "updated": sorted(updated),
+        "stale": stale,
+        "touched": len(touched),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence import rerank
+from graph.evidence import rerank, scorestate
 from graph.evidence.analytics import (
     CONTACT_LABELS,
     CONTACT_MENTIONS,
@@ -61,7 +62,7 @@ SET l.status = 'candidate', l.title = lead.title, l.score = lead.score, l.update
     l.method_json = $method_json, l.method_version = $method_version,
     l.lexicon_version = $lexicon_version, l.context_version = $context_version,
     l.size = lead.size, l.features_json = lead.features_json,
-    l.date_first = lead.date_first, l.date_last = lead.date_last
+    l.date_first = lead.date_first, l.date_last = lead.date_last, l.row_digest = lead.row_digest
 WITH l, lead
 CALL (l) {
   MATCH (l)-[old:INVOLVES]->()
@@ -80,7 +81,7 @@ MARK_STALE = """
 MATCH (l:Lead {status: 'candidate'})
 WHERE NOT l.id IN $ids
 SET l.status = 'stale', l.updated_at = $now
-RETURN count(l) AS stale
+RETURN collect(l.id) AS stale
 """
 
 LIST_LEADS = """
@@ -245,45 +246,31 @@ def _explanation(ring: Ring) -> list[dict[str, Any]]:
     return items
 
 
-def detect(
-    store: GraphStore,
-    *,
-    min_complainants: int = 5,
-    min_seed_score: float = 45.0,
-    min_agent_share: float = 0.25,
-    seed: int = 7,
-    links_per_batch: int = 20_000,
-    contact_ties: bool = True,
-) -> dict[str, Any]:
-    """Find rings and write them as candidate leads; returns the leads ranked best first.
+@dataclass(frozen=True)
+class DetectSettings:
+    """The thresholds and seed of one detection (``detect`` and the incremental analysis)."""
 
-    Leads are written many a transaction, up to about ``links_per_batch`` INVOLVES links each
-    (at 1M complaints one write per lead — 4,000 round trips — took most of detect's time).
-    ``contact_ties=False`` finds rings without shared handles, as before issue 16 (for
-    ``bench/detect.py``'s before figures)."""
-    scores, set_aside = score_entities(store, min_complainants=min_complainants)
-    contact_hubs: dict[str, str] = {}
-    rings = find_rings(
-        store,
-        scores,
-        contact_hubs=contact_hubs,
-        contact_ties=contact_ties,
-        min_seed_score=min_seed_score,
-        min_agent_share=min_agent_share,
-        seed=seed,
-    )
-    now = utc_now()
-    method = {
+    min_complainants: int = 5
+    min_seed_score: float = 45.0
+    min_agent_share: float = 0.25
+    seed: int = 7
+    contact_ties: bool = True
+
+
+def method_record(settings: DetectSettings) -> dict[str, Any]:
+    """How leads are found, recorded on each lead (``method_json``) and in its court package."""
+    return {
         "algorithm": ALGORITHM,
-        "seed": seed,
-        "contact_ties": contact_ties,
-        "thresholds": {"min_complainants": min_complainants, "min_seed_score": min_seed_score,
-                       "min_agent_share": min_agent_share},
+        "seed": settings.seed,
+        "contact_ties": settings.contact_ties,
+        "thresholds": {"min_complainants": settings.min_complainants,
+                       "min_seed_score": settings.min_seed_score,
+                       "min_agent_share": settings.min_agent_share},
         "weights": WEIGHTS,
         "queries": [
             {"name": "entity_complaints", "cypher": ENTITY_COMPLAINTS.strip(),
-             "params": {"min_complaints": min_complainants, "min_complainants": min_complainants,
-                        "agent_at": AGENT_AT}},
+             "params": {"keys": None, "min_complaints": settings.min_complainants,
+                        "min_complainants": settings.min_complainants, "agent_at": AGENT_AT}},
             {"name": "ties", "cypher": TIES.strip(), "params": {"keys": "<ring seeds>"}},
             {"name": "contact_ties", "cypher": CONTACT_TIES.strip(),
              "params": {"keys": "<ring seeds>"}},
@@ -296,6 +283,29 @@ def detect(
         ],
         "bursts": BURST_METHOD,
     }  # fmt: skip
+
+
+def kept_rings(
+    store: GraphStore, settings: DetectSettings, contact_hubs: dict[str, str] | None = None
+) -> list[Ring]:
+    """The rings of the scores kept in the graph (``graph.evidence.scorestate``), as both
+    ``detect`` and the incremental analysis find them."""
+    return find_rings(
+        store,
+        scorestate.seed_candidates(store, min_score=settings.min_seed_score),
+        contact_hubs=contact_hubs,
+        contact_ties=settings.contact_ties,
+        min_seed_score=settings.min_seed_score,
+        min_agent_share=settings.min_agent_share,
+        seed=settings.seed,
+    )
+
+
+def lead_rows(
+    store: GraphStore, rings: list[Ring]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """For each ring, in order: the row ``UPSERT_CANDIDATES`` writes and the lead as ``detect``
+    reports it (its evidence and explanation read from the graph)."""
     leads = []
     rows = []
     handles = contact_evidence(
@@ -339,6 +349,7 @@ def detect(
                 + [{"key": c, "role": "complaint"} for c in evidence["complaints"]],
             }
         )
+        rows[-1]["row_digest"] = row_digest(rows[-1])
         leads.append(
             {
                 "id": identifier,
@@ -350,6 +361,28 @@ def detect(
                 "summary": {k: v for k, v in summary.items() if k != "ties"},
             }
         )
+    return rows, leads
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """A digest of a lead's row (``lead_rows``, its own digest left out), kept on the Lead: the
+    incremental analysis rewrites, and reports as updated, only a lead whose row changed."""
+    fields = {k: v for k, v in row.items() if k != "row_digest"}
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def write_candidates(
+    store: GraphStore,
+    rows: list[dict[str, Any]],
+    *,
+    method: dict[str, Any],
+    now: str,
+    links_per_batch: int = 20_000,
+) -> None:
+    """Write ``rows`` (``lead_rows``) as candidate leads, many a transaction, up to about
+    ``links_per_batch`` INVOLVES links each (at 1M complaints one write per lead — 4,000 round
+    trips — took most of detect's time)."""
     method_json = json.dumps(method, ensure_ascii=False, sort_keys=True)
     for batch in chunked_by_weight(rows, lambda row: len(row["involves"]), links_per_batch):
         store.write(
@@ -361,13 +394,47 @@ def detect(
             lexicon_version=lexicon_version(),
             context_version=model_version(),
         )
-    stale = store.write(MARK_STALE, ids=[lead["id"] for lead in leads], now=now)[0]["stale"]
+
+
+def mark_stale(store: GraphStore, ids: list[str], *, now: str) -> list[str]:
+    """Retire the candidates whose ring is no longer found (not in ``ids``); their ids."""
+    return sorted(store.write(MARK_STALE, ids=ids, now=now)[0]["stale"])
+
+
+def detect(
+    store: GraphStore,
+    *,
+    min_complainants: int = 5,
+    min_seed_score: float = 45.0,
+    min_agent_share: float = 0.25,
+    seed: int = 7,
+    links_per_batch: int = 20_000,
+    contact_ties: bool = True,
+) -> dict[str, Any]:
+    """Find rings and write them as candidate leads; returns the leads ranked best first.
+
+    Every entity is scored and its score kept in the graph (``graph.evidence.scorestate``);
+    the rings are found from the kept scores, as the incremental analysis finds them
+    (``graph.evidence.incremental``). Leads are written many a transaction (``write_candidates``).
+    ``contact_ties=False`` finds rings without shared handles, as before issue 16 (for
+    ``bench/detect.py``'s before figures)."""
+    settings = DetectSettings(min_complainants, min_seed_score, min_agent_share, seed,
+                              contact_ties)  # fmt: skip
+    now = utc_now()
+    scores, set_aside = score_entities(store, min_complainants=min_complainants)
+    scorestate.save_all(store, scores, run=scorestate.new_run(), min_complainants=min_complainants)
+    contact_hubs: dict[str, str] = {}
+    rings = kept_rings(store, settings, contact_hubs)
+    method = method_record(settings)
+    rows, leads = lead_rows(store, rings)
+    write_candidates(store, rows, method=method, now=now, links_per_batch=links_per_batch)
+    stale = mark_stale(store, [lead["id"] for lead in leads], now=now)
     rerank.apply_model(store)  # the learned rank of the new candidates, when a model is in force
     return {
         "leads": leads,
         "set_aside": set_aside,
         "contact_hubs": contact_hubs,
-        "stale": stale,
+        "stale": len(stale),
         "method": method,
         "scoring_method": SCORING_METHOD,
     }

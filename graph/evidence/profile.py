@@ -8,14 +8,11 @@ No rights here: every function returns what the graph holds.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from graph.db.store import GraphStore
-from graph.evidence.analytics import ENTITY_COMPLAINTS
-from graph.evidence.bursts import with_bursts
-from graph.evidence.scores import EntityScore, score_rows
-from graph.text.context import AGENT_AT
+from graph.evidence.analytics import score_entities
+from graph.evidence.scores import EntityScore
 
 ENTITY_SUBMISSIONS = """
 MATCH (n:Entity {key: $key})
@@ -33,13 +30,6 @@ RETURN l.id AS id, l.title AS title, l.score AS score, l.status AS status, l.siz
        l.explanation_json AS explanation_json
 ORDER BY l.score DESC, l.id
 """
-
-# ``ENTITY_COMPLAINTS`` (what ``detect`` scores) for one entity: each of its four ways to reach
-# complaints starts from the entity's key instead of every entity of the label.
-_ONE_ENTITY, _STARTS = re.subn(r"\(x:(Entity|Firm|Account|Phone)\)", r"(x:\1 {key: $key})",
-                               ENTITY_COMPLAINTS)  # fmt: skip
-assert _STARTS == 4, "ENTITY_COMPLAINTS changed: update the one-entity score query"
-ONE_ENTITY_COMPLAINTS = _ONE_ENTITY
 
 
 def entity_submissions(store: GraphStore, key: str) -> list[dict[str, Any]]:
@@ -62,14 +52,7 @@ def entity_score(
     """The intermediary score of ``key`` as ``detect`` computes it (the same query and weights),
     a ``{"key", "type", "complaints"}`` dict when it is a service number set aside, or None when
     fewer than ``min_complainants`` complainants name it (it is not scored)."""
-    rows = store.read(
-        ONE_ENTITY_COMPLAINTS,
-        key=key,
-        min_complaints=min_complainants,
-        min_complainants=min_complainants,
-        agent_at=AGENT_AT,
-    )
-    scores, set_aside = score_rows(with_bursts(store, rows))
+    scores, set_aside = score_entities(store, min_complainants=min_complainants, keys=[key])
     if scores:
         return scores[0]
     return set_aside[0] if set_aside else None

@@ -97,6 +97,12 @@ COMPLAINT_TIES = frozenset({"SAME_COMPLAINT", "CONTACT_IN_COMPLAINTS"})
 # Louvain's resolution: below 1 favours larger communities (a ring's numbers, firms and accounts
 # together) over many pairs.
 RESOLUTION = 0.5
+# Louvain runs on each connected component on its own (``ring_communities``); modularity's null
+# model is scaled as if the component were part of a ring graph of this total edge weight, so a
+# component's rings depend on it alone. (Modularity over the whole graph scales it by the whole
+# graph's weight: a submission anywhere would change how every component splits. On a component
+# alone, a firm, its office line and its numbers — one ring — split into pieces.)
+REFERENCE_WEIGHT = 1_000.0
 
 
 @dataclass
@@ -408,14 +414,57 @@ def prune_ring_graph(
     return graph
 
 
+def canonical_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """A copy of ``graph`` on ``nodes``, built in one order whatever order ``graph`` was built
+    in: nodes sorted, then edges sorted by their (smaller, larger) end."""
+    part = nx.Graph()
+    keep = sorted(nodes)
+    part.add_nodes_from(keep)
+    inside = set(keep)
+    edges = sorted((min(a, b), max(a, b)) for a in keep for b in graph[a] if b in inside and a < b)
+    for a, b in edges:
+        part.add_edge(a, b, **{**graph[a][b], "why": set(graph[a][b]["why"])})
+    return part
+
+
 def ring_communities(
-    graph: nx.Graph, *, seed: int = 7, resolution: float = RESOLUTION
+    graph: nx.Graph,
+    *,
+    seed: int = 7,
+    resolution: float = RESOLUTION,
+    reference_weight: float = REFERENCE_WEIGHT,
 ) -> list[set[str]]:
-    """Louvain communities of ``graph`` by edge ``weight`` (networkx), the same for the same
-    ``seed`` and graph (including its node and edge order)."""
-    return list(
-        nx.community.louvain_communities(graph, weight="weight", seed=seed, resolution=resolution)
-    )
+    """Louvain communities of ``graph`` by edge ``weight`` (networkx), found in each connected
+    component on its own (``canonical_subgraph``, every component with the same ``seed``,
+    components in the order of their smallest key).
+
+    A component of total weight ``w`` gets the resolution ``resolution * w /
+    reference_weight``: the same communities modularity would give it inside a graph of
+    ``reference_weight``. A ring never spans two components, so a component's rings depend on
+    that component alone, not on the rest of the graph or the order it was built in: the
+    incremental analysis (``graph.evidence.incremental``) recomputes the components a submission
+    touched and gets the rings a full ``detect`` would.
+
+    Examples
+    --------
+    >>> graph = nx.Graph()
+    >>> graph.add_edge("b", "a", weight=2.0, why={"HAS_PHONE"})
+    >>> graph.add_node("c")
+    >>> sorted(sorted(c) for c in ring_communities(graph))
+    [['a', 'b'], ['c']]
+    """
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
+    communities: list[set[str]] = []
+    for component in components:
+        if len(component) == 1:
+            communities.append(set(component))
+            continue
+        part = canonical_subgraph(graph, component)
+        weight = part.size(weight="weight")
+        communities += nx.community.louvain_communities(
+            part, weight="weight", seed=seed, resolution=resolution * weight / reference_weight
+        )
+    return communities
 
 
 def ring_score(seed_scores: list[float], kinds: int) -> float:

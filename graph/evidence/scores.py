@@ -53,7 +53,11 @@ from graph.evidence.bursts import strongest
 # contact handles (``rings.contact_ties``), so a lead may gain members (the handles, and seeds
 # only a handle joins) for the same data.
 # 2026.12.1: the burst feature (graph.evidence.bursts), weight 5.
-SCORING_METHOD = "scores-2026.12.1"
+# 2026.12.2: Louvain runs on each connected component of the ring graph on its own
+# (``rings.ring_communities``), so a component's rings no longer depend on the rest of the graph
+# (what lets the incremental analysis equal the full detect); a large component may split
+# differently than before for the same data.
+SCORING_METHOD = "scores-2026.12.2"
 
 SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})
 CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")

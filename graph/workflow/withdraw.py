@@ -250,6 +250,13 @@ class WithdrawReport:
         return details
 
 
+# Facts left the graph: the intermediary scores kept for the incremental analysis
+# (graph/evidence/scorestate.py) are out of date, so the next analysis re-scores every entity.
+FORGET_SCORES = "MATCH (m:ScoreState {id: 'scores'}) DELETE m"
+# The keys the withdrawn submission wrote (graph/db/writer.py RECORD_KEYS): nothing to analyse.
+FORGET_KEYS = "MATCH (k:SubmissionKeys {submission: $id}) DELETE k"
+
+
 def review_reason(submission: dict[str, Any], at: str, by: str, reason: str) -> str:
     """The one line a lead records about a withdrawal (kept in English, like the audit log)."""
     text = (
@@ -355,6 +362,8 @@ def withdraw_submission(
     report.link_sources, report.links = done["link_sources"], done["links"]
     report.node_sources, report.entities = done["node_sources"], done["entities"]
     report.kept_for_leads, report.detached_links = done["kept"], done["detached"]
+    store.write(FORGET_SCORES)
+    store.write(FORGET_KEYS, id=submission_id)
 
     # Audited before the status flips: a crash in between leaves it ``withdrawing``, and running
     # it again audits the (empty) rest once more rather than leaving no entry at all.

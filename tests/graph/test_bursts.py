@@ -56,7 +56,9 @@ def test_the_weekly_counts_count_the_complaints_the_score_counts(
     store: GraphStore, tmp_path: Path
 ) -> None:
     submit_complaints(store, tmp_path, burst_rows())
-    rows = store.read(ENTITY_COMPLAINTS, min_complaints=1, min_complainants=1, agent_at=AGENT_AT)
+    rows = store.read(
+        ENTITY_COMPLAINTS, keys=None, min_complaints=1, min_complainants=1, agent_at=AGENT_AT
+    )
     daily = store.read(DAILY_COUNTS, keys=[row["key"] for row in rows])
     assert {row["key"]: sum(n for _, n in row["days"]) for row in daily} == {
         row["key"]: row["complaints"] for row in rows

@@ -8,6 +8,8 @@ import inspect
 import random
 from typing import Any
 
+import networkx as nx
+
 from graph.core.limits import LIMITS
 from graph.evidence import analytics, rings
 from graph.evidence.rings import (
@@ -262,3 +264,36 @@ def test_the_ring_thresholds_are_the_limits_not_the_trace_cap() -> None:
     assert defaults["max_people_holders"].default == LIMITS.ring_person_holders == 20
     assert defaults["max_template_holders"].default == LIMITS.ring_template_holders == 50
     assert LIMITS.hub_degree == 200  # the trace and expansion cap is another idea
+
+
+def test_louvain_per_component_ignores_input_order_and_the_other_components() -> None:
+    """Rings are found per connected component of the pruned ring graph: the same rings whatever
+    order the seeds and ties come in, and a component's rings are those it gives on its own
+    (what lets the incremental analysis recompute only the components a submission touched)."""
+    world = planted_world(random.Random(5), rings_count=40)
+    seeds, ties, info = world["seeds"], world["ties"], world["info"]
+    # join rings pairwise by a strong tie, so Louvain has real components to split
+    firms = sorted(k for k in seeds if k.startswith("firm:"))
+    ties = ties + [
+        tie(a, b, "SAME_PEOPLE", 2) for a, b in zip(firms[::2], firms[1::2], strict=False)
+    ]
+
+    def shape(found: list[Ring]) -> list[tuple[list[str], float, list[Any]]]:
+        return [(r.members, r.score, r.edges) for r in found]
+
+    found = rings_from_ties(seeds, ties, info, drop=world["drop"], seed=7)
+    rng = random.Random(3)
+    for _ in range(3):
+        order = list(seeds.items())
+        rng.shuffle(order)
+        shuffled = rng.sample(ties, len(ties))
+        again = rings_from_ties(dict(order), shuffled, info, drop=world["drop"], seed=7)
+        assert shape(again) == shape(found)
+    graph = prune_ring_graph(ring_graph(seeds, ties), seeds, info, drop=world["drop"])
+    alone: list[Ring] = []
+    for component in nx.connected_components(graph):
+        own_seeds = {k: s for k, s in seeds.items() if k in component}
+        own_ties = [t for t in ties if t["key"] in component and t["other"] in component]
+        alone += rings_from_ties(own_seeds, own_ties, info, drop=world["drop"], seed=7)
+    alone.sort(key=lambda r: (-r.score, r.members[0]))
+    assert shape(alone) == shape(found)
