@@ -12,9 +12,13 @@ full; then the held complaints are submitted as one file and, each in a process 
 It then says whether the full rebuild changed any lead the incremental path wrote (it must not).
 Files already loaded (a submission complete in the database) are not loaded again, so a world
 loaded by an earlier run (e.g. 1M complaints) is reused: point ``--home``/``--port`` at it.
+``--submit FILE --org ORG`` loads nothing: the database as it is (a world loaded whole, e.g. by
+``ingest.demo.load_world``) gets the full rebuild, then FILE (complaints) is submitted by ORG
+and timed the same way — a new lender's file into a loaded world.
 
     .venv/bin/python bench/loop.py [--scale 100000] [--seed 11] [--held 10000] [--world DIR]
                                    [--home .leadgraph/bench] [--port 7743]
+                                   [--submit FILE --org ORG]
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--world", type=Path, help="a world folder (default: generated)")
     parser.add_argument("--home", type=Path, default=ROOT / ".leadgraph" / "bench")
     parser.add_argument("--port", type=int, default=7743)
+    parser.add_argument("--submit", type=Path, help="a complaints file to submit (loads nothing)")
+    parser.add_argument("--org", default="bench-new-lender", help="who submits --submit")
     parser.add_argument("--step", choices=["incremental", "full"], help=argparse.SUPPRESS)
     parser.add_argument("--submission", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -129,8 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     from graph.db.writer import SubmissionInfo, submission_status
     from ingest.submit import file_sha256, submit_file
 
-    world = args.world or world_folder(args.scale, args.seed)
-    steps, held = cut_world(world, args.held, args.home / "loop" / world.name)
+    if args.submit:
+        world = args.world or args.home
+        steps: list[tuple[str, Path, str]] = []
+        held = ("complaints", args.submit, args.org)
+    else:
+        world = args.world or world_folder(args.scale, args.seed)
+        steps, held = cut_world(world, args.held, args.home / "loop" / world.name)
     figures: dict[str, Any] = {}
     with bench_store() as store:
         started = time.perf_counter()
