@@ -826,6 +826,7 @@ def job_queue(store: GraphStore, principal: Principal) -> list[dict[str, Any]]:
     return [_job_shown(job, error=True) for job in jobs.list_jobs(store, done=JOBS_DONE_SHOWN)]
 
 
+@_password_chosen
 def retrain_ranking(store: GraphStore, principal: Principal) -> dict[str, Any]:
     """The admin's retrain button: :func:`graph.evidence.rerank.train` on the labels now
     recorded (audited there as ``rerank_train`` by this admin). Anyone else is refused and the
