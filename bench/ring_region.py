@@ -18,10 +18,10 @@ cannot save much.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
 from pathlib import Path
+
+from loop import use_home
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,10 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ["LEADGRAPH_HOME"] = str(args.home.resolve())
-    os.environ["LEADGRAPH_NEO4J_PORT"] = str(args.port)
-    os.environ.pop("NEO4J_URI", None)
-    sys.path.insert(0, str(ROOT / "bench"))
+    use_home(args.home, args.port)
     import networkx as nx
     from common import bench_store
 
