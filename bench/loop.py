@@ -122,12 +122,18 @@ def snapshot(store: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    os.environ["LEADGRAPH_HOME"] = str(args.home.resolve())
-    os.environ["LEADGRAPH_NEO4J_PORT"] = str(args.port)
+def use_home(home: Path, port: int) -> None:
+    """Point this process at the benchmark database in ``home`` on ``port`` (a world an earlier
+    run loaded is reused), never at a scratch ``NEO4J_URI``; ``bench/`` importable."""
+    os.environ["LEADGRAPH_HOME"] = str(home.resolve())
+    os.environ["LEADGRAPH_NEO4J_PORT"] = str(port)
     os.environ.pop("NEO4J_URI", None)
     sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    use_home(args.home, args.port)
     if args.step:
         return child(args)
     from common import bench_store, world_folder
