@@ -2,8 +2,9 @@
 learned ranking, on leads that never got feedback.
 
 For each seed a world with hard decoys is generated (``leadgraph synth --hard-decoys``: law
-firms and debt-counselling charities filing many complaints with one form letter, which pass the
-templated test and score like rings, besides the usual family phones), loaded, templated and
+firms and debt-counselling charities filing many complaints with one representative letter
+each, in an agent's voice but lawful, which pass the templated test and score like rings, besides
+the usual family phones), loaded, templated and
 detected. Officers read the first ``--read`` leads by the hand ranking (default 20; a
 5,000-complaint world has only about 30 leads, so 10,000 is the default scale): a real lead
 (one holding a planted ring's phone or firm, :func:`is_real`) is filed (立案 → ``confirmed``), any
@@ -13,10 +14,10 @@ lead's complaints came from (``labelled``), so the caps of ``graph.evidence.rera
 model is trained on them (``rerank.train_examples``), and both rankings are scored on the leads
 nobody read: precision@20 (real leads among the 20 best ranked).
 
-Seeds 1–5 are the ones looked at while writing the re-ranker; ``--seeds 101-105`` is the
-held-out range, not tuned on.
+Seeds 1–5 are the ones looked at while writing the re-ranker (the README table: 1–3);
+``--seeds 101-105`` is the held-out range, not tuned on (the README table: 101–103).
 
-    .venv/bin/python bench/rerank.py --scale 10000 --seeds 1-5
+    .venv/bin/python bench/rerank.py --scale 10000 --seeds 1-3 --read 20,30,40
 """
 
 from __future__ import annotations
