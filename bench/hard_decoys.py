@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from common import bench_store
-from rerank import hard_world
+from rerank import hard_world, is_real
 
 from app.synth.scoring import ring_keys
 from graph.db.schema import wipe_data
@@ -28,8 +28,8 @@ def families(truth: dict[str, Any]) -> dict[str, set[str]]:
     """Each decoy family's keys by a short name: law firms and charities (firm and office
     line), family phones."""
     decoys = truth["decoys"]
-    named = {
-        f"law:{law['name']}": {f"firm:{law['uscc']}", f"phone:{law['phone']}"}
+    named = {  # two charities of one city share a name: the USCC's end tells them apart
+        f"law:{law['name']}/{law['uscc'][-4:]}": {f"firm:{law['uscc']}", f"phone:{law['phone']}"}
         for law in decoys["law_firms"]
     }
     named |= {
@@ -39,9 +39,9 @@ def families(truth: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def what_is(lead: dict[str, Any], rings: list[set[str]], named: dict[str, set[str]]) -> str:
-    entities = set(lead["entities"])
-    if any(len(keys & entities) >= 2 for keys in rings):
+    if is_real(lead["entities"], rings):
         return "ring"
+    entities = set(lead["entities"])
     hits = [name for name, keys in named.items() if keys & entities]
     return ",".join(hits) or "other"
 

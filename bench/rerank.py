@@ -2,21 +2,22 @@
 learned ranking, on leads that never got feedback.
 
 For each seed a world with hard decoys is generated (``leadgraph synth --hard-decoys``: law
-firms and debt-counselling charities filing many complaints with one form letter, which pass the
-templated test and score like rings, besides the usual family phones), loaded, templated and
+firms and debt-counselling charities filing many complaints with one representative letter
+each, in an agent's voice but lawful, which pass the templated test and score like rings, besides
+the usual family phones), loaded, templated and
 detected. Officers read the first ``--read`` leads by the hand ranking (default 20; a
 5,000-complaint world has only about 30 leads, so 10,000 is the default scale): a real lead
-(``app/synth/scoring.py``: two keys or more of a planted ring) is filed (立案 → ``confirmed``), any
+(one holding a planted ring's phone or firm, :func:`is_real`) is filed (立案 → ``confirmed``), any
 other not (不立案 → ``no_action``); ``--noise`` flips that share of labels. The labels come from
 six officers of three units and (dismissals of what is not a ring) analysts of the lenders the
 lead's complaints came from (``labelled``), so the caps of ``graph.evidence.rerank`` hold. The
 model is trained on them (``rerank.train_examples``), and both rankings are scored on the leads
 nobody read: precision@20 (real leads among the 20 best ranked).
 
-Seeds 1–5 are the ones looked at while writing the re-ranker; ``--seeds 101-105`` is the
-held-out range, not tuned on.
+Seeds 1–5 are the ones looked at while writing the re-ranker (the README table: 1–3);
+``--seeds 101-105`` is the held-out range, not tuned on (the README table: 101–103).
 
-    .venv/bin/python bench/rerank.py --scale 10000 --seeds 1-5
+    .venv/bin/python bench/rerank.py --scale 10000 --seeds 1-3 --read 20,30,40
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import random
 import statistics
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,27 @@ def hard_world(scale: int, seed: int) -> Path:
             check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
         )  # fmt: skip
     return folder
+
+
+def is_real(entities: list[str], rings: list[set[str]]) -> bool:
+    """A lead is real when it holds a planted ring's phone or firm: an officer reading it finds
+    the ring (a fragment naming one ring phone and the ring's agents is the ring, not a decoy)."""
+    members = set(entities)
+    return any(keys & members for keys in rings)
+
+
+def kind_of(entities: list[str], rings: list[set[str]], truth: dict[str, Any]) -> str:
+    """What a lead is, for the labels by class: ring, law (firm), charity, family or other."""
+    if is_real(entities, rings):
+        return "ring"
+    members = set(entities)
+    decoys = truth["decoys"]
+    for law in decoys["law_firms"]:
+        if {f"firm:{law['uscc']}", f"phone:{law['phone']}"} & members:
+            return "charity" if law["name"].endswith("服务中心") else "law"
+    if any(f"phone:{fam['phone']}" in members for fam in decoys["family_phones"]):
+        return "family"
+    return "other"
 
 
 def precision(leads: list[dict[str, Any]], key: str) -> float:
@@ -86,7 +109,8 @@ def world_leads(store: Any, scale: int, seed: int) -> list[dict[str, Any]]:
             "id": lead["id"],
             "score": lead["score"],
             "x": vectors[lead["id"]],
-            "real": any(len(keys & set(lead["entities"])) >= 2 for keys in rings),
+            "real": is_real(lead["entities"], rings),
+            "kind": kind_of(lead["entities"], rings, truth),
             "orgs": lead["summary"]["orgs"],
         }
         for lead in found
@@ -113,6 +137,11 @@ def evaluate(leads: list[dict[str, Any]], seed: int, read: int, noise: float) ->
         "leads": len(leads),
         "real": sum(lead["real"] for lead in leads),
         "labels": f"{model['positives']}+/{model['negatives']}-",
+        "negatives": dict(
+            Counter(
+                lead["kind"] for lead, ex in zip(leads[:read], examples, strict=True) if not ex.y
+            )
+        ),
         "unread": len(unread),
         "hand": precision(unread, "score"),
         "learned": precision(unread, "learned"),
@@ -154,12 +183,13 @@ def main() -> None:
 def table(rows: list[dict[str, Any]], scale: int, read: int, noise: float) -> None:
     print(f"\nscale {scale:,}, first {read} leads read, noise {noise}")
     print(
-        f"{'seed':>6} {'leads':>6} {'real':>5} {'labels':>8} {'unread':>7} {'hand P@20':>10} {'learned P@20':>13}"
+        f"{'seed':>6} {'leads':>6} {'real':>5} {'labels':>8} {'unread':>7} {'hand P@20':>10} {'learned P@20':>13}  negatives by class"
     )
     for row in rows:
         print(
             f"{row['seed']:>6} {row['leads']:>6} {row['real']:>5} {row['labels']:>8} "
-            f"{row['unread']:>7} {row['hand']:>10.2f} {row['learned']:>13.2f}"
+            f"{row['unread']:>7} {row['hand']:>10.2f} {row['learned']:>13.2f}  "
+            + " ".join(f"{kind}:{n}" for kind, n in sorted(row["negatives"].items()))
         )
     for key in ("hand", "learned"):
         values = [row[key] for row in rows]

@@ -628,8 +628,14 @@ class Generator:
             law = rng.choice(law_firms)
             agent = law.firm.name
             self.agent_firms[agent] = None
-            if self.hard_decoys:  # the firm's standard form letter: it passes the templated test
-                text = texts.form_letter(law.firm.name, lender.name)
+            if self.hard_decoys:  # the office's letter: it passes the templated test
+                line = law.firm.phone
+                text = texts.form_letter(
+                    law_firms.index(law), law.firm.name, lender.name,
+                    borrower.name.removesuffix(hostile_name),  # the name, not the payload
+                    f"{line[:-8]}-{line[-8:]}" if line.startswith("0") else line,
+                )  # fmt: skip
+                self.ledger.mark(line, 64)
             else:
                 text += texts.law_firm_sentence(rng, law.firm.name)
             # the form letter asks the lender to call the office: its line is the contact

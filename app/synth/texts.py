@@ -304,15 +304,38 @@ def with_slang_slip(rng: random.Random, text: str) -> str:
     return text
 
 
-def form_letter(firm: str, lender: str) -> str:
-    """A law firm's or charity's standard letter (``--hard-decoys``): the same words for every
-    client, so its complaints fall in one template cluster like a ring's — but plain, lawful
-    wording with no disguised slang."""
-    return (
-        f"致{lender}：本人因收入下降，暂时无法按原合同足额还款。现依法委托{firm}代为与贵司沟通，"
-        "申请核实借款合同中的息费计算及逾期记录，协商合理的分期还款方案。请贵司在协商期间依法合规催收，"
-        f"相关事宜请与{firm}承办人员联系。本人愿意积极还款，恳请贵司予以考虑。"
-    )
+# ``--hard-decoys``: representative letters. A law firm (本所) or a debt-counselling charity
+# (本中心) acting for a borrower writes in an agent's voice — it acts on the borrower's behalf,
+# asks for lower fees, instalments and an end to collection, names online loans and arrears and
+# gives its own line — which is what the context model calls agent-like, honestly: the requests
+# are lawful and no term is disguised. Each office keeps one letter for all its clients.
+REPRESENTATIVE_LETTERS = (
+    "致{lender}：{we}专业律师团队受借款人{name}委托，代理其与贵司协商网贷逾期的还款方案。借款人因"
+    "收入下降暂时无法足额还款，现申请减免罚息和违约金、协商分期还款。委托期间请停止对借款人及其家属"
+    "的催收，相关事宜请联系{we}承办人员，电话{phone}。",
+    "{lender}：{we}受借款人{name}委托，代为与贵司协商逾期借款的延期还款和息费减免方案。借款人愿意"
+    "还本，请求贵司暂停催收、依法更正征信记录，给予个性化分期。请勿联系借款人本人及其亲友，请直接"
+    "联系{we}，电话{phone}。",
+    "关于借款人{name}的协商函。{lender}：{we}接受{name}委托，依法代理其与贵司就网贷逾期进行协商，"
+    "要求核减不合理的息费、免除违约金并分期还款，同时要求贵司停止违规催收。如协商不成，{we}将代其"
+    "向监管部门投诉。{we}电话：{phone}。",
+    "代理协商函 {lender}：兹受借款人{name}全权委托，{we}作为其代理人与贵司协商还款方案。借款人逾期"
+    "后无力一次性偿还，请求减免罚息、延期分期还款，协商期间停止催收、不再上报不良征信。联系电话"
+    "{phone}，勿再骚扰借款人及其家人。",
+    "致{lender}：{we}受{name}委托代理其网贷债务协商事宜。委托人因失业逾期，现请求贵司减免逾期利息"
+    "与违约金，重新制定分期还款方案，并在协商期间停止催收、停止联系委托人的亲友和单位。{we}专业"
+    "人员联系电话：{phone}。",
+)
+
+
+def form_letter(index: int, firm: str, lender: str, name: str, phone: str) -> str:
+    """The ``index``-th office's representative letter for the borrower ``name``
+    (``--hard-decoys``): the same words for every client, so its complaints fall in one template
+    cluster like a ring's, in an agent's voice (see :data:`REPRESENTATIVE_LETTERS`), but lawful,
+    with no disguised slang. ``phone`` is the office line as written (``023-63012345``)."""
+    we = "本中心" if firm.endswith("服务中心") else "本所"
+    letter = REPRESENTATIVE_LETTERS[index % len(REPRESENTATIVE_LETTERS)]
+    return letter.format(we=we, lender=lender, name=name, phone=phone)
 
 
 def law_firm_sentence(rng: random.Random, firm: str) -> str:

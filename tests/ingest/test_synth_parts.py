@@ -134,6 +134,7 @@ def _literals() -> list[str]:
         *[form for forms in texts.COMPLAINT_HANDLE_FORMS.values() for form in forms],
         *texts.HANDLE_LEADS,
         *texts.OFFICIAL_SITE_SENTENCES,
+        *texts.REPRESENTATIVE_LETTERS,
         *texts.STRAY_HANDLE_SENTENCES,
         *names.AGENT_NICKS,
         names.SURNAMES,
@@ -207,3 +208,20 @@ def test_hard_decoy_offices_look_like_what_the_hand_weights_reward() -> None:
     assert charity.firm.name.endswith("债务咨询公益服务中心")
     plain = make_law_firm(random.Random(5), Allocators(random.Random(5)))
     assert plain.firm.scope == names.LAW_SCOPE[0]
+
+
+def test_representative_letters_are_agent_voiced_but_plain() -> None:
+    """``--hard-decoys`` letters: a law firm or charity acting for a borrower writes in an agent's
+    voice, which the context model calls agent-like; yet no term is disguised, and the line the
+    letter gives is the office's own."""
+    from graph.text.contacts import extract
+    from graph.text.context import AGENT_AT, agent_score
+    from graph.text.slang import scan
+
+    for index in range(len(texts.REPRESENTATIVE_LETTERS)):
+        for office in ("重庆渝信律师事务所", "重庆债务咨询公益服务中心"):
+            letter = texts.form_letter(index, office, "某贷", "王芳", "023-63012345")
+            assert agent_score(letter) >= AGENT_AT, letter
+            assert not [hit for hit in scan(letter) if hit.disguise], letter
+            assert [c.key for c in extract(letter)] == ["phone:+862363012345"], letter
+            assert ("本中心" in letter) == office.endswith("服务中心")
