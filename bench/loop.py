@@ -131,6 +131,21 @@ def use_home(home: Path, port: int) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
 
 
+def lead_differences(
+    incremental: list[dict[str, Any]], full: list[dict[str, Any]]
+) -> list[tuple[str, str, str, str]]:
+    """``(lead, field, incremental value, full value)`` for each field that differs."""
+    by_id = {row["id"]: row for row in incremental}
+    full_by_id = {row["id"]: row for row in full}
+    found = []
+    for lead in sorted(by_id.keys() | full_by_id.keys()):
+        a, b = by_id.get(lead, {}), full_by_id.get(lead, {})
+        for field in sorted(a.keys() | b.keys()):
+            if a.get(field) != b.get(field):
+                found.append((lead, field, str(a.get(field)), str(b.get(field))))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     use_home(args.home, args.port)
@@ -168,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         incremental = run_child(args, "incremental", summary["submission"])
         after_incremental = snapshot(store)
         full = run_child(args, "full")
-        equal = snapshot(store) == after_incremental
+        after_full = snapshot(store)
+        equal = after_full == after_incremental
+        differing = lead_differences(after_incremental, after_full)
     rows = [
         ("write the held file", figures["write"], None, None),
         ("incremental analysis", incremental["wall"], incremental["rss_mib"],
@@ -185,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"leads: {incremental['created']} created, {incremental['updated']} updated, "
           f"{incremental['stale']} stale; full detect found {full['leads']}")  # fmt: skip
     print(f"full rebuild after the incremental path changed no lead: {equal}")
+    for lead, field, incremental_value, full_value in differing[:10]:
+        print(f"  {lead} {field}:\n    incremental {incremental_value[:300]}\n"
+              f"    full        {full_value[:300]}")  # fmt: skip
+    if differing:
+        print(f"  ({len({d[0] for d in differing})} leads differ)")
     return 0 if equal else 1
 
 
