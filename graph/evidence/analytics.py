@@ -412,9 +412,11 @@ def _summarise_evidence(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "lenders": sorted({row["lender"] for row in rows if row["lender"]}),
         "sources": sorted({row["source"] for row in rows if row["source"]}),
         "date_span": [dates[0], dates[-1]] if dates else None,
-        "templates": dict(sorted(templates.items(), key=lambda kv: -kv[1])[:5]),
+        # most first, ties by name: the rows come in no set order, and which of two equally
+        # common templates makes the top five must not depend on it
+        "templates": dict(sorted(templates.items(), key=lambda kv: (-kv[1], kv[0]))[:5]),
         "disguised_complaints": sum(1 for row in rows if row["disguised"]),
-        "slang": dict(sorted(slang.items(), key=lambda kv: -kv[1])[:10]),
+        "slang": dict(sorted(slang.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
     }
 
 
