@@ -185,7 +185,12 @@ def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
             ]
             item.pop("text", None)  # it quotes every source; the page words the item itself
         items.append(item)
-    return {**lead, "explanation": items}
+    # the learned ranking's table shows each feature's value: the burst is not theirs there either
+    features = {k: v for k, v in (lead.get("features") or {}).items() if k != "burst"}
+    ranking = dict(lead.get("ranking") or {})
+    if isinstance(ranking.get("learned"), dict):
+        ranking["learned"] = {k: v for k, v in ranking["learned"].items() if k != "burst"}
+    return {**lead, "explanation": items, "features": features, "ranking": ranking}
 
 
 def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -420,6 +420,7 @@ def _learned(lead: dict[str, Any]) -> None:
                 t("rerank.col_learned"): learned.get(name, "—"),
             }
             for name in FEATURES
+            if name in features  # a feature withheld from this viewer is not listed
         ],
         hide_index=True,
         width="stretch",
