@@ -42,6 +42,7 @@ from graph.evidence.leads import (
     lead_rows,
     mark_stale,
     method_record,
+    ring_ties,
     write_candidates,
 )
 from graph.evidence.rings import Ring
@@ -122,10 +123,6 @@ def affected_entities(store: GraphStore, keys: list[str], complaints: set[str]) 
     return sorted(found)
 
 
-def _ties(ring: Ring) -> list[dict[str, Any]]:
-    return [{"a": a, "b": b, "why": why, "weight": w} for a, b, why, w in ring.edges]
-
-
 def needs_row(ring: Ring, stored: dict[str, Any] | None, touched: set[str]) -> bool:
     """Whether ``ring``'s lead must be computed again (see the module's step 4)."""
     if stored is None or stored["status"] == "stale":
@@ -138,7 +135,7 @@ def needs_row(ring: Ring, stored: dict[str, Any] | None, touched: set[str]) -> b
     return (
         sorted(stored["members"]) != ring.members
         or stored["score"] != ring.score
-        or summary.get("ties") != _ties(ring)
+        or summary.get("ties") != ring_ties(ring)
     )
 
 

@@ -327,7 +327,7 @@ def lead_rows(
             "templates": evidence["templates"],
             "disguised_complaints": evidence["disguised_complaints"],
             "slang": evidence["slang"],
-            "ties": [{"a": a, "b": b, "why": why, "weight": w} for a, b, why, w in ring.edges],
+            "ties": ring_ties(ring),
         }
         explanation = _explanation(ring) + _contact_explanation(ring, handles)
         span = evidence["date_span"] or [None, None]
@@ -362,6 +362,11 @@ def lead_rows(
             }
         )
     return rows, leads
+
+
+def ring_ties(ring: Ring) -> list[dict[str, Any]]:
+    """The ring's edges as a lead's summary keeps them: ``{"a", "b", "why", "weight"}``."""
+    return [{"a": a, "b": b, "why": why, "weight": w} for a, b, why, w in ring.edges]
 
 
 def row_digest(row: dict[str, Any]) -> str:
