@@ -169,7 +169,7 @@ def test_a_note_is_read_by_the_unit_and_not_by_another_org(
     outsider.get_by_role("heading", name=zh("notes.header")).first.wait_for()
     outsider.get_by_text(zh("notes.none")).first.wait_for()
     assert NOTE not in outsider.content()
-    outsider.get_by_text(lead).first.wait_for()  # the same lead (its id under the title)
+    outsider.get_by_text(lead).filter(visible=True).first.wait_for()  # the same lead (its id under the title)
     shot(outsider, "note_other_org")
     outsider.context.close()
 
@@ -189,9 +189,9 @@ def test_an_analyst_dismisses_a_candidate_and_restores_it(
     assert page.get_by_text(lead).count() == 0  # gone from the list: another lead is shown
     browser_choose(page, "leads_statuses", zh("status.dismissed"))
     browser_choose(page, "leads_selected", lead)
-    page.get_by_text(lead).first.wait_for()
+    page.get_by_text(lead).filter(visible=True).first.wait_for()
     said = zh("lead.dismissed_by").format(by=world["other"], reason=REASON)
-    page.get_by_text(said).first.wait_for()
+    page.get_by_text(said).filter(visible=True).first.wait_for()
     page.get_by_role("button", name=zh("lead.restore_button")).wait_for()
     shot(page, "triage_dismissed")
 
@@ -203,7 +203,7 @@ def test_an_analyst_dismisses_a_candidate_and_restores_it(
     page.keyboard.press("Escape")
     idle(page)
     browser_choose(page, "leads_selected", lead)
-    page.get_by_text(lead).first.wait_for()
+    page.get_by_text(lead).filter(visible=True).first.wait_for()
     page.get_by_role("button", name=zh("lead.dismiss_button"), exact=True).wait_for()
     assert REASON not in page.content()
     shot(page, "triage_restored")
