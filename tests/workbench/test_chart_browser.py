@@ -198,7 +198,9 @@ def test_an_officer_expands_a_phone_and_opens_its_profile(
     frame.locator("button[data-action-name='profile']").click()
     page.get_by_role("heading", name=zh("nav.entity")).wait_for(timeout=WAIT_MS)
     idle(page)
-    page.get_by_text(phone.removeprefix("phone:")).filter(visible=True).first.wait_for(timeout=WAIT_MS)
+    page.get_by_text(phone.removeprefix("phone:")).filter(visible=True).first.wait_for(
+        timeout=WAIT_MS
+    )
     shot(page, "chart_profile")
     assert dialogs == []
     context.close()

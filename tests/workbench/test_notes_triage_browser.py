@@ -169,7 +169,9 @@ def test_a_note_is_read_by_the_unit_and_not_by_another_org(
     outsider.get_by_role("heading", name=zh("notes.header")).first.wait_for()
     outsider.get_by_text(zh("notes.none")).first.wait_for()
     assert NOTE not in outsider.content()
-    outsider.get_by_text(lead).filter(visible=True).first.wait_for()  # the same lead (its id under the title)
+    outsider.get_by_text(lead).filter(
+        visible=True
+    ).first.wait_for()  # the same lead (its id under the title)
     shot(outsider, "note_other_org")
     outsider.context.close()
 

@@ -115,7 +115,9 @@ def test_an_officer_watches_an_entity_and_sees_a_new_submission_on_his_home_page
             page.get_by_role("link", name=zh("nav.updates")).click()
             page.get_by_role("heading", name=zh("nav.updates")).wait_for()
             page.get_by_role("button", name=zh("updates.mark_seen")).wait_for()
-            page.get_by_text(AGENT).filter(visible=True).first.wait_for()  # the row's entity, to open its profile
+            page.get_by_text(AGENT).filter(
+                visible=True
+            ).first.wait_for()  # the row's entity, to open its profile
             idle(page)
             shot(page, "watch_update")
         finally:
