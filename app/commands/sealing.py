@@ -13,6 +13,7 @@ import getpass
 from pathlib import Path
 
 from app.cli import print_json
+from app.commands.export import print_fingerprints
 from graph.alliance import identity as alliance
 from graph.core import keys
 from graph.core.errors import UserError
@@ -115,14 +116,8 @@ def trust_command(args: argparse.Namespace) -> int:
 def trusted_command(args: argparse.Namespace) -> int:
     rows = [{"name": t.name, "fingerprint": t.fingerprint, "trusted_at": t.trusted_at}
             for t in alliance.trusted()]  # fmt: skip
-    if args.json:
-        print_json(rows)
-        return 0
-    if not rows:
-        print("no trusted installations (`leadgraph alliance trust FILE --name NAME` adds one)")
-    for row in rows:
-        print(f"{keys.group_fingerprint(row['fingerprint'])}  {row['name']}")
-    return 0
+    empty = "no trusted installations (`leadgraph alliance trust FILE --name NAME` adds one)"
+    return print_fingerprints(rows, as_json=args.json, empty=empty)
 
 
 def seal_command(args: argparse.Namespace) -> int:
