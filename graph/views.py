@@ -36,6 +36,8 @@ Pages call these instead of reaching into several graph modules themselves:
   (the Submit page's progress) and, for admins, the whole queue (:mod:`graph.workflow.jobs`);
 * :func:`add_to_lead` and :func:`export_selection` — a chart's selection added to a lead as
   evidence (:mod:`graph.workflow.members`) or exported as a CSV of masked keys (audited).
+* :func:`seal_lead` — the package :func:`export_lead` writes, sealed to a trusted installation
+  of the alliance (:mod:`graph.export.sealed`), under the same rule as the export (audited).
 
 Every function here is for a signed-in user who has chosen their own password
 (:func:`_password_chosen`): one whose password an admin set reaches nothing until the password
@@ -842,3 +844,26 @@ def retrain_ranking(store: GraphStore, principal: Principal) -> dict[str, Any]:
     from graph.evidence import rerank
 
     return rerank.train(store, principal.username)
+
+
+@_password_chosen
+def seal_lead(
+    store: GraphStore, principal: Principal, lead_id: str, to: str, out_dir: Path
+) -> dict[str, Any]:
+    """The lead's package, exported as :func:`export_lead` would for the principal (who may
+    seal exactly what they may export), sealed to the trusted installation ``to`` into
+    ``out_dir``. The plain package never leaves a private temporary folder. Both the export and
+    the seal are audited under the principal."""
+    import tempfile
+
+    from graph.alliance.identity import find_trusted
+    from graph.export.sealed import SUFFIX, seal_and_audit
+
+    find_trusted(to)  # an unknown recipient is refused before anything is exported
+    with tempfile.TemporaryDirectory(prefix="leadgraph-seal-") as folder:
+        exported = export_lead(store, principal, lead_id, Path(folder))
+        package = Path(exported["path"])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        out = out_dir / f"{package.stem}{SUFFIX}"
+        result = seal_and_audit(store, package, to, out, actor=principal.username, via="workbench")
+    return result.to_dict()

@@ -204,11 +204,18 @@ def keys_list_command(args: argparse.Namespace) -> int:
     if own is not None:
         rows.append(_key_info(None, own, keys.INSTALLATION_LABEL))
     rows += [_key_info(k, k.public, "") for k in keys.trusted_keys()]
-    if args.json:
+    empty = "no trusted keys (`leadgraph keys trust FILE --name WHO` adds one)"
+    return print_fingerprints(rows, as_json=args.json, empty=empty)
+
+
+def print_fingerprints(rows: list[dict[str, Any]], *, as_json: bool, empty: str) -> int:
+    """Print trusted keys or installations (``fingerprint`` and ``name`` each): as one JSON
+    list, or a line each with the fingerprint grouped, or ``empty`` when there are none."""
+    if as_json:
         print_json(rows)
         return 0
     if not rows:
-        print("no trusted keys (`leadgraph keys trust FILE --name WHO` adds one)")
+        print(empty)
     for row in rows:
         print(f"{keys.group_fingerprint(row['fingerprint'])}  {row['name']}")
     return 0

@@ -86,6 +86,7 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         "open_alert": lambda s, p: views.open_alert(s, p, "a-none"),
         "analysis_job": lambda s, p: views.analysis_job(s, p, "sub-none"),
         "job_queue": lambda s, p: views.job_queue(s, p),
+        "seal_lead": lambda s, p: views.seal_lead(s, p, lead, "B", out),
     }
 
 
