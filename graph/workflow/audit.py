@@ -101,6 +101,7 @@ ACTIONS = (
     "job_requeue",
     "job_retry",
     "rerank_train",
+    "alliance_match",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
