@@ -71,6 +71,7 @@ def test_another_orgs_analyst_sees_no_match(store: GraphStore, tmp_path: Path) -
     page_a = views.lead_page(store, ANALYST_A, lead_id)
     assert any(link["type"] == "ALLIANCE_MATCH" for link in page_a["links"])
     assert f"org:{COUNTERPART}" in {e["key"] for e in page_a["entities"]}
+    assert COUNTERPART in page_text(lead_page_as(ANALYST_A, lead_id))  # drawn on A's chart
     page_b = views.lead_page(store, ANALYST_B, lead_id)
     assert not any(link["type"] == "ALLIANCE_MATCH" for link in page_b["links"])
     assert not any(e["label"] == "Org" for e in page_b["entities"])
