@@ -107,6 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "role.admin": {"zh": "管理员", "en": "Admin"},
     "kind.enterprise": {"zh": "金融机构", "en": "Enterprise"},
     "kind.police": {"zh": "公安单位", "en": "Police unit"},
+    "kind.counterpart": {"zh": "联盟对方机构", "en": "Alliance counterpart"},
     "admin.users": {"zh": "用户", "en": "Users"},
     "admin.orgs": {"zh": "机构与单位", "en": "Orgs and units"},
     "admin.audit": {"zh": "审计日志", "en": "Audit log"},

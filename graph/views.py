@@ -52,9 +52,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from graph.alliance import matches as match_store
 from graph.db.store import GraphStore
 from graph.evidence.bursts import complaint_days, find_bursts, strongest, weekly_counts
-from graph.evidence.leads import lead_bundle
+from graph.evidence.leads import describe_matches, lead_bundle
 from graph.evidence.profile import entity_leads, entity_score, entity_submissions
 from graph.evidence.rights import (
     compose,
@@ -166,7 +167,7 @@ def _masked_leads(
     )
     subs = own_submissions(store, principal)
     if subs is not None:
-        leads = [_own_sources(lead, subs) for lead in leads]
+        leads = [_own_matches(_own_sources(lead, subs), principal.org) for lead in leads]
     return [_replace_numbers(lead, hidden) for lead in leads] if hidden else leads
 
 
@@ -195,6 +196,33 @@ def _own_sources(lead: dict[str, Any], subs: set[str]) -> dict[str, Any]:
     return {**lead, "explanation": items, "features": features, "ranking": ranking}
 
 
+def _own_matches(lead: dict[str, Any], org: str | None) -> dict[str, Any]:
+    """An analyst's view of a lead's ``alliance_match`` feature: only the matches its own org
+    ran (another org's reveal what that org suspected and whom it asked); with none, the
+    feature leaves the explanation and the learned ranking's table."""
+    items, theirs = [], False
+    for item in lead.get("explanation") or []:
+        if item.get("feature") == "alliance_match":
+            mine = [m for m in item.get("value") or [] if m.get("by_org") == org]
+            if not mine:
+                continue
+            theirs = True
+            item = {
+                **item,
+                "value": mine,
+                "text": f"{item.get('entity')}: {describe_matches(mine)}",
+            }
+        items.append(item)
+    if theirs:
+        return {**lead, "explanation": items}
+    features = {k: v for k, v in (lead.get("features") or {}).items() if k != "alliance_match"}
+    ranking = dict(lead.get("ranking") or {})
+    if isinstance(ranking.get("learned"), dict):
+        learned = ranking["learned"]
+        ranking["learned"] = {k: v for k, v in learned.items() if k != "alliance_match"}
+    return {**lead, "explanation": items, "features": features, "ranking": ranking}
+
+
 def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A link's properties as the viewer sees them: the ``surface`` a contact was read from
     (``加微：Zx_Agent88``) is the contact itself, so when either end is masked it shows as the
@@ -208,13 +236,41 @@ def _shown_props(link: dict[str, Any], by_key: dict[str, dict[str, Any]]) -> dic
     return props
 
 
+def _without_matches(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The bundle without its alliance matches (those the owning org ran), which a page shows
+    by the viewer's rights instead (:func:`_visible_matches`)."""
+    return {
+        **bundle,
+        "entities": [e for e in bundle["entities"] if e["label"] != "Org"],
+        "links": [link for link in bundle["links"] if link["type"] != match_store.LINK_TYPE],
+        "matches": [],
+    }
+
+
+def _visible_matches(
+    store: GraphStore, principal: Principal, owner: str | None, keys: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The counterpart orgs and match links of ``keys`` the principal may see: an analyst the
+    matches its own org ran (another org's reveal what that org suspected), an officer those of
+    the org that owns the lead pushed to them, an admin every one."""
+    if principal.is_admin:
+        orgs = None
+    elif principal.role == "analyst":
+        orgs = [str(principal.org)]
+    else:
+        orgs = [owner] if owner else []
+    counterparts, links = match_store.match_links(match_store.matches_of(store, keys, orgs))
+    shown = [{**org, "display_key": org["key"], "masked": False} for org in counterparts]
+    return shown, links
+
+
 @_password_chosen
 def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str, Any]:
     """A lead as its page shows it: ``lead`` (its node's properties, decoded), ``entities``
     (each with ``display_key`` and ``masked``), ``links`` (ends as display keys) and
     ``submissions``. Raises :class:`graph.workflow.auth.Forbidden` when the principal may not see it."""
     lead = lifecycle.view_lead(store, principal, lead_id)  # checked and audited
-    bundle = lead_bundle(store, lead_id)
+    bundle = _without_matches(lead_bundle(store, lead_id))
     keys = [e["key"] for e in bundle["entities"]]
     if principal.role == "analyst":
         # every entity of a lead it may see, whole where its org stated it, masked otherwise
@@ -235,7 +291,9 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
         if number:
             hidden[number[1]] = number[2]
     subs = own_submissions(store, principal)
-    lead = _replace_numbers(lead if subs is None else _own_sources(lead, subs), hidden)
+    if subs is not None:
+        lead = _own_matches(_own_sources(lead, subs), principal.org)
+    lead = _replace_numbers(lead, hidden)
     links = [
         {**link, "start": shown.get(link["start"], link["start"]),
          "end": shown.get(link["end"], link["end"]),
@@ -244,6 +302,9 @@ def lead_page(store: GraphStore, principal: Principal, lead_id: str) -> dict[str
                      if subs is None or str(s).split("#", 1)[0] in subs]}
         for link in bundle["links"]
     ]  # fmt: skip
+    counterparts, matched = _visible_matches(store, principal, bundle["lead"].get("org"), keys)
+    entities += counterparts
+    links += [{**link, "start": shown.get(link["start"], link["start"])} for link in matched]
     submissions = bundle["submissions"]
     if subs is not None:  # an analyst: another org's files, users and rows are not theirs to know
         submissions = [
@@ -576,7 +637,7 @@ def entity_profile(
         elif found is not None:
             score = {"service": found}
     if subs is not None and score is not None and "features" in score:
-        score = _own_burst(score, bursts)
+        score = _own_match(_own_burst(score, bursts), principal.org)
     audit.append(
         store,
         principal.username,
@@ -673,6 +734,20 @@ def _own_burst(score: dict[str, Any], bursts: list[dict[str, Any]]) -> dict[str,
         "score": min(100.0, round(sum(contributions.values()), 2)),
         "contributions": contributions,
         "features": {**score["features"], "burst": strongest(bursts)},
+    }
+
+
+def _own_match(score: dict[str, Any], org: str | None) -> dict[str, Any]:
+    """An analyst's view of a score: its ``alliance_match`` feature as its own org's matches
+    give it (another org's are that org's to know), the total changed to match."""
+    mine = [m for m in score["features"].get("alliance_match") or [] if m.get("by_org") == org]
+    weight = WEIGHTS["alliance_match"] if mine else 0.0
+    contributions = {**score["contributions"], "alliance_match": weight}
+    return {
+        **score,
+        "score": min(100.0, round(sum(contributions.values()), 2)),
+        "contributions": contributions,
+        "features": {**score["features"], "alliance_match": mine},
     }
 
 

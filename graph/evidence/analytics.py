@@ -122,7 +122,8 @@ RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label,
          AS calls_to_complainants,
        COUNT { (x)<-[:ADVERTISES]-(:Account) } AS advertised,
        COUNT { (x)<-[:LEGAL_REP_OF]-(:Person)-[:LEGAL_REP_OF]->(other:Firm) WHERE other <> x }
-         AS shared_legal_rep
+         AS shared_legal_rep,
+       [(x)-[m:ALLIANCE_MATCH]->(o:Org) | {counterpart: o.name, by_org: m.by_org}] AS alliance
 """
 ENTITY_COMPLAINTS = "\nMATCH (x:Entity)" + _ENTITY_COMPLAINTS_BODY
 ENTITY_COMPLAINTS_OF_KEYS = (

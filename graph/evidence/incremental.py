@@ -183,6 +183,43 @@ def analyse_submission(
         touched = affected_entities(store, region, complaints | set(changed))
         scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
         scorestate.save_some(store, touched, scores, run=scorestate.new_run())
+    created, updated, stale = _update_leads(store, settings, touched, everything, report)
+    report(1.0, "done")
+    return {
+        "submission": submission_id,
+        "created": sorted(created),
+        "updated": sorted(updated),
+        "stale": stale,
+        "touched": len(touched),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def rescore_entities(store: GraphStore, keys: list[str]) -> dict[str, Any]:
+    """Re-score ``keys`` and bring candidate leads up to date, as :func:`analyse_submission`
+    does for a submission's entities: for an input that is no row of a submission, such as an
+    alliance match (``graph.alliance.matches``), which only the matched entity's own score
+    reads. Returns ``{"created", "updated", "stale", "touched"}``."""
+    settings = DetectSettings()
+    touched = sorted(set(keys))
+    if not scorestate.is_current(store, min_complainants=settings.min_complainants):
+        return {"created": [], "updated": [], "stale": [], "touched": 0}  # the next one does all
+    scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
+    scorestate.save_some(store, touched, scores, run=scorestate.new_run())
+    created, updated, stale = _update_leads(store, settings, touched, False, lambda f, w: None)
+    return {"created": created, "updated": updated, "stale": stale, "touched": len(touched)}
+
+
+def _update_leads(
+    store: GraphStore,
+    settings: DetectSettings,
+    touched: list[str],
+    everything: bool,
+    report: Progress,
+) -> tuple[list[str], list[str], list[str]]:
+    """Steps 3 and 4 of the module: rings from the kept scores, and the leads of those that
+    hold a ``touched`` entity or changed (all when ``everything``) written again; returns the
+    created, updated and retired lead ids."""
     report(0.5, "rings")
     rings = kept_rings(store, settings)
     ids = [lead_id(ring) for ring in rings]
@@ -213,12 +250,4 @@ def analyse_submission(
     stale = mark_stale(store, ids, now=now)
     if written or stale:
         rerank.apply_model(store)  # as detect does: the learned rank, when a model is in force
-    report(1.0, "done")
-    return {
-        "submission": submission_id,
-        "created": sorted(created),
-        "updated": sorted(updated),
-        "stale": stale,
-        "touched": len(touched),
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    return sorted(created), sorted(updated), stale

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from graph.alliance.matches import match_links, matches_of
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
@@ -239,11 +240,20 @@ def _explanation(ring: Ring) -> list[dict[str, Any]]:
                     + (
                         describe_burst(entity.features[feature])
                         if feature == "burst"
+                        else describe_matches(entity.features[feature])
+                        if feature == "alliance_match"
                         else f"{feature} = {entity.features.get(feature)}"
                     ),
                 }
             )
     return items
+
+
+def describe_matches(matches: list[dict[str, str]]) -> str:
+    """The ``alliance_match`` feature in words, naming the counterparts:
+    ``联盟匹配 alliance match (not a fact): BankB, BankC``."""
+    counterparts = sorted({m["counterpart"] for m in matches})
+    return f"联盟匹配 alliance match (not a fact): {', '.join(counterparts)}"
 
 
 @dataclass(frozen=True)
@@ -479,6 +489,11 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             if k not in ("sources", "first_seen", "last_seen", "kind")
         }
     submission_ids = sorted({s.split("#", 1)[0] for link in links for s in link["sources"]})
+    # alliance matches the owning org ran on the lead's entities: drawn as links to the
+    # counterpart orgs (kind alliance_match, never facts) and listed in matches.csv
+    owner = lead.get("org")
+    matches = matches_of(store, [e["key"] for e in entities], [owner] if owner else [])
+    counterparts, match_links_ = match_links(matches)
     latest = store.read_one(LATEST_SUBMISSION)
     method = json.loads(lead.get("method_json") or "{}")
     return {
@@ -502,8 +517,9 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "context_version": lead.get("context_version"),
             "ranking": json.loads(lead.get("ranking_json") or "null"),  # graph.evidence.rerank
         },
-        "entities": sorted(entities, key=lambda e: e["key"]),
-        "links": sorted(links, key=lambda r: (r["start"], r["type"], r["end"])),
+        "entities": sorted(entities + counterparts, key=lambda e: e["key"]),
+        "links": sorted(links + match_links_, key=lambda r: (r["start"], r["type"], r["end"])),
+        "matches": matches,
         "submissions": store.read(SUBMISSIONS, ids=submission_ids),
         # who said which value: every party's Statement about each entity, oldest first
         "statements": [

@@ -20,6 +20,7 @@ consulting_scope       a firm whose business scope is debt / legal / info consul
 shared_legal_rep       a firm whose legal representative also runs another firm       5
 firm_age_years         a firm's age at its first complaint (≤ 1 y full, 5 y none)     5
 burst                  its complaints surged against its own baseline in some week    5
+alliance_match         an alliance counterpart's set also holds it (≥ 1 = full)       5
 =====================  ========================================================  ======
 
 A score is the sum of the contributions, at most 100. ``agent_text_share`` reads the
@@ -28,6 +29,11 @@ whole text is, whether or not it uses slang); a complaint scoring at least
 ``graph.text.context.AGENT_AT`` counts. ``burst`` reads the periods ``graph.evidence.bursts``
 finds in the row's ``bursts`` (method and threshold stated there); its feature value is the
 strongest period, so the explanation can say when, how many and against what baseline.
+``alliance_match`` reads the row's ``alliance`` (``{counterpart, by_org}`` of each
+``ALLIANCE_MATCH`` link, :mod:`graph.alliance.matches`): a private set intersection found the
+entity in another institution's set too. It is a hint, not a fact, hence its small weight; its
+feature value names the counterparts and the orgs that ran the matches, so a page shows it only
+to those orgs (``graph.views``).
 
 Service numbers (95xxx, 400/800, 12xxx) are institutions' own lines: they score 0 and are named
 in the result instead.
@@ -57,7 +63,8 @@ from graph.evidence.bursts import strongest
 # (``rings.ring_communities``), so a component's rings no longer depend on the rest of the graph
 # (what lets the incremental analysis equal the full detect); a large component may split
 # differently than before for the same data.
-SCORING_METHOD = "scores-2026.12.2"
+# 2026.12.3: the alliance_match feature (graph.alliance.matches), weight 5.
+SCORING_METHOD = "scores-2026.12.3"
 
 SERVICE_TYPES = frozenset({"service", "toll_free", "shared_cost", "premium_rate", "uan", "voip"})
 CONSULTING_WORDS = ("债务", "法律咨询", "法务", "信息咨询", "商务咨询", "信用修复", "协商", "维权")
@@ -73,6 +80,7 @@ WEIGHTS = {
     "shared_legal_rep": 5.0,
     "firm_age_years": 5.0,
     "burst": 5.0,
+    "alliance_match": 5.0,
 }
 # A firm set up shortly before its complaints begin looks like a vehicle for them: full weight
 # at this age or younger (years), none from ``OLD_FIRM_YEARS`` on.
@@ -153,7 +161,8 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
         ``top_template``, ``disguised``, ``calls_to_complainants``, ``advertised``,
         ``shared_legal_rep`` (counts), optionally ``agent_like`` (complaints the context model
         calls agent-like; 0 when absent), ``scope`` (a firm's business scope, or None) and
-        ``bursts`` (its burst periods, ``graph.evidence.bursts``; none when absent).
+        ``bursts`` (its burst periods, ``graph.evidence.bursts``; none when absent) and
+        ``alliance`` (its alliance matches; none when absent).
     age : float or None
         A firm's age at its first complaint (see ``firm_age_years``).
 
@@ -180,6 +189,7 @@ def feature_values(row: Mapping[str, Any], age: float | None) -> dict[str, float
         "shared_legal_rep": 1.0 if row["shared_legal_rep"] > 0 else 0.0,
         "firm_age_years": youth(age),
         "burst": 1.0 if row.get("bursts") else 0.0,
+        "alliance_match": 1.0 if row.get("alliance") else 0.0,
     }
 
 
@@ -198,6 +208,19 @@ def template_counts(clusters: Iterable[Mapping[str, Any]]) -> dict[str, int]:
         for row in sorted(clusters, key=lambda row: row["cluster"])
         if row["n"] >= 2
     }
+
+
+def alliance_matches(matches: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The distinct ``{counterpart, by_org}`` pairs of an entity's alliance matches, sorted.
+
+    Examples
+    --------
+    >>> alliance_matches([{"counterpart": "B", "by_org": "A"}, {"counterpart": "B", "by_org": "A"},
+    ...                   {"counterpart": "C", "by_org": None}])
+    [{'counterpart': 'B', 'by_org': 'A'}, {'counterpart': 'C', 'by_org': ''}]
+    """
+    pairs = {(str(m["counterpart"]), str(m.get("by_org") or "")) for m in matches}
+    return [{"counterpart": c, "by_org": o} for c, o in sorted(pairs)]
 
 
 def is_service_number(row: Mapping[str, Any]) -> bool:
@@ -247,6 +270,7 @@ def score_row(row: Mapping[str, Any]) -> EntityScore:
         "shared_legal_rep": row["shared_legal_rep"],
         "firm_age_years": age,
         "burst": strongest(row.get("bursts") or []),
+        "alliance_match": alliance_matches(row.get("alliance") or []),
         "first_date": row["first_date"],
         "last_date": row["last_date"],
     }

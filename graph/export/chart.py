@@ -536,7 +536,7 @@ def _page_source(
         f'pos="{max(width / 2, 330):.1f},{header_y:.1f}!"];'
     )
     kinds_used = sorted({n.kind for n in page.nodes}, key=lambda k: _ORDER.get(k, 9))
-    edge_kinds = [k for k in ("fact", "inference", "match") if any(e.kind == k for e in page.edges)]
+    edge_kinds = [k for k in load_model().kinds if any(e.kind == k for e in page.edges)]
     legend, legend_width, _ = _legend(kinds_used, edge_kinds, width + margin + 10, height)
     lines += legend
     footer = [*page.notes]

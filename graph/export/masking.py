@@ -212,6 +212,12 @@ def mask_bundle(bundle: dict[str, Any], audience: str, secret: bytes) -> MaskRes
         link["start"] = renamed.get(link["start"], link["start"])
         link["end"] = renamed.get(link["end"], link["end"])
         link["props"] = _mask_deep(link_props, names, counter, "link properties")
+    for match in data.get("matches") or []:  # alliance matches: the key as the entity shows
+        match["key"] = renamed.get(match["key"], match["key"])
+        match["counterpart_key"] = renamed.get(match["counterpart_key"], match["counterpart_key"])
+        if match.get("by"):
+            match["by"] = None
+            counter["alliance match users (left out)"] += 1
     kept = []
     for statement in data.get("statements") or []:
         if statement.get("org") != owner:

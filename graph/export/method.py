@@ -102,6 +102,11 @@ def method_txt(bundle: dict[str, Any], package_id: str, chart_notes: list[str]) 
         "link kinds: "
         + "; ".join(f"{kind} = {entry.about.en}" for kind, entry in load_model().kinds.items())
         + " (links.csv names the submission and row of every fact; SAME_TEMPLATE is a match).",
+        "alliance matches (matches.csv, ALLIANCE_MATCH links to a counterpart org, dashed): a "
+        "private set intersection with another institution's LeadGraph found the same key in "
+        "its set on that date. It means only that the counterpart also holds the key; it is not "
+        "a fact, not a complaint, not evidence of what the entity did, and it ties no two "
+        "entities together.",
         "",
         "chart:",
         *([f"  {note}" for note in chart_notes] or ["  every entity and link is drawn"]),

@@ -9,6 +9,7 @@ Files of a package (``chart-N.svg`` only when the chart has more than one page):
     chart.html                 the chart to explore in a browser, offline (vis-network inlined),
                                with every link's sources on hover
     entities.csv, links.csv    every entity by stable key; every link with its sources
+    matches.csv                alliance matches (graph/alliance/matches.py): not facts
     statements.csv             who said which value: every party's statement about each entity
     excerpts/*.txt             complaint records and texts behind the links
     redactions.txt             what was masked or left out for this audience
@@ -137,6 +138,7 @@ def build_files(
     files["chart.html"] = interactive.package_chart(data, header)
     files["entities.csv"] = tables.entities_csv(data)
     files["links.csv"] = tables.links_csv(data)
+    files["matches.csv"] = tables.matches_csv(data)
     files["statements.csv"] = statements.statements_csv(data)
     files.update(tables.excerpts(data))
     files["redactions.txt"] = tables.redactions_txt(masked, drawn.notes)

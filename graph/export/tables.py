@@ -201,6 +201,44 @@ def links_csv(bundle: dict[str, Any]) -> bytes:
     return _csv(LINK_COLUMNS, rows)
 
 
+MATCH_COLUMNS = [
+    "entity_key",
+    "entity_label",
+    "entity_display",
+    "counterpart",
+    "set_name",
+    "matched_on",
+    "run_id",
+    "kind",
+    "kind_name",
+]
+
+
+def matches_csv(bundle: dict[str, Any]) -> bytes:
+    """One row per alliance match on the lead's entities (``graph.alliance.matches``): the
+    entity's key as the package shows it, the counterpart org, the set matched, the date and the
+    run. A match is not a fact: it says only that the counterpart's set held the same key."""
+    entities = {e["key"]: e for e in bundle["entities"]}
+    rows = []
+    for match in bundle.get("matches") or []:
+        entity = entities.get(match["key"], {"key": match["key"], "label": ""})
+        rows.append(
+            [
+                match["key"],
+                entity["label"],
+                display(entity) if entity["label"] else "",
+                match["counterpart"],
+                match["set_name"],
+                match["matched_on"],
+                match["run_id"],
+                "alliance_match",
+                kind_name("alliance_match", about=True),
+            ]
+        )
+    rows.sort(key=lambda row: (row[0], row[5] or "", row[6] or ""))
+    return _csv(MATCH_COLUMNS, rows)
+
+
 def excerpts(bundle: dict[str, Any]) -> dict[str, bytes]:
     """One text file per complaint: its record, the sources of its links, its text as the org
     holding its values stated it, then any other party's statement of it (e.g. a regulator's

@@ -104,6 +104,7 @@ ACTIONS = (
     "alliance_seal",
     "alliance_open",
     "alliance_open_refused",
+    "alliance_match",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

@@ -133,7 +133,10 @@ def test_entity_types_tell_apart_in_grayscale_and_keep_their_text_legible() -> N
         assert _contrast(style.border, "#ffffff") >= 3, label  # the outline on white paper
     for kind in MODEL.kinds:
         assert _contrast(kind_style(kind).colour, "#ffffff") >= 4.5, kind
-    assert len({kind_style(kind).line for kind in MODEL.kinds}) == len(MODEL.kinds)
+    # one line and colour each; the alliance match shares the dashed line of an inference but
+    # not its colour, and always ends at an org's box (issue 19: dashed, its own colour)
+    assert len({kind_style(kind) for kind in MODEL.kinds}) == len(MODEL.kinds)
+    assert len({kind_style(kind).line for kind in MODEL.kinds if kind != "alliance_match"}) == 3
 
 
 # --- screen and paper draw the declaration --------------------------------------------------------
@@ -218,7 +221,11 @@ def test_both_legends_list_the_same_labels_in_the_same_colours() -> None:
         assert on_screen[label] == on_paper[label] == (style.fill, style.border)
         assert display_name(label, "zh") in screen
         assert f"{display_name(label, 'zh')} {display_name(label, 'en')}\\l" in legend_texts
-    for kind in MODEL.kinds:  # the sample lead has links of all three kinds
+    # the sample lead has links of the three kinds of a ring; alliance matches are drawn in
+    # tests/alliance/test_match_links.py
+    kinds = sorted({link["kind"] for link in bundle["links"]})
+    assert kinds == ["fact", "inference", "match"]
+    for kind in kinds:
         line = kind_style(kind)
         assert f"data-kind='{kind}' style='color:{line.colour}'>" in screen
         assert kind_name(kind, "zh") in screen
