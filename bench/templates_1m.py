@@ -89,6 +89,8 @@ def one_run(index_folder: Path, items: list[tuple[str, str]]) -> tuple[dict, Tem
         "texts_affected": changes.affected,
         "texts_repeeled": changes.repeeled,
         "changed": len(changes.changed),
+        "clusters_set": len(changes.clusters),
+        "unclustered": len(changes.unclustered),
         "links_added": len(changes.links_added),
         "links_removed": len(changes.links_removed),
     }

@@ -7,11 +7,18 @@ keys, the verified pairs, each text's hub and connected component — so that ad
 always exactly those ``find_templates`` gives on all texts so far. Why this is exact:
 
 * **Candidate pairs are anchor pairs** (each bucket member with the bucket's smallest id). A
-  bucket that no new text joined keeps its members and anchor, so its pairs stand. A new text
-  in a bucket may become its anchor, which changes every pair of it: the *affected* set A is
-  every member of every bucket (of any band) that a new text joined. Stored pairs touching A are
-  dropped and every anchor pair involving A is made again from all bands' buckets, then
-  verified with the stored signatures.
+  bucket that no new text joined keeps its members and anchor, so its pairs stand. A bucket a
+  new text joined with a larger id than its anchor keeps its anchor: its old pairs stand, and
+  it gains only the pairs of its new members. A new text that becomes a bucket's anchor (or a
+  bucket of new texts only) changes every pair of it. So the *affected* set A is the new texts
+  and every member of every bucket (of any band) whose anchor is a new text. A pair with no
+  end in A is in the same buckets with the same anchors in every band before and after, so it
+  is a candidate after exactly when it was before; every pair that appears or goes has an end
+  in A. Stored pairs touching A are dropped and every anchor pair involving A is made again
+  from all bands' buckets, then verified with the stored signatures. (New ids sort after the
+  old ones in a real submission's buckets far more often than before them, so A is mostly the
+  new texts: at 1M, 14,461 rows for 10,000 new texts instead of 461,517 when A held every
+  member of every bucket joined.)
 * **Star peeling depends only on each connected component of the verified pairs** (every step
   of :func:`graph.text.templates._star_clusters` reads a text's neighbours, and the round bound
   counts the same rounds in a component alone). Components that neither contained nor now touch
@@ -47,7 +54,7 @@ from graph.text.templates import (
 )
 
 
-_KEY_TABLE = 1 << 24  # bits of the bucket-key filter in ``_in_keys``
+_KEY_TABLE = 1 << 22  # bits of the bucket-key filter in ``_in_keys``
 
 
 class IndexMismatch(Exception):
@@ -361,11 +368,11 @@ def _clusters_of(
     size = np.zeros(len(rows), dtype=np.int64)
     clustered = hubs >= 0
     if clustered.any():
-        distinct, group = np.unique(hubs[clustered], return_inverse=True)
-        first = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
+        group = hubs[clustered]  # hubs are rows: a table over all rows groups them
+        first = np.full(len(rank), np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(first, group, rank[rows[clustered]])
-        first_row[clustered] = order[first][group]
-        size[clustered] = np.bincount(group)[group]
+        first_row[clustered] = order[first[group]]
+        size[clustered] = np.bincount(group, minlength=len(rank))[group]
     return first_row, size
 
 
