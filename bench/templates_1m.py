@@ -112,9 +112,7 @@ def check(index: TemplateIndex) -> None:
     expected_hub = np.full(n, -1, dtype=np.int64)
     expected_hub[order] = batch_hub
     assert np.array_equal(expected_hub, index.hub_of), "hubs differ from the batch"
-    ours = np.sort(
-        np.minimum(index.left, index.right) * n + np.maximum(index.left, index.right)
-    )
+    ours = np.sort(np.minimum(index.left, index.right) * n + np.maximum(index.left, index.right))
     batch_pairs = np.sort(
         np.minimum(order[left], order[right]) * n + np.maximum(order[left], order[right])
     )
@@ -125,7 +123,9 @@ def check(index: TemplateIndex) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=Path("/work/tpl1m-copy/templates"))
-    parser.add_argument("--world", type=Path, default=Path("/work/main/.leadgraph/worlds/world-45000-23"))
+    parser.add_argument(
+        "--world", type=Path, default=Path("/work/main/.leadgraph/worlds/world-45000-23")
+    )
     parser.add_argument("--file", default="complaints_qinghe.csv")
     parser.add_argument("--texts", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)

@@ -53,7 +53,6 @@ from graph.text.templates import (
     verified,
 )
 
-
 _KEY_TABLE = 1 << 22  # bits of the bucket-key filter in ``_in_keys``
 
 
