@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python bench/templates_1m.py --index /work/tpl1m-copy/templates \\
+    .venv/bin/python bench/templates_1m.py --index COPY_OF_THE_1M_HOME/templates \\
         --world .leadgraph/worlds/world-45000-23 --texts 10000 --repeats 3 [--check]
 
 ``--index`` is a persisted template index (``<home>/templates`` after ``leadgraph templates`` on
@@ -122,10 +122,8 @@ def check(index: TemplateIndex) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, default=Path("/work/tpl1m-copy/templates"))
-    parser.add_argument(
-        "--world", type=Path, default=Path("/work/main/.leadgraph/worlds/world-45000-23")
-    )
+    parser.add_argument("--index", type=Path, required=True, help="a persisted template index")
+    parser.add_argument("--world", type=Path, required=True, help="a synthetic world's folder")
     parser.add_argument("--file", default="complaints_qinghe.csv")
     parser.add_argument("--texts", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
