@@ -137,3 +137,41 @@ def test_an_empty_or_tiny_index_grows_to_the_batch(start: list[tuple[str, str]])
     index.add([*added, ("d", None)])  # a complaint without a text is ignored
     result, _ = cluster_texts(start + added, template_params())
     assert _view(index) == _batch_view(result)
+
+
+def _joined_buckets(index: TemplateIndex, new: list[str]) -> int:
+    """How many rows share a bucket, in any band, with one of the ``new`` ids (them included)."""
+    rows = index.find(new)[0]
+    rows = rows[rows >= 0]
+    keys = np.asarray(index.keys)
+    joined = np.zeros(index.rows, dtype=bool)
+    for band in range(keys.shape[1]):
+        joined |= np.isin(keys[:, band], keys[rows, band])
+    return int(joined.sum())
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("prefix", ["b", "d"])  # new ids before ("b") or after ("d") the old
+def test_only_buckets_a_new_text_anchors_are_paired_again(seed: int, prefix: str) -> None:
+    """New ids after every old id anchor no old bucket: only the new texts' own pairs are made
+    (affected = the new texts); new ids before every old id anchor every bucket they join:
+    all its members are paired again. Either way the result is the batch's."""
+    rng = random.Random(1000 + seed)
+    items = _corpus(rng, rng.randint(80, 160))
+    cut = len(items) // 2
+    base = items[:cut]
+    new = [(prefix + key, text) for key, text in items[cut:]]
+    index = TemplateIndex.build(base, template_params())
+    before = _pairs(index)
+    changes = index.add(new)
+    result, clustering = cluster_texts(base + new, template_params())
+    assert _view(index) == _batch_view(result)
+    assert clustering is not None
+    assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, template_params()))
+    fresh = [key for key, _ in new if index.find([key])[0][0] >= 0]
+    if prefix == "d":
+        assert changes.affected == len(fresh)
+        old_ids = {key for key, _ in base}
+        assert {(a, b, s) for a, b, s in _pairs(index) if a in old_ids and b in old_ids} == before
+    else:
+        assert changes.affected == _joined_buckets(index, fresh)
