@@ -11,8 +11,19 @@ person, template cluster or handle whose holder count crossed its threshold, and
 component of every node whose ties were lost. When it is most of the graph, a local ring step
 cannot save much.
 
+``--facts`` replays instead the rings step with and without the facts kept about each entity
+(``graph.evidence.ringfacts``), writing no lead and no score, only the kept facts:
+
+1. every fact read from the database (``kept=False``: the rings step before the facts were kept);
+2. the facts forgotten and read again, and kept (what ``detect`` does once);
+3. the facts the submission can have changed forgotten (``ringfacts.forget_stale``) and the rings
+   found again from the kept facts — what the incremental analysis does after that submission.
+
+It prints each step's time and how many entities' facts it read, and whether steps 1 and 3 found
+the same rings (members, seeds, score and ties: they must).
+
     .venv/bin/python bench/ring_region.py [--home .leadgraph/bench] [--port 7746]
-                                          [--submission ID]
+                                          [--submission ID] [--facts]
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import Any
 
 from loop import use_home
 
@@ -31,12 +43,62 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--home", type=Path, default=ROOT / ".leadgraph" / "bench")
     parser.add_argument("--port", type=int, default=7743)
     parser.add_argument("--submission", help="a submission id (default: the latest)")
+    parser.add_argument("--facts", action="store_true", help="replay with and without kept facts")
     return parser.parse_args(argv)
+
+
+def replay_facts(args: argparse.Namespace) -> int:
+    """``--facts`` (see the module)."""
+    from common import bench_store
+
+    from graph.evidence import ringfacts, scorestate
+    from graph.evidence.analytics import find_rings
+    from graph.evidence.incremental import submission_entities
+    from graph.evidence.leads import LATEST_SUBMISSION, DetectSettings, ring_ties
+
+    settings = DetectSettings()
+
+    def rings(store: Any, kept: bool) -> tuple[list[Any], dict[str, int], float]:
+        started = time.perf_counter()
+        counts: dict[str, int] = {}
+        found = find_rings(
+            store,
+            scorestate.seed_candidates(store, min_score=settings.min_seed_score),
+            kept=kept,
+            counts=counts,
+            seed=settings.seed,
+        )
+        shape = [(r.members, [s.key for s in r.seeds], r.score, ring_ties(r)) for r in found]
+        return shape, counts, time.perf_counter() - started
+
+    with bench_store() as store:
+        latest = store.read_one(LATEST_SUBMISSION)
+        submission = args.submission or (latest["id"] if latest else "")
+        read_all, counts, seconds = rings(store, kept=False)
+        print(f"1. every fact read: {seconds:.1f} s, {counts['reads']} reads, "
+              f"{counts['seeds']} seeds, {len(read_all)} rings", flush=True)  # fmt: skip
+        started = time.perf_counter()
+        ringfacts.forget_all(store)
+        _, counts, _ = rings(store, kept=True)
+        seconds = time.perf_counter() - started
+        print(f"2. read and kept: {seconds:.1f} s, {counts['reads']} reads", flush=True)
+        started = time.perf_counter()
+        keys = sorted(row["key"] for row in submission_entities(store, submission))
+        stale = ringfacts.forget_stale(store, keys)
+        forget = time.perf_counter() - started
+        local, counts, seconds = rings(store, kept=True)
+        print(f"3. after {submission} ({len(keys)} keys, {stale} facts' keys forgotten in "
+              f"{forget:.1f} s): {seconds:.1f} s, {counts['reads']} reads", flush=True)  # fmt: skip
+    same = local == read_all
+    print(f"the same rings as every fact read: {same}")
+    return 0 if same else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     use_home(args.home, args.port)
+    if args.facts:
+        return replay_facts(args)
     import networkx as nx
     from common import bench_store
 

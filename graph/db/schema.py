@@ -105,6 +105,15 @@ def schema_statements(model: Model) -> list[str]:
         "CREATE CONSTRAINT entityscore_key IF NOT EXISTS FOR (n:EntityScore) REQUIRE n.key IS UNIQUE",
         "CREATE INDEX entityscore_score IF NOT EXISTS FOR (n:EntityScore) ON (n.score)",
     ]
+    # The facts ring finding keeps about each entity, and the communities of each component of the
+    # ring graph (graph/evidence/ringfacts.py), by key and by signature.
+    statements.append(
+        "CREATE CONSTRAINT ringfacts_key IF NOT EXISTS FOR (n:RingFacts) REQUIRE n.key IS UNIQUE"
+    )
+    statements.append(
+        "CREATE CONSTRAINT ringcommunities_signature IF NOT EXISTS "
+        "FOR (n:RingCommunities) REQUIRE n.signature IS UNIQUE"
+    )
     # The keys each submission's batches wrote (graph/db/writer.py RECORD_KEYS), by submission.
     statements += [
         "CREATE CONSTRAINT submissionkeys_id IF NOT EXISTS "

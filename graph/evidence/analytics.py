@@ -24,6 +24,7 @@ from typing import Any
 
 from graph.core.limits import LIMITS
 from graph.db.store import GraphStore, chunked_by_weight
+from graph.evidence import ringfacts
 from graph.evidence.bursts import with_bursts
 from graph.evidence.rings import (
     Ring,
@@ -209,7 +210,9 @@ def entity_info(store: GraphStore, keys: list[str]) -> dict[str, dict[str, Any]]
     return {row["key"]: row for row in store.read(ENTITY_INFO, keys=keys)} if keys else {}
 
 
-# The facts that tie intermediaries together, for the ring projection.
+# The facts that tie intermediaries together, for the ring projection. A call ties two seeds only:
+# ``read_ring_data`` keeps the ``CALLED`` rows whose other end is a seed (so a key's rows do not
+# depend on which keys are seeds, and ``graph.evidence.ringfacts`` can keep them).
 TIES = """
 UNWIND $keys AS key
 MATCH (x:Entity {key: key})
@@ -221,7 +224,6 @@ CALL {
   UNION
   WITH x
   MATCH (x)-[r:CALLED]-(y:Entity)
-  WHERE y.key IN $keys
   RETURN y.key AS other, 'CALLED' AS why, 1 AS weight
   UNION
   WITH x
@@ -274,14 +276,16 @@ def contact_mentions(store: GraphStore, keys: list[str]) -> dict[str, int]:
 class RingData:
     """What ring finding reads, as the plain data ``graph.evidence.rings.rings_from_ties`` takes:
     the seeds, their ties (the database's, then ``seed_ties``), every node's label, phone type and
-    degree, the ambiguous name-only firms to leave out, and the handles set aside as hubs
-    (``rings.contact_ties``: key to why)."""
+    degree, the ambiguous name-only firms to leave out, the handles set aside as hubs
+    (``rings.contact_ties``: key to why), and how many entities' facts were read from the
+    database rather than taken as kept (``graph.evidence.ringfacts``)."""
 
     seeds: dict[str, EntityScore] = field(default_factory=dict)
     ties: list[dict[str, Any]] = field(default_factory=list)
     info: dict[str, dict[str, Any]] = field(default_factory=dict)
     drop: list[str] = field(default_factory=list)
     contact_hubs: dict[str, str] = field(default_factory=dict)
+    reads: int = 0
 
 
 def read_ring_data(
@@ -294,19 +298,37 @@ def read_ring_data(
     max_people_holders: int = LIMITS.ring_person_holders,
     max_template_holders: int = LIMITS.ring_template_holders,
     contact_ties: bool = True,
+    kept: bool = False,
 ) -> RingData:
     """The seeds among ``scores`` (``rings.select_seeds``) and what the database says about
     them (``TIES``, ``CONTACT_TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``,
     ``AMBIGUOUS_NAME_FIRMS``); no read when there is no seed. ``contact_ties=False`` leaves
-    handles out (``bench/detect.py``'s before figures)."""
+    handles out (``bench/detect.py``'s before figures). ``kept=True`` takes each entity's ties,
+    people, handles and handle mentions from ``graph.evidence.ringfacts`` when kept there (and
+    keeps those it reads); ``reads`` counts the entities whose facts were read from the database."""
     seeds = select_seeds(scores, min_seed_score=min_seed_score, min_agent_share=min_agent_share)
     if not seeds:
         return RingData()
     keys = sorted(seeds)
-    ties = store.read(TIES, keys=keys)
+    reads = 0
+
+    def facts(kind: str, wanted: list[str], read: Any, empty: Any) -> dict[str, Any]:
+        nonlocal reads
+        found, fresh = ringfacts.read_kept(store, kind, wanted, read, kept=kept, empty=empty)
+        reads += fresh
+        return found
+
+    by_key = facts("ties", keys, lambda wanted: _grouped(store.read(TIES, keys=wanted)), [])
+    ties = [
+        tie
+        for key in keys
+        for tie in by_key[key]
+        if tie["why"] != "CALLED" or tie["other"] in seeds
+    ]
+    people = facts("people", keys, lambda wanted: _people(store, wanted), [])
     ties += seed_ties(
         seeds,
-        seed_people(store, keys),
+        {key: dict.fromkeys(people[key], 1) for key in keys},
         min_shared_people=min_shared_people,
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
@@ -315,14 +337,31 @@ def read_ring_data(
     if contact_ties:
         # every node of the ring graph so far: a ring's texts that give its handle name its
         # other numbers, firms and accounts too, not only its seeds
-        by_handle = store.read(CONTACT_TIES, keys=tied_keys(seeds, ties))
+        nodes = tied_keys(seeds, ties)
+        given = facts(
+            "contacts", nodes, lambda wanted: _grouped(store.read(CONTACT_TIES, keys=wanted)), []
+        )
+        by_handle = [row for key in nodes for row in given[key]]
         handles = sorted({row["other"] for row in by_handle})
-        kept, hubs = handle_ties(by_handle, contact_mentions(store, handles), seeds=seeds)
-        ties += kept
+        mentions = facts("mentions", handles, lambda wanted: contact_mentions(store, wanted), 0)
+        kept_ties, hubs = handle_ties(by_handle, mentions, seeds=seeds)
+        ties += kept_ties
     nodes = tied_keys(seeds, ties)
     return RingData(
-        seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes), hubs
+        seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes), hubs, reads
     )
+
+
+def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows by their ``key``, each key's in the order read."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        found[row["key"]].append(row)
+    return dict(found)
+
+
+def _people(store: GraphStore, keys: list[str]) -> dict[str, list[str]]:
+    return {key: sorted(held) for key, held in seed_people(store, keys).items()}
 
 
 def find_rings(
@@ -338,13 +377,18 @@ def find_rings(
     max_people_holders: int = LIMITS.ring_person_holders,
     max_template_holders: int = LIMITS.ring_template_holders,
     seed: int = 7,
+    kept: bool = False,
+    counts: dict[str, int] | None = None,
 ) -> list[Ring]:
     """Group high-scoring intermediaries and what ties them into rings (Louvain communities).
 
     A seed scores at least ``min_seed_score`` and its complaints look agent-written: at least
     ``min_agent_share`` of them in one template cluster or disguising slang. The other
     thresholds are those of ``graph.evidence.rings.seed_ties`` and ``rings_from_ties``. The
-    handles set aside as hubs are added to ``contact_hubs`` when it is given."""
+    handles set aside as hubs are added to ``contact_hubs`` when it is given; ``kept`` is
+    ``read_ring_data``'s, and takes the communities of a component seen before from
+    ``ringfacts.KeptCommunities``; ``counts``, when given, gets the ``seeds`` and the entities whose facts
+    were read from the database (``reads``)."""
     data = read_ring_data(
         store,
         scores,
@@ -354,13 +398,22 @@ def find_rings(
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
         contact_ties=contact_ties,
+        kept=kept,
     )
     if contact_hubs is not None:
         contact_hubs.update(data.contact_hubs)
+    if counts is not None:
+        counts.update(seeds=len(data.seeds), reads=data.reads)
     if not data.seeds:
         return []
     return rings_from_ties(
-        data.seeds, data.ties, data.info, drop=data.drop, hub_degree=ring_hub_degree, seed=seed
+        data.seeds,
+        data.ties,
+        data.info,
+        drop=data.drop,
+        hub_degree=ring_hub_degree,
+        seed=seed,
+        cache=ringfacts.KeptCommunities(store) if kept else None,
     )
 
 

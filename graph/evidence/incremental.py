@@ -13,8 +13,10 @@ equal to a full ``build_templates`` + ``detect`` on the same data.
    kept in the graph (``graph.evidence.scorestate``); a scored entity no longer scored loses it.
 3. **Rings.** Rings are found from the kept scores as ``detect`` finds them (``leads.kept_rings``:
    the same seeds, ties and thresholds, Louvain on each connected component of the ring graph on
-   its own). This step reads every seed's ties, not only the touched ones: a person, template
-   or handle that too many seeds share ties nobody, and those counts are global.
+   its own). The thresholds are global (a person, template or handle that too many seeds share
+   ties nobody), so every seed's ties are taken into account; but each entity's ties, people and
+   handles are kept in the graph (``graph.evidence.ringfacts``) and read from the database again
+   only for the entities this submission can have changed (``ringfacts.forget_stale``).
 4. **Leads.** A ring is written again only when it holds a touched entity, or its members, ties
    or score differ from its candidate lead's, or it has no candidate yet (new, or stale and
    found again): any other ring's evidence, explanation and title read only facts of untouched
@@ -33,7 +35,7 @@ from typing import Any
 
 from graph.core.clock import utc_now
 from graph.db.store import GraphStore
-from graph.evidence import rerank, scorestate
+from graph.evidence import rerank, ringfacts, scorestate
 from graph.evidence.analytics import score_entities
 from graph.evidence.leads import (
     DetectSettings,
@@ -159,9 +161,11 @@ def analyse_submission(
     touching only what it can change (see the module); the candidates are then those a full
     ``build_templates`` + ``detect`` would write.
 
-    Returns ``{"submission", "created", "updated", "stale", "touched", "seconds"}``: the
-    candidates that are new (or were stale and came back), those whose members, score or text
-    changed, those retired, and how many entities were re-scored."""
+    Returns ``{"submission", "created", "updated", "stale", "touched", "seeds", "ring_reads",
+    "seconds"}``: the candidates that are new (or were stale and came back), those whose members,
+    score or text changed, those retired, how many entities were re-scored, how many seeds the
+    rings were found from and for how many entities ring finding read the database (the rest of
+    what it needs is kept, ``graph.evidence.ringfacts``)."""
     started = time.perf_counter()
     report = progress or (lambda fraction, what: None)
     settings = DetectSettings()
@@ -173,6 +177,7 @@ def analyse_submission(
     report(0.3, "scores")
     everything = not scorestate.is_current(store, min_complainants=settings.min_complainants)
     if everything:  # no kept scores of this method yet: score the world once
+        ringfacts.forget_all(store)
         scores, _ = score_entities(store, min_complainants=settings.min_complainants)
         touched = [s.key for s in scores]
         scorestate.save_all(
@@ -183,7 +188,9 @@ def analyse_submission(
         touched = affected_entities(store, region, complaints | set(changed))
         scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
         scorestate.save_some(store, touched, scores, run=scorestate.new_run())
-    created, updated, stale = _update_leads(store, settings, touched, everything, report)
+        ringfacts.forget_stale(store, sorted(row["key"] for row in own))
+    counts: dict[str, int] = {}
+    created, updated, stale = _update_leads(store, settings, touched, everything, report, counts)
     report(1.0, "done")
     return {
         "submission": submission_id,
@@ -191,6 +198,8 @@ def analyse_submission(
         "updated": sorted(updated),
         "stale": stale,
         "touched": len(touched),
+        "seeds": counts.get("seeds", 0),
+        "ring_reads": counts.get("reads", 0),
         "seconds": round(time.perf_counter() - started, 3),
     }
 
@@ -199,7 +208,8 @@ def rescore_entities(store: GraphStore, keys: list[str]) -> dict[str, Any]:
     """Re-score ``keys`` and bring candidate leads up to date, as :func:`analyse_submission`
     does for a submission's entities: for an input that is no row of a submission, such as an
     alliance match (``graph.alliance.matches``), which only the matched entity's own score
-    reads. Returns ``{"created", "updated", "stale", "touched"}``."""
+    reads (a match ends at an org, so no kept ring fact changes). Returns ``{"created",
+    "updated", "stale", "touched"}``."""
     settings = DetectSettings()
     touched = sorted(set(keys))
     if not scorestate.is_current(store, min_complainants=settings.min_complainants):
@@ -216,12 +226,13 @@ def _update_leads(
     touched: list[str],
     everything: bool,
     report: Progress,
+    counts: dict[str, int] | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
     """Steps 3 and 4 of the module: rings from the kept scores, and the leads of those that
     hold a ``touched`` entity or changed (all when ``everything``) written again; returns the
-    created, updated and retired lead ids."""
+    created, updated and retired lead ids (``counts`` gets ring finding's seeds and reads)."""
     report(0.5, "rings")
-    rings = kept_rings(store, settings)
+    rings = kept_rings(store, settings, counts=counts if counts is not None else {})
     ids = [lead_id(ring) for ring in rings]
     stored = {row["id"]: row for row in store.read(STORED_LEADS, ids=ids)}
     touched_set = set(touched)
@@ -248,6 +259,6 @@ def _update_leads(
     now = utc_now()
     write_candidates(store, written, method=method_record(settings), now=now)
     stale = mark_stale(store, ids, now=now)
-    if written or stale:
-        rerank.apply_model(store)  # as detect does: the learned rank, when a model is in force
+    if written:  # as detect does, for the leads written: the learned rank of a model in force
+        rerank.apply_model(store, ids=[row["id"] for row in written])
     return sorted(created), sorted(updated), stale

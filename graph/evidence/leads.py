@@ -23,7 +23,7 @@ from graph.alliance.matches import match_links, matches_of
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence import rerank, scorestate
+from graph.evidence import rerank, ringfacts, scorestate
 from graph.evidence.analytics import (
     CONTACT_LABELS,
     CONTACT_MENTIONS,
@@ -296,13 +296,20 @@ def method_record(settings: DetectSettings) -> dict[str, Any]:
 
 
 def kept_rings(
-    store: GraphStore, settings: DetectSettings, contact_hubs: dict[str, str] | None = None
+    store: GraphStore,
+    settings: DetectSettings,
+    contact_hubs: dict[str, str] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> list[Ring]:
     """The rings of the scores kept in the graph (``graph.evidence.scorestate``), as both
-    ``detect`` and the incremental analysis find them."""
+    ``detect`` and the incremental analysis find them: from the facts about each entity kept in
+    the graph too (``graph.evidence.ringfacts``), read from the database for the entities whose
+    facts are not kept (all of them after ``detect`` forgot them). ``counts`` as ``find_rings``'."""
     return find_rings(
         store,
         scorestate.seed_candidates(store, min_score=settings.min_seed_score),
+        kept=True,
+        counts=counts,
         contact_hubs=contact_hubs,
         contact_ties=settings.contact_ties,
         min_seed_score=settings.min_seed_score,
@@ -438,6 +445,7 @@ def detect(
     now = utc_now()
     scores, set_aside = score_entities(store, min_complainants=min_complainants)
     scorestate.save_all(store, scores, run=scorestate.new_run(), min_complainants=min_complainants)
+    ringfacts.forget_all(store)  # a full rebuild reads every entity's facts again
     contact_hubs: dict[str, str] = {}
     rings = kept_rings(store, settings, contact_hubs)
     method = method_record(settings)

@@ -328,6 +328,11 @@ MATCH (m:RankModel) WITH m ORDER BY m.version DESC LIMIT 1 RETURN properties(m) 
 LEAD_VECTORS = """
 MATCH (l:Lead) WHERE l.features_json IS NOT NULL RETURN l.id AS id, l.features_json AS x
 """
+LEAD_VECTORS_OF = """
+UNWIND $ids AS id
+MATCH (l:Lead {id: id}) WHERE l.features_json IS NOT NULL
+RETURN l.id AS id, l.features_json AS x
+"""
 
 # ``$rows``: ``[{id, rank_score, ranking_json}]``; a null rank_score removes it (hand order).
 WRITE_RANKS = """
@@ -373,14 +378,18 @@ def ranking_facts(model: Mapping[str, Any] | None) -> dict[str, Any]:
     return facts
 
 
-def apply_model(store: GraphStore, model: Mapping[str, Any] | None = None) -> int:
+def apply_model(
+    store: GraphStore, model: Mapping[str, Any] | None = None, *, ids: list[str] | None = None
+) -> int:
     """Write each lead's ``rank_score`` and learned contributions under the model in force (or
-    remove ``rank_score`` when the hand weights rule); returns the leads written."""
+    remove ``rank_score`` when the hand weights rule); returns the leads written. ``ids``: only
+    those leads (the others were ranked by the same model and their features did not change)."""
     model = latest_model(store) if model is None else model
     coefficients = (model or {}).get("coefficients")
     facts = ranking_facts(model)
     rows = []
-    for row in store.read(LEAD_VECTORS):
+    vectors = store.read(LEAD_VECTORS) if ids is None else store.read(LEAD_VECTORS_OF, ids=ids)
+    for row in vectors:
         x = json.loads(row["x"])
         ranking = dict(facts)
         if coefficients:

@@ -67,10 +67,12 @@ Two numbers that deal with the same two borrowers are one ring; a third stays al
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -427,12 +429,35 @@ def canonical_subgraph(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
     return part
 
 
+class CommunityCache(Protocol):
+    """Communities found before, by ``component_signature`` (``graph.evidence.ringfacts``)."""
+
+    def get(self, signatures: list[str]) -> Mapping[str, list[list[str]]]: ...
+
+    def put(self, found: Mapping[str, list[list[str]]]) -> None: ...
+
+
+def component_signature(
+    graph: nx.Graph, component: list[str], *, seed: int, resolution: float, reference_weight: float
+) -> str:
+    """A digest of everything Louvain's communities of one component (sorted keys) depend on:
+    its keys, its edges and their weights, the seed, the resolution, the reference weight and
+    the version of networkx."""
+    inside = set(component)
+    edges = sorted(
+        (a, b, graph[a][b]["weight"]) for a in component for b in graph[a] if a < b and b in inside
+    )
+    text = json.dumps([component, edges, seed, resolution, reference_weight, nx.__version__])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def ring_communities(
     graph: nx.Graph,
     *,
     seed: int = 7,
     resolution: float = RESOLUTION,
     reference_weight: float = REFERENCE_WEIGHT,
+    cache: CommunityCache | None = None,
 ) -> list[set[str]]:
     """Louvain communities of ``graph`` by edge ``weight`` (networkx), found in each connected
     component on its own (``canonical_subgraph``, every component with the same ``seed``,
@@ -443,7 +468,9 @@ def ring_communities(
     ``reference_weight``. A ring never spans two components, so a component's rings depend on
     that component alone, not on the rest of the graph or the order it was built in: the
     incremental analysis (``graph.evidence.incremental``) recomputes the components a submission
-    touched and gets the rings a full ``detect`` would.
+    touched and gets the rings a full ``detect`` would. With a ``cache``, a component whose
+    ``component_signature`` it knows takes the communities found then (Louvain would find them
+    again), and those found now are put in it.
 
     Examples
     --------
@@ -454,16 +481,34 @@ def ring_communities(
     [['a', 'b'], ['c']]
     """
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
+    signatures = {
+        component[0]: component_signature(
+            graph, component, seed=seed, resolution=resolution, reference_weight=reference_weight
+        )
+        for component in components
+        if cache is not None and len(component) > 1
+    }
+    known = cache.get(sorted(signatures.values())) if cache is not None else {}
+    found: dict[str, list[list[str]]] = {}
     communities: list[set[str]] = []
     for component in components:
         if len(component) == 1:
             communities.append(set(component))
             continue
+        signature = signatures.get(component[0], "")
+        if signature in known:
+            communities += [set(community) for community in known[signature]]
+            continue
         part = canonical_subgraph(graph, component)
         weight = part.size(weight="weight")
-        communities += nx.community.louvain_communities(
+        these = nx.community.louvain_communities(
             part, weight="weight", seed=seed, resolution=resolution * weight / reference_weight
         )
+        communities += these
+        if signature:
+            found[signature] = [sorted(community) for community in these]
+    if cache is not None and found:
+        cache.put(found)
     return communities
 
 
@@ -521,9 +566,10 @@ def rings_from_ties(
     hub_degree: int = LIMITS.ring_hub_degree,
     seed: int = 7,
     resolution: float = RESOLUTION,
+    cache: CommunityCache | None = None,
 ) -> list[Ring]:
     """The rings of ``seeds`` and ``ties``: ``ring_graph``, ``prune_ring_graph``,
-    ``ring_communities``, ``rings_from_communities``.
+    ``ring_communities`` (with ``cache``), ``rings_from_communities``.
 
     Parameters
     ----------
@@ -546,6 +592,6 @@ def rings_from_ties(
     """
     graph = ring_graph(seeds, ties)
     prune_ring_graph(graph, seeds, info, drop=drop, hub_degree=hub_degree)
-    communities = ring_communities(graph, seed=seed, resolution=resolution)
+    communities = ring_communities(graph, seed=seed, resolution=resolution, cache=cache)
     labels = {key: row.get("label") for key, row in info.items()}
     return rings_from_communities(graph, communities, seeds, labels)

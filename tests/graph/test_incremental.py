@@ -80,7 +80,16 @@ def test_fixture_world_submitted_file_by_file_equals_full_detect(
     found = leads(store)
     assert any(lead["status"] == "candidate" for lead in found.values())
     for result in results:
-        assert set(result) == {"submission", "created", "updated", "stale", "touched", "seconds"}
+        assert set(result) == {
+            "submission",
+            "created",
+            "updated",
+            "stale",
+            "touched",
+            "seeds",
+            "ring_reads",
+            "seconds",
+        }
     created = {i for result in results for i in result["created"]}
     assert {i for i, lead in found.items() if lead["status"] == "candidate"} <= created
     assert_equals_full_rebuild(store)

@@ -297,3 +297,40 @@ def test_louvain_per_component_ignores_input_order_and_the_other_components() ->
         alone += rings_from_ties(own_seeds, own_ties, info, drop=world["drop"], seed=7)
     alone.sort(key=lambda r: (-r.score, r.members[0]))
     assert shape(alone) == shape(found)
+
+
+class DictCache:
+    """A ``rings.CommunityCache`` in memory, counting what it was asked."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, list[list[str]]] = {}
+        self.put_count = 0
+
+    def get(self, signatures: list[str]) -> dict[str, list[list[str]]]:
+        return {s: self.kept[s] for s in signatures if s in self.kept}
+
+    def put(self, found: dict[str, list[list[str]]]) -> None:
+        self.put_count += len(found)
+        self.kept.update(found)
+
+
+def test_kept_communities_are_those_louvain_finds_again() -> None:
+    """A component seen before takes its kept communities, equal to Louvain's; a component whose
+    edge weight changed is split again, and only it."""
+    generator = random.Random(3)
+    graph = nx.Graph()
+    for ring in range(30):
+        keys = [f"phone:{ring:02d}{i}" for i in range(8)]
+        for i in range(1, len(keys)):
+            for j in generator.sample(range(i), min(i, 2)):
+                graph.add_edge(keys[i], keys[j], weight=float(generator.randint(1, 4)), why={"X"})
+    want = sorted(sorted(c) for c in rings.ring_communities(graph))
+    cache = DictCache()
+    assert sorted(sorted(c) for c in rings.ring_communities(graph, cache=cache)) == want
+    assert cache.put_count == 30
+    assert sorted(sorted(c) for c in rings.ring_communities(graph, cache=cache)) == want
+    assert cache.put_count == 30  # nothing split again
+    graph["phone:000"]["phone:001"]["weight"] += 5.0
+    changed = sorted(sorted(c) for c in rings.ring_communities(graph, cache=cache))
+    assert changed == sorted(sorted(c) for c in rings.ring_communities(graph))
+    assert cache.put_count == 31
