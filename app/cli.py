@@ -44,6 +44,7 @@ COMMAND_MODULES = {
     "app.commands.notify": ("notify",),
     "app.commands.jobs": ("jobs",),
     "app.commands.rerank": ("rerank",),
+    "app.commands.alliance": ("alliance",),
 }
 
 

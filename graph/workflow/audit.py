@@ -101,6 +101,12 @@ ACTIONS = (
     "job_requeue",
     "job_retry",
     "rerank_train",
+    "alliance_request",
+    "alliance_respond",
+    "alliance_finish",
+    "alliance_refused",
+    "alliance_flagged",
+    "alliance_receipt",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100
