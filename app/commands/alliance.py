@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import print_json
+from app.cli import family_actions, print_json
 from graph.alliance import exchange
 from graph.alliance.protocol import MODES
 from graph.alliance.sets import SET_NAMES
@@ -23,16 +23,9 @@ from graph.workflow.auth import operator
 def alliance_actions(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
     """The sub-commands of ``leadgraph alliance``, created by whichever module asks first, so
     that several command modules can add ``alliance`` actions without clashing."""
-    alliance = subparsers.choices.get("alliance")
-    if alliance is None:
-        alliance = subparsers.add_parser(
-            "alliance", help="match sets with other installations without showing them"
-        )
-        alliance.add_subparsers(dest="alliance_command", metavar="ACTION", required=True)
-    for action in alliance._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the alliance parser has no sub-commands")
+    return family_actions(
+        subparsers, "alliance", "match sets with other installations without showing them"
+    )
 
 
 def _set_options(parser: argparse.ArgumentParser) -> None:

@@ -63,13 +63,7 @@ def write(path: Path, kind: str, **fields: Any) -> Path:
 
 def read(path: Path, kind: str) -> dict[str, Any]:
     """Read and check one file of ``kind``; protocol messages come back as bytes."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UserError(f"cannot read {path}: {error.strerror}") from None
-    cap = FILE_LIMITS.alliance_max_file_bytes
-    if size > cap:
-        raise UserError(f"{path.name} is {size_text(size)}, over the {size_text(cap)} cap")
+    check_size(path, FILE_LIMITS.alliance_max_file_bytes)
     try:
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError):
@@ -81,6 +75,16 @@ def read(path: Path, kind: str) -> dict[str, Any]:
     if data.get("kind") != kind:
         raise UserError(f"{path.name} is an alliance {data.get('kind')!r}, not a {kind}")
     return _checked(path.name, kind, data)
+
+
+def check_size(path: Path, cap: int) -> None:
+    """Refuse a file from outside that is missing or larger than ``cap`` bytes."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    if size > cap:
+        raise UserError(f"{path.name} is {size_text(size)}, over the {size_text(cap)} cap")
 
 
 def _checked(name: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,9 @@ import csv
 import io
 from pathlib import Path
 
+from graph.alliance.files import check_size
 from graph.core.errors import UserError
-from graph.core.limits import FILE_LIMITS, size_text
+from graph.core.limits import FILE_LIMITS
 from graph.db.store import GraphStore
 from graph.evidence.rights import ORG_SUBMISSIONS
 from graph.values.phone import valid_phone
@@ -59,13 +60,7 @@ def read_watchlist(path: Path) -> list[str]:
     """The keys of a watchlist file (CSV or text): every cell that is a phone number, a USCC or
     an entity key, normalised as LeadGraph normalises them; other cells (headers, notes) are
     skipped."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UserError(f"cannot read {path}: {error.strerror}") from None
-    cap = FILE_LIMITS.alliance_max_watchlist_bytes
-    if size > cap:
-        raise UserError(f"{path.name} is {size_text(size)}, over the {size_text(cap)} cap")
+    check_size(path, FILE_LIMITS.alliance_max_watchlist_bytes)
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     keys = {key for row in csv.reader(io.StringIO(text)) for key in map(watchlist_key, row) if key}
     return sorted(keys)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from alliance_support import Installation
+from support import running_server
 
 from graph.core import settings
-from graph.db import local_neo4j
 from graph.db.schema import init_schema
 from graph.db.store import GraphStore
 
@@ -33,15 +33,8 @@ def second_server(neo4j_server: settings.Settings) -> Iterator[settings.Settings
         heap="1g",
         pagecache="512m",
     )
-    started_here = False
-    if not local_neo4j.state(config).running:
-        local_neo4j.start(config)
-        started_here = True
-    try:
+    with running_server(config):
         yield config
-    finally:
-        if started_here:
-            local_neo4j.stop(config)
 
 
 @pytest.fixture(scope="session")
