@@ -45,6 +45,7 @@ COMMAND_MODULES = {
     "app.commands.jobs": ("jobs",),
     "app.commands.rerank": ("rerank",),
     "app.commands.sealing": ("alliance",),
+    "app.commands.alliance": ("alliance",),
 }
 
 
@@ -66,6 +67,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _command(argv: Sequence[str]) -> str | None:
     """The command named in ``argv`` (its first word that is not an option), if any."""
     return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def family_actions(
+    subparsers: argparse._SubParsersAction, name: str, help_text: str
+) -> argparse._SubParsersAction:
+    """The sub-commands of ``leadgraph NAME``, created by whichever command module asks first,
+    so that several modules can add actions to one family without clashing."""
+    family = subparsers.choices.get(name)
+    if family is None:
+        family = subparsers.add_parser(name, help=help_text)
+        family.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    for action in family._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError(f"the {name} parser has no sub-commands")
 
 
 def print_json(data: Any) -> None:

@@ -28,8 +28,9 @@ os.environ.setdefault("LEADGRAPH_RETRY_SECONDS", "60")
 # no analysis worker thread in the workbench unless a test asks for one (graph/workflow/jobs.py)
 os.environ.setdefault("LEADGRAPH_WORKER", "off")
 
+from support import running_server  # noqa: E402
+
 from graph.core import settings  # noqa: E402  (after the environment is set)
-from graph.db import local_neo4j  # noqa: E402
 from graph.db.schema import init_schema, wipe_data  # noqa: E402
 from graph.db.store import GraphStore  # noqa: E402
 
@@ -55,16 +56,8 @@ def workbench_on_loopback() -> None:
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[settings.Settings]:
     """The settings of a running Neo4j: the given one, or a local server this session owns."""
-    config = settings.load()
-    started_here = False
-    if config.uses_local_server and not local_neo4j.state(config).running:
-        local_neo4j.start(config)
-        started_here = True
-    try:
+    with running_server(settings.load()) as config:
         yield config
-    finally:
-        if started_here:
-            local_neo4j.stop(config)
 
 
 @pytest.fixture(scope="session")

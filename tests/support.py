@@ -595,3 +595,20 @@ def contact_ring_files(folder: Path) -> tuple[Path, Path]:
     rows, accounts = contact_ring_data()
     complaints = write(folder / "complaints.csv", CONTACT_HEADER + "\n".join(rows) + "\n")
     return complaints, write(folder / "accounts.jsonl", accounts)
+
+
+@contextmanager
+def running_server(config: Any) -> Iterator[Any]:
+    """``config`` with its local Neo4j running for the block: started here (and stopped after,
+    even when tests fail) unless it runs already or ``NEO4J_URI`` names another server."""
+    from graph.db import local_neo4j
+
+    started_here = False
+    if config.uses_local_server and not local_neo4j.state(config).running:
+        local_neo4j.start(config)
+        started_here = True
+    try:
+        yield config
+    finally:
+        if started_here:
+            local_neo4j.stop(config)

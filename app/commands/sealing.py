@@ -13,6 +13,7 @@ import getpass
 from pathlib import Path
 
 from app.cli import print_json
+from app.commands.alliance import alliance_actions
 from app.commands.export import print_fingerprints
 from graph.alliance import identity as alliance
 from graph.core import keys
@@ -22,11 +23,7 @@ from graph.export.sealed import open_and_audit, seal_and_audit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "alliance", help="share with other LeadGraph installations: sealed packages"
-    )
-    actions = parser.add_subparsers(dest="alliance_command", metavar="ACTION", required=True)
-    add_sealing_commands(actions)
+    add_sealing_commands(alliance_actions(subparsers))
 
 
 def add_sealing_commands(actions: argparse._SubParsersAction) -> None:

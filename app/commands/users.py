@@ -12,7 +12,7 @@ import argparse
 import getpass
 import sys
 
-from app.cli import print_json
+from app.cli import family_actions, print_json
 from graph.core import settings
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
@@ -25,14 +25,7 @@ from graph.workflow.users import ORG_KINDS, ROLES, User
 def demo_actions(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
     """The sub-commands of ``leadgraph demo``, created by whichever module asks first, so that
     several command modules can add ``demo`` actions without clashing."""
-    demo = subparsers.choices.get("demo")
-    if demo is None:
-        demo = subparsers.add_parser("demo", help="create the demo accounts and data")
-        demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
-    for action in demo._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the demo parser has no sub-commands")
+    return family_actions(subparsers, "demo", "create the demo accounts and data")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -79,6 +79,9 @@ class FileLimits:
     package_max_entry_bytes: int = 256 << 20  # a chart PDF or table of one lead: megabytes
     package_max_total_bytes: int = 1 << 30
     package_max_manifest_bytes: int = 16 << 20  # manifest.json and manifest.sig, read whole
+    # --- an alliance request, response or receipt (graph/alliance/files.py), read whole
+    alliance_max_file_bytes: int = 512 << 20  # 1M x 1M phones: about 100 MiB
+    alliance_max_watchlist_bytes: int = 64 << 20  # a watchlist file (one number a line)
 
 
 FILE_LIMITS = FileLimits()

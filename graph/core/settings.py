@@ -43,6 +43,9 @@ variable                   meaning                                              
 ``LEADGRAPH_WORKER``       ``0``/``off``: ``leadgraph serve`` runs no analysis worker thread ``on``
 ``LEADGRAPH_JOB_STALE_SECONDS`` a running job without a heartbeat this long is taken back   ``60``
 ``LEADGRAPH_JOB_DELAY_SECONDS`` tests only: a worker holds each job this long first         ``0``
+``LEADGRAPH_ALLIANCE_NAME`` this installation's name in the alliance (the sender of its files) the host name
+``LEADGRAPH_ALLIANCE_MIN_SET`` the smallest set an alliance request may ask about or be answered with ``100``
+``LEADGRAPH_ALLIANCE_MAX_PER_DAY`` alliance requests answered per counterpart in 24 hours ``5``
 =========================  ===========================================================  =========
 """
 
@@ -50,6 +53,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +105,9 @@ class Settings:
     # A test aid: a worker holds each claimed job this long (beating its heartbeat) before the
     # body, so that a test can kill it mid-job. 0 everywhere else.
     job_delay_seconds: float = 0.0
+    alliance_name: str = "leadgraph"
+    alliance_min_set: int = 100
+    alliance_max_per_day: int = 5
 
     @property
     def uses_local_server(self) -> bool:
@@ -197,6 +204,9 @@ def load() -> Settings:
         worker=_on(env.get("LEADGRAPH_WORKER")),
         job_stale_seconds=max(1.0, float(env.get("LEADGRAPH_JOB_STALE_SECONDS") or 60)),
         job_delay_seconds=max(0.0, float(env.get("LEADGRAPH_JOB_DELAY_SECONDS") or 0)),
+        alliance_name=(env.get("LEADGRAPH_ALLIANCE_NAME") or socket.gethostname()).strip(),
+        alliance_min_set=max(1, _int("LEADGRAPH_ALLIANCE_MIN_SET", 100)),
+        alliance_max_per_day=max(0, _int("LEADGRAPH_ALLIANCE_MAX_PER_DAY", 5)),
     )
 
 

@@ -105,6 +105,12 @@ ACTIONS = (
     "alliance_open",
     "alliance_open_refused",
     "alliance_match",
+    "alliance_request",
+    "alliance_respond",
+    "alliance_finish",
+    "alliance_refused",
+    "alliance_flagged",
+    "alliance_receipt",
 )
 ACTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ACTOR = 100

@@ -1,0 +1,111 @@
+"""The files the alliance exchanges: a request, a response and a count receipt.
+
+Each is one JSON object: the format name and version, its kind, the run id, the mode, the
+sender installation's name, sizes, and the protocol messages in base64 — nothing else (no set
+name, no org, no user, no item in any form). A file from outside is read within
+``FILE_LIMITS.alliance_max_file_bytes`` and checked field by field before anything uses it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from graph.alliance.protocol import MODES, PROTOCOL
+from graph.core.errors import UserError
+from graph.core.limits import FILE_LIMITS, size_text
+
+FORMAT = "leadgraph-alliance"
+VERSION = 1
+RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_NAME = 200
+
+# kind -> its fields beside format, version and kind, with their types
+FIELDS: dict[str, dict[str, type]] = {
+    "request": {
+        "protocol": str,
+        "run_id": str,
+        "mode": str,
+        "sender": str,
+        "size": int,
+        "request": str,
+    },
+    "response": {
+        "protocol": str,
+        "run_id": str,
+        "mode": str,
+        "sender": str,
+        "size": int,
+        "request_size": int,
+        "setup": str,
+        "response": str,
+    },
+    "receipt": {"run_id": str, "sender": str, "count": int},
+}
+
+
+def write(path: Path, kind: str, **fields: Any) -> Path:
+    """Write one file of ``kind``; bytes fields are base64-encoded."""
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": kind}
+    if kind != "receipt":
+        data["protocol"] = PROTOCOL
+    for name, value in fields.items():
+        if FIELDS[kind].get(name) is None:
+            raise ValueError(f"an alliance {kind} has no field {name!r}")
+        data[name] = base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def read(path: Path, kind: str) -> dict[str, Any]:
+    """Read and check one file of ``kind``; protocol messages come back as bytes."""
+    check_size(path, FILE_LIMITS.alliance_max_file_bytes)
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        raise UserError(f"{path.name} is not an alliance file (not JSON)") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UserError(f"{path.name} is not an alliance file")
+    if data.get("version") != VERSION:
+        raise UserError(f"{path.name} is of format version {data.get('version')!r}, not {VERSION}")
+    if data.get("kind") != kind:
+        raise UserError(f"{path.name} is an alliance {data.get('kind')!r}, not a {kind}")
+    return _checked(path.name, kind, data)
+
+
+def check_size(path: Path, cap: int) -> None:
+    """Refuse a file from outside that is missing or larger than ``cap`` bytes."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror}") from None
+    if size > cap:
+        raise UserError(f"{path.name} is {size_text(size)}, over the {size_text(cap)} cap")
+
+
+def _checked(name: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field, wanted in FIELDS[kind].items():
+        value = data.get(field)
+        if type(value) is not wanted:
+            raise UserError(f"{name}: field {field!r} is missing or not a {wanted.__name__}")
+        out[field] = value
+    if kind != "receipt" and out["protocol"] != PROTOCOL:
+        raise UserError(f"{name} speaks {out['protocol']!r}; this installation {PROTOCOL!r}")
+    if not RUN_ID.match(out["run_id"]):
+        raise UserError(f"{name}: the run id is not 32 hex digits")
+    if "mode" in out and out["mode"] not in MODES:
+        raise UserError(f"{name}: unknown mode {out['mode']!r}")
+    if not 0 < len(out["sender"]) <= MAX_NAME:
+        raise UserError(f"{name}: the sender's name is empty or too long")
+    for field in ("request", "setup", "response"):
+        if field in out:
+            try:
+                out[field] = base64.b64decode(out[field], validate=True)
+            except (binascii.Error, ValueError):
+                raise UserError(f"{name}: field {field!r} is not base64") from None
+    return out

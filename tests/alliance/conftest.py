@@ -1,0 +1,60 @@
+"""Two LeadGraph installations: this session's server (installation A) and a second one with
+its own state folder and its own Neo4j on the test port + 20 (installation B), started the way
+tests/conftest.py starts the first and stopped at the end of the session.
+
+A test acts as one of them inside ``with installation.acting():`` (alliance_support.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alliance_support import Installation
+from support import running_server
+
+from graph.core import settings
+from graph.db.schema import init_schema
+from graph.db.store import GraphStore
+
+SECOND_PORT_OFFSET = 20
+
+
+@pytest.fixture(scope="session")
+def second_server(neo4j_server: settings.Settings) -> Iterator[settings.Settings]:
+    if not neo4j_server.uses_local_server:
+        pytest.skip("two installations need two local servers (NEO4J_URI is set)")
+    config = dataclasses.replace(
+        neo4j_server,
+        home=Path(f"{neo4j_server.home}-second"),
+        local_port=neo4j_server.local_port + SECOND_PORT_OFFSET,
+        heap="1g",
+        pagecache="512m",
+    )
+    with running_server(config):
+        yield config
+
+
+@pytest.fixture(scope="session")
+def second_store(second_server: settings.Settings) -> Iterator[GraphStore]:
+    with GraphStore.open(second_server) as store:
+        init_schema(store)
+        yield store
+
+
+@pytest.fixture
+def bank(store: GraphStore, neo4j_server: settings.Settings) -> Installation:
+    """Installation A, an enterprise (or the police unit, as a test names it)."""
+    installation = Installation("bank-a", neo4j_server, store)
+    installation.reset()
+    return installation
+
+
+@pytest.fixture
+def lender(second_store: GraphStore, second_server: settings.Settings) -> Installation:
+    """Installation B, another institution with its own state folder and server."""
+    installation = Installation("lender-b", second_server, second_store)
+    installation.reset()
+    return installation

@@ -1,0 +1,184 @@
+"""Private set intersection between two installations (issue 19): two state folders, two Neo4j
+servers, phone sets loaded through the real ingest. The asking side gets exactly the
+intersection (or only its size); the answering side learns neither; the files carry no number
+in any form; each side's audit log records the run with its sizes."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from alliance_support import Installation
+from support import run_cli
+
+from graph.alliance import exchange, runs
+from graph.core.errors import UserError
+from graph.workflow import audit
+from graph.workflow.auth import Forbidden, Principal, operator
+
+STEP = 251  # numbers spread over the block 138 0000 0000 – 138 0009 9999
+BANK_NUMBERS = [f"{13800000000 + i * STEP}" for i in range(0, 200)]
+LENDER_NUMBERS = [f"{13800000000 + i * STEP}" for i in range(150, 350)]
+SHARED = sorted(f"phone:+86{n}" for n in set(BANK_NUMBERS) & set(LENDER_NUMBERS))
+UNIT = Principal("officer_w", "officer", "Unit W", "police")
+
+
+def exchange_files(
+    bank: Installation, lender: Installation, folder: Path, mode: str, *, set_name: str = "phones",
+    watchlist: Path | None = None, asker: Principal | None = None,
+) -> tuple[dict, dict, Path, Path]:  # fmt: skip
+    """Request from the bank to the lender, the lender's answer: (request result, respond
+    result, request file, response file)."""
+    request, response = folder / f"{mode}.request.json", folder / f"{mode}.response.json"
+    with bank.acting() as store:
+        asked = exchange.make_request(
+            store, asker or operator(), set_name, mode=mode, counterpart=lender.name, out=request,
+            watchlist=watchlist,
+        )  # fmt: skip
+    with lender.acting() as store:
+        answered = exchange.respond(store, operator(), request, "phones", out=response)
+    return asked, answered, request, response
+
+
+def entries_of(installation: Installation, action: str) -> list[audit.Entry]:
+    with installation.acting() as store:
+        return audit.entries(store, action=action)
+
+
+@pytest.fixture
+def loaded(bank: Installation, lender: Installation, tmp_path: Path) -> tuple[Installation, ...]:
+    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
+    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
+    return bank, lender
+
+
+def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path) -> None:
+    bank, lender = loaded
+    asked, answered, request, _ = exchange_files(bank, lender, tmp_path, "intersection")
+    assert asked["size"] == 200 and answered["request_size"] == 200 and answered["size"] == 200
+    assert "count" not in answered and "matched" not in answered
+    with bank.acting() as store:
+        result = exchange.finish(store, operator(), tmp_path / "intersection.response.json")
+    assert len(SHARED) == 50
+    assert sorted(result["matched"]) == SHARED and result["count"] == 50
+    assert result["mode"] == "intersection" and result["size"] == 200
+
+    run_id = asked["run_id"]
+    (requested,) = entries_of(bank, "alliance_request")
+    (finished,) = entries_of(bank, "alliance_finish")
+    (responded,) = entries_of(lender, "alliance_respond")
+    assert requested.target == finished.target == "alliance:lender-b"
+    assert responded.target == "alliance:bank-a"
+    assert requested.details["run_id"] == finished.details["run_id"] == run_id
+    assert responded.details["run_id"] == run_id
+    assert requested.details["size"] == 200 and finished.details["count"] == 50
+    assert finished.details["their_size"] == 200
+    assert responded.details["request_size"] == 200 and responded.details["size"] == 200
+    assert "count" not in responded.details
+
+    # the run's secret key and items stay in the bank's state folder, private
+    with bank.acting():
+        run = runs.load(run_id)
+    assert stat.S_IMODE(run.folder.stat().st_mode) == 0o700
+    for name in ("key", "items.txt", "run.json"):
+        assert stat.S_IMODE((run.folder / name).stat().st_mode) == 0o600
+    sent = json.loads(request.read_text())
+    assert set(sent) == {"format", "version", "kind", "protocol", "run_id", "mode", "sender",
+                         "size", "request"}  # fmt: skip
+    assert run.key.hex() not in request.read_text()
+
+
+def test_cardinality_gives_only_the_size(loaded, tmp_path: Path) -> None:
+    bank, lender = loaded
+    exchange_files(bank, lender, tmp_path, "cardinality")
+    with bank.acting() as store:
+        result = exchange.finish(store, operator(), tmp_path / "cardinality.response.json")
+    assert result["matched"] == [] and result["count"] == 50 and result["size"] == 200
+    (finished,) = entries_of(bank, "alliance_finish")
+    assert finished.details["count"] == 50 and finished.details["mode"] == "cardinality"
+
+
+def test_an_analyst_shares_only_what_their_org_submitted(loaded, tmp_path: Path) -> None:
+    bank, _ = loaded
+    bank.load_phones(tmp_path, [f"{13900000000 + i}" for i in range(120)], "Other Org")
+    analyst = Principal("ana", "analyst", "Other Org", "enterprise")
+    with bank.acting() as store:
+        asked = exchange.make_request(
+            store, analyst, "phones", mode="cardinality", counterpart="x", out=tmp_path / "r"
+        )
+        with pytest.raises(Forbidden):
+            exchange.make_request(
+                store, UNIT, "phones", mode="cardinality", counterpart="x", out=tmp_path / "r"
+            )
+    assert asked["size"] == 120
+
+
+def test_watchlist_match_teaches_the_institution_nothing(loaded, tmp_path: Path) -> None:
+    bank, lender = loaded  # the bank's installation plays the police unit here
+    listed = [f"{13800000000 + i * STEP}" for i in range(320, 440)]  # 30 of them at the lender
+    forms = ["{n}", "+86{n}", "phone:+86{n}", "{a} {b} {c}"]
+    lines = [forms[i % 4].format(n=n, a=n[:3], b=n[3:7], c=n[7:]) for i, n in enumerate(listed)]
+    watchlist = tmp_path / "watchlist.csv"
+    watchlist.write_text("号码\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    asked, answered, _, response = exchange_files(
+        bank, lender, tmp_path, "intersection", set_name="watchlist", watchlist=watchlist,
+        asker=UNIT,
+    )  # fmt: skip
+    assert asked["size"] == 120
+    with bank.acting() as store:
+        result = exchange.finish(store, UNIT, response)
+    expected = sorted(f"phone:+86{n}" for n in set(listed) & set(LENDER_NUMBERS))
+    assert len(expected) == 30 and result["matched"] == expected
+
+    # the institution's result and audit: the run, the sizes, no item and no count
+    assert set(answered) == {"counterpart", "out", "run_id", "mode", "set", "request_size", "size"}
+    with lender.acting() as store:
+        seen = json.dumps([e.as_dict() for e in audit.entries(store, limit=1000)])
+    assert '"count"' not in seen and '"matched"' not in seen
+    assert not any(n in seen for n in listed)
+    assert not any(n in json.dumps(answered) for n in listed)
+
+    # unless the unit reveals the count, in a receipt the institution imports
+    receipt = tmp_path / "receipt.json"
+    with bank.acting() as store:
+        exchange.write_receipt(store, UNIT, asked["run_id"], receipt)
+    with lender.acting() as store:
+        imported = exchange.import_receipt(store, operator(), receipt)
+    assert imported["count"] == 30 and imported["run_id"] == asked["run_id"]
+    (received,) = entries_of(lender, "alliance_receipt")
+    assert received.details["count"] == 30 and received.target == "alliance:bank-a"
+
+
+def test_the_whole_exchange_by_the_command_line(loaded, tmp_path: Path) -> None:
+    bank, lender = loaded
+    request, response = tmp_path / "req.json", tmp_path / "resp.json"
+
+    def cli(installation: Installation, *args: str) -> str:
+        env = {"LEADGRAPH_HOME": str(installation.config.home),
+               "LEADGRAPH_ALLIANCE_NAME": installation.name}  # fmt: skip
+        done = run_cli("alliance", *args, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli(bank, "request", "--set", "phones", "--mode", "intersection", "--counterpart",
+        lender.name, "--out", str(request))  # fmt: skip
+    cli(lender, "respond", str(request), "--set", "phones", "--out", str(response))
+    result = json.loads(cli(bank, "finish", str(response), "--json"))
+    assert sorted(result["matched"]) == SHARED and result["count"] == 50
+
+
+def test_a_response_for_another_installation_or_run_is_refused(loaded, tmp_path: Path) -> None:
+    bank, lender = loaded
+    exchange_files(bank, lender, tmp_path, "cardinality")
+    forged = json.loads((tmp_path / "cardinality.response.json").read_text())
+    forged["sender"] = "someone-else"
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    forged["run_id"] = "f" * 32
+    (tmp_path / "unknown.json").write_text(json.dumps(forged))
+    with bank.acting() as store:
+        with pytest.raises(UserError, match="someone-else"):
+            exchange.finish(store, operator(), tmp_path / "forged.json")
+        with pytest.raises(UserError, match="no run"):
+            exchange.finish(store, operator(), tmp_path / "unknown.json")
