@@ -13,7 +13,7 @@ import pytest
 from alliance_support import Installation
 from support import run_cli
 
-from graph.alliance import exchange, runs
+from graph.alliance import exchange, matches, runs
 from graph.core.errors import UserError
 from graph.workflow import audit
 from graph.workflow.auth import Forbidden, Principal, operator
@@ -89,6 +89,18 @@ def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path)
                          "size", "request"}  # fmt: skip
     assert run.key.hex() not in request.read_text()
 
+    # the matches entered the asking side's graph as match links to the counterpart, once
+    with bank.acting() as store:
+        links = matches.matches_of(store, [*SHARED, "phone:+8613800000001"])
+        again = exchange.finish(store, operator(), tmp_path / "intersection.response.json")
+        assert len(matches.matches_of(store, SHARED)) == 50
+    assert sorted(link["key"] for link in links) == SHARED and again["count"] == 50
+    assert {(link["counterpart"], link["run_id"], link["set_name"]) for link in links} == {
+        (lender.name, run_id, "phones")
+    }
+    with lender.acting() as store:
+        assert matches.matches_of(store, SHARED) == []  # the answering side learnt nothing
+
 
 def test_cardinality_gives_only_the_size(loaded, tmp_path: Path) -> None:
     bank, lender = loaded
@@ -98,6 +110,8 @@ def test_cardinality_gives_only_the_size(loaded, tmp_path: Path) -> None:
     assert result["matched"] == [] and result["count"] == 50 and result["size"] == 200
     (finished,) = entries_of(bank, "alliance_finish")
     assert finished.details["count"] == 50 and finished.details["mode"] == "cardinality"
+    with bank.acting() as store:
+        assert matches.matches_of(store, SHARED) == []  # a count names no entity
 
 
 def test_an_analyst_shares_only_what_their_org_submitted(loaded, tmp_path: Path) -> None:
