@@ -595,3 +595,11 @@ def contact_ring_files(folder: Path) -> tuple[Path, Path]:
     rows, accounts = contact_ring_data()
     complaints = write(folder / "complaints.csv", CONTACT_HEADER + "\n".join(rows) + "\n")
     return complaints, write(folder / "accounts.jsonl", accounts)
+
+
+# --- any Neo4j (issue 20): no test assumes the version of the server it is given -------------
+
+
+def is_server_version(text: str) -> bool:
+    """True for a Neo4j version string of any release: ``5.26.0``, ``2025.01.0``, ``5.27-aura``."""
+    return re.match(r"\d+\.\d+", text or "") is not None
