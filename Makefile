@@ -14,10 +14,11 @@ EXTERNAL_HOME := $(CURDIR)/.leadgraph/external
 EXTERNAL_PORT ?= 7696
 EXTERNAL_HEAP ?= 2g
 EXTERNAL_PAGECACHE ?= 1g
-# The tests that exercise the self-started server (restart, generated password, `db status`
-# and state folders of a local server); `make test` runs them after the external pass.
+# The tests that exercise the self-started server (restart, generated password, `db status` of
+# a local server); `make test` runs them after the external pass. (tests/security's state
+# folder test starts a local server of its own in either pass.)
 SELF_STARTED_TESTS ?= tests/graph/test_store.py tests/graph/test_bookmarks.py \
-	tests/workbench/test_cli.py tests/security/test_state_on_disk.py
+	tests/workbench/test_cli.py
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
 .PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean
