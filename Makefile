@@ -9,14 +9,27 @@ LEADGRAPH := $(BIN)/leadgraph
 PORT ?= 8501
 TEST_HOME := $(CURDIR)/.leadgraph/test
 TEST_PORT ?= 7697
+# `make test-external`: a second server the tests did not start, in its own home and port.
+EXTERNAL_HOME := $(CURDIR)/.leadgraph/external
+EXTERNAL_PORT ?= 7696
+EXTERNAL_HEAP ?= 2g
+EXTERNAL_PAGECACHE ?= 1g
+# The tests that exercise the self-started server (restart, generated password, `db status` of
+# a local server); `make test` runs them after the external pass. (tests/security's state
+# folder test starts a local server of its own in either pass.)
+SELF_STARTED_TESTS ?= tests/graph/test_store.py tests/graph/test_bookmarks.py \
+	tests/workbench/test_cli.py
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
-.PHONY: help run test test-pure lint bench stop system-deps venv jars clean
+.PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean
 
 help:
 	@echo "make run    - install, start the local Neo4j, make the first admin (and the demo accounts"
 	@echo "             in demo mode), load the demo world, serve the workbench"
-	@echo "make test   - install, start a throwaway Neo4j, run every test, stop it"
+	@echo "make test   - install, run every test against a second Neo4j it starts as an external"
+	@echo "             server (neo4j://), then the self-started server's tests; stop both"
+	@echo "make test-external [TESTS=...] - only the external pass (default: every test)"
+	@echo "make test-local [TESTS=...]    - the tests start their own throwaway Neo4j"
 	@echo "make test-pure - the tests that need no server (pytest -m 'not neo4j')"
 	@echo "make lint   - ruff (lint and format) and mypy"
 	@echo "make bench  - run the benchmarks in bench/"
@@ -53,13 +66,37 @@ run: system-deps venv jars
 	$(LEADGRAPH) demo load --if-needed
 	$(LEADGRAPH) serve --port $(PORT)
 
-# A throwaway Neo4j in its own state folder and port; tests/conftest.py starts and stops it, and
-# the trailing stop makes sure it is gone even if pytest itself was killed.
+# CI's run (.ci/run): every test against a Neo4j the tests did not start (test-external), then
+# the tests of the self-started path (SELF_STARTED_TESTS) against a server their session starts
+# (test-local). One full pass, not two: see "Running on another Neo4j" in the README.
 test: system-deps venv jars
+	status=0; \
+	$(MAKE) --no-print-directory test-external || status=1; \
+	$(MAKE) --no-print-directory test-local TESTS="$(SELF_STARTED_TESTS)" || status=1; \
+	exit $$status
+
+# A throwaway Neo4j in its own state folder and port; tests/conftest.py starts and stops it, and
+# the trailing stop makes sure it is gone even if pytest itself was killed. TESTS: what to run.
+test-local: venv jars
 	rm -rf $(TEST_HOME)
-	LEADGRAPH_TEST_HOME=$(TEST_HOME) LEADGRAPH_TEST_PORT=$(TEST_PORT) $(BIN)/pytest; \
+	LEADGRAPH_TEST_HOME=$(TEST_HOME) LEADGRAPH_TEST_PORT=$(TEST_PORT) NEO4J_URI= \
+		$(BIN)/pytest $(TESTS); \
 	status=$$?; \
 	LEADGRAPH_HOME=$(TEST_HOME) NEO4J_URI= $(LEADGRAPH) db stop >/dev/null 2>&1; \
+	exit $$status
+
+# The "external" Neo4j: started here with `leadgraph db start` in its own home and port, as any
+# server another team runs, and reached only through NEO4J_URI (neo4j:// routing), NEO4J_USER,
+# NEO4J_PASSWORD and NEO4J_DATABASE. The tests WIPE its data; it is stopped whatever they do.
+test-external: venv jars
+	rm -rf $(TEST_HOME) $(EXTERNAL_HOME)
+	LEADGRAPH_HOME=$(EXTERNAL_HOME) NEO4J_URI= LEADGRAPH_HEAP=$(EXTERNAL_HEAP) \
+		LEADGRAPH_PAGECACHE=$(EXTERNAL_PAGECACHE) $(LEADGRAPH) db start --port $(EXTERNAL_PORT)
+	NEO4J_URI=neo4j://127.0.0.1:$(EXTERNAL_PORT) NEO4J_USER=neo4j NEO4J_DATABASE=neo4j \
+		NEO4J_PASSWORD="$$(cat $(EXTERNAL_HOME)/neo4j.password)" \
+		LEADGRAPH_TEST_HOME=$(TEST_HOME) $(BIN)/pytest $(TESTS); \
+	status=$$?; \
+	LEADGRAPH_HOME=$(EXTERNAL_HOME) NEO4J_URI= $(LEADGRAPH) db stop >/dev/null 2>&1; \
 	exit $$status
 
 # ruff over everything; mypy over the product code, then the bench scripts (each a script of

@@ -3,7 +3,8 @@
 Unless ``NEO4J_URI`` names a server, the test session starts its own throwaway local Neo4j in
 ``LEADGRAPH_TEST_HOME`` (default ``.leadgraph/test``) on ``LEADGRAPH_TEST_PORT`` (default 7697),
 never the development database, and stops it at the end even when tests fail. With
-``NEO4J_URI`` set, tests use that server and WIPE ITS DATA: point it only at a scratch database.
+``NEO4J_URI`` set (and ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``), tests use that
+server and WIPE ITS DATA: point it only at a scratch database (``make test`` starts one).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
+# The tests' state folder (keys, reports, the audit seal), never the development one, whichever
+# server they use.
+os.environ["LEADGRAPH_HOME"] = os.environ.get(
+    "LEADGRAPH_TEST_HOME", str(ROOT / ".leadgraph" / "test")
+)
 if not os.environ.get("NEO4J_URI"):
-    os.environ["LEADGRAPH_HOME"] = os.environ.get(
-        "LEADGRAPH_TEST_HOME", str(ROOT / ".leadgraph" / "test")
-    )
     os.environ["LEADGRAPH_NEO4J_PORT"] = os.environ.get("LEADGRAPH_TEST_PORT", "7697")
     os.environ.setdefault("LEADGRAPH_HEAP", "2g")
     os.environ.setdefault("LEADGRAPH_PAGECACHE", "1g")

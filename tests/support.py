@@ -612,3 +612,11 @@ def running_server(config: Any) -> Iterator[Any]:
     finally:
         if started_here:
             local_neo4j.stop(config)
+
+
+# --- any Neo4j (issue 20): no test assumes the version of the server it is given -------------
+
+
+def is_server_version(text: str) -> bool:
+    """True for a Neo4j version string of any release: ``5.26.0``, ``2025.01.0``, ``5.27-aura``."""
+    return re.match(r"\d+\.\d+", text or "") is not None

@@ -198,6 +198,11 @@ def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> 
             umask=SERVER_UMASK,
         )
     write_private(_pid_file(config), f"{process.pid}\n")
+    # The store it serves may not be the one this process saw before (another home, an import):
+    # bookmarks of the old one would make reads wait for transactions that never come.
+    from graph.db import bookmarks  # here: commands that never start a server load no driver
+
+    bookmarks.forget_all()
     write_private(_port_file(config), f"{port}\n")
 
     deadline = time.monotonic() + timeout

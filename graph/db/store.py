@@ -3,7 +3,9 @@
 Everything else asks a :class:`GraphStore` to run a (parameterised) query and gets plain Python
 data back: lists of dicts, numbers, strings. Writes run in managed write transactions, which the
 driver retries on transient errors and lost connections for ``Settings.retry_seconds``, so a store
-survives a server restart in the middle of a session.
+survives a server restart in the middle of a session. Every session names the database
+(``NEO4J_DATABASE``, else the server's default) and carries the bookmarks of the process's earlier
+writes (:mod:`graph.db.bookmarks`), so that on a cluster a read sees what was just written.
 
 >>> with GraphStore.open() as store:            # doctest: +SKIP
 ...     store.write_batches(
@@ -22,6 +24,7 @@ from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceU
 
 from graph.core import settings as settings_module
 from graph.core.errors import StoreUnavailable, UserError
+from graph.db import bookmarks
 
 T = TypeVar("T")
 
@@ -158,8 +161,17 @@ class GraphStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def bookmark_manager(self) -> neo4j.BookmarkManager:
+        """The bookmarks of this process's writes to the same server and database
+        (:mod:`graph.db.bookmarks`): looked up for each session, so that a forgotten chain
+        (a local server started over other data) is not carried on."""
+        return bookmarks.manager(self.uri, self.database)
+
     def _session(self) -> neo4j.Session:
-        return self._driver.session(database=self.database)
+        # Every session carries the bookmarks of the writes before it, through any store of
+        # this process, and adds its own: a read on a cluster member waits for them.
+        return self._driver.session(database=self.database, bookmark_manager=self.bookmark_manager)
 
     def read(
         self, query: str, *, timeout: float | None = None, **params: Any

@@ -8,6 +8,7 @@ A test acts as one of them inside ``with installation.acting():`` (alliance_supp
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,12 +25,15 @@ SECOND_PORT_OFFSET = 20
 
 @pytest.fixture(scope="session")
 def second_server(neo4j_server: settings.Settings) -> Iterator[settings.Settings]:
-    if not neo4j_server.uses_local_server:
-        pytest.skip("two installations need two local servers (NEO4J_URI is set)")
+    """Installation B's server: a local one this session starts, also when installation A's is a
+    server the tests were given (``NEO4J_URI``), so the two never share a database."""
+    test_port = int(os.environ.get("LEADGRAPH_TEST_PORT", "7697"))
     config = dataclasses.replace(
         neo4j_server,
+        neo4j_uri=None,
+        neo4j_password=None,
         home=Path(f"{neo4j_server.home}-second"),
-        local_port=neo4j_server.local_port + SECOND_PORT_OFFSET,
+        local_port=test_port + SECOND_PORT_OFFSET,
         heap="1g",
         pagecache="512m",
     )

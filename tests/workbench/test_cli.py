@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, free_port, run_cli
+from support import ROOT, free_port, is_server_version, run_cli
 
 from app.cli import build_parser, main
 from graph.core import settings
@@ -123,7 +123,7 @@ def test_db_status_json_prints_version_and_counts(neo4j_server: settings.Setting
     result = run_cli("db", "status", "--json", env=env)
     assert result.returncode == 0, result.stderr
     status = json.loads(result.stdout)
-    assert status["server"]["version"].startswith("5.26")
+    assert is_server_version(status["server"]["version"])
     assert set(status["nodes"]) >= {"Phone", "Firm", "Person", "Account", "Complaint"}
     assert all(isinstance(v, int) for v in status["relationships"].values())
 
