@@ -170,8 +170,9 @@ def test_the_whole_exchange_by_the_command_line(loaded, tmp_path: Path) -> None:
     request, response = tmp_path / "req.json", tmp_path / "resp.json"
 
     def cli(installation: Installation, *args: str) -> str:
-        env = {"LEADGRAPH_HOME": str(installation.config.home),
-               "LEADGRAPH_ALLIANCE_NAME": installation.name}  # fmt: skip
+        config = installation.config  # its own server: a given one (NEO4J_URI) or its local one
+        env = {"LEADGRAPH_HOME": str(config.home), "LEADGRAPH_ALLIANCE_NAME": installation.name,
+               "NEO4J_URI": config.neo4j_uri or "", "LEADGRAPH_NEO4J_PORT": str(config.local_port)}  # fmt: skip
         done = run_cli("alliance", *args, env=env)
         assert done.returncode == 0, done.stderr
         return done.stdout
