@@ -22,8 +22,12 @@ cannot save much.
 It prints each step's time and how many entities' facts it read, and whether steps 1 and 3 found
 the same rings (members, seeds, score and ties: they must).
 
+``--facts --region`` then writes the kept ring index whole and finds the rings of the region the
+submission's changed entities reach (``graph.evidence.ringregion``), as the analysis does: how
+many seeds and nodes it holds, its time, and whether its rings are among those over every seed.
+
     .venv/bin/python bench/ring_region.py [--home .leadgraph/bench] [--port 7746]
-                                          [--submission ID] [--facts]
+                                          [--submission ID] [--facts [--region]]
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=7743)
     parser.add_argument("--submission", help="a submission id (default: the latest)")
     parser.add_argument("--facts", action="store_true", help="replay with and without kept facts")
+    parser.add_argument("--region", action="store_true", help="with --facts: the region closure")
     return parser.parse_args(argv)
 
 
@@ -84,14 +89,45 @@ def replay_facts(args: argparse.Namespace) -> int:
         print(f"2. read and kept: {seconds:.1f} s, {counts['reads']} reads", flush=True)
         started = time.perf_counter()
         keys = sorted(row["key"] for row in submission_entities(store, submission))
-        stale = ringfacts.forget_stale(store, keys)
+        stale = len(ringfacts.forget_stale(store, keys))
         forget = time.perf_counter() - started
         local, counts, seconds = rings(store, kept=True)
         print(f"3. after {submission} ({len(keys)} keys, {stale} facts' keys forgotten in "
               f"{forget:.1f} s): {seconds:.1f} s, {counts['reads']} reads", flush=True)  # fmt: skip
+        region_same = region_replay(store, keys, settings, read_all) if args.region else True
     same = local == read_all
     print(f"the same rings as every fact read: {same}")
-    return 0 if same else 1
+    return 0 if same and region_same else 1
+
+
+def region_replay(store: Any, keys: list[str], settings: Any, read_all: list[Any]) -> bool:
+    """``--region``: the ring index written whole (``ringregion.full_rings``), then the rings of
+    the region the submission's changed entities reach (its stale keys and the entities it
+    re-scored, ``incremental.affected_entities``) found again as the analysis finds them; its
+    size and time, and whether each of its rings is one of the rings over every seed."""
+    from graph.evidence import ringfacts, ringregion
+    from graph.evidence.incremental import affected_entities
+    from graph.evidence.leads import ring_ties
+
+    options = {"min_seed_score": settings.min_seed_score, "contact_ties": settings.contact_ties,
+               "min_agent_share": settings.min_agent_share, "seed": settings.seed}  # fmt: skip
+    started = time.perf_counter()
+    ringregion.full_rings(store, **options)
+    print(f"4. ring index written whole: {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    complaints = {key for key in keys if key.startswith("complaint:")}
+    changed = set(ringfacts.forget_stale(store, keys)) | set(
+        affected_entities(store, keys, complaints)
+    )
+    found = ringregion.region_rings(store, sorted(changed), **options)
+    seconds = time.perf_counter() - started
+    assert found is not None
+    shape = [(r.members, [s.key for s in r.seeds], r.score, ring_ties(r)) for r in found.rings]
+    inside = all(ring in read_all for ring in shape)
+    print(f"5. region: {len(changed)} changed entities, {found.region_seeds} of {found.seeds} "
+          f"seeds, {len(found.nodes)} nodes, {len(found.rings)} rings, {found.reads} reads, "
+          f"{seconds:.1f} s; each a ring over every seed: {inside}", flush=True)  # fmt: skip
+    return inside
 
 
 def main(argv: list[str] | None = None) -> int:

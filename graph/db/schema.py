@@ -114,6 +114,13 @@ def schema_statements(model: Model) -> list[str]:
         "CREATE CONSTRAINT ringcommunities_signature IF NOT EXISTS "
         "FOR (n:RingCommunities) REQUIRE n.signature IS UNIQUE"
     )
+    # The kept ring index (graph/evidence/ringregion.py): its nodes by key and by component, its
+    # items by key.
+    statements += [
+        "CREATE CONSTRAINT ringnode_key IF NOT EXISTS FOR (n:RingNode) REQUIRE n.key IS UNIQUE",
+        "CREATE INDEX ringnode_component IF NOT EXISTS FOR (n:RingNode) ON (n.component)",
+        "CREATE CONSTRAINT ringitem_key IF NOT EXISTS FOR (n:RingItem) REQUIRE n.key IS UNIQUE",
+    ]
     # The keys each submission's batches wrote (graph/db/writer.py RECORD_KEYS), by submission.
     statements += [
         "CREATE CONSTRAINT submissionkeys_id IF NOT EXISTS "

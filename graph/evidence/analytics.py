@@ -19,6 +19,7 @@ What the scores and rings mean is told in ``scores`` and ``rings``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,12 +60,14 @@ __all__ = [
     "SERVICE_TYPES",
     "TIES",
     "WEIGHTS",
+    "Beyond",
     "EntityScore",
     "Ring",
     "RingData",
     "ambiguous_name_firms",
     "contact_evidence",
     "contact_mentions",
+    "contact_rows",
     "entity_info",
     "find_rings",
     "firm_age_years",
@@ -194,13 +197,18 @@ def ambiguous_name_firms(store: GraphStore, keys: list[str]) -> list[str]:
     return [row["key"] for row in store.read(AMBIGUOUS_NAME_FIRMS, keys=firms)] if firms else []
 
 
-# Each node of the ring graph: its kind, identifiers and links in the whole graph (hubs).
+# Each node of the ring graph: its kind, identifiers and links in the whole graph (hubs). The
+# degree counts the links facts state, not a lead's INVOLVES (written by detect and the analysis
+# themselves, or by an analyst) nor an alliance match: so a node's degree changes only when a
+# submission writes a link at it, which the analysis after it knows (``graph.evidence.ringregion``).
 ENTITY_INFO = """
 UNWIND $keys AS key
 MATCH (x:Entity {key: key})
 RETURN x.key AS key, [l IN labels(x) WHERE l <> 'Entity'][0] AS label, x.type AS phone_type,
        x.name AS name, x.e164 AS e164, x.uscc AS uscc, x.platform AS platform,
-       x.handle AS handle, COUNT { (x)--() } AS degree
+       x.handle AS handle,
+       COUNT { (x)--() } - COUNT { (x)<-[:INVOLVES]-() } - COUNT { (x)-[:ALLIANCE_MATCH]->() }
+         AS degree
 """
 
 
@@ -258,6 +266,12 @@ RETURN x.key AS key, h.key AS other, why, size(subjects) AS weight, subjects
 ORDER BY key, other, why
 """
 
+
+def contact_rows(store: GraphStore, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each of ``keys``' ``CONTACT_TIES`` rows (the handles its texts give)."""
+    return _grouped(store.read(CONTACT_TIES, keys=keys)) if keys else {}
+
+
 # How many subjects (complaints, accounts) give each handle in the whole graph.
 CONTACT_MENTIONS = """
 UNWIND $keys AS key
@@ -272,13 +286,28 @@ def contact_mentions(store: GraphStore, keys: list[str]) -> dict[str, int]:
     return {row["key"]: row["mentions"] for row in rows}
 
 
+@dataclass(frozen=True)
+class Beyond:
+    """What ring finding over a region of the seeds (``graph.evidence.ringregion``) needs about
+    the seeds beyond it: which of some keys outside the region are seeds (``seeds_among``), and
+    how many seeds outside it hold each person, template cluster or handle (``holders(kind,
+    items)``, kind ``people``, ``templates`` or ``handles``), and the subjects giving each handle
+    of the ring graph's nodes outside it (``subjects(handles, the region's nodes)``)."""
+
+    seeds_among: Callable[[list[str]], set[str]]
+    holders: Callable[[str, list[str]], dict[str, int]]
+    subjects: Callable[[list[str], list[str]], dict[str, set[str]]]
+
+
 @dataclass
 class RingData:
     """What ring finding reads, as the plain data ``graph.evidence.rings.rings_from_ties`` takes:
     the seeds, their ties (the database's, then ``seed_ties``), every node's label, phone type and
     degree, the ambiguous name-only firms to leave out, the handles set aside as hubs
     (``rings.contact_ties``: key to why), and how many entities' facts were read from the
-    database rather than taken as kept (``graph.evidence.ringfacts``)."""
+    database rather than taken as kept (``graph.evidence.ringfacts``); and what the kept ring index
+    (``graph.evidence.ringregion``) records: each seed's people and the handle rows each node's
+    texts give (``given``)."""
 
     seeds: dict[str, EntityScore] = field(default_factory=dict)
     ties: list[dict[str, Any]] = field(default_factory=list)
@@ -286,6 +315,8 @@ class RingData:
     drop: list[str] = field(default_factory=list)
     contact_hubs: dict[str, str] = field(default_factory=dict)
     reads: int = 0
+    people: dict[str, list[str]] = field(default_factory=dict)
+    given: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def read_ring_data(
@@ -299,13 +330,16 @@ def read_ring_data(
     max_template_holders: int = LIMITS.ring_template_holders,
     contact_ties: bool = True,
     kept: bool = False,
+    beyond: Beyond | None = None,
 ) -> RingData:
     """The seeds among ``scores`` (``rings.select_seeds``) and what the database says about
     them (``TIES``, ``CONTACT_TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``,
     ``AMBIGUOUS_NAME_FIRMS``); no read when there is no seed. ``contact_ties=False`` leaves
     handles out (``bench/detect.py``'s before figures). ``kept=True`` takes each entity's ties,
     people, handles and handle mentions from ``graph.evidence.ringfacts`` when kept there (and
-    keeps those it reads); ``reads`` counts the entities whose facts were read from the database."""
+    keeps those it reads); ``reads`` counts the entities whose facts were read from the database.
+    ``beyond``: ``scores`` are a region's (``graph.evidence.ringregion``), and the seeds outside
+    it count toward the thresholds and the calls to seeds."""
     seeds = select_seeds(scores, min_seed_score=min_seed_score, min_agent_share=min_agent_share)
     if not seeds:
         return RingData()
@@ -319,37 +353,55 @@ def read_ring_data(
         return found
 
     by_key = facts("ties", keys, lambda wanted: _grouped(store.read(TIES, keys=wanted)), [])
+    called = sorted(
+        {t["other"] for k in keys for t in by_key[k] if t["why"] == "CALLED"} - set(seeds)
+    )
+    seeds_beyond = beyond.seeds_among(called) if beyond and called else set()
     ties = [
         tie
         for key in keys
         for tie in by_key[key]
-        if tie["why"] != "CALLED" or tie["other"] in seeds
+        if tie["why"] != "CALLED" or tie["other"] in seeds or tie["other"] in seeds_beyond
     ]
     people = facts("people", keys, lambda wanted: _people(store, wanted), [])
+    outside = None
+    if beyond:
+        persons = sorted({p for key in keys for p in people[key]})
+        clusters = sorted({t for key in keys for t in seeds[key].templates})
+        outside = {
+            "people": beyond.holders("people", persons),
+            "templates": beyond.holders("templates", clusters),
+        }
     ties += seed_ties(
         seeds,
         {key: dict.fromkeys(people[key], 1) for key in keys},
         min_shared_people=min_shared_people,
         max_people_holders=max_people_holders,
         max_template_holders=max_template_holders,
+        outside=outside,
     )
     hubs: dict[str, str] = {}
+    given: dict[str, list[dict[str, Any]]] = {}
     if contact_ties:
         # every node of the ring graph so far: a ring's texts that give its handle name its
         # other numbers, firms and accounts too, not only its seeds
         nodes = tied_keys(seeds, ties)
-        given = facts(
-            "contacts", nodes, lambda wanted: _grouped(store.read(CONTACT_TIES, keys=wanted)), []
-        )
+        given = facts("contacts", nodes, lambda wanted: contact_rows(store, wanted), [])
         by_handle = [row for key in nodes for row in given[key]]
         handles = sorted({row["other"] for row in by_handle})
         mentions = facts("mentions", handles, lambda wanted: contact_mentions(store, wanted), 0)
-        kept_ties, hubs = handle_ties(by_handle, mentions, seeds=seeds)
+        kept_ties, hubs = handle_ties(
+            by_handle,
+            mentions,
+            seeds=seeds,
+            outside=beyond.holders("handles", handles) if beyond and handles else None,
+            outside_subjects=beyond.subjects(handles, nodes) if beyond and handles else None,
+        )
         ties += kept_ties
     nodes = tied_keys(seeds, ties)
-    return RingData(
-        seeds, ties, entity_info(store, nodes), ambiguous_name_firms(store, nodes), hubs, reads
-    )
+    info = entity_info(store, nodes)
+    drop = ambiguous_name_firms(store, nodes)
+    return RingData(seeds, ties, info, drop, hubs, reads, {k: people[k] for k in keys}, given)
 
 
 def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -11,19 +11,23 @@ equal to a full ``build_templates`` + ``detect`` on the same data.
    ``graph.db.writer.RECORD_KEYS``, not by scanning every node) and those reached backwards along those ways from
    them and from the complaints whose cluster changed (``AFFECTED``). The rest keep the score
    kept in the graph (``graph.evidence.scorestate``); a scored entity no longer scored loses it.
-3. **Rings.** Rings are found from the kept scores as ``detect`` finds them (``leads.kept_rings``:
-   the same seeds, ties and thresholds, Louvain on each connected component of the ring graph on
-   its own). The thresholds are global (a person, template or handle that too many seeds share
-   ties nobody), so every seed's ties are taken into account; but each entity's ties, people and
-   handles are kept in the graph (``graph.evidence.ringfacts``) and read from the database again
-   only for the entities this submission can have changed (``ringfacts.forget_stale``).
+3. **Rings.** Rings are found from the kept scores as ``detect`` finds them (the same seeds, ties
+   and thresholds, Louvain on each connected component of the ring graph on its own), but only
+   in the region the changed entities (those re-scored, and those whose kept ring facts
+   ``ringfacts.forget_stale`` dropped) can change: the components of the pruned ring graph
+   that hold them, closed under new ties and under the holders of every person, template or
+   handle whose holder count or status may have changed (``graph.evidence.ringregion``, which
+   states why that is exact). The rest keep their rings and leads. Each entity's ties, people
+   and handles are kept in the graph (``graph.evidence.ringfacts``) and read from the database
+   again only for the entities this submission can have changed. Without a kept ring index
+   (or after a withdrawal) the rings are found over every seed and the index written whole.
 4. **Leads.** A ring is written again only when it holds a touched entity, or its members, ties
    or score differ from its candidate lead's, or it has no candidate yet (new, or stale and
    found again): any other ring's evidence, explanation and title read only facts of untouched
    entities, so its stored lead already equals what ``detect`` would write. A lead computed
    again is written (and reported updated) only when its row's digest differs from the one kept
-   on it (``leads.row_digest``). Candidates whose ring
-   is gone are retired as ``detect`` retires them; leads an analyst has triaged are left alone.
+   on it (``leads.row_digest``). Candidates of the region whose ring is gone are retired as
+   ``detect`` retires them; leads an analyst has triaged are left alone.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from typing import Any
 
 from graph.core.clock import utc_now
 from graph.db.store import GraphStore
-from graph.evidence import rerank, ringfacts, scorestate
+from graph.evidence import rerank, ringfacts, ringregion, scorestate
 from graph.evidence.analytics import score_entities
 from graph.evidence.leads import (
     DetectSettings,
@@ -161,11 +165,12 @@ def analyse_submission(
     touching only what it can change (see the module); the candidates are then those a full
     ``build_templates`` + ``detect`` would write.
 
-    Returns ``{"submission", "created", "updated", "stale", "touched", "seeds", "ring_reads",
-    "seconds"}``: the candidates that are new (or were stale and came back), those whose members,
-    score or text changed, those retired, how many entities were re-scored, how many seeds the
-    rings were found from and for how many entities ring finding read the database (the rest of
-    what it needs is kept, ``graph.evidence.ringfacts``)."""
+    Returns ``{"submission", "created", "updated", "stale", "touched", "seeds", "region_seeds",
+    "ring_reads", "seconds"}``: the candidates that are new (or were stale and came back), those
+    whose members, score or text changed, those retired, how many entities were re-scored, how
+    many seeds there are, how many of them the rings were found again from (the region,
+    ``graph.evidence.ringregion``) and for how many entities ring finding read the database (the
+    rest of what it needs is kept, ``graph.evidence.ringfacts``)."""
     started = time.perf_counter()
     report = progress or (lambda fraction, what: None)
     settings = DetectSettings()
@@ -188,9 +193,12 @@ def analyse_submission(
         touched = affected_entities(store, region, complaints | set(changed))
         scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
         scorestate.save_some(store, touched, scores, run=scorestate.new_run())
-        ringfacts.forget_stale(store, sorted(row["key"] for row in own))
+        forgotten = ringfacts.forget_stale(store, sorted(row["key"] for row in own))
     counts: dict[str, int] = {}
-    created, updated, stale = _update_leads(store, settings, touched, everything, report, counts)
+    changed = [] if everything else sorted(set(touched) | set(forgotten))
+    created, updated, stale = _update_leads(
+        store, settings, touched, everything, report, counts, changed
+    )
     report(1.0, "done")
     return {
         "submission": submission_id,
@@ -199,6 +207,7 @@ def analyse_submission(
         "stale": stale,
         "touched": len(touched),
         "seeds": counts.get("seeds", 0),
+        "region_seeds": counts.get("region_seeds", 0),
         "ring_reads": counts.get("reads", 0),
         "seconds": round(time.perf_counter() - started, 3),
     }
@@ -216,7 +225,9 @@ def rescore_entities(store: GraphStore, keys: list[str]) -> dict[str, Any]:
         return {"created": [], "updated": [], "stale": [], "touched": 0}  # the next one does all
     scores, _ = score_entities(store, min_complainants=settings.min_complainants, keys=touched)
     scorestate.save_some(store, touched, scores, run=scorestate.new_run())
-    created, updated, stale = _update_leads(store, settings, touched, False, lambda f, w: None)
+    created, updated, stale = _update_leads(
+        store, settings, touched, False, lambda f, w: None, changed=touched
+    )
     return {"created": created, "updated": updated, "stale": stale, "touched": len(touched)}
 
 
@@ -227,12 +238,30 @@ def _update_leads(
     everything: bool,
     report: Progress,
     counts: dict[str, int] | None = None,
+    changed: list[str] | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
-    """Steps 3 and 4 of the module: rings from the kept scores, and the leads of those that
-    hold a ``touched`` entity or changed (all when ``everything``) written again; returns the
-    created, updated and retired lead ids (``counts`` gets ring finding's seeds and reads)."""
+    """Steps 3 and 4 of the module: rings from the kept scores — over the region the
+    ``changed`` entities can change (``graph.evidence.ringregion``), over every seed when
+    ``everything`` or no ring index is kept — and the leads of those that hold a ``touched``
+    entity or changed (all when ``everything``) written again; returns the created, updated and
+    retired lead ids (``counts`` gets ring finding's seeds, region seeds and reads)."""
     report(0.5, "rings")
-    rings = kept_rings(store, settings, counts=counts if counts is not None else {})
+    counts = counts if counts is not None else {}
+    found = None
+    if not everything:
+        found = ringregion.region_rings(
+            store,
+            changed or [],
+            min_seed_score=settings.min_seed_score,
+            min_agent_share=settings.min_agent_share,
+            contact_ties=settings.contact_ties,
+            seed=settings.seed,
+        )
+    if found is None:
+        rings = kept_rings(store, settings, counts=counts)
+    else:
+        rings = found.rings
+        counts.update(seeds=found.seeds, region_seeds=found.region_seeds, reads=found.reads)
     ids = [lead_id(ring) for ring in rings]
     stored = {row["id"]: row for row in store.read(STORED_LEADS, ids=ids)}
     touched_set = set(touched)
@@ -258,7 +287,7 @@ def _update_leads(
     report(0.9, "writes")
     now = utc_now()
     write_candidates(store, written, method=method_record(settings), now=now)
-    stale = mark_stale(store, ids, now=now)
+    stale = mark_stale(store, ids, now=now, among=found.nodes if found else None)
     if written:  # as detect does, for the leads written: the learned rank of a model in force
         rerank.apply_model(store, ids=[row["id"] for row in written])
     return sorted(created), sorted(updated), stale

@@ -23,7 +23,7 @@ from graph.alliance.matches import match_links, matches_of
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence import rerank, ringfacts, scorestate
+from graph.evidence import rerank, ringfacts, ringregion, scorestate
 from graph.evidence.analytics import (
     CONTACT_LABELS,
     CONTACT_MENTIONS,
@@ -32,7 +32,6 @@ from graph.evidence.analytics import (
     SEED_PEOPLE,
     TIES,
     contact_evidence,
-    find_rings,
     rings_evidence,
     score_entities,
 )
@@ -301,21 +300,23 @@ def kept_rings(
     contact_hubs: dict[str, str] | None = None,
     counts: dict[str, int] | None = None,
 ) -> list[Ring]:
-    """The rings of the scores kept in the graph (``graph.evidence.scorestate``), as both
-    ``detect`` and the incremental analysis find them: from the facts about each entity kept in
-    the graph too (``graph.evidence.ringfacts``), read from the database for the entities whose
-    facts are not kept (all of them after ``detect`` forgot them). ``counts`` as ``find_rings``'."""
-    return find_rings(
+    """The rings of the scores kept in the graph (``graph.evidence.scorestate``) over every seed,
+    as both ``detect`` and the incremental analysis find them: from the facts about each entity
+    kept in the graph too (``graph.evidence.ringfacts``), read from the database for the entities
+    whose facts are not kept (all of them after ``detect`` forgot them); the kept ring index
+    (``graph.evidence.ringregion``) is written whole. ``counts`` as ``find_rings``'."""
+    found = ringregion.full_rings(
         store,
-        scorestate.seed_candidates(store, min_score=settings.min_seed_score),
-        kept=True,
-        counts=counts,
-        contact_hubs=contact_hubs,
-        contact_ties=settings.contact_ties,
         min_seed_score=settings.min_seed_score,
         min_agent_share=settings.min_agent_share,
+        contact_ties=settings.contact_ties,
         seed=settings.seed,
     )
+    if contact_hubs is not None:
+        contact_hubs.update(found.contact_hubs)
+    if counts is not None:
+        counts.update(seeds=found.seeds, reads=found.reads, region_seeds=found.region_seeds)
+    return found.rings
 
 
 def lead_rows(
@@ -418,9 +419,29 @@ def write_candidates(
         )
 
 
-def mark_stale(store: GraphStore, ids: list[str], *, now: str) -> list[str]:
-    """Retire the candidates whose ring is no longer found (not in ``ids``); their ids."""
-    return sorted(store.write(MARK_STALE, ids=ids, now=now)[0]["stale"])
+# The same among the candidates that hold one of ``$keys`` (a region's nodes).
+MARK_STALE_AMONG = """
+UNWIND $keys AS key
+MATCH (:Entity {key: key})<-[r:INVOLVES]-(l:Lead {status: 'candidate'})
+WHERE r.role IN ['intermediary', 'contact'] AND NOT l.id IN $ids
+WITH DISTINCT l
+SET l.status = 'stale', l.updated_at = $now
+RETURN l.id AS id
+"""
+
+
+def mark_stale(
+    store: GraphStore, ids: list[str], *, now: str, among: list[str] | None = None
+) -> list[str]:
+    """Retire the candidates whose ring is no longer found (not in ``ids``); their ids. With
+    ``among`` (the keys of a region's nodes), only the candidates holding one of them."""
+    if among is None:
+        return sorted(store.write(MARK_STALE, ids=ids, now=now)[0]["stale"])
+    found: list[str] = []
+    for start in range(0, len(among), 5_000):
+        rows = store.write(MARK_STALE_AMONG, keys=among[start : start + 5_000], ids=ids, now=now)
+        found += [row["id"] for row in rows]
+    return sorted(found)
 
 
 def detect(

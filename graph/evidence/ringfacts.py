@@ -17,11 +17,13 @@ recorded keys name both ends of every link it wrote; so a fact can change only f
 submission wrote, an entity one of its complaints names, or an entity that called one of its
 phones (``STALE``). ``forget_stale`` drops those facts before the rings are found again; ``detect``
 drops every fact (``forget_all``) and reads the world. What every node is linked to in the whole
-graph (its degree: hubs) and the ambiguous name-only firms are read each time, not kept: a lead's
-``INVOLVES`` links change a node's degree without any submission.
+graph (its degree: hubs) and the ambiguous name-only firms are read each time for the nodes ring
+finding looks at, not kept here (``graph.evidence.ringregion`` keeps which were left out).
 
 The thresholds over all seeds (a person, template cluster or handle shared by too many seeds ties
-nobody) are then evaluated on every seed's facts, exactly as a full rebuild evaluates them.
+nobody) are evaluated exactly as a full rebuild evaluates them: over every seed's facts by
+``detect``, and from the holder counts of the kept ring index for a region
+(``graph.evidence.ringregion``).
 
 Louvain's communities of each component of the ring graph are kept too (``KeptCommunities``, by a
 digest of the component's keys, edges and weights): Louvain runs only on the components that
@@ -160,12 +162,12 @@ def stale_keys(store: GraphStore, keys: list[str]) -> list[str]:
     return sorted(found)
 
 
-def forget_stale(store: GraphStore, keys: list[str]) -> int:
-    """Drop the facts ``keys`` (a submission's) may have changed; how many keys that covers."""
+def forget_stale(store: GraphStore, keys: list[str]) -> list[str]:
+    """Drop the facts ``keys`` (a submission's) may have changed; the keys that covers."""
     stale = stale_keys(store, keys)
     for start in range(0, len(stale), BATCH):
         store.write(FORGET, keys=stale[start : start + BATCH])
-    return len(stale)
+    return stale
 
 
 def forget_all(store: GraphStore) -> None:

@@ -150,7 +150,9 @@ def select_seeds(
 
 
 def shared_counts(
-    holdings: Mapping[str, Mapping[str, int]], max_holders: int
+    holdings: Mapping[str, Mapping[str, int]],
+    max_holders: int,
+    outside: Mapping[str, int] | None = None,
 ) -> dict[tuple[str, str], int]:
     """For each pair of keys, how much they hold in common.
 
@@ -160,6 +162,9 @@ def shared_counts(
         A key to the items it holds (a template cluster, a person) with a count.
     max_holders : int
         An item more than this many keys hold is generic and counts for none.
+    outside : mapping, optional
+        Item to how many keys beyond ``holdings`` hold it (ring finding over part of the seeds,
+        ``graph.evidence.ringregion``): they count toward ``max_holders``.
 
     Returns
     -------
@@ -178,8 +183,9 @@ def shared_counts(
         for item, count in holdings[key].items():
             holders[item].append((key, count))
     shared: dict[tuple[str, str], int] = defaultdict(int)
-    for members in holders.values():
-        if not 2 <= len(members) <= max_holders:
+    for item, members in holders.items():
+        total = len(members) + (outside.get(item, 0) if outside else 0)
+        if len(members) < 2 or total > max_holders:
             continue
         for i, (a, count_a) in enumerate(members):
             for b, count_b in members[i + 1 :]:
@@ -188,7 +194,12 @@ def shared_counts(
 
 
 def template_ties(
-    seeds: Mapping[str, EntityScore], *, min_shared: int, min_overlap: float, max_holders: int
+    seeds: Mapping[str, EntityScore],
+    *,
+    min_shared: int,
+    min_overlap: float,
+    max_holders: int,
+    outside: Mapping[str, int] | None = None,
 ) -> list[tuple[str, str, int]]:
     """Pairs of seeds whose complaints share template clusters.
 
@@ -196,14 +207,17 @@ def template_ties(
     per cluster) and at least ``min_overlap`` of the complaints of the seed with fewer: one
     ring's numbers carry the same letters, while two rings whose boilerplate happens to overlap
     share a small part of their complaints. A cluster that more than ``max_holders`` seeds share
-    is generic wording, not one ring's letter, and ties nothing.
+    is generic wording, not one ring's letter, and ties nothing (``outside``: as
+    ``shared_counts``').
 
     Returns
     -------
     list of tuple
         ``(a, b, complaints in common)``, sorted, ``a < b``.
     """
-    shared = shared_counts({key: seed.templates for key, seed in seeds.items()}, max_holders)
+    shared = shared_counts(
+        {key: seed.templates for key, seed in seeds.items()}, max_holders, outside
+    )
     ties = []
     for (a, b), n in sorted(shared.items()):
         fewer = min(seeds[a].features["complaints"], seeds[b].features["complaints"])
@@ -221,6 +235,7 @@ def seed_ties(
     min_shared_templates: int = 2,
     min_template_overlap: float = 0.5,
     max_template_holders: int = LIMITS.ring_template_holders,
+    outside: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[dict[str, Any]]:
     """The ties between seeds that no single fact states: shared people, then shared templates.
 
@@ -237,6 +252,9 @@ def seed_ties(
         calls) ties nobody.
     min_shared_templates, min_template_overlap, max_template_holders
         See ``template_ties``. A ``SAME_TEMPLATE`` tie also needs one person in common.
+    outside : mapping, optional
+        ``{"people": {person: n}, "templates": {cluster: n}}``: how many seeds beyond ``seeds``
+        hold each item (see ``shared_counts``).
 
     Returns
     -------
@@ -244,7 +262,8 @@ def seed_ties(
         Ties (``{"key", "other", "why", "weight"}``), ``SAME_PEOPLE`` ones first, each kind
         sorted by pair.
     """
-    shared_people = shared_counts(people, max_holders=max_people_holders)
+    outside = outside or {}
+    shared_people = shared_counts(people, max_people_holders, outside.get("people"))
     ties: list[dict[str, Any]] = [
         {"key": a, "other": b, "why": "SAME_PEOPLE", "weight": n}
         for (a, b), n in sorted(shared_people.items())
@@ -257,6 +276,7 @@ def seed_ties(
             min_shared=min_shared_templates,
             min_overlap=min_template_overlap,
             max_holders=max_template_holders,
+            outside=outside.get("templates"),
         )
         if shared_people.get((a, b), 0) > 0
     ]
@@ -284,6 +304,8 @@ def contact_ties(
     seeds: Collection[str] | None = None,
     max_holders: int = LIMITS.ring_contact_holders,
     min_own_share: float = LIMITS.ring_contact_own_share,
+    outside: Mapping[str, int] | None = None,
+    outside_subjects: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The ties through shared handles that can hold a ring, and the handles set aside.
 
@@ -301,6 +323,12 @@ def contact_ties(
         A handle more seeds than this reach is generic.
     min_own_share : float
         At least this share of the subjects giving a handle must be the seeds' own.
+    outside : mapping, optional
+        Handle key to how many seeds beyond those of ``ties`` give it: they count toward
+        ``max_holders``.
+    outside_subjects : mapping, optional
+        Handle key to the subjects giving it of the ring graph's nodes beyond those of ``ties``:
+        they count as its own.
 
     Returns
     -------
@@ -331,14 +359,15 @@ def contact_ties(
     kept: list[dict[str, Any]] = []
     hubs: dict[str, str] = {}
     for handle, group in by_handle.items():
-        own = len({subject for tie in group for subject in tie["subjects"]})
+        subjects = {subject for tie in group for subject in tie["subjects"]}
+        own = len(subjects.union((outside_subjects or {}).get(handle, ())))
         total = max(int(mentions.get(handle, 0)), own)
         held = [tie for tie in group if seeds is None or tie["key"] in seeds]
         if not held:
             continue
         if is_platform_contact(handle):
             hubs[handle] = "platform"
-        elif len({tie["key"] for tie in held}) > max_holders:
+        elif len({tie["key"] for tie in held}) + (outside or {}).get(handle, 0) > max_holders:
             hubs[handle] = "generic"
         elif own < min_own_share * total:
             hubs[handle] = "public"

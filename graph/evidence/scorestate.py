@@ -44,6 +44,12 @@ MATCH (s:EntityScore) WHERE s.score >= $min_score
 RETURN s.json AS json
 """
 
+SCORES_OF = """
+UNWIND $keys AS key
+MATCH (s:EntityScore {key: key})
+RETURN s.json AS json
+"""
+
 SAVE_STATE = """
 MERGE (m:ScoreState {id: 'scores'})
 SET m.method = $method, m.min_complainants = $min_complainants, m.run = $run
@@ -110,3 +116,12 @@ def seed_candidates(store: GraphStore, *, min_score: float) -> list[EntityScore]
     scores = [decode(row["json"]) for row in store.read(SEED_CANDIDATES, min_score=min_score)]
     scores.sort(key=lambda s: (-s.score, s.key))
     return scores
+
+
+def scores_of(store: GraphStore, keys: list[str]) -> list[EntityScore]:
+    """The kept scores of those of ``keys`` that are scored, by key."""
+    found = []
+    for start in range(0, len(keys), BATCH):
+        rows = store.read(SCORES_OF, keys=keys[start : start + BATCH])
+        found += [decode(row["json"]) for row in rows]
+    return found

@@ -87,6 +87,7 @@ def test_fixture_world_submitted_file_by_file_equals_full_detect(
             "stale",
             "touched",
             "seeds",
+            "region_seeds",
             "ring_reads",
             "seconds",
         }

@@ -1,0 +1,503 @@
+"""Ring finding local to the region a submission can change, exact: the rings of the region's
+components found again, every other component's rings as they were.
+
+**The kept ring index.** Each ring finding over every seed (``detect``, or an analysis that scores
+the world) writes, and each analysis of a region rewrites for the region:
+
+* a ``RingNode`` for every node of the ring graph before pruning (every seed, every node a
+  seed's ties name, every handle tied): ``seed``, ``component`` (the smallest key of its
+  connected component in the pruned graph, null when pruning took it out) and, for a name-only
+  firm, ``ambiguous`` (whether it was left out as such);
+* ``(seed)-[:RING_TIES]->(node)`` for each tie of a seed (before pruning);
+* ``(node)-[:RING_HOLDS]->(:RingItem)``: the people and template clusters each seed holds
+  (``seed_ties``' items, key ``people|…``, ``templates|…``) and the handles each node's texts give
+  (``contact_ties``' items, ``handles|…``). Holder counts are read from them by key.
+
+**The changed entities** ``X`` of one analysis: the entities re-scored (their score, hence their
+seed status and templates, may have changed), those whose kept ring facts were forgotten
+(``ringfacts.stale_keys``: the only entities whose ties, people, handles or mentions can have
+changed) — which include every key the submission wrote, so every node whose degree (links
+facts state, ``analytics.ENTITY_INFO``: a lead's INVOLVES and alliance matches do not count) or
+phone type changed — and the name-only firms of the index whose ambiguity changed (read again for
+all of them: they are few).
+
+**The region** ``R``: a set of components of the old pruned graph, closed under:
+
+1. the components of every node of ``X``, and of every seed that tied one (``RING_TIES``);
+2. the component of every node the region's seeds now tie (before pruning), and so of every
+   seed outside it that one of them now calls;
+3. for each item (person, template cluster, handle) that a changed node held before or holds now
+   and that is not generic both before and after (more holders than its threshold): the
+   components of all its holders, of the seeds that tie a non-seed holder, and of the handle.
+
+Ring finding then runs on the region's seeds alone, with each item's holder count being its
+holders outside the region (from the index) plus those inside, and a handle's own texts
+including those of the ring graph's nodes outside the region that give it. Why that gives the
+components, and so the rings, a full ``detect`` finds: a seed outside ``R`` is not in ``X``, so
+its score, ties, people, templates and handles are those the index was written from; a node
+outside ``R`` is not in ``X`` either, so its degree, kind and ambiguity are too. An edge of the
+new pruned graph between a region seed and a node outside the region would be such a tie
+(rule 2 brings its component in) or an item tie: two seeds sharing people or templates, or a
+seed and a handle — whose weight changes only when an item's holders or status changed, which
+needs a changed holder (rule 3) — and otherwise existed before, so both ends were in one old
+component. Conversely, an edge between two nodes outside the region has all its facts and
+thresholds unchanged. So no edge leaves the region, the region's components are the new graph's
+components that hold its nodes (components merge and split inside it), and the components
+outside it are unchanged, with the same Louvain communities (``rings.ring_communities``: a
+component's communities depend on it alone). Only the region's candidate leads are written or
+retired (``graph.evidence.incremental``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.core.limits import LIMITS
+from graph.db.store import GraphStore
+from graph.evidence import ringfacts, scorestate
+from graph.evidence.analytics import (
+    Beyond,
+    RingData,
+    ambiguous_name_firms,
+    contact_rows,
+    read_ring_data,
+)
+from graph.evidence.rings import (
+    Ring,
+    prune_ring_graph,
+    ring_communities,
+    ring_graph,
+    rings_from_communities,
+    select_seeds,
+    tied_keys,
+)
+
+VERSION = "rings-2026.12.1"
+BATCH = 5_000
+# An item more holders than this hold ties nobody (``rings.seed_ties``, ``rings.contact_ties``).
+THRESHOLDS = {
+    "people": LIMITS.ring_person_holders,
+    "templates": LIMITS.ring_template_holders,
+    "handles": LIMITS.ring_contact_holders,
+}
+
+READ_STATE = "MATCH (m:RingIndex {id: 'rings'}) RETURN m.version AS version"
+WRITE_STATE = "MERGE (m:RingIndex {id: 'rings'}) SET m.version = $version"
+FORGET_STATE = "MATCH (m:RingIndex {id: 'rings'}) DELETE m"
+FORGET_INDEX = """
+MATCH (n:RingNode|RingItem)
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+
+NODES = """
+UNWIND $keys AS key
+MATCH (n:RingNode {key: key})
+RETURN n.key AS key, n.seed AS seed, n.component AS component
+"""
+COMPONENT_NODES = """
+UNWIND $components AS component
+MATCH (n:RingNode {component: component})
+RETURN n.key AS key, n.seed AS seed, n.component AS component
+"""
+NAME_ONLY = """
+MATCH (n:RingNode) WHERE n.key STARTS WITH 'firm:name:'
+RETURN n.key AS key, coalesce(n.ambiguous, false) AS ambiguous
+"""
+SEED_COUNT = "MATCH (n:RingNode) WHERE n.seed RETURN count(n) AS n"
+# The seeds that tie each of ``$keys`` (before pruning), with their components.
+TYING = """
+UNWIND $keys AS key
+MATCH (:RingNode {key: key})<-[:RING_TIES]-(s:RingNode)
+RETURN key, s.key AS seed, s.component AS component
+"""
+TIED_BY = """
+UNWIND $keys AS key
+MATCH (:RingNode {key: key})-[:RING_TIES]->(n:RingNode)
+RETURN key, n.key AS node
+"""
+HOLDINGS = """
+UNWIND $keys AS key
+MATCH (:RingNode {key: key})-[:RING_HOLDS]->(i:RingItem)
+RETURN key, i.key AS item
+"""
+HOLDERS = """
+UNWIND $items AS item
+MATCH (:RingItem {key: item})<-[:RING_HOLDS]-(n:RingNode)
+RETURN item, n.key AS key, n.seed AS seed, n.component AS component
+"""
+# The seeds holding each item.
+SEED_HOLDERS = """
+UNWIND $items AS item
+MATCH (i:RingItem {key: item})
+RETURN item, [(i)<-[:RING_HOLDS]-(n:RingNode) WHERE n.seed | n.key] AS seeds
+"""
+# The nodes whose texts give each handle, each a seed or with the seeds that tie it.
+GIVERS = """
+UNWIND $items AS item
+MATCH (:RingItem {key: item})<-[:RING_HOLDS]-(n:RingNode)
+RETURN item, n.key AS key, n.seed AS seed, [(n)<-[:RING_TIES]-(s:RingNode) | s.key] AS tying
+"""
+
+# Writing the index for a set of nodes (``$rows``: ``[{key, seed, component, ambiguous}]``).
+FORGET_OWN = """
+UNWIND $keys AS key
+MATCH (n:RingNode {key: key})-[r:RING_TIES|RING_HOLDS]->()
+DELETE r
+"""
+FORGET_HANDLES = """
+UNWIND $keys AS key
+MATCH (n:RingNode {key: key})-[r:RING_HOLDS]->(i:RingItem) WHERE i.key STARTS WITH 'handles|'
+DELETE r
+"""
+WRITE_NODES = """
+UNWIND $rows AS row
+MERGE (n:RingNode {key: row.key})
+SET n.seed = row.seed, n.component = row.component, n.ambiguous = row.ambiguous
+"""
+WRITE_TIES = """
+UNWIND $rows AS row
+MATCH (s:RingNode {key: row.key})
+UNWIND row.nodes AS node
+MATCH (n:RingNode {key: node})
+MERGE (s)-[:RING_TIES]->(n)
+"""
+WRITE_HOLDS = """
+UNWIND $rows AS row
+MATCH (n:RingNode {key: row.key})
+UNWIND row.items AS item
+MERGE (i:RingItem {key: item})
+MERGE (n)-[:RING_HOLDS]->(i)
+"""
+# An old node of the region no longer in its graph: kept (not a seed, in no component) while a
+# seed outside the region ties it, else deleted.
+RETIRE = """
+UNWIND $keys AS key
+MATCH (n:RingNode {key: key})
+CALL (n) {
+  WITH n WHERE EXISTS { (n)<-[:RING_TIES]-() }
+  SET n.seed = false, n.component = null
+  RETURN 1 AS kept
+  UNION
+  WITH n WHERE NOT EXISTS { (n)<-[:RING_TIES]-() }
+  DETACH DELETE n
+  RETURN 0 AS kept
+}
+RETURN count(*) AS n
+"""
+
+
+@dataclass
+class Found:
+    """Rings found over every seed or over a region: the rings, how many seeds there are in all
+    and in the region, the old candidate leads' nodes of the region (``nodes``: the keys whose
+    leads may have to go stale), and how many entities' facts were read from the database."""
+
+    rings: list[Ring]
+    seeds: int
+    region_seeds: int
+    nodes: list[str] = field(default_factory=list)
+    reads: int = 0
+    contact_hubs: dict[str, str] = field(default_factory=dict)
+
+
+def _batched(
+    store: GraphStore, query: str, name: str, values: list[Any], **params: Any
+) -> list[dict[str, Any]]:
+    """``query`` read over ``values`` as the parameter ``name``, ``BATCH`` at a time."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(values), BATCH):
+        batch: dict[str, Any] = {name: values[start : start + BATCH], **params}
+        rows += store.read(query, **batch)
+    return rows
+
+
+def _write(store: GraphStore, query: str, name: str, values: list[Any]) -> None:
+    for start in range(0, len(values), BATCH):
+        store.write(query, **{name: values[start : start + BATCH]})
+
+
+def is_current(store: GraphStore) -> bool:
+    """Whether the kept ring index was written by this version (else the rings are found over
+    every seed, and the index written whole)."""
+    row = store.read_one(READ_STATE)
+    return bool(row and row["version"] == VERSION)
+
+
+def forget(store: GraphStore) -> None:
+    """Drop the kept ring index: the next analysis finds the rings over every seed."""
+    store.write(FORGET_STATE)
+    store.run_autocommit(FORGET_INDEX)
+
+
+def _graph(data: RingData, hub_degree: int) -> nx.Graph:
+    graph = ring_graph(data.seeds, data.ties)
+    return prune_ring_graph(graph, data.seeds, data.info, drop=data.drop, hub_degree=hub_degree)
+
+
+def _rings(data: RingData, graph: nx.Graph, seed: int, kept: bool, store: GraphStore) -> list[Ring]:
+    cache = ringfacts.KeptCommunities(store) if kept else None
+    communities = ring_communities(graph, seed=seed, cache=cache)
+    labels = {key: row.get("label") for key, row in data.info.items()}
+    return rings_from_communities(graph, communities, data.seeds, labels)
+
+
+def full_rings(
+    store: GraphStore,
+    *,
+    min_seed_score: float,
+    min_agent_share: float,
+    contact_ties: bool,
+    seed: int,
+    hub_degree: int = LIMITS.ring_hub_degree,
+) -> Found:
+    """The rings over every seed of the kept scores, as ``detect`` finds them, and the ring index
+    written whole."""
+    scores = scorestate.seed_candidates(store, min_score=min_seed_score)
+    data = read_ring_data(
+        store,
+        scores,
+        min_seed_score=min_seed_score,
+        min_agent_share=min_agent_share,
+        contact_ties=contact_ties,
+        kept=True,
+    )
+    graph = _graph(data, hub_degree)
+    rings = _rings(data, graph, seed, True, store) if data.seeds else []
+    forget(store)
+    _write_index(store, data, graph, old=[])
+    store.write(WRITE_STATE, version=VERSION)
+    return Found(rings, len(data.seeds), len(data.seeds), [], data.reads, data.contact_hubs)
+
+
+def _components(graph: nx.Graph) -> dict[str, str]:
+    """Each node of the pruned graph to its component's smallest key."""
+    found = {}
+    for component in nx.connected_components(graph):
+        name = min(component)
+        found.update(dict.fromkeys(component, name))
+    return found
+
+
+def _holdings(data: RingData, keys: Iterable[str]) -> dict[str, set[str]]:
+    """The items each of ``keys`` holds in ``data`` (people and templates of a seed, handles its
+    texts give), as ``kind|item``."""
+    found: dict[str, set[str]] = {}
+    for key in keys:
+        items = set()
+        if key in data.seeds:
+            items |= {f"people|{p}" for p in data.people.get(key, [])}
+            items |= {f"templates|{t}" for t in data.seeds[key].templates}
+        items |= {f"handles|{row['other']}" for row in data.given.get(key, [])}
+        found[key] = items
+    return found
+
+
+def _write_index(store: GraphStore, data: RingData, graph: nx.Graph, old: list[str]) -> None:
+    """Write the index for the nodes of ``data``'s ring graph (before pruning), after dropping
+    what the nodes ``old`` (the region's old nodes) and the region's seeds kept; old nodes no
+    longer in the graph are retired (``RETIRE``)."""
+    nodes = tied_keys(data.seeds, data.ties)
+    components = _components(graph)
+    dropped = set(data.drop)
+    seeds_before = [row["key"] for row in _batched(store, NODES, "keys", old) if row["seed"]]
+    _write(store, FORGET_OWN, "keys", sorted(set(seeds_before) | set(data.seeds)))
+    _write(store, FORGET_HANDLES, "keys", nodes)
+    rows = [
+        {
+            "key": key,
+            "seed": key in data.seeds,
+            "component": components.get(key),
+            "ambiguous": key in dropped if key.startswith("firm:name:") else None,
+        }
+        for key in nodes
+    ]
+    _write(store, WRITE_NODES, "rows", rows)
+    tying: dict[str, set[str]] = defaultdict(set)
+    for tie in data.ties:
+        if tie["other"] is not None:
+            tying[tie["key"]].add(tie["other"])
+    _write(store, WRITE_TIES, "rows", [{"key": k, "nodes": sorted(v)} for k, v in tying.items()])
+    holds = _holdings(data, nodes)
+    _write(
+        store, WRITE_HOLDS, "rows", [{"key": k, "items": sorted(v)} for k, v in holds.items() if v]
+    )
+    _write(store, RETIRE, "keys", sorted(set(old) - set(nodes)))
+
+
+def _changed_ambiguity(store: GraphStore) -> set[str]:
+    """The name-only firms of the index whose ambiguity is no longer what the index says."""
+    rows = store.read(NAME_ONLY)
+    now = set(ambiguous_name_firms(store, [row["key"] for row in rows]))
+    return {row["key"] for row in rows if row["ambiguous"] != (row["key"] in now)}
+
+
+def region_rings(
+    store: GraphStore,
+    changed: Iterable[str],
+    *,
+    min_seed_score: float,
+    min_agent_share: float,
+    contact_ties: bool,
+    seed: int,
+    hub_degree: int = LIMITS.ring_hub_degree,
+) -> Found | None:
+    """The rings of the region the ``changed`` entities can change (see the module), and the
+    index rewritten for it; None when the index is not current (find them over every seed)."""
+    if not is_current(store):
+        return None
+    changed_set = set(changed) | _changed_ambiguity(store)
+    keys = sorted(changed_set)
+    old = {row["key"]: row for row in _batched(store, NODES, "keys", keys)}
+    scored = {s.key: s for s in scorestate.scores_of(store, keys)}
+    new_seeds = set(select_seeds(scored.values(), min_seed_score=min_seed_score,
+                                 min_agent_share=min_agent_share))  # fmt: skip
+    changed_seeds = new_seeds | {k for k, row in old.items() if row["seed"]}
+    components = {row["component"] for row in old.values() if row["component"]}
+    components |= {
+        row["component"] for row in _batched(store, TYING, "keys", keys) if row["component"]
+    }
+    old_tied = defaultdict(set)
+    for row in _batched(store, TIED_BY, "keys", sorted(changed_seeds)):
+        old_tied[row["key"]].add(row["node"])
+    old_holdings: dict[str, set[str]] = defaultdict(set)
+    seen_items: set[str] = set()
+    extra = set(changed_seeds)  # seeds of the region in no component: dropped, or new
+    while True:
+        old_nodes = _batched(store, COMPONENT_NODES, "components", sorted(components))
+        candidates = sorted({row["key"] for row in old_nodes if row["seed"]} | extra)
+        scores = sorted(scorestate.scores_of(store, candidates), key=lambda s: (-s.score, s.key))
+        data = read_ring_data(
+            store,
+            scores,
+            min_seed_score=min_seed_score,
+            min_agent_share=min_agent_share,
+            contact_ties=contact_ties,
+            kept=True,
+            beyond=_beyond(store, candidates),
+        )
+        nodes = tied_keys(data.seeds, data.ties)
+        reached = _batched(store, NODES, "keys", nodes)
+        more = {
+            row["component"]
+            for row in reached
+            if row["component"] and row["component"] not in components
+        }
+        # a seed left out of every component (an ambiguous name-only firm) that the region ties
+        outside_seeds = {row["key"] for row in reached if row["seed"]} - set(candidates)
+        # rule 3: the items of the changed nodes
+        new_tied = {
+            tie["other"]
+            for tie in data.ties
+            if tie["key"] in changed_seeds and tie["other"] is not None
+        }
+        touched_nodes = changed_set | new_tied | {n for s in changed_seeds for n in old_tied[s]}
+        unread = sorted(touched_nodes - old_holdings.keys())
+        for key in unread:
+            old_holdings[key] = set()
+        for row in _batched(store, HOLDINGS, "keys", unread):
+            old_holdings[row["key"]].add(row["item"])
+        in_graph = set(nodes)
+        new_holdings = _holdings(data, [k for k in touched_nodes if k in in_graph])
+        items = set().union(*(old_holdings[k] for k in touched_nodes), *new_holdings.values())
+        fresh = sorted(items - seen_items)
+        seen_items |= items
+        more |= _item_components(store, fresh, data, set(candidates)) - components
+        if not more and not outside_seeds:
+            break
+        components |= more
+        extra |= outside_seeds
+    graph = _graph(data, hub_degree)
+    rings = _rings(data, graph, seed, True, store) if data.seeds else []
+    old_keys = sorted({row["key"] for row in old_nodes} | extra)
+    _write_index(store, data, graph, old=old_keys)
+    total = store.read_one(SEED_COUNT)
+    return Found(
+        rings,
+        int(total["n"]) if total else 0,
+        len(data.seeds),
+        sorted(set(old_keys) | set(nodes)),
+        data.reads,
+        data.contact_hubs,
+    )
+
+
+def _item_components(
+    store: GraphStore, items: list[str], data: RingData, candidates: set[str]
+) -> set[str]:
+    """Rule 3 of the module for ``items`` (``kind|item``): the components of the holders of each
+    item not generic both before (the index's seed holders) and after (those outside the region
+    and the region's own), of the seeds tying a non-seed holder, and of a handle's own node."""
+    if not items:
+        return set()
+    holders: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _batched(store, HOLDERS, "items", items):
+        holders[row["item"]].append(row)
+    now: dict[str, int] = defaultdict(int)
+    for held in _holdings(data, data.seeds).values():
+        for item in held:
+            now[item] += 1
+    found: set[str] = set()
+    non_seeds: set[str] = set()
+    handles = []
+    for item in items:
+        kind, _, value = item.partition("|")
+        rows = holders.get(item, [])
+        before = sum(1 for row in rows if row["seed"])
+        after = sum(1 for row in rows if row["seed"] and row["key"] not in candidates)
+        after += now.get(item, 0)
+        if min(before, after) > THRESHOLDS[kind]:
+            continue  # generic before and after: ties nobody either way
+        found |= {row["component"] for row in rows if row["component"]}
+        non_seeds |= {row["key"] for row in rows if not row["seed"]}
+        if kind == "handles":
+            handles.append(value)
+    found |= {
+        row["component"] for row in _batched(store, NODES, "keys", handles) if row["component"]
+    }
+    tying = _batched(store, TYING, "keys", sorted(non_seeds))
+    found |= {row["component"] for row in tying if row["component"]}
+    return found
+
+
+def _beyond(store: GraphStore, region_seeds: list[str]) -> Beyond:
+    """What ``read_ring_data`` needs about the seeds outside the region (``analytics.Beyond``),
+    read from the index by key; ``region_seeds``: the region's seeds before and after."""
+
+    def seeds_among(keys: list[str]) -> set[str]:
+        return {row["key"] for row in _batched(store, NODES, "keys", keys) if row["seed"]}
+
+    inside = set(region_seeds)
+
+    def holders(kind: str, items: list[str]) -> dict[str, int]:
+        rows = _batched(store, SEED_HOLDERS, "items", [f"{kind}|{i}" for i in items])
+        return {row["item"].partition("|")[2]: len(set(row["seeds"]) - inside) for row in rows}
+
+    def subjects(handles: list[str], nodes: list[str]) -> dict[str, set[str]]:
+        # the givers outside the region's nodes that are seeds or that a seed outside ties
+        rows = _batched(store, GIVERS, "items", [f"handles|{h}" for h in handles])
+        region_nodes = set(nodes)
+        givers = sorted(
+            {
+                row["key"]
+                for row in rows
+                if row["key"] not in region_nodes
+                and ((row["seed"] and row["key"] not in inside) or set(row["tying"]) - inside)
+            }
+        )
+        given, _ = ringfacts.read_kept(
+            store, "contacts", givers, lambda keys: contact_rows(store, keys), kept=True, empty=[]
+        )
+        wanted = set(handles)
+        found: dict[str, set[str]] = defaultdict(set)
+        for key in givers:
+            for row in given[key]:
+                if row["other"] in wanted:
+                    found[row["other"]].update(row["subjects"])
+        return dict(found)
+
+    return Beyond(seeds_among, holders, subjects)
