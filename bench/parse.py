@@ -3,12 +3,12 @@
     .venv/bin/python bench/parse.py [--world DIR] [--file complaints_beichen.csv]
                                     [--workers 2] [--repeat 3]
 
-Runs one complaint file of a world (``.leadgraph/worlds/world-45000-23`` by default) and a GBK
-copy of it through ``ingest.pipeline.iter_file``: the baseline, one process
-(``workers=1``), timed per stage; then the new path, ``--workers`` forked workers
-(:mod:`ingest.parallel`), timed whole. Each figure is the median of ``--repeat`` runs, with the
-value caches (phones, dates, amounts, text summaries, contacts) emptied before every run, so no
-run profits from the one before. Stages of the baseline, each the time spent inside it:
+Runs one complaint file of a world (the main checkout's ``.leadgraph/worlds/world-45000-23`` by
+default) and a GBK copy of it through ``ingest.pipeline.iter_file``: the baseline, one process
+(``workers=1``), timed per stage, and the new path, ``--workers`` forked workers
+(:mod:`ingest.parallel`), timed whole, the runs alternating. Each figure is the median of
+``--repeat`` runs, with the value caches (phones, dates, amounts, text summaries, contacts)
+emptied before every run, so no run profits from the one before. Stages of the baseline, each the time spent inside it:
 
 * ``read`` — the reader's rows (``csv`` module, decoding);
 * ``phones`` — the phone checks (the mobile fast path, phonenumbers for the rest);
@@ -136,13 +136,7 @@ def run_once(path: Path, workers: int, clock: Clock | None = None) -> dict[str, 
     return {"rows": tally.rows_read, "seconds": seconds}
 
 
-def median_runs(path: Path, workers: int, repeat: int, staged: bool) -> dict[str, Any]:
-    runs, stage_runs = [], []
-    for _ in range(repeat):
-        clock = Clock() if staged else None
-        runs.append(run_once(path, workers, clock))
-        if clock:
-            stage_runs.append(clock.spent)
+def summary(runs: list[dict[str, Any]], stage_runs: list[dict[str, float]]) -> dict[str, Any]:
     rows = runs[0]["rows"]
     seconds = statistics.median(r["seconds"] for r in runs)
     result: dict[str, Any] = {
@@ -151,12 +145,26 @@ def median_runs(path: Path, workers: int, repeat: int, staged: bool) -> dict[str
         "rows_per_second": round(rows / seconds),
         "us_per_row": round(seconds / rows * 1e6),
     }
-    if staged:
+    if stage_runs:
         stages = {s: statistics.median(r[s] for r in stage_runs) for s in STAGES}
         stages["map/validate/build"] = max(0.0, seconds - sum(stages.values()))
         result["stages_us_per_row"] = {s: round(v / rows * 1e6) for s, v in stages.items()}
         result["stages_share"] = {s: round(v / seconds, 3) for s, v in stages.items()}
     return result
+
+
+def compare(path: Path, workers: int, repeat: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Medians of the baseline (timed per stage) and of the workers, runs alternating so that
+    both see the same share of a machine other work also uses."""
+    one, stage_runs, many = [], [], []
+    for _ in range(repeat):
+        clock = Clock()
+        one.append(run_once(path, 1, clock))
+        stage_runs.append(clock.spent)
+        many.append(run_once(path, workers, None))
+    baseline, fast = summary(one, stage_runs), summary(many, [])
+    fast["speedup"] = round(baseline["seconds"] / fast["seconds"], 2)
+    return baseline, fast
 
 
 def gbk_copy(path: Path, folder: Path) -> tuple[Path, str]:
@@ -186,9 +194,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lg-parse-") as folder:
         gbk, encoding = gbk_copy(source, Path(folder))
         for label, path in (("utf-8", source), (encoding, gbk)):
-            baseline = median_runs(path, 1, args.repeat, staged=True)
-            fast = median_runs(path, args.workers, args.repeat, staged=False)
-            fast["speedup"] = round(baseline["seconds"] / fast["seconds"], 2)
+            baseline, fast = compare(path, args.workers, args.repeat)
             report[label] = {"one_process": baseline, f"{args.workers}_workers": fast}
             print_table(label, baseline, fast, args.workers)
     print(json.dumps(report, ensure_ascii=False, indent=2))
