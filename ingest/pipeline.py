@@ -54,7 +54,7 @@ from ingest.headers import (
     match_score,
 )
 from ingest.kinds import KINDS, Context, Kind, get_kind
-from ingest.read import BrokenRow, open_table
+from ingest.read import BrokenRow, Row, open_table
 from ingest.validate import RowRejected, validate
 
 Item = RowResult | QuarantineEntry
@@ -106,6 +106,7 @@ def iter_file(
     hashing_key: bytes,
     mapping: Mapping | MappingABC[str, Any] | str | Path | None = None,
     sheet: str | None = None,
+    workers: int = 1,
 ) -> Iterator[Item]:
     """Read ``path`` as clues of ``kind``; yield a RowResult per accepted row (after a warning
     for each value it was loaded without) and the QuarantineEntries of every refused row, in
@@ -114,8 +115,9 @@ def iter_file(
     ``source`` is the submitting org's slug (the complaint key's source unless the file has a
     source column); ``hashing_key`` keys the Person hash (``graph.core.settings.load().hashing_key()``);
     ``mapping`` is a mapping file path, a parsed mapping document or a :class:`Mapping`;
-    ``sheet`` picks an XLSX sheet. Raises UserError now when the file cannot be read, a header is
-    unknown or a required column is missing.
+    ``sheet`` picks an XLSX sheet; ``workers`` above 1 parses the rows in that many forked
+    processes (:mod:`ingest.parallel`: the same items in the same order). Raises UserError now
+    when the file cannot be read, a header is unknown or a required column is missing.
     """
     spec = get_kind(kind)
     if not source or not source.strip():
@@ -134,52 +136,75 @@ def iter_file(
         table.close()
         raise
     ctx = Context(source=source.strip(), hashing_key=hashing_key)
-    return _rows(spec, table, columns, user_mapping, ctx, path.name)
+    parse = RowParser(spec, columns, user_mapping, ctx, path.name, table.headers, table.format)
+    if workers > 1:
+        from ingest.parallel import can_use_workers, parsed_in_workers
+
+        if can_use_workers():
+            return parsed_in_workers(parse, table, workers)
+    return _rows(parse, table)
 
 
-def _rows(spec: Kind, table: Any, columns: ColumnMap, user_mapping: Mapping | None,
-          ctx: Context, file: str) -> Iterator[Item]:  # fmt: skip
-    checks = spec.checks
-    required = spec.required + tuple(
-        (name,) for name in spec.required_if_column if name in columns.fields
-    )
-    header_key = tuple(table.headers)
-    maps: dict[tuple[str, ...], ColumnMap | UserError] = {header_key: columns}
-    keyed_rows = table.format in ("json", "jsonl")  # objects may differ in their keys
+def _rows(parse: RowParser, table: Any) -> Iterator[Item]:
     with table:
         for number, row in table.rows():
-            if isinstance(row, BrokenRow):
-                yield QuarantineEntry(file, number, "", row.value, row.reason)
-                continue
-            row_map = columns
-            if keyed_rows:
-                keys = tuple(row)
-                found = maps.get(keys)
-                if found is None:
-                    try:
-                        found = build_column_map(spec.name, list(keys), file=file,
-                                                 mapping=user_mapping,
-                                                 multi_fields=spec.multi_fields)  # fmt: skip
-                    except UserError as error:
-                        found = error
-                    if len(maps) < 256:  # a few shapes are normal; thousands would be hostile
-                        maps[keys] = found
-                if isinstance(found, UserError):
-                    yield QuarantineEntry(file, number, "", ", ".join(keys), str(found))
-                    continue
-                row_map = found
-            values = row_map.apply(row)
-            clean, problems = validate(values, checks, required)
-            built = _build(spec, number, clean, problems, ctx)
-            if isinstance(built, RowResult):
-                for name, value, reason in problems:  # each a value the row loaded without
-                    yield QuarantineEntry(
-                        file, number, row_map.header_of(name), value, reason, FIELD_DROPPED
-                    )
-                yield built
-                continue
-            for name, value, reason in built:
-                yield QuarantineEntry(file, number, row_map.header_of(name), value, reason)
+            yield from parse(number, row)
+
+
+class RowParser:
+    """One row read → its items (the RowResult after its warnings, or the refused row's
+    entries): everything of ingestion after reading, for one file. Picklable state only, so
+    that worker processes can run it (:mod:`ingest.parallel`)."""
+
+    def __init__(self, spec: Kind, columns: ColumnMap, user_mapping: Mapping | None,
+                 ctx: Context, file: str, headers: list[str], fmt: str) -> None:  # fmt: skip
+        self.spec = spec
+        self.columns = columns
+        self.user_mapping = user_mapping
+        self.ctx = ctx
+        self.file = file
+        self.checks = spec.checks
+        self.required = spec.required + tuple(
+            (name,) for name in spec.required_if_column if name in columns.fields
+        )
+        self.maps: dict[tuple[str, ...], ColumnMap | UserError] = {tuple(headers): columns}
+        self.keyed_rows = fmt in ("json", "jsonl")  # objects may differ in their keys
+
+    def __call__(self, number: int, row: Row | BrokenRow) -> list[Item]:
+        file, spec = self.file, self.spec
+        if isinstance(row, BrokenRow):
+            return [QuarantineEntry(file, number, "", row.value, row.reason)]
+        row_map = self.columns
+        if self.keyed_rows:
+            keys = tuple(row)
+            found = self.maps.get(keys)
+            if found is None:
+                try:
+                    found = build_column_map(spec.name, list(keys), file=file,
+                                             mapping=self.user_mapping,
+                                             multi_fields=spec.multi_fields)  # fmt: skip
+                except UserError as error:
+                    found = error
+                if len(self.maps) < 256:  # a few shapes are normal; thousands would be hostile
+                    self.maps[keys] = found
+            if isinstance(found, UserError):
+                return [QuarantineEntry(file, number, "", ", ".join(keys), str(found))]
+            row_map = found
+        values = row_map.apply(row)
+        clean, problems = validate(values, self.checks, self.required)
+        built = _build(spec, number, clean, problems, self.ctx)
+        if isinstance(built, RowResult):
+            # each a value the row loaded without, then the row
+            items: list[Item] = [
+                QuarantineEntry(file, number, row_map.header_of(name), value, reason, FIELD_DROPPED)
+                for name, value, reason in problems
+            ]
+            items.append(built)
+            return items
+        return [
+            QuarantineEntry(file, number, row_map.header_of(name), value, reason)
+            for name, value, reason in built
+        ]
 
 
 Problem = tuple[str, str, str]  # (field, value, reason)
