@@ -269,7 +269,6 @@ class TemplateIndex:
                 sub_right,
                 params["threshold"],
                 params["max_rounds"],
-                self.similarity[inside],
             )
             new_hub = np.where(hub_local >= 0, rows[np.maximum(hub_local, 0)], -1)
         self.hub_of[rows] = new_hub

@@ -328,20 +328,6 @@ def _similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndar
     return out
 
 
-def _offers(
-    n: int, node: np.ndarray, hub: np.ndarray, value: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (node, hub) offers in order, each with a known ``value`` when one of its
-    copies has one (NaN otherwise)."""
-    codes = node * n + hub
-    order = np.argsort(codes * 2 + np.isnan(value))  # by offer, a known value first
-    codes, value = codes[order], value[order]
-    first = np.ones(len(codes), dtype=bool)
-    first[1:] = codes[1:] != codes[:-1]
-    codes, value = codes[first], value[first]
-    return codes // n, codes % n, value
-
-
 def _best_per_node(
     node: np.ndarray, hub: np.ndarray, value: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -355,19 +341,11 @@ def _best_per_node(
 
 
 def _star_clusters(
-    sig: np.ndarray,
-    left: np.ndarray,
-    right: np.ndarray,
-    threshold: float,
-    max_rounds: int,
-    similarity: np.ndarray | None = None,
+    sig: np.ndarray, left: np.ndarray, right: np.ndarray, threshold: float, max_rounds: int
 ) -> tuple[np.ndarray, int, int]:
     """Clusters in which every member is within ``threshold`` of its cluster's hub.
 
-    ``left``/``right`` are the verified pairs (indices into ``sig``), ``similarity`` their
-    estimated similarity when known: an offer of an adjacent hub reads it instead of computing
-    it again (the same value, so the same result; about 40% of the offers at 1M). Connected
-    components of
+    ``left``/``right`` are the verified pairs (indices into ``sig``). Connected components of
     those pairs chain: A~B and B~C put A and C together however unlike they are, and at scale
     texts drawn from a small pool of phrases chain into a few giant components. Instead, rounds
     of star peeling over the still unassigned texts (the *active* ones):
@@ -390,10 +368,6 @@ def _star_clusters(
     n = sig.shape[0]
     src = np.concatenate((left, right)).astype(np.int64)  # both directions of every pair
     dst = np.concatenate((right, left)).astype(np.int64)
-    # each edge's similarity, NaN when not given (then computed when offered)
-    edge_value = np.full(len(src), np.nan, dtype=np.float32)
-    if similarity is not None:
-        edge_value = np.concatenate((similarity, similarity)).astype(np.float32)
     hub_of = np.full(n, -1, dtype=np.int64)
     assigned_in = np.full(n, -1, dtype=np.int64)  # the round a text was assigned in
     active = np.zeros(n, dtype=bool)
@@ -405,7 +379,7 @@ def _star_clusters(
         # assigned in the last round (its hub is a new offer; older hubs were offered before)
         live = active[dst]
         keep = active[src] & (live | (assigned_in[dst] == rounds))
-        src, dst, live, edge_value = src[keep], dst[keep], live[keep], edge_value[keep]
+        src, dst, live = src[keep], dst[keep], live[keep]
         if len(src) == 0 or rounds >= max_rounds:
             break
         rounds += 1
@@ -422,18 +396,10 @@ def _star_clusters(
         old = ~live
         node = np.concatenate((src[via], src[live], src[old]))
         hub = np.concatenate((dst[via], best_hub[dst[live]], hub_of[dst[old]]))
-        # an offered hub that is the neighbour itself: the edge's similarity, else NaN
-        value = np.concatenate(
-            (
-                edge_value[via],
-                np.full(int(live.sum()), np.nan, dtype=np.float32),
-                np.where(hub_of[dst[old]] == dst[old], edge_value[old], np.nan),
-            )
-        )
         keep = (hub >= 0) & ~is_hub[node]
-        node, hub, value = _offers(n, node[keep], hub[keep], value[keep])
-        missing = np.flatnonzero(np.isnan(value))
-        value[missing] = _similarity(sig, node[missing], hub[missing])
+        codes = sorted_unique(node[keep] * n + hub[keep])
+        node, hub = codes // n, codes % n
+        value = _similarity(sig, node, hub)
         ok = value >= threshold - 1e-6
         node, hub, value = _best_per_node(node[ok], hub[ok], value[ok])
         new_hubs = sorted_unique(hub[is_hub[hub]])
@@ -581,7 +547,7 @@ def cluster_texts(
     left, right, similarity = verified(sig, codes // n, codes % n, params["threshold"])
     if len(left):
         hub_of, rounds, unplaced = _star_clusters(
-            sig, left, right, params["threshold"], params["max_rounds"], similarity
+            sig, left, right, params["threshold"], params["max_rounds"]
         )
         params["rounds"] = rounds
         params["unplaced"] = unplaced

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from graph.text.template_index import IndexMismatch, TemplateIndex
-from graph.text.templates import TemplateResult, _star_clusters, cluster_texts, template_params
+from graph.text.templates import TemplateResult, cluster_texts, template_params
 
 WORDS = [
     "借款",
@@ -195,16 +195,3 @@ def test_ids_without_a_text_are_counted_and_a_text_that_comes_or_goes_raises() -
         index.add([("d", letter)])  # a complaint without a text got one
     with pytest.raises(IndexMismatch):
         index.add([("a", None)])  # a known text went
-
-
-@pytest.mark.parametrize("seed", range(10))
-def test_peeling_with_the_known_similarities_equals_computing_them(seed: int) -> None:
-    rng = random.Random(seed)
-    params = template_params()
-    _, clustering = cluster_texts(_corpus(rng, rng.randint(60, 160)), params)
-    assert clustering is not None
-    sig, left, right = clustering.sig, clustering.left, clustering.right
-    threshold, rounds = params["threshold"], params["max_rounds"]
-    with_known = _star_clusters(sig, left, right, threshold, rounds, clustering.similarity)
-    computed = _star_clusters(sig, left, right, threshold, rounds)
-    assert np.array_equal(with_known[0], computed[0]) and with_known[1:] == computed[1:]
