@@ -41,6 +41,7 @@ from graph.evidence.bursts import describe as describe_burst
 from graph.evidence.rights import statements
 from graph.evidence.rings import Ring
 from graph.evidence.scores import SCORING_METHOD, WEIGHTS
+from graph.evidence.templates import cluster_sizes
 from graph.text.context import AGENT_AT, model_version
 from graph.text.slang import lexicon_version
 
@@ -510,6 +511,7 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
         }
         for e in store.read(LEAD_ENTITIES, id=lead_identifier)
     ]
+    _with_template_sizes(store, entities)
     links = store.read(LEAD_LINKS, id=lead_identifier)
     for link in links:
         link["props"] = {
@@ -561,3 +563,12 @@ def lead_bundle(store: GraphStore, lead_identifier: str) -> dict[str, Any]:
             "software_version": SOFTWARE_VERSION,
         },
     }
+
+
+def _with_template_sizes(store: GraphStore, entities: list[dict[str, Any]]) -> None:
+    """Give each complaint in a template cluster the cluster's size (``template_size``),
+    counted now: it is not stored on the members."""
+    clustered = [e["props"] for e in entities if e["props"].get("template_cluster")]
+    sizes = cluster_sizes(store, [props["template_cluster"] for props in clustered])
+    for props in clustered:
+        props["template_size"] = sizes.get(props["template_cluster"], 0)

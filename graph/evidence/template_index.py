@@ -3,10 +3,13 @@
 ``leadgraph templates`` (:func:`graph.evidence.templates.build_templates`) writes, as a by-product,
 the :class:`graph.text.template_index.TemplateIndex` of every complaint text into the state folder
 (``<home>/templates``): the signatures and LSH bucket keys as raw arrays that only ever grow
-(``signatures.u32``, memory-mapped; ``keys.u64``), the rest (ids, id order, short texts, verified
-pairs, hubs, components) in one ``state-<version>.npz``, and ``meta.json`` naming the version,
-the parameters, the row count and the number of texts. The same version, parameters and count
-are stamped on a ``TemplateIndex`` node in Neo4j. :func:`load_index` returns the index only when
+(``signatures.u32``, memory-mapped; ``keys.u64``), the rest (ids, id order, short texts, ids
+without a text, verified pairs, hubs, components) in one ``state-<version>.npz``, and
+``meta.json`` naming the version, the parameters, the row count and the number of complaints
+(with a text or not). The same version, parameters and count are stamped on a ``TemplateIndex``
+node in Neo4j, and a refresh compares that count with :func:`count_complaints` — the number of
+``Complaint`` nodes, which Neo4j answers from its count store without reading a node — to see
+complaints added or removed without a refresh. :func:`load_index` returns the index only when
 the files are whole and both stamps agree, so an index from another host, of a wiped or
 rebuilt database, or of other parameters is never used: the caller rebuilds fully.
 """
@@ -40,10 +43,11 @@ WRITE_STAMP = """
 MERGE (t:TemplateIndex {id: 'complaints'})
 SET t.version = $version, t.params = $params, t.count = $count
 """
-COUNT_TEXTS = "MATCH (c:Complaint) WHERE c.text IS NOT NULL RETURN count(c) AS n"
+COUNT_COMPLAINTS = "MATCH (c:Complaint) RETURN count(c) AS n"  # the count store: instant
 UPDATING = "updating"  # the stamp while the graph and the files are being changed
 
 ARRAYS = ("ids", "order", "short", "left", "right", "similarity", "hub_of", "comp")
+OPTIONAL = ("bare",)  # an index written before it had none: then its count is of texts only
 GROWING = {"sig": ("signatures.u32", np.uint32), "keys": ("keys.u64", np.uint64)}
 
 
@@ -66,8 +70,8 @@ def write_stamp(store: GraphStore, version: str, params: str, count: int) -> Non
     store.write(WRITE_STAMP, version=version, params=params, count=count)
 
 
-def count_texts(store: GraphStore) -> int:
-    row = store.read_one(COUNT_TEXTS)
+def count_complaints(store: GraphStore) -> int:
+    row = store.read_one(COUNT_COMPLAINTS)
     return int(row["n"]) if row else 0
 
 
@@ -91,7 +95,7 @@ def save_index(folder: Path, index: TemplateIndex, *, whole: bool) -> str:
             with open_private(folder / file_name, "wb") as handle:
                 handle.write(np.ascontiguousarray(getattr(index, name), dtype=dtype).tobytes())
     buffer = io.BytesIO()
-    np.savez(buffer, **{name: getattr(index, name) for name in ARRAYS})
+    np.savez(buffer, **{name: getattr(index, name) for name in ARRAYS + OPTIONAL})
     write_private(folder / f"state-{version}.npz", buffer.getvalue())
     meta = {
         "version": version,
@@ -134,6 +138,7 @@ def load_index(
     try:
         with np.load(folder / f"state-{meta['version']}.npz") as state:
             arrays = {name: state[name] for name in ARRAYS}
+            arrays |= {name: state[name] for name in OPTIONAL if name in state.files}
         growing = {}
         for name, (file_name, dtype) in GROWING.items():
             path = folder / file_name

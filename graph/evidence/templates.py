@@ -1,5 +1,8 @@
 """Templated complaints in the graph: ``SAME_TEMPLATE`` links and a cluster id per complaint.
 
+A cluster's size is not stored on its members (a grown cluster would rewrite every member):
+readers count it (``template_cluster`` is indexed; :func:`cluster_sizes`).
+
 The clustering itself is ``graph.text.templates.find_templates`` (MinHash + LSH over character
 shingles); this module reads the complaint texts from Neo4j, replaces the previous template links
 and cluster ids with the new ones (a rebuild, so a re-run gives the same graph), and describes
@@ -16,6 +19,7 @@ falls back to the full build (logged, and the next refresh is incremental again)
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from graph.db.store import GraphStore
@@ -32,7 +36,7 @@ from graph.text.templates import (
 log = logging.getLogger(__name__)
 
 COMPLAINT_TEXTS = """
-MATCH (c:Complaint) WHERE c.text IS NOT NULL
+MATCH (c:Complaint)
 RETURN c.key AS key, c.text AS text
 """
 CLEAR_LINKS = """
@@ -46,7 +50,13 @@ CALL { WITH c REMOVE c.template_cluster, c.template_size } IN TRANSACTIONS OF 10
 SET_CLUSTERS = """
 UNWIND $rows AS row
 MATCH (c:Entity {key: row.key})
-SET c.template_cluster = row.cluster, c.template_size = row.size
+SET c.template_cluster = row.cluster
+REMOVE c.template_size
+"""
+CLUSTER_SIZES = """
+UNWIND $clusters AS cluster
+MATCH (c:Complaint {template_cluster: cluster})
+RETURN cluster, count(c) AS size
 """
 UNSET_CLUSTERS = """
 UNWIND $keys AS key
@@ -60,7 +70,7 @@ DELETE r
 """
 TEXTS_OF = """
 UNWIND $keys AS key
-MATCH (c:Entity {key: key}) WHERE c:Complaint AND c.text IS NOT NULL
+MATCH (c:Entity {key: key}) WHERE c:Complaint
 RETURN c.key AS key, c.text AS text
 """
 CLUSTER_OF = """
@@ -97,14 +107,22 @@ def build_templates(
 def _build(store: GraphStore, folder: Any, threshold: float, seed: int) -> TemplateResult:
     params = template_params(threshold=threshold, seed=seed)
     stored.write_stamp(store, stored.UPDATING, "", -1)
-    items = ((row["key"], row["text"]) for row in store.stream(COMPLAINT_TEXTS))
-    result, clustering = cluster_texts(items, params)
+    bare: list[str] = []  # complaints without a text: counted by the index, not clustered
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for row in store.stream(COMPLAINT_TEXTS):
+            if row["text"] is None:
+                bare.append(row["key"])
+            else:
+                yield row["key"], row["text"]
+
+    result, clustering = cluster_texts(texts(), params)
     store.run_autocommit(CLEAR_LINKS)
     store.run_autocommit(CLEAR_CLUSTERS)
     store.write_batches(
         SET_CLUSTERS,
         (
-            {"key": member, "cluster": cluster.cluster_id, "size": cluster.size}
+            {"key": member, "cluster": cluster.cluster_id}
             for cluster in result.clusters
             for member in cluster.members
         ),
@@ -115,7 +133,7 @@ def _build(store: GraphStore, folder: Any, threshold: float, seed: int) -> Templ
         method=_method(threshold, seed),
     )
     assert clustering is not None
-    index = TemplateIndex.from_clustering(clustering, params)
+    index = TemplateIndex.from_clustering(clustering, params, bare)
     version = stored.save_index(folder, index, whole=True)
     stored.write_stamp(store, version, stored.stamp_params(params), index.count)
     return result
@@ -133,11 +151,11 @@ def refresh_templates(
     included), sorted.
 
     Only the difference is written: clusters of the texts the new ones can affect, links of the
-    components peeled again. Keys without a text are ignored. Falls back to the full
+    components peeled again. Keys without a text are only counted. Falls back to the full
     :func:`build_templates` (logged) when the stored index is missing or stale — written for
-    other parameters, stamped for another database, or the number of complaint texts is not
-    the index's plus the new ones (complaints were removed or added without a refresh) — or a
-    known complaint's text changed.
+    other parameters, stamped for another database, or the number of complaints (Neo4j's count
+    store) is not the index's plus the new ones (complaints were removed or added without a
+    refresh) — or a known complaint's text changed, came or went.
     """
     folder = stored.index_folder()
     with stored.locked(folder):
@@ -149,11 +167,10 @@ def refresh_templates(
                 (row["key"], row["text"])
                 for row in store.read(TEXTS_OF, keys=sorted(set(complaint_keys)))
             ]
-            row_of, is_short = index.find([key for key, _ in items])
-            fresh = int(((row_of < 0) & ~is_short).sum())
-            texts = stored.count_texts(store)
-            reason = f"{texts} complaint texts, the index has {index.count} + {fresh} new"
-            if texts == index.count + fresh:
+            fresh = index.unknown([key for key, _ in items])
+            complaints = stored.count_complaints(store)
+            reason = f"{complaints} complaints, the index has {index.count} + {fresh} new"
+            if complaints == index.count + fresh:
                 stored.write_stamp(store, stored.UPDATING, "", -1)
                 try:
                     changes = index.add(items)
@@ -164,7 +181,7 @@ def refresh_templates(
                     version = stored.save_index(folder, index, whole=False)
                     stored.write_stamp(store, version, stored.stamp_params(params), index.count)
                     log.info(
-                        "templates refreshed: %d new texts, %d affected, %d peeled again, %d "
+                        "templates refreshed: %d new complaints, %d affected, %d peeled again, %d "
                         "changed clusters",
                         fresh,
                         changes.affected,
@@ -193,10 +210,7 @@ def _write_changes(store: GraphStore, changes: TemplateChanges, method: str) -> 
         store.write(UNSET_CLUSTERS, keys=changes.unclustered)
     store.write_batches(
         SET_CLUSTERS,
-        (
-            {"key": key, "cluster": cluster, "size": size}
-            for key, (cluster, size) in changes.clusters.items()
-        ),
+        ({"key": key, "cluster": cluster} for key, cluster in changes.clusters.items()),
     )
     store.write_batches(
         MERGE_LINKS, (_link_row(link) for link in changes.links_added), method=method
@@ -205,6 +219,14 @@ def _write_changes(store: GraphStore, changes: TemplateChanges, method: str) -> 
 
 def _link_row(link: TemplateLink) -> dict[str, Any]:
     return {"a": link.id_a, "b": link.id_b, "similarity": link.similarity}
+
+
+def cluster_sizes(store: GraphStore, clusters: list[str]) -> dict[str, int]:
+    """Each template cluster's number of complaints."""
+    return {
+        row["cluster"]: row["size"]
+        for row in store.read(CLUSTER_SIZES, clusters=sorted(set(clusters)))
+    }
 
 
 def describe_clusters(

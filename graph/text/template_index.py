@@ -29,6 +29,9 @@ always exactly those ``find_templates`` gives on all texts so far. Why this is e
 Texts are stored in the order they were added (rows); ``order`` lists the rows in id order, so
 ties that the batch breaks by id are broken the same way. An id added again with the same text
 changes nothing; with another text, :class:`IndexMismatch` is raised and the caller rebuilds.
+Ids added without a text (``None``) are kept too (``bare``), so that :attr:`TemplateIndex.count`
+counts every id the index has seen and a caller can compare it with a cheap count of all its
+items; a known id that gains or loses its text raises :class:`IndexMismatch`.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class IndexMismatch(Exception):
 class TemplateChanges:
     """What an update changed, for writing only the difference into the graph."""
 
-    clusters: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (cluster, size)
+    clusters: dict[str, str] = field(default_factory=dict)  # id -> its new cluster id
     unclustered: list[str] = field(default_factory=list)  # ids that lost their cluster
     links_removed: list[TemplateLink] = field(default_factory=list)
     links_added: list[TemplateLink] = field(default_factory=list)
@@ -87,6 +90,7 @@ class TemplateIndex:
     similarity: np.ndarray  # float32
     hub_of: np.ndarray  # each row's hub row, -1 when unclustered (int64)
     comp: np.ndarray  # each row's component: its smallest row (int64)
+    bare: np.ndarray = field(default_factory=lambda: _encode([]))  # ids without a text, sorted
     # how new rows join ``sig`` and ``keys`` (a file-backed index appends to its files)
     grow: Callable[[str, np.ndarray, np.ndarray], np.ndarray] | None = None
 
@@ -96,11 +100,13 @@ class TemplateIndex:
 
     @property
     def count(self) -> int:
-        """Texts indexed, clustered or too short."""
-        return len(self.ids) + len(self.short)
+        """Ids indexed: clustered, too short or without a text."""
+        return len(self.ids) + len(self.short) + len(self.bare)
 
     @classmethod
-    def from_clustering(cls, clustering: Clustering, params: dict[str, Any]) -> TemplateIndex:
+    def from_clustering(
+        cls, clustering: Clustering, params: dict[str, Any], bare: Iterable[str] = ()
+    ) -> TemplateIndex:
         n = len(clustering.ids)
         return cls(
             params=params,
@@ -114,13 +120,15 @@ class TemplateIndex:
             similarity=clustering.similarity.astype(np.float32),
             hub_of=clustering.hub_of.astype(np.int64),
             comp=_components(n, clustering.left, clustering.right, np.arange(n)),
+            bare=np.sort(_encode(list(bare))),
         )
 
     @classmethod
-    def build(cls, items: list[tuple[str, str]], params: dict[str, Any]) -> TemplateIndex:
-        _, clustering = cluster_texts(items, params)
+    def build(cls, items: list[tuple[str, str | None]], params: dict[str, Any]) -> TemplateIndex:
+        texts = [(key, text) for key, text in items if text is not None]
+        _, clustering = cluster_texts(texts, params)
         assert clustering is not None
-        return cls.from_clustering(clustering, params)
+        return cls.from_clustering(clustering, params, [k for k, t in items if t is None])
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -146,16 +154,26 @@ class TemplateIndex:
             self.short, wanted, np.arange(len(self.short))
         ) >= 0
 
+    def unknown(self, ids: list[str]) -> int:
+        """How many of ``ids`` (distinct) the index has not seen, with or without a text."""
+        rows, short = self.find(ids)
+        bare = _lookup(self.bare, _encode(ids), np.arange(len(self.bare))) >= 0
+        return int(((rows < 0) & ~short & ~bare).sum())
+
     # --- adding ----------------------------------------------------------------------------------
 
     def add(self, items: Iterable[tuple[str, str | None]]) -> TemplateChanges:
         """Add texts (new ids; known ids must bring their old text) and return what changed."""
         clock = _Stopwatch()
+        items = list(items)
+        self._add_bare(sorted({key for key, text in items if text is None}))
         texts = dict(sorted((key, text) for key, text in items if text is not None))
         item_ids = list(texts)
         kept, sig = text_signatures(list(texts.values()), self.params)
         clock.lap("signatures")
         row_of, is_short = self.find(item_ids)
+        if (_lookup(self.bare, _encode(item_ids), np.arange(len(self.bare))) >= 0).any():
+            raise IndexMismatch("a complaint without a text got one")
         clock.lap("find")
         eligible = np.zeros(len(item_ids), dtype=bool)
         eligible[kept] = True
@@ -176,6 +194,16 @@ class TemplateIndex:
         if len(fresh) == 0:
             return TemplateChanges()
         return self._add_rows([item_ids[i] for i in fresh], sig[signature_of[fresh]], clock)
+
+    def _add_bare(self, keys: list[str]) -> None:
+        """Keep ``keys`` as ids without a text (a known text that went raises)."""
+        rows, short = self.find(keys)
+        if (rows >= 0).any() or short.any():
+            raise IndexMismatch("a known text was removed")
+        wanted = _encode(keys)
+        new = wanted[_lookup(self.bare, wanted, np.arange(len(self.bare))) < 0]
+        if len(new):
+            self.bare = np.sort(np.concatenate((self.bare, new)))
 
     def _add_rows(
         self, new_ids: list[str], new_sig: np.ndarray, clock: _Stopwatch
@@ -406,18 +434,13 @@ def _difference(
 ) -> TemplateChanges:
     """What changed in ``rows`` (whole old and new clusters) since they had ``old_hub``."""
     new_hub = index.hub_of[rows]
-    old_first, old_size = _clusters_of(rank, index.order, rows, old_hub)
-    new_first, new_size = _clusters_of(rank, index.order, rows, new_hub)
+    old_first, _ = _clusters_of(rank, index.order, rows, old_hub)
+    new_first, _ = _clusters_of(rank, index.order, rows, new_hub)
     renamed = old_first != new_first
     changes = TemplateChanges()
-    reset = np.flatnonzero((renamed | (old_size != new_size)) & (new_first >= 0))
-    for row, first, size in zip(
-        rows[reset].tolist(), new_first[reset].tolist(), new_size[reset].tolist(), strict=True
-    ):
-        changes.clusters[index.ids[row].decode("utf-8")] = (
-            "tpl:" + index.ids[first].decode("utf-8"),
-            size,
-        )
+    reset = np.flatnonzero(renamed & (new_first >= 0))  # sizes are counted on read
+    for row, first in zip(rows[reset].tolist(), new_first[reset].tolist(), strict=True):
+        changes.clusters[index.ids[row].decode("utf-8")] = "tpl:" + index.ids[first].decode("utf-8")
     lost = (old_first >= 0) & (new_first < 0)
     changes.unclustered = sorted(index.ids[row].decode("utf-8") for row in rows[lost].tolist())
     changes.changed = sorted(index.ids[row].decode("utf-8") for row in rows[renamed].tolist())

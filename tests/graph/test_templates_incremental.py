@@ -18,6 +18,7 @@ from graph.db.store import GraphStore
 from graph.evidence import template_index as stored
 from graph.evidence.templates import build_templates, refresh_templates
 from ingest.demo import FIXTURE_WORLD, plan
+from ingest.headers import alias_table, normalize_header
 from ingest.submit import submit_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +78,30 @@ def submit_and_refresh(store: GraphStore, path: Path, org: str) -> list[str]:
     return changed
 
 
+def without_texts(path: Path, out: Path) -> Path:
+    """A copy of the complaints CSV ``path`` with every complaint text blanked."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    aliases = alias_table("complaints")
+    column = next(
+        i for i, name in enumerate(header) if aliases.get(normalize_header(name)) == "text"
+    )
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        for row in rows:
+            row[column] = ""
+        csv.writer(handle).writerows([header, *rows])
+    return out
+
+
+def refreshed_fully(
+    store: GraphStore, caplog: pytest.LogCaptureFixture, path: Path, org: str
+) -> bool:
+    """Submit and refresh ``path``; whether the refresh fell back to the full build."""
+    caplog.clear()
+    submit_and_refresh(store, path, org)
+    return "full rebuild" in caplog.text
+
+
 def assert_equal_to_full_build(store: GraphStore) -> None:
     incremental = snapshot(store)
     build_templates(store)
@@ -106,28 +131,23 @@ def test_stale_index_falls_back_to_the_full_build(
         submit_file(store, "complaints", path, org=org, via="cli", background=False)
     build_templates(store)
 
-    def refreshed_fully(path: Path, org: str) -> bool:
-        caplog.clear()
-        submit_and_refresh(store, path, org)
-        return "full rebuild" in caplog.text
-
     # 1. the folder is gone
     shutil.rmtree(stored.index_folder())
-    assert refreshed_fully(*parts[3])
+    assert refreshed_fully(store, caplog, *parts[3])
     assert stored.read_meta(stored.index_folder()) is not None  # rebuilt
     # 2. the graph's stamp is another database's
     store.write("MATCH (t:TemplateIndex) SET t.version = 'elsewhere'")
-    assert refreshed_fully(*parts[4])
+    assert refreshed_fully(store, caplog, *parts[4])
     # 3. a complaint was removed behind the index's back
     store.write(
         "MATCH (c:Complaint) WHERE c.template_cluster IS NOT NULL "
         "WITH c ORDER BY c.key LIMIT 1 DETACH DELETE c"
     )
-    assert refreshed_fully(*parts[5])
+    assert refreshed_fully(store, caplog, *parts[5])
     # and the index, rebuilt, serves incremental refreshes again
     version = stored.read_meta(stored.index_folder())["version"]
     for path, org in parts[6:]:
-        assert not refreshed_fully(path, org)
+        assert not refreshed_fully(store, caplog, path, org)
     assert stored.read_meta(stored.index_folder())["version"] != version
     assert_equal_to_full_build(store)
 
@@ -149,4 +169,25 @@ def test_synthetic_10k_world_in_parts_equals_one_full_build(
     build_templates(store)
     for path, org in rest:
         submit_and_refresh(store, path, org)
+    assert_equal_to_full_build(store)
+
+
+def test_complaints_without_a_text_are_counted_and_behind_the_back_ones_seen(
+    store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="graph.evidence.templates")
+    parts = split_complaints(FIXTURE_WORLD, tmp_path, parts=2)
+    submit_file(store, "complaints", parts[0][0], org=parts[0][1], via="cli", background=False)
+    build_templates(store)
+    # a submission of complaints without a text: counted, still incremental
+    blank = without_texts(parts[1][0], tmp_path / "blank.csv")
+    assert not refreshed_fully(store, caplog, blank, parts[1][1])
+    assert not refreshed_fully(store, caplog, *parts[2])
+    # a complaint written without a refresh is seen by the count, with a text or without one
+    for key, text in (("complaint:behind:1", None), ("complaint:behind:2", "本人委托某公司" * 9)):
+        store.write(
+            "CREATE (c:Entity:Complaint {key: $key}) SET c.text = $text", key=key, text=text
+        )
+        assert refreshed_fully(store, caplog, *parts.pop(3))
+    assert not refreshed_fully(store, caplog, *parts[3])
     assert_equal_to_full_build(store)

@@ -71,6 +71,11 @@ def _batch_view(result: TemplateResult) -> tuple[dict[str, tuple[str, int]], lis
     return clusters, sorted(result.links), hubs
 
 
+def _ids(clusters: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """The cluster ids of (cluster id, size) assignments: what the graph stores."""
+    return {key: cluster for key, (cluster, _) in clusters.items()}
+
+
 def _pairs(index: TemplateIndex) -> set[tuple[str, str, float]]:
     return {
         (*sorted((index.ids[a].decode(), index.ids[b].decode())), round(float(s), 6))
@@ -88,7 +93,7 @@ def test_adding_batches_equals_the_batch(seed: int) -> None:
     parts = [items[a:b] for a, b in zip([0, *cuts], [*cuts, len(items)], strict=True)]
     index = TemplateIndex.build(parts[0], params)
     seen = list(parts[0])
-    graph_clusters = index.assignments(np.arange(index.rows))  # what the graph holds
+    graph_clusters = _ids(index.assignments(np.arange(index.rows)))  # what the graph holds
     graph_links = set(index.links())
     for part in parts[1:]:
         before = index.assignments(np.arange(index.rows))
@@ -102,7 +107,8 @@ def test_adding_batches_equals_the_batch(seed: int) -> None:
         for key in changes.unclustered:
             del graph_clusters[key]
         graph_clusters.update(changes.clusters)
-        assert (graph_clusters, sorted(graph_links)) == _batch_view(result)[:2]
+        batch_clusters, batch_links, _ = _batch_view(result)
+        assert (graph_clusters, sorted(graph_links)) == (_ids(batch_clusters), batch_links)
         assert clustering is not None
         assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, params))
         after = index.assignments(np.arange(index.rows))
@@ -120,7 +126,7 @@ def test_new_first_id_renames_the_cluster_and_anchors_move() -> None:
     assert index.assignments(np.arange(index.rows))["m3"] == ("tpl:m2", 2)
     changes = index.add([("m1", letter + "丙"), ("m0", "太短")])
     assert changes.changed == ["m1", "m2", "m3"]
-    assert changes.clusters["m3"] == ("tpl:m1", 3)
+    assert changes.clusters["m3"] == "tpl:m1"
     assert index.count == 4
     assert index.add([("m1", letter + "丙")]).changed == []  # the same text again: nothing
     with pytest.raises(IndexMismatch):
@@ -175,3 +181,17 @@ def test_only_buckets_a_new_text_anchors_are_paired_again(seed: int, prefix: str
         assert {(a, b, s) for a, b, s in _pairs(index) if a in old_ids and b in old_ids} == before
     else:
         assert changes.affected == _joined_buckets(index, fresh)
+
+
+def test_ids_without_a_text_are_counted_and_a_text_that_comes_or_goes_raises() -> None:
+    letter = "本人于去年在贵司借款由于收入中断无法按时还款贵司催收人员多次骚扰本人家人和同事"
+    index = TemplateIndex.build([("a", letter), ("b", None), ("c", "太短")], template_params())
+    assert index.count == 3
+    assert index.unknown(["a", "b", "c", "d", "e"]) == 2
+    changes = index.add([("d", None), ("b", None), ("e", letter + "乙")])
+    assert changes.clusters == {"a": "tpl:a", "e": "tpl:a"}
+    assert index.count == 5 and index.unknown(["d"]) == 0
+    with pytest.raises(IndexMismatch):
+        index.add([("d", letter)])  # a complaint without a text got one
+    with pytest.raises(IndexMismatch):
+        index.add([("a", None)])  # a known text went

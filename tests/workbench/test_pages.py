@@ -331,3 +331,22 @@ def test_a_contributors_lead_page_holds_none_of_the_other_orgs_values(
             assert window not in shown, window
     for number in hidden_numbers:
         assert number not in shown, number
+
+
+def test_a_leads_template_sizes_are_counted_on_read(world: dict[str, Any]) -> None:
+    """Sizes are not stored on a cluster's members: the lead's bundle counts them."""
+    from graph.evidence.leads import lead_bundle
+
+    store, lead = world["store"], world["lead"]
+    clustered = [
+        e["props"]
+        for e in lead_bundle(store, lead)["entities"]
+        if e["label"] == "Complaint" and e["props"].get("template_cluster")
+    ]
+    assert clustered
+    for props in clustered:
+        members = store.read_one(
+            "MATCH (c:Complaint {template_cluster: $cluster}) RETURN count(c) AS n",
+            cluster=props["template_cluster"],
+        )
+        assert members is not None and props["template_size"] == members["n"] >= 2
