@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alliance_support import Installation
+from alliance_support import Installation, introduce
 from support import running_server
 
 from graph.core import settings
@@ -58,3 +58,10 @@ def lender(second_store: GraphStore, second_server: settings.Settings) -> Instal
     installation = Installation("lender-b", second_server, second_store)
     installation.reset()
     return installation
+
+
+@pytest.fixture
+def allies(bank: Installation, lender: Installation) -> tuple[Installation, Installation]:
+    """The two installations, each trusting the other's identity (files are signed)."""
+    introduce(bank, lender)
+    return bank, lender
