@@ -195,7 +195,7 @@ def test_a_response_for_another_installation_or_run_is_refused(loaded, tmp_path:
     exchange_files(bank, lender, tmp_path, "cardinality")
     answer = json.loads((tmp_path / "cardinality.response.json").read_text())
     (tmp_path / "renamed.json").write_text(json.dumps({**answer, "sender": "someone-else"}))
-    by_carol = signed(tmp_path / "carol.json", answer, carol)
+    by_carol = signed(tmp_path / "carol.json", {**answer, "sender": "carol"}, carol)
     unknown = signed(tmp_path / "unknown.json", {**answer, "run_id": "f" * 32}, lender.own())
     with bank.acting() as store:
         with pytest.raises(UserError, match="signature does not verify"):
