@@ -92,17 +92,23 @@ def _ask(me: Principal, overview: dict[str, Any]) -> None:
                 st.session_state.pop(PREPARED, None)
                 _failed(error)
     prepared = st.session_state.get(PREPARED)
-    if prepared:
-        if prepared.get("warning"):
-            st.warning(escape_markdown(prepared["warning"]))
-        st.success(escape_markdown(t("alliance.prepared").format(**prepared)))
-        st.download_button(
-            t("alliance.download_request"),
-            data=prepared["file"],
-            file_name=prepared["file_name"],
-            mime="application/json",
-            key="alliance_request_download",
-        )
+    if prepared and prepared.get("warning"):
+        st.warning(escape_markdown(prepared["warning"]))
+    _offer(prepared, "prepared", "request")
+
+
+def _offer(made: dict[str, Any] | None, message: str, kind: str) -> None:
+    """What was made (``alliance.<message>``) and its file to download, if anything was."""
+    if not made:
+        return
+    st.success(escape_markdown(t(f"alliance.{message}").format(**made)))
+    st.download_button(
+        t(f"alliance.download_{kind}"),
+        data=made["file"],
+        file_name=made["file_name"],
+        mime="application/json",
+        key=f"alliance_{kind}_download",
+    )
 
 
 def _answer(me: Principal) -> None:
@@ -116,16 +122,7 @@ def _answer(me: Principal) -> None:
         except (UserError, Forbidden) as error:
             st.session_state.pop(ANSWERED, None)
             _failed(error)
-    answered = st.session_state.get(ANSWERED)
-    if answered:
-        st.success(escape_markdown(t("alliance.answered").format(**answered)))
-        st.download_button(
-            t("alliance.download_response"),
-            data=answered["file"],
-            file_name=answered["file_name"],
-            mime="application/json",
-            key="alliance_response_download",
-        )
+    _offer(st.session_state.get(ANSWERED), "answered", "response")
 
 
 def _result(me: Principal) -> None:

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alliance_support import Installation
 from streamlit.testing.v1 import AppTest
-from test_two_installations import BANK_NUMBERS, LENDER_NUMBERS, SHARED, entries_of
+from test_two_installations import BANK_NUMBERS, SHARED, entries_of
 
 from app.i18n import translate
 from app.navigation import entries_for
@@ -30,14 +29,6 @@ LENDER_ADMIN = Principal("admin_b", "admin", None, None)
 
 def zh(key: str) -> str:
     return translate(key, "zh")
-
-
-@pytest.fixture
-def loaded(allies, tmp_path: Path) -> tuple[Installation, Installation]:
-    bank, lender = allies
-    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
-    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
-    return bank, lender
 
 
 def page(who: Principal) -> AppTest:

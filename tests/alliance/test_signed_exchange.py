@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alliance_support import Installation, signed, stranger
 from test_alliance_guardrails import hostile_request, keys, member
-from test_two_installations import BANK_NUMBERS, LENDER_NUMBERS, entries_of, exchange_files
+from test_two_installations import BANK_NUMBERS, entries_of, exchange_files
 
 from graph.alliance import exchange
 from graph.core.errors import UserError
@@ -22,14 +22,6 @@ from graph.workflow.auth import operator
 def answer(lender: Installation, request: Path, out: Path) -> dict:
     with lender.acting() as store:
         return exchange.respond(store, operator(), request, "phones", out=out)
-
-
-@pytest.fixture
-def loaded(allies, tmp_path: Path) -> tuple[Installation, Installation]:
-    bank, lender = allies
-    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
-    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
-    return bank, lender
 
 
 def test_a_request_from_an_untrusted_installation_is_refused(loaded, tmp_path: Path) -> None:

@@ -47,14 +47,6 @@ def entries_of(installation: Installation, action: str) -> list[audit.Entry]:
         return audit.entries(store, action=action)
 
 
-@pytest.fixture
-def loaded(allies: tuple[Installation, Installation], tmp_path: Path) -> tuple[Installation, ...]:
-    bank, lender = allies
-    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
-    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
-    return bank, lender
-
-
 def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path) -> None:
     bank, lender = loaded
     asked, answered, request, _ = exchange_files(bank, lender, tmp_path, "intersection")
