@@ -818,6 +818,108 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已训练模型 v{version}：{labels} 个标签。{reason}",
         "en": "Trained model v{version}: {labels} labels. {reason}",
     },
+    "nav.alliance": {"zh": "联盟比对", "en": "Alliance"},
+    "alliance.intro": {
+        "zh": "与其他机构的 LeadGraph 比对号码、账户、企业或联系方式，双方都不交出自己的名单"
+        "（可用不可见）。文件须由对方签名，且对方已在本机受信任。",
+        "en": "Match phones, accounts, firms or contacts with other institutions' LeadGraph "
+        "without either handing over its list. Files are signed; only trusted installations "
+        "are answered.",
+    },
+    "alliance.identity": {
+        "zh": "本机在联盟中的名称：{name}；指纹：{fingerprint}",
+        "en": "This installation in the alliance: {name}; fingerprint: {fingerprint}",
+    },
+    "alliance.tab_ask": {"zh": "发起比对", "en": "Prepare a request"},
+    "alliance.tab_answer": {"zh": "应答请求", "en": "Answer a request"},
+    "alliance.tab_result": {"zh": "读取结果", "en": "Read a result"},
+    "alliance.tab_runs": {"zh": "比对记录与受信机构", "en": "Runs and trusted installations"},
+    "alliance.set": {"zh": "比对的集合", "en": "Set"},
+    "alliance.set_phones": {"zh": "手机号码", "en": "Phones"},
+    "alliance.set_accounts": {"zh": "账户", "en": "Accounts"},
+    "alliance.set_firms": {"zh": "企业", "en": "Firms"},
+    "alliance.set_contacts": {"zh": "联系方式", "en": "Contacts"},
+    "alliance.set_watchlist": {"zh": "监控名单文件", "en": "Watchlist file"},
+    "alliance.mode": {"zh": "方式", "en": "Mode"},
+    "alliance.mode_intersection": {"zh": "交集（哪些）", "en": "Intersection (which ones)"},
+    "alliance.mode_cardinality": {"zh": "仅计数（多少）", "en": "Count only (how many)"},
+    "alliance.counterpart": {"zh": "对方机构", "en": "Counterpart"},
+    "alliance.watchlist": {
+        "zh": "监控名单（CSV 或文本，每格一个号码、统一社会信用代码或实体键）",
+        "en": "Watchlist (CSV or text: a number, USCC or entity key a cell)",
+    },
+    "alliance.watchlist_missing": {
+        "zh": "请先上传监控名单文件。",
+        "en": "Upload the watchlist file first.",
+    },
+    "alliance.force": {
+        "zh": "与先前请求相近也照样发送（会记入审计）",
+        "en": "Send it even if close to an earlier request (audited)",
+    },
+    "alliance.prepare": {"zh": "生成请求文件", "en": "Prepare the request file"},
+    "alliance.prepared": {
+        "zh": "请求 {run_id}：{size} 项。请把文件交给对方机构。",
+        "en": "Request {run_id}: {size} items. Send the file to the counterpart.",
+    },
+    "alliance.download_request": {"zh": "下载请求文件", "en": "Download the request file"},
+    "alliance.no_trusted": {
+        "zh": "本机尚未信任任何机构：管理员先用 `leadgraph alliance trust FILE --name NAME` "
+        "导入对方的身份文件（指纹须经电话等其他渠道核对）。",
+        "en": "No installation is trusted here yet: an admin imports the counterpart's identity "
+        "file with `leadgraph alliance trust FILE --name NAME` (fingerprint compared by "
+        "another channel).",
+    },
+    "alliance.request_file": {"zh": "对方的请求文件", "en": "The counterpart's request file"},
+    "alliance.answer": {"zh": "生成应答文件", "en": "Answer it"},
+    "alliance.answered": {
+        "zh": "已应答 {counterpart} 的请求 {run_id}（对方 {request_size} 项，本方 {size} 项）。"
+        "本方不会得知匹配项或其数量。",
+        "en": "Answered {counterpart}'s request {run_id} ({request_size} items theirs, {size} "
+        "ours). This side learns neither the matches nor their number.",
+    },
+    "alliance.download_response": {"zh": "下载应答文件", "en": "Download the response file"},
+    "alliance.response_file": {"zh": "对方的应答文件", "en": "The counterpart's response file"},
+    "alliance.read": {"zh": "读取结果", "en": "Read the result"},
+    "alliance.count": {
+        "zh": "本方 {size} 项中有 {count} 项为 {counterpart} 所知（对方 {their_size} 项）。",
+        "en": "{count} of this side's {size} items are known to {counterpart} "
+        "({their_size} theirs).",
+    },
+    "alliance.count_only": {
+        "zh": "计数方式：只得知数量，不得知是哪些。",
+        "en": "Count mode: the number only, not which ones.",
+    },
+    "alliance.matched": {"zh": "匹配的实体", "en": "Matched entities"},
+    "alliance.listed": {
+        "zh": "名单中匹配、但本库没有的项",
+        "en": "Watchlist items matched that this graph does not hold",
+    },
+    "alliance.hidden": {
+        "zh": "另有 {hidden} 项匹配的实体不在您的查看权限内，仅计数。",
+        "en": "{hidden} more matched entities are outside what you may see: counted only.",
+    },
+    "alliance.col_entity": {"zh": "实体", "en": "Entity"},
+    "alliance.col_kind": {"zh": "类型", "en": "Kind"},
+    "alliance.matches_note": {
+        "zh": "匹配只是“对方也知道”的提示，已作为比对链接记入图谱，不是事实。",
+        "en": "A match says the counterpart knows it too; it is recorded as a match link, "
+        "never as a fact.",
+    },
+    "alliance.runs": {"zh": "本机发起的比对", "en": "Runs asked from here"},
+    "alliance.no_runs": {"zh": "尚无比对。", "en": "No runs yet."},
+    "alliance.trusted": {"zh": "受信任的机构", "en": "Trusted installations"},
+    "alliance.col_run": {"zh": "编号", "en": "Run"},
+    "alliance.col_created": {"zh": "发起时间", "en": "Asked"},
+    "alliance.col_counterpart": {"zh": "对方", "en": "Counterpart"},
+    "alliance.col_mode": {"zh": "方式", "en": "Mode"},
+    "alliance.col_set": {"zh": "集合", "en": "Set"},
+    "alliance.col_size": {"zh": "项数", "en": "Items"},
+    "alliance.col_finished": {"zh": "完成时间", "en": "Finished"},
+    "alliance.col_count": {"zh": "匹配数", "en": "Matches"},
+    "alliance.col_by": {"zh": "发起人", "en": "By"},
+    "alliance.col_name": {"zh": "名称", "en": "Name"},
+    "alliance.col_fingerprint": {"zh": "指纹", "en": "Fingerprint"},
+    "alliance.col_trusted_at": {"zh": "信任时间", "en": "Trusted at"},
 }
 
 

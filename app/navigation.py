@@ -44,6 +44,12 @@ PAGES: list[PageEntry] = [
         "entity", ("analyst", "officer"), "app.views.entity:entity_page", ":material/account_box:"
     ),
     PageEntry("admin", ("admin",), "app.views.admin:admin_page", ":material/manage_accounts:"),
+    PageEntry(
+        "alliance",
+        ("admin", "analyst"),
+        "app.views.alliance:alliance_page",
+        ":material/join_inner:",
+    ),
     PageEntry("status", ("admin",), "app.views.status:status_page", ":material/database:"),
     PageEntry(
         "account",

@@ -20,18 +20,21 @@ run this script from a scratch environment holding both to compare:
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.alliance import files, protocol
+from graph.alliance import files, identity, protocol
 
 
 def phone_keys(start: int, count: int) -> list[str]:
@@ -53,26 +56,57 @@ class Clock:
         return result
 
 
+@contextmanager
+def acting(home: Path) -> Iterator[identity.Identity]:
+    """Act as the installation of state folder ``home`` (files are signed and checked there)."""
+    saved = os.environ.get("LEADGRAPH_HOME")
+    os.environ["LEADGRAPH_HOME"] = str(home)
+    try:
+        yield identity.load_or_create()
+    finally:
+        if saved is None:
+            os.environ.pop("LEADGRAPH_HOME", None)
+        else:
+            os.environ["LEADGRAPH_HOME"] = saved
+
+
+def introduce(folder: Path) -> tuple[Path, Path]:
+    """Two state folders whose identities trust each other: the asking and answering sides."""
+    homes = (folder / "asking", folder / "answering")
+    ids = []
+    for home in homes:
+        with acting(home) as own:
+            ids.append(json.dumps(identity.public_identity(own)).encode())
+    for home, other, name in ((homes[0], ids[1], "b"), (homes[1], ids[0], "a")):
+        with acting(home):
+            identity.trust(other, name)
+    return homes
+
+
 def exchange_once(n: int, mode: str, folder: Path) -> tuple[Clock, dict[str, int]]:
     """One run through files; checks the answer."""
     ours, theirs = phone_keys(0, n), phone_keys(n // 2, n)
     clock = Clock()
     request_file, response_file = folder / "request.json", folder / "response.json"
+    asking, answering = introduce(folder)
 
     def ask() -> bytes:
         request = protocol.make_request(ours, mode)
-        files.write(request_file, "request", run_id="0" * 32, mode=mode, sender="a", size=n,
-                    request=request.message)  # fmt: skip
+        with acting(asking) as own:
+            files.write(request_file, "request", own, run_id="0" * 32, mode=mode, sender="a",
+                        size=n, request=request.message)  # fmt: skip
         return request.key
 
     def answer() -> None:
-        asked = files.read(request_file, "request")
-        reply = protocol.answer(asked["request"], theirs, mode)
-        files.write(response_file, "response", run_id="0" * 32, mode=mode, sender="b", size=n,
-                    request_size=n, setup=reply.setup, response=reply.response)  # fmt: skip
+        with acting(answering) as own:
+            asked = files.read(request_file, "request")
+            reply = protocol.answer(asked["request"], theirs, mode)
+            files.write(response_file, "response", own, run_id="0" * 32, mode=mode, sender="b",
+                        size=n, request_size=n, setup=reply.setup, response=reply.response)  # fmt: skip
 
     def finish() -> list[int] | int:
-        answered = files.read(response_file, "response")
+        with acting(asking):
+            answered = files.read(response_file, "response")
         reply = protocol.Answer(answered["setup"], answered["response"])
         return protocol.finish(key, mode, reply)
 

@@ -38,6 +38,10 @@ Pages call these instead of reaching into several graph modules themselves:
   evidence (:mod:`graph.workflow.members`) or exported as a CSV of masked keys (audited).
 * :func:`seal_lead` — the package :func:`export_lead` writes, sealed to a trusted installation
   of the alliance (:mod:`graph.export.sealed`), under the same rule as the export (audited).
+* :func:`alliance_overview`, :func:`alliance_request`, :func:`alliance_respond` and
+  :func:`alliance_finish` — the alliance page (:mod:`graph.alliance.exchange`), an admin's and an
+  analyst's only: files come and go as bytes through a private temporary folder, and the matches
+  of a result are shown as the principal may see them (masked where they must be).
 
 Every function here is for a signed-in user who has chosen their own password
 (:func:`_password_chosen`): one whose password an admin set reaches nothing until the password
@@ -942,3 +946,131 @@ def seal_lead(
         out = out_dir / f"{package.stem}{SUFFIX}"
         result = seal_and_audit(store, package, to, out, actor=principal.username, via="workbench")
     return result.to_dict()
+
+
+ALLIANCE_ROLES = ("admin", "analyst")
+
+
+def _alliance_member(store: GraphStore, principal: Principal) -> None:
+    """The alliance page is an admin's and an analyst's: an officer is refused (audited)."""
+    if principal.role not in ALLIANCE_ROLES:
+        audit.append(store, principal.username, "view_denied", "alliance")
+        raise Forbidden("the alliance page is an admin's and an analyst's")
+
+
+def _spill(folder: Path, name: str, data: bytes | None) -> Path | None:
+    """An uploaded file's bytes into the private temporary ``folder`` (None stays None)."""
+    if data is None:
+        return None
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+@_password_chosen
+def alliance_overview(store: GraphStore, principal: Principal) -> dict[str, Any]:
+    """This installation's alliance identity (name, fingerprint), the installations it trusts
+    and the runs it asked — an analyst's own, an admin's all (facts only: no key, no item)."""
+    from graph.alliance import identity, runs
+
+    _alliance_member(store, principal)
+    own = identity.load_or_create()
+    trusted = [
+        {"name": t.name, "fingerprint": t.fingerprint, "trusted_at": t.trusted_at}
+        for t in identity.trusted()
+    ]
+    shown = ("run_id", "created", "counterpart", "mode", "set", "size", "finished", "count", "by")
+    asked = [
+        {name: meta.get(name) for name in shown}
+        for meta in runs.listed()
+        if principal.is_admin or meta.get("by") == principal.username
+    ]
+    return {"name": own.name, "fingerprint": own.fingerprint, "trusted": trusted, "runs": asked}
+
+
+@_password_chosen
+def alliance_request(
+    store: GraphStore,
+    principal: Principal,
+    set_name: str,
+    mode: str,
+    counterpart: str,
+    *,
+    watchlist: bytes | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """A request about ``set_name`` for the trusted ``counterpart``
+    (:func:`graph.alliance.exchange.make_request`): its facts and the file's bytes (``file``)."""
+    import tempfile
+
+    from graph.alliance import exchange
+
+    _alliance_member(store, principal)
+    with tempfile.TemporaryDirectory(prefix="leadgraph-alliance-") as name:
+        folder = Path(name)
+        out = folder / "request.json"
+        result = exchange.make_request(
+            store, principal, set_name, mode=mode, counterpart=counterpart, out=out,
+            watchlist=_spill(folder, "watchlist.csv", watchlist), force=force,
+        )  # fmt: skip
+        data = out.read_bytes()
+    run_id = result["run_id"]
+    return {**result, "out": None, "file": data, "file_name": f"alliance-request-{run_id}.json"}
+
+
+@_password_chosen
+def alliance_respond(
+    store: GraphStore,
+    principal: Principal,
+    request: bytes,
+    set_name: str,
+    *,
+    watchlist: bytes | None = None,
+) -> dict[str, Any]:
+    """The answer to an uploaded request (:func:`graph.alliance.exchange.respond`): its facts
+    (what this side learns: the sender and the request's size) and the file's bytes."""
+    import tempfile
+
+    from graph.alliance import exchange
+
+    _alliance_member(store, principal)
+    with tempfile.TemporaryDirectory(prefix="leadgraph-alliance-") as name:
+        folder = Path(name)
+        asked = _spill(folder, "request.json", request)
+        assert asked is not None
+        out = folder / "response.json"
+        result = exchange.respond(
+            store, principal, asked, set_name, out=out,
+            watchlist=_spill(folder, "watchlist.csv", watchlist),
+        )  # fmt: skip
+        data = out.read_bytes()
+    run_id = result["run_id"]
+    return {**result, "out": None, "file": data, "file_name": f"alliance-response-{run_id}.json"}
+
+
+@_password_chosen
+def alliance_finish(store: GraphStore, principal: Principal, response: bytes) -> dict[str, Any]:
+    """The result of one of this installation's runs from an uploaded response
+    (:func:`graph.alliance.exchange.finish`): the count, and in intersection mode the matched
+    entities as the principal may see them (``matched``: key — a pseudonym when masked —, label,
+    display key). A matched key the graph does not hold came from the principal's own watchlist
+    file and is shown as given (``listed``); one the principal may not see is only counted
+    (``hidden``)."""
+    import tempfile
+
+    from graph.alliance import exchange
+
+    _alliance_member(store, principal)
+    with tempfile.TemporaryDirectory(prefix="leadgraph-alliance-") as name:
+        answered = _spill(Path(name), "response.json", response)
+        assert answered is not None
+        result = exchange.finish(store, principal, answered)
+    found = entities_by_keys(store, result["matched"])
+    held = {row["key"] for row in found}
+    matched = [
+        {"key": row["key"], "label": row["label"], "display_key": row["display_key"]}
+        for row in compose(store, principal, found)
+    ]
+    listed = [key for key in result["matched"] if key not in held]
+    hidden = len(held) - len(matched)  # matches the principal may not see: counted, not named
+    return {**result, "matched": matched, "listed": listed, "hidden": hidden}

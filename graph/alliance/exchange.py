@@ -11,15 +11,20 @@ Guardrails: a minimum set size on both sides, a daily cap of answers per counter
 answering side, and on the asking side a refusal (without ``force``) of a set that differs from
 an earlier one to the same counterpart by a few items. Every step and every refusal is audited
 with the run id and the set sizes, never with an item.
+
+Every file is signed by the sending installation's identity (:mod:`graph.alliance.files`), and
+read only from an installation trusted here: the counterpart is known by its identity's
+fingerprint — the audit entries' target is ``alliance:<fingerprint>``, so the daily cap counts
+by the key that signed, not by a name a file claims — and by the name given to it here.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from graph.alliance import files, protocol, runs
+from graph.alliance import files, identity, protocol, runs
 from graph.alliance.matches import record_matches
 from graph.alliance.sets import collect
 from graph.core import settings
@@ -42,14 +47,31 @@ RETURN count(e) AS n
 """
 
 
-def _target(counterpart: str) -> str:
-    return f"alliance:{counterpart}"
+def _target(fingerprint: str) -> str:
+    """The audit target of a counterpart: its identity's fingerprint, which a file cannot fake."""
+    return f"alliance:{fingerprint}"
 
 
-def _refuse(store: GraphStore, user: Principal, counterpart: str, message: str, **details: Any):
+def _refuse(
+    store: GraphStore, user: Principal, fingerprint: str, message: str, **details: Any
+) -> NoReturn:
     """Audit a refusal and raise it."""
-    audit.append(store, user.username, "alliance_refused", _target(counterpart), details)
+    audit.append(store, user.username, "alliance_refused", _target(fingerprint), details)
     raise UserError(message)
+
+
+def _read(store: GraphStore, user: Principal, path: Path, kind: str) -> dict[str, Any]:
+    """A file from a counterpart, its sender trusted and its signature checked; a file that
+    fails is refused, and audited under the fingerprint it claims."""
+    try:
+        return files.read(path, kind)
+    except UserError as error:
+        claimed = files.sender_fingerprint(path) or "unknown"
+        _refuse(store, user, claimed, str(error), reason="not_authenticated", kind=kind)
+
+
+def _own_identity() -> identity.Identity:
+    return identity.load_or_create()
 
 
 def make_request(
@@ -69,30 +91,31 @@ def make_request(
     config = settings.load()
     if mode not in protocol.MODES:
         raise UserError(f"unknown mode {mode!r}: one of {', '.join(protocol.MODES)}")
-    counterpart = counterpart.strip()
-    if not 0 < len(counterpart) <= files.MAX_NAME:
+    if not counterpart.strip():
         raise UserError("name the counterpart installation (--counterpart)")
+    trusted = identity.find_trusted(counterpart)
+    fingerprint = trusted.fingerprint
     items = collect(store, user, set_name, watchlist)
-    facts = {"mode": mode, "set": set_name, "size": len(items)}
+    facts = {"mode": mode, "set": set_name, "size": len(items), "counterpart": trusted.name}
     if len(items) < config.alliance_min_set:
         _refuse(
             store,
             user,
-            counterpart,
+            fingerprint,
             f"the set holds {len(items)} items, fewer than the minimum "
             f"{config.alliance_min_set} (LEADGRAPH_ALLIANCE_MIN_SET): a small set is a lookup",
             reason="set_too_small",
             **facts,
         )
     warning = None
-    near = runs.near_duplicate(items, counterpart)
+    near = runs.near_duplicate(items, fingerprint)
     if near is not None:
         earlier, differ = near
         audit.append(
             store,
             user.username,
             "alliance_flagged",
-            _target(counterpart),
+            _target(fingerprint),
             {"earlier_run": earlier, "differ": differ, "forced": force, **facts},
         )
         warning = (
@@ -107,11 +130,12 @@ def make_request(
         run_id,
         request.key,
         items,
-        {"counterpart": counterpart, "by": user.username, **facts},
+        {"counterpart_fingerprint": fingerprint, "by": user.username, **facts},
     )
     files.write(
         out,
         "request",
+        _own_identity(),
         run_id=run_id,
         mode=mode,
         sender=config.alliance_name,
@@ -119,7 +143,7 @@ def make_request(
         request=request.message,
     )
     details = {"run_id": run_id, **facts, **({"forced": True} if near else {})}
-    audit.append(store, user.username, "alliance_request", _target(counterpart), details)
+    audit.append(store, user.username, "alliance_request", _target(fingerprint), details)
     return {"run_id": run_id, "out": str(out), "warning": warning, **facts}
 
 
@@ -133,29 +157,37 @@ def respond(
     watchlist: Path | None = None,
 ) -> dict[str, Any]:
     """Answer ``request`` with ``set_name`` into ``out``. What this side learns: the request's
-    size and its sender's name, never the matches or their number."""
+    size and its sender, never the matches or their number. Only a request signed by a trusted
+    installation is answered."""
     config = settings.load()
-    asked = files.read(request, "request")
-    counterpart, run_id, mode = asked["sender"], asked["run_id"], asked["mode"]
+    asked = _read(store, user, request, "request")
+    counterpart, fingerprint = asked["counterpart"], asked["sender_fingerprint"]
+    run_id, mode = asked["run_id"], asked["mode"]
     points, distinct = protocol.request_size(asked["request"])
-    facts = {"run_id": run_id, "mode": mode, "set": set_name, "request_size": points}
+    facts = {
+        "run_id": run_id,
+        "mode": mode,
+        "set": set_name,
+        "request_size": points,
+        "counterpart": counterpart,
+    }
     if distinct < config.alliance_min_set:
         _refuse(
             store,
             user,
-            counterpart,
+            fingerprint,
             f"the request asks about {distinct} distinct items, fewer than the minimum "
             f"{config.alliance_min_set}: refused",
             reason="request_too_small",
             **facts,
         )
     since = format_time(datetime.now(UTC) - timedelta(days=1))
-    row = store.read_one(RESPONSES_SINCE, target=_target(counterpart), since=since)
+    row = store.read_one(RESPONSES_SINCE, target=_target(fingerprint), since=since)
     if row and int(row["n"]) >= config.alliance_max_per_day:
         _refuse(
             store,
             user,
-            counterpart,
+            fingerprint,
             f"{counterpart} has had {row['n']} answers in the last 24 hours, the most "
             f"LEADGRAPH_ALLIANCE_MAX_PER_DAY allows: refused",
             reason="rate_limit",
@@ -166,7 +198,7 @@ def respond(
         _refuse(
             store,
             user,
-            counterpart,
+            fingerprint,
             f"this side's set holds {len(items)} items, fewer than the minimum "
             f"{config.alliance_min_set}: refused",
             reason="set_too_small",
@@ -182,6 +214,7 @@ def respond(
     files.write(
         out,
         "response",
+        _own_identity(),
         run_id=run_id,
         mode=mode,
         sender=config.alliance_name,
@@ -191,23 +224,25 @@ def respond(
         response=answer.response,
     )
     details = {**facts, "size": len(items)}
-    audit.append(store, user.username, "alliance_respond", _target(counterpart), details)
-    return {"counterpart": counterpart, "out": str(out), **details}
+    audit.append(store, user.username, "alliance_respond", _target(fingerprint), details)
+    return {"out": str(out), "counterpart_fingerprint": fingerprint, **details}
 
 
 def finish(store: GraphStore, user: Principal, response: Path) -> dict[str, Any]:
     """Read the answer to one of this installation's requests: ``{"mode", "size", "matched",
     "count"}`` (and the run id, counterpart and the other side's size). In intersection mode
     the matches enter the graph as match links to the counterpart."""
-    answered = files.read(response, "response")
+    answered = _read(store, user, response, "response")
     run = runs.load(answered["run_id"])
     meta = run.meta
     if not (user.is_admin or user.username == meta["by"]):
         raise Forbidden("only who asked (or an admin) may read a run's answer")
-    if answered["mode"] != meta["mode"] or answered["sender"] != meta["counterpart"]:
+    wanted = meta.get("counterpart_fingerprint")
+    if answered["mode"] != meta["mode"] or answered["sender_fingerprint"] != wanted:
         raise UserError(
-            f"{response.name} answers as {answered['sender']!r} in mode {answered['mode']!r}; "
-            f"run {run.run_id} asked {meta['counterpart']!r} in mode {meta['mode']!r}"
+            f"{response.name} answers as {answered['counterpart']!r} in mode "
+            f"{answered['mode']!r}; run {run.run_id} asked {meta['counterpart']!r} in mode "
+            f"{meta['mode']!r}"
         )
     answer = protocol.Answer(answered["setup"], answered["response"])
     try:
@@ -228,7 +263,8 @@ def finish(store: GraphStore, user: Principal, response: Path) -> dict[str, Any]
         "count": count,
         "links": links,
     }
-    audit.append(store, user.username, "alliance_finish", _target(meta["counterpart"]), details)
+    details["counterpart"] = meta["counterpart"]
+    audit.append(store, user.username, "alliance_finish", _target(wanted), details)
     return {
         "mode": meta["mode"],
         "size": len(items),
@@ -262,21 +298,33 @@ def write_receipt(store: GraphStore, user: Principal, run_id: str, out: Path) ->
     if "count" not in run.meta:
         raise UserError(f"run {run_id} is not finished")
     count = int(run.meta["count"])
-    files.write(out, "receipt", run_id=run_id, sender=settings.load().alliance_name, count=count)
-    details = {"run_id": run_id, "count": count, "direction": "sent"}
-    audit.append(
-        store, user.username, "alliance_receipt", _target(run.meta["counterpart"]), details
-    )
+    sender = settings.load().alliance_name
+    files.write(out, "receipt", _own_identity(), run_id=run_id, sender=sender, count=count)
+    details = {
+        "run_id": run_id,
+        "count": count,
+        "direction": "sent",
+        "counterpart": run.meta["counterpart"],
+    }
+    target = _target(run.meta["counterpart_fingerprint"])
+    audit.append(store, user.username, "alliance_receipt", target, details)
     return {"out": str(out), **details}
 
 
 def import_receipt(store: GraphStore, user: Principal, path: Path) -> dict[str, Any]:
     """Record the count an asking side chose to reveal about a run this side answered."""
-    receipt = files.read(path, "receipt")
-    target = _target(receipt["sender"])
+    receipt = _read(store, user, path, "receipt")
+    target = _target(receipt["sender_fingerprint"])
     row = store.read_one(RESPONDED_RUN, target=target, run=receipt["run_id"])
     if not row or not row["n"]:
-        raise UserError(f"this installation answered no run {receipt['run_id']} of {target}")
-    details = {"run_id": receipt["run_id"], "count": receipt["count"], "direction": "received"}
+        raise UserError(
+            f"this installation answered no run {receipt['run_id']} of {receipt['counterpart']}"
+        )
+    details = {
+        "run_id": receipt["run_id"],
+        "count": receipt["count"],
+        "direction": "received",
+        "counterpart": receipt["counterpart"],
+    }
     audit.append(store, user.username, "alliance_receipt", target, details)
-    return {"counterpart": receipt["sender"], **details}
+    return details

@@ -4,6 +4,13 @@ Each is one JSON object: the format name and version, its kind, the run id, the 
 sender installation's name, sizes, and the protocol messages in base64 — nothing else (no set
 name, no org, no user, no item in any form). A file from outside is read within
 ``FILE_LIMITS.alliance_max_file_bytes`` and checked field by field before anything uses it.
+
+Each file is signed: ``sender_fingerprint`` names the sender's alliance identity
+(:mod:`graph.alliance.identity`) and ``signature`` is its Ed25519 signature over the file's
+canonical bytes (every other field, as sorted compact JSON). :func:`read` takes a file only
+from an installation trusted here whose signature verifies, and returns the name this
+installation gave it (``counterpart``): the ``sender`` name in a file is a claim, kept for
+display, and one that names another trusted installation is refused as a forgery.
 """
 
 from __future__ import annotations
@@ -15,12 +22,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from graph.alliance import identity
 from graph.alliance.protocol import MODES, PROTOCOL
 from graph.core.errors import UserError
 from graph.core.limits import FILE_LIMITS, size_text
 
 FORMAT = "leadgraph-alliance"
-VERSION = 1
+VERSION = 2  # 2: signed by the sender's identity
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 MAX_NAME = 200
 
@@ -48,8 +57,14 @@ FIELDS: dict[str, dict[str, type]] = {
 }
 
 
-def write(path: Path, kind: str, **fields: Any) -> Path:
-    """Write one file of ``kind``; bytes fields are base64-encoded."""
+def canonical(data: dict[str, Any]) -> bytes:
+    """The bytes a file's signature covers: every field but the signature, as sorted JSON."""
+    body = {name: value for name, value in data.items() if name != "signature"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def write(path: Path, kind: str, signer: identity.Identity, **fields: Any) -> Path:
+    """Write one file of ``kind``, signed by ``signer``; bytes fields are base64-encoded."""
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": kind}
     if kind != "receipt":
         data["protocol"] = PROTOCOL
@@ -57,12 +72,24 @@ def write(path: Path, kind: str, **fields: Any) -> Path:
         if FIELDS[kind].get(name) is None:
             raise ValueError(f"an alliance {kind} has no field {name!r}")
         data[name] = base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+    data["sender_fingerprint"] = signer.fingerprint
+    data["signature"] = base64.b64encode(signer.signing.sign(canonical(data))).decode("ascii")
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return path
 
 
+def sender_fingerprint(path: Path) -> str | None:
+    """The sender fingerprint a file claims (unchecked), for auditing a refused file."""
+    try:
+        found = json.loads(path.read_bytes()).get("sender_fingerprint")
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+        return None
+    return found if isinstance(found, str) and FINGERPRINT.match(found) else None
+
+
 def read(path: Path, kind: str) -> dict[str, Any]:
-    """Read and check one file of ``kind``; protocol messages come back as bytes."""
+    """Read and check one file of ``kind``: its fields, its sender trusted here, its signature.
+    Protocol messages come back as bytes; ``counterpart`` is the sender's name here."""
     check_size(path, FILE_LIMITS.alliance_max_file_bytes)
     try:
         data = json.loads(path.read_bytes())
@@ -74,7 +101,37 @@ def read(path: Path, kind: str) -> dict[str, Any]:
         raise UserError(f"{path.name} is of format version {data.get('version')!r}, not {VERSION}")
     if data.get("kind") != kind:
         raise UserError(f"{path.name} is an alliance {data.get('kind')!r}, not a {kind}")
-    return _checked(path.name, kind, data)
+    out = _checked(path.name, kind, data)
+    sender = _authenticated(path.name, data)
+    out["counterpart"], out["sender_fingerprint"] = sender.name, sender.fingerprint
+    return out
+
+
+def _authenticated(name: str, data: dict[str, Any]) -> identity.TrustedIdentity:
+    """The trusted installation that signed ``data``, or a UserError saying why there is none."""
+    fingerprint = data.get("sender_fingerprint")
+    if not isinstance(fingerprint, str) or not FINGERPRINT.match(fingerprint):
+        raise UserError(f"{name}: no sender fingerprint (an unsigned file)")
+    sender = identity.trusted_by_fingerprint(fingerprint)
+    if sender is None:
+        raise UserError(
+            f"{name} comes from an installation not trusted here ({fingerprint[:16]}…); "
+            "`leadgraph alliance trust FILE --name NAME` trusts its identity file"
+        )
+    try:
+        signature = base64.b64decode(str(data.get("signature")), validate=True)
+    except (binascii.Error, ValueError):
+        signature = b""
+    if not sender.identity.signing_key.verify(signature, canonical(data)):
+        raise UserError(f"{name}: its signature does not verify; it was changed or forged")
+    claimed = data["sender"]
+    for other in identity.trusted():
+        if other.fingerprint != fingerprint and claimed in (other.name, other.identity.name):
+            raise UserError(
+                f"{name} is signed by {sender.name!r} but calls itself {claimed!r}, "
+                "another trusted installation: refused as a forgery"
+            )
+    return sender
 
 
 def check_size(path: Path, cap: int) -> None:

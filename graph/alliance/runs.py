@@ -76,14 +76,15 @@ def _read_items(folder: Path) -> list[str]:
     return (folder / "items.txt").read_text(encoding="utf-8").splitlines()
 
 
-def near_duplicate(items: list[str], counterpart: str) -> tuple[str, int] | None:
-    """(run id, items that differ) of an earlier run to ``counterpart`` whose set differs from
+def near_duplicate(items: list[str], fingerprint: str) -> tuple[str, int] | None:
+    """(run id, items that differ) of an earlier run to the counterpart of identity
+    ``fingerprint`` (a new name for it changes nothing) whose set differs from
     ``items`` by at least one and at most ``NEAR_ITEMS`` items or ``NEAR_SHARE`` of their union
     (Jaccard distance); None when there is none. The same set again is no differential."""
     new = set(items)
     for meta_file in sorted(runs_folder().glob("*/run.json")):
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        if meta.get("counterpart") != counterpart:
+        if meta.get("counterpart_fingerprint") != fingerprint:
             continue
         size = int(meta.get("size", 0))
         if abs(size - len(new)) > max(NEAR_ITEMS, NEAR_SHARE * (size + len(new))):
@@ -93,3 +94,11 @@ def near_duplicate(items: list[str], counterpart: str) -> tuple[str, int] | None
         if differ and (differ <= NEAR_ITEMS or differ <= NEAR_SHARE * len(new | old)):
             return meta_file.parent.name, differ
     return None
+
+
+def listed() -> list[dict[str, Any]]:
+    """The facts of every run this installation asked (no key, no item), newest first."""
+    metas = [
+        json.loads(path.read_text(encoding="utf-8")) for path in runs_folder().glob("*/run.json")
+    ]
+    return sorted(metas, key=lambda meta: str(meta.get("created", "")), reverse=True)

@@ -4,6 +4,8 @@ settings are read from the environment when used, so a test acts as one installa
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,9 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from support import write
 
-from graph.core import settings
+from graph.alliance import files, identity
+from graph.core import keys, settings
+from graph.core.clock import utc_now
 from graph.db.schema import wipe_data
 from graph.db.store import GraphStore
 from ingest.submit import submit_file
@@ -51,3 +56,52 @@ class Installation:
         path = write(folder / f"{self.name}-{org}.csv", "phone,label\n" + rows)
         with self.acting():
             submit_file(self.store, "phones", path, org=org, config=self.config)
+
+    def identity_file(self) -> bytes:
+        """This installation's public identity file (created on first use)."""
+        with self.acting():
+            return identity_file(identity.load_or_create())
+
+    def own(self) -> identity.Identity:
+        with self.acting():
+            return identity.load_or_create()
+
+    def target(self) -> str:
+        """The audit target under which other installations log this one: its fingerprint."""
+        with self.acting():
+            return f"alliance:{identity.load_or_create().fingerprint}"
+
+    def trust(self, data: bytes, name: str) -> identity.TrustedIdentity:
+        """Trust the identity file ``data`` here under ``name``."""
+        with self.acting():
+            return identity.trust(data, name)
+
+
+def identity_file(own: identity.Identity) -> bytes:
+    return json.dumps(identity.public_identity(own)).encode()
+
+
+def introduce(*installations: Installation) -> None:
+    """Each installation trusts each other one under its name, as ``alliance trust`` would after
+    the fingerprints were compared out of band."""
+    for here in installations:
+        for other in installations:
+            if other is not here:
+                here.trust(other.identity_file(), other.name)
+
+
+def stranger(name: str) -> identity.Identity:
+    """An identity kept nowhere: another institution's installation, as a hostile test plays it."""
+    return identity.Identity(
+        X25519PrivateKey.generate(), keys.SigningKey.generate(), name, utc_now()
+    )
+
+
+def signed(path: Path, data: dict, signer: identity.Identity) -> Path:
+    """``data`` (an alliance file's fields, changed at will) signed by ``signer`` into ``path``:
+    what a member holding its own key can make."""
+    data = {**data, "sender_fingerprint": signer.fingerprint}
+    signature = signer.signing.sign(files.canonical(data))
+    data["signature"] = base64.b64encode(signature).decode()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alliance_support import Installation
+from alliance_support import Installation, introduce
 from support import running_server
+from test_two_installations import BANK_NUMBERS, LENDER_NUMBERS
 
 from graph.core import settings
 from graph.db.schema import init_schema
@@ -62,3 +63,19 @@ def lender(second_store: GraphStore, second_server: settings.Settings) -> Instal
     installation = Installation("lender-b", second_server, second_store)
     installation.reset()
     return installation
+
+
+@pytest.fixture
+def allies(bank: Installation, lender: Installation) -> tuple[Installation, Installation]:
+    """The two installations, each trusting the other's identity (files are signed)."""
+    introduce(bank, lender)
+    return bank, lender
+
+
+@pytest.fixture
+def loaded(allies, tmp_path: Path) -> tuple[Installation, Installation]:
+    """The allies holding overlapping phone sets (50 shared), loaded through the real ingest."""
+    bank, lender = allies
+    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
+    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
+    return bank, lender

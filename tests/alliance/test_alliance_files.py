@@ -64,7 +64,8 @@ def test_the_check_finds_a_planted_number() -> None:
     assert found([b"13800012349 x"], few) == [b"13800012349"]
 
 
-def test_no_file_holds_a_number_in_any_form(bank, lender, tmp_path: Path) -> None:
+def test_no_file_holds_a_number_in_any_form(allies, tmp_path: Path) -> None:
+    bank, lender = allies
     assert all(int(n) in BLOCK for n in BANK_NUMBERS + LENDER_NUMBERS)
     bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
     lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")

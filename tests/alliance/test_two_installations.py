@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from alliance_support import Installation
+from alliance_support import Installation, identity_file, signed, stranger
 from support import run_cli
 
 from graph.alliance import exchange, matches, runs
@@ -47,13 +47,6 @@ def entries_of(installation: Installation, action: str) -> list[audit.Entry]:
         return audit.entries(store, action=action)
 
 
-@pytest.fixture
-def loaded(bank: Installation, lender: Installation, tmp_path: Path) -> tuple[Installation, ...]:
-    bank.load_phones(tmp_path, BANK_NUMBERS, "Bank A")
-    lender.load_phones(tmp_path, LENDER_NUMBERS, "Lender B")
-    return bank, lender
-
-
 def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path) -> None:
     bank, lender = loaded
     asked, answered, request, _ = exchange_files(bank, lender, tmp_path, "intersection")
@@ -69,8 +62,9 @@ def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path)
     (requested,) = entries_of(bank, "alliance_request")
     (finished,) = entries_of(bank, "alliance_finish")
     (responded,) = entries_of(lender, "alliance_respond")
-    assert requested.target == finished.target == "alliance:lender-b"
-    assert responded.target == "alliance:bank-a"
+    assert requested.target == finished.target == lender.target()
+    assert responded.target == bank.target()
+    assert responded.details["counterpart"] == "bank-a" == answered["counterpart"]
     assert requested.details["run_id"] == finished.details["run_id"] == run_id
     assert responded.details["run_id"] == run_id
     assert requested.details["size"] == 200 and finished.details["count"] == 50
@@ -86,7 +80,7 @@ def test_intersection_is_exact_and_audited_on_both_sides(loaded, tmp_path: Path)
         assert stat.S_IMODE((run.folder / name).stat().st_mode) == 0o600
     sent = json.loads(request.read_text())
     assert set(sent) == {"format", "version", "kind", "protocol", "run_id", "mode", "sender",
-                         "size", "request"}  # fmt: skip
+                         "size", "request", "sender_fingerprint", "signature"}  # fmt: skip
     assert run.key.hex() not in request.read_text()
 
     # the matches entered the asking side's graph as match links to the counterpart, once
@@ -115,17 +109,19 @@ def test_cardinality_gives_only_the_size(loaded, tmp_path: Path) -> None:
 
 
 def test_an_analyst_shares_only_what_their_org_submitted(loaded, tmp_path: Path) -> None:
-    bank, _ = loaded
+    bank, lender = loaded
     bank.load_phones(tmp_path, [f"{13900000000 + i}" for i in range(120)], "Other Org")
     analyst = Principal("ana", "analyst", "Other Org", "enterprise")
     with bank.acting() as store:
         asked = exchange.make_request(
-            store, analyst, "phones", mode="cardinality", counterpart="x", out=tmp_path / "r"
-        )
+            store, analyst, "phones", mode="cardinality", counterpart=lender.name,
+            out=tmp_path / "r",
+        )  # fmt: skip
         with pytest.raises(Forbidden):
             exchange.make_request(
-                store, UNIT, "phones", mode="cardinality", counterpart="x", out=tmp_path / "r"
-            )
+                store, UNIT, "phones", mode="cardinality", counterpart=lender.name,
+                out=tmp_path / "r",
+            )  # fmt: skip
     assert asked["size"] == 120
 
 
@@ -147,7 +143,8 @@ def test_watchlist_match_teaches_the_institution_nothing(loaded, tmp_path: Path)
     assert len(expected) == 30 and result["matched"] == expected
 
     # the institution's result and audit: the run, the sizes, no item and no count
-    assert set(answered) == {"counterpart", "out", "run_id", "mode", "set", "request_size", "size"}
+    assert set(answered) == {"counterpart", "counterpart_fingerprint", "out", "run_id", "mode",
+                             "set", "request_size", "size"}  # fmt: skip
     with lender.acting() as store:
         seen = json.dumps([e.as_dict() for e in audit.entries(store, limit=1000)])
     assert '"count"' not in seen and '"matched"' not in seen
@@ -162,7 +159,7 @@ def test_watchlist_match_teaches_the_institution_nothing(loaded, tmp_path: Path)
         imported = exchange.import_receipt(store, operator(), receipt)
     assert imported["count"] == 30 and imported["run_id"] == asked["run_id"]
     (received,) = entries_of(lender, "alliance_receipt")
-    assert received.details["count"] == 30 and received.target == "alliance:bank-a"
+    assert received.details["count"] == 30 and received.target == bank.target()
 
 
 def test_the_whole_exchange_by_the_command_line(loaded, tmp_path: Path) -> None:
@@ -186,14 +183,17 @@ def test_the_whole_exchange_by_the_command_line(loaded, tmp_path: Path) -> None:
 
 def test_a_response_for_another_installation_or_run_is_refused(loaded, tmp_path: Path) -> None:
     bank, lender = loaded
+    carol = stranger("carol")
+    bank.trust(identity_file(carol), "carol")  # a member too, but not the one asked
     exchange_files(bank, lender, tmp_path, "cardinality")
-    forged = json.loads((tmp_path / "cardinality.response.json").read_text())
-    forged["sender"] = "someone-else"
-    (tmp_path / "forged.json").write_text(json.dumps(forged))
-    forged["run_id"] = "f" * 32
-    (tmp_path / "unknown.json").write_text(json.dumps(forged))
+    answer = json.loads((tmp_path / "cardinality.response.json").read_text())
+    (tmp_path / "renamed.json").write_text(json.dumps({**answer, "sender": "someone-else"}))
+    by_carol = signed(tmp_path / "carol.json", {**answer, "sender": "carol"}, carol)
+    unknown = signed(tmp_path / "unknown.json", {**answer, "run_id": "f" * 32}, lender.own())
     with bank.acting() as store:
-        with pytest.raises(UserError, match="someone-else"):
-            exchange.finish(store, operator(), tmp_path / "forged.json")
+        with pytest.raises(UserError, match="signature does not verify"):
+            exchange.finish(store, operator(), tmp_path / "renamed.json")
+        with pytest.raises(UserError, match="answers as 'carol'"):
+            exchange.finish(store, operator(), by_carol)
         with pytest.raises(UserError, match="no run"):
-            exchange.finish(store, operator(), tmp_path / "unknown.json")
+            exchange.finish(store, operator(), unknown)

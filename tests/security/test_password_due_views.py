@@ -87,6 +87,10 @@ def calls(world: dict[str, Any]) -> dict[str, Callable[[GraphStore, Principal], 
         "analysis_job": lambda s, p: views.analysis_job(s, p, "sub-none"),
         "job_queue": lambda s, p: views.job_queue(s, p),
         "seal_lead": lambda s, p: views.seal_lead(s, p, lead, "B", out),
+        "alliance_overview": lambda s, p: views.alliance_overview(s, p),
+        "alliance_request": lambda s, p: views.alliance_request(s, p, "phones", "cardinality", "B"),
+        "alliance_respond": lambda s, p: views.alliance_respond(s, p, b"{}", "phones"),
+        "alliance_finish": lambda s, p: views.alliance_finish(s, p, b"{}"),
     }
 
 

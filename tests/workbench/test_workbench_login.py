@@ -54,9 +54,13 @@ def test_wrong_password_and_unknown_user_show_one_message(demo: GraphStore) -> N
 @pytest.mark.parametrize(
     ("username", "pages", "landing"),
     [
-        ("analyst_a", {"updates", "submit", "leads", "search", "entity", "account"}, "nav.updates"),
+        (
+            "analyst_a",
+            {"updates", "submit", "leads", "search", "entity", "alliance", "account"},
+            "nav.updates",
+        ),
         ("officer_1", {"updates", "inbox", "search", "entity", "account"}, "nav.updates"),
-        ("admin", {"admin", "status", "account"}, "nav.admin"),
+        ("admin", {"admin", "alliance", "status", "account"}, "nav.admin"),
     ],
 )
 def test_pages_follow_the_role(
