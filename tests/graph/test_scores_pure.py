@@ -151,6 +151,7 @@ def test_one_entity_exactly() -> None:
         "shared_legal_rep": 0.0,
         "firm_age_years": 0.0,
         "burst": 0.0,  # no burst periods in the row
+        "alliance_match": 0.0,  # no alliance match in the row
     }
     assert score.score == 70.72
     assert score.features["template_share"] == 0.75
