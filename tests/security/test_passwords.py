@@ -61,7 +61,9 @@ def test_an_admin_sets_a_password_from_standard_input_and_the_user_must_replace_
     at.text_input(key="new_password_2").input(OWN)
     at.form_submit_button[0].click().run()
     assert not at.exception and [e.value for e in at.error] == []
-    assert {"updates", "submit", "leads", "search", "entity", "account"} == page_keys(at)
+    assert {"updates", "submit", "leads", "search", "entity", "alliance", "account"} == page_keys(
+        at
+    )
     assert not auth.authenticate(amy, "amy", OWN).must_change_password
 
 
