@@ -59,8 +59,9 @@ FIELDS: dict[str, dict[str, type]] = {
 
 def canonical(data: dict[str, Any]) -> bytes:
     """The bytes a file's signature covers: every field but the signature, as sorted JSON."""
-    body = {name: value for name, value in data.items() if name != "signature"}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return identity.canonical_bytes(
+        {name: value for name, value in data.items() if name != "signature"}
+    )
 
 
 def write(path: Path, kind: str, signer: identity.Identity, **fields: Any) -> Path:

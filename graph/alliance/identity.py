@@ -87,7 +87,9 @@ class PublicIdentity:
         }
 
 
-def _canonical(data: dict[str, Any]) -> bytes:
+def canonical_bytes(data: dict[str, Any]) -> bytes:
+    """The bytes a signature over ``data`` covers: sorted, compact JSON (identity files, sealed
+    headers and alliance exchange files all sign this form)."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -115,7 +117,7 @@ def identity_dir(config: settings.Settings | None = None) -> Path:
 
 
 def _read_private(path: Path) -> X25519PrivateKey:
-    keys._check_mode(path, "alliance key")
+    keys.check_mode(path, "alliance key")
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError) as error:
@@ -174,7 +176,7 @@ def load_existing(config: settings.Settings | None = None) -> Identity | None:
 def public_identity(identity: Identity) -> dict[str, Any]:
     """The identity file's content: the public fields and their Ed25519 signature."""
     body = identity.public.body()
-    signature = identity.signing.sign(_canonical(body))
+    signature = identity.signing.sign(canonical_bytes(body))
     return {**body, "signature": base64.b64encode(signature).decode()}
 
 
@@ -210,7 +212,7 @@ def parse_public_identity(data: bytes, source: str = "the identity file") -> Pub
         raise UserError(f"{source} cannot be read: {error}") from None
     if document.get("fingerprint") != found.fingerprint:
         raise UserError(f"{source}: its fingerprint is not the one of its keys")
-    if not found.signing_key.verify(signature, _canonical(found.body())):
+    if not found.signing_key.verify(signature, canonical_bytes(found.body())):
         raise UserError(f"{source}: its signature does not verify; it was changed")
     return found
 
@@ -255,7 +257,7 @@ def trust(
 
 
 def _read_trusted(path: Path) -> TrustedIdentity:
-    keys._check_mode(path, "trusted identity")
+    keys.check_mode(path, "trusted identity")
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         found = PublicIdentity(

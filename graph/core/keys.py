@@ -113,7 +113,7 @@ def key_path(config: settings.Settings | None = None) -> Path:
     return (config or settings.load()).home / KEY_FILE_NAME
 
 
-def _check_mode(path: Path, what: str = "signing key", mode_wanted: int = 0o600) -> None:
+def check_mode(path: Path, what: str = "signing key", mode_wanted: int = 0o600) -> None:
     """Refuse a key file or folder that anyone but its owner may read or change."""
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
@@ -124,7 +124,7 @@ def _check_mode(path: Path, what: str = "signing key", mode_wanted: int = 0o600)
 
 
 def _read_private(path: Path) -> Ed25519PrivateKey:
-    _check_mode(path)
+    check_mode(path)
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError) as error:
@@ -197,7 +197,7 @@ def trusted_dir(config: settings.Settings | None = None) -> Path:
 
 
 def _parse_trusted(path: Path) -> TrustedKey:
-    _check_mode(path, "trusted key store")
+    check_mode(path, "trusted key store")
     text = path.read_bytes()
     name = ""
     begin = text.find(b"-----BEGIN")
@@ -221,7 +221,7 @@ def trusted_keys(config: settings.Settings | None = None) -> list[TrustedKey]:
     folder = trusted_dir(config)
     if not folder.exists():
         return []
-    _check_mode(folder, "trusted key store", 0o700)
+    check_mode(folder, "trusted key store", 0o700)
     found = [_parse_trusted(path) for path in sorted(folder.glob("*.pem"))]
     return sorted(found, key=lambda k: (k.name, k.fingerprint))
 

@@ -82,10 +82,6 @@ def _package_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
     return hkdf.derive(shared)
 
 
-def _canonical(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
 def seal_bytes(
     package: bytes, recipient: alliance.PublicIdentity, sender: alliance.Identity
 ) -> bytes:
@@ -93,7 +89,7 @@ def seal_bytes(
     ephemeral = X25519PrivateKey.generate()
     ephemeral_raw = _raw(ephemeral.public_key())
     nonce = os.urandom(12)
-    header = _canonical(
+    header = alliance.canonical_bytes(
         {
             "format": VERSION,
             "cipher": CIPHER,
