@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core.limits import LIMITS
+from graph.core.model import load_model
 from graph.db.store import GraphStore, chunked_by_weight
 from graph.evidence import ringfacts
 from graph.evidence.bursts import with_bursts
@@ -247,10 +248,18 @@ RETURN x.key AS key, other, why, sum(weight) AS weight
 """
 
 
+CONTACT_LABELS = ("WeChat", "QQ", "Telegram", "Domain", "Email")
+CONTACT_PREFIXES = tuple(f"{load_model().node(label).prefix}:" for label in CONTACT_LABELS)
+
+
+def is_contact_key(key: str) -> bool:
+    """A handle's key: ``wechat:``, ``qq:``, ``telegram:``, ``domain:``, ``email:``."""
+    return key.startswith(CONTACT_PREFIXES)
+
+
 # The handles a seed's own texts give: its bio (an account), or the complaints naming it as contact
 # phone or agent. Only handles: a phone in a text ties through CONTACT, ADVERTISES, HAS_PHONE
 # and CALLED already. ``subjects`` are the texts' owners, for ``rings.contact_ties``.
-CONTACT_LABELS = ("WeChat", "QQ", "Telegram", "Domain", "Email")
 CONTACT_TIES = """
 UNWIND $keys AS key
 MATCH (x:Entity {key: key})

@@ -25,13 +25,13 @@ from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
 from graph.evidence import rerank, ringfacts, ringregion, scorestate
 from graph.evidence.analytics import (
-    CONTACT_LABELS,
     CONTACT_MENTIONS,
     CONTACT_TIES,
     ENTITY_COMPLAINTS,
     SEED_PEOPLE,
     TIES,
     contact_evidence,
+    is_contact_key,
     rings_evidence,
     score_entities,
 )
@@ -149,12 +149,6 @@ def _title(ring: Ring, evidence: dict[str, Any]) -> str:
 # The ring-graph tie kinds through a handle, and where the handle was given (the lead page and the
 # explanation's words for them).
 CONTACT_WHERE = {"CONTACT_IN_BIO": "bio", "CONTACT_IN_COMPLAINTS": "complaints"}
-_CONTACT_PREFIXES = tuple(f"{load_model().node(label).prefix}:" for label in CONTACT_LABELS)
-
-
-def is_contact_key(key: str) -> bool:
-    """A handle's key: ``wechat:``, ``qq:``, ``telegram:``, ``domain:``, ``email:``."""
-    return key.startswith(_CONTACT_PREFIXES)
 
 
 def _contact_pairs(ring: Ring) -> list[tuple[str, str, str]]:

@@ -24,11 +24,19 @@ all of them: they are few).
 **The region** ``R``: a set of components of the old pruned graph, closed under:
 
 1. the components of every node of ``X``, and of every seed that tied one (``RING_TIES``);
-2. the component of every node the region's seeds now tie (before pruning), and so of every
-   seed outside it that one of them now calls;
-3. for each item (person, template cluster, handle) that a changed node held before or holds now
+2. the component of every node a changed seed (one of ``X`` that is a seed now or was one) now
+   ties or is tied by (before pruning), and so of every seed outside it that one of them now
+   calls;
+3. for each item (person, template cluster, handle) whose holders or whose ties may have changed
    and that is not generic both before and after (more holders than its threshold): the
    components of all its holders, of the seeds that tie a non-seed holder, and of the handle.
+   Those items are: the people and handles a changed node holds before or now but not both;
+   all its template clusters before and now when they differ (two seeds' template tie reads the
+   overlap of their whole sets); everything held by a node that became or stopped being a seed,
+   or that a changed seed tied before or ties now but not both (it may have joined or left the
+   ring graph, whose nodes' texts count as a handle's own); and every handle of ``X`` (a
+   handle a submission names has new mentions, which each tie through it reads). An item a
+   changed node holds before and after, with the same holders, ties the same seeds as before.
 
 Ring finding then runs on the region's seeds alone, with each item's holder count being its
 holders outside the region (from the index) plus those inside, and a handle's own texts
@@ -36,11 +44,13 @@ including those of the ring graph's nodes outside the region that give it. Why t
 components, and so the rings, a full ``detect`` finds: a seed outside ``R`` is not in ``X``, so
 its score, ties, people, templates and handles are those the index was written from; a node
 outside ``R`` is not in ``X`` either, so its degree, kind and ambiguity are too. An edge of the
-new pruned graph between a region seed and a node outside the region would be such a tie
-(rule 2 brings its component in) or an item tie: two seeds sharing people or templates, or a
-seed and a handle — whose weight changes only when an item's holders or status changed, which
-needs a changed holder (rule 3) — and otherwise existed before, so both ends were in one old
-component. Conversely, an edge between two nodes outside the region has all its facts and
+new pruned graph between a region seed and a node outside the region would be a tie of a
+changed seed (rule 2 brings its component in) or an item tie: two seeds sharing people or
+templates, or a seed and a handle — whose weight changes only when an item's holders or status
+changed, which needs a changed holder (rule 3) — and otherwise existed before with the same
+weight, so it was kept before as it is now and both ends were in one old component (an
+unchanged seed's tie to another component was pruned then and is pruned now: rule 2 need not
+follow it). Conversely, an edge between two nodes outside the region has all its facts and
 thresholds unchanged. So no edge leaves the region, the region's components are the new graph's
 components that hold its nodes (components merge and split inside it), and the components
 outside it are unchanged, with the same Louvain communities (``rings.ring_communities``: a
@@ -65,6 +75,7 @@ from graph.evidence.analytics import (
     RingData,
     ambiguous_name_firms,
     contact_rows,
+    is_contact_key,
     read_ring_data,
 )
 from graph.evidence.rings import (
@@ -301,7 +312,21 @@ def _write_index(store: GraphStore, data: RingData, graph: nx.Graph, old: list[s
     """Write the index for the nodes of ``data``'s ring graph (before pruning), after dropping
     what the nodes ``old`` (the region's old nodes) and the region's seeds kept; old nodes no
     longer in the graph are retired (``RETIRE``)."""
-    nodes = tied_keys(data.seeds, data.ties)
+    inside = set(old) | set(data.seeds)
+    tied = tied_keys(data.seeds, data.ties)
+    before = {
+        row["key"]: row
+        for row in _batched(store, NODES, "keys", [k for k in tied if k not in inside])
+    }
+    # a seed outside the region, or a node of a component outside it, that a region seed ties
+    # through a tie pruned before and now (module, rule 2): its row is its own component's
+    nodes = [
+        key
+        for key in tied
+        if key in inside
+        or key not in before
+        or not (before[key]["seed"] or before[key]["component"])
+    ]
     components = _components(graph)
     dropped = set(data.drop)
     seeds_before = [row["key"] for row in _batched(store, NODES, "keys", old) if row["seed"]]
@@ -356,7 +381,8 @@ def region_rings(
     scored = {s.key: s for s in scorestate.scores_of(store, keys)}
     new_seeds = set(select_seeds(scored.values(), min_seed_score=min_seed_score,
                                  min_agent_share=min_agent_share))  # fmt: skip
-    changed_seeds = new_seeds | {k for k, row in old.items() if row["seed"]}
+    was_seeds = {k for k, row in old.items() if row["seed"]}
+    changed_seeds = new_seeds | was_seeds
     components = {row["component"] for row in old.values() if row["component"]}
     components |= {
         row["component"] for row in _batched(store, TYING, "keys", keys) if row["component"]
@@ -381,7 +407,10 @@ def region_rings(
             beyond=_beyond(store, candidates),
         )
         nodes = tied_keys(data.seeds, data.ties)
-        reached = _batched(store, NODES, "keys", nodes)
+        # rule 2: only a changed seed's ties can be new (any other tie and its weight are as
+        # the index was written from, so its edge was kept or pruned as it is now)
+        ends = _changed_ends(data.ties, changed_seeds)
+        reached = _batched(store, NODES, "keys", ends)
         more = {
             row["component"]
             for row in reached
@@ -395,7 +424,8 @@ def region_rings(
             for tie in data.ties
             if tie["key"] in changed_seeds and tie["other"] is not None
         }
-        touched_nodes = changed_set | new_tied | {n for s in changed_seeds for n in old_tied[s]}
+        was_tied = {n for s in changed_seeds for n in old_tied[s]}
+        touched_nodes = changed_set | new_tied | was_tied
         unread = sorted(touched_nodes - old_holdings.keys())
         for key in unread:
             old_holdings[key] = set()
@@ -403,7 +433,11 @@ def region_rings(
             old_holdings[row["key"]].add(row["item"])
         in_graph = set(nodes)
         new_holdings = _holdings(data, [k for k in touched_nodes if k in in_graph])
-        items = set().union(*(old_holdings[k] for k in touched_nodes), *new_holdings.values())
+        # every item of a node that became or stopped being a seed, or that a changed seed
+        # tied before or ties now and not both (it may have joined or left the ring graph)
+        whole = (new_seeds ^ was_seeds) | (new_tied ^ was_tied)
+        items = _changed_items(old_holdings, new_holdings, touched_nodes, whole)
+        items |= {f"handles|{key}" for key in changed_set if is_contact_key(key)}
         fresh = sorted(items - seen_items)
         seen_items |= items
         more |= _item_components(store, fresh, data, set(candidates)) - components
@@ -423,6 +457,39 @@ def region_rings(
         sorted(set(old_keys) | set(nodes)),
         data.reads,
         data.contact_hubs,
+    )
+
+
+def _changed_items(
+    old: dict[str, set[str]], new: dict[str, set[str]], nodes: Iterable[str], whole: set[str]
+) -> set[str]:
+    """Rule 3's items: of each of ``nodes``, the people and handles it holds before or now but
+    not both, its template clusters before and now when they differ (a seed's templates tie it
+    by their overlap with another's), and everything it holds before or now when in ``whole``."""
+    found: set[str] = set()
+    for key in nodes:
+        before, after = old.get(key, set()), new.get(key, set())
+        if key in whole:
+            found |= before | after
+            continue
+        found |= {item for item in before ^ after if not item.startswith("templates|")}
+        templates_before = {item for item in before if item.startswith("templates|")}
+        templates_after = {item for item in after if item.startswith("templates|")}
+        if templates_before != templates_after:
+            found |= templates_before | templates_after
+    return found
+
+
+def _changed_ends(ties: Iterable[dict[str, Any]], changed_seeds: set[str]) -> list[str]:
+    """Both ends of every tie at one of ``changed_seeds`` (rule 2 of the module), sorted."""
+    return sorted(
+        {
+            end
+            for tie in ties
+            if tie["other"] is not None
+            and (tie["key"] in changed_seeds or tie["other"] in changed_seeds)
+            for end in (tie["key"], tie["other"])
+        }
     )
 
 

@@ -150,3 +150,52 @@ def test_a_withdrawal_finds_the_rings_over_every_seed_again(
     again = analyse_submission(store, results[-1]["submission"])
     assert again["region_seeds"] == again["seeds"]
     assert_equals_full_rebuild(store)
+
+
+def ring_index(store: GraphStore) -> dict[str, list[Any]]:
+    """The kept ring index as plain sorted data: nodes, ties, holdings."""
+    return {
+        "nodes": store.read(
+            "MATCH (n:RingNode) RETURN n.key AS key, n.seed AS seed, n.component AS component, "
+            "n.ambiguous AS ambiguous ORDER BY key"
+        ),
+        "ties": store.read(
+            "MATCH (a:RingNode)-[:RING_TIES]->(b:RingNode) RETURN a.key AS a, b.key AS b "
+            "ORDER BY a, b"
+        ),
+        "holds": store.read(
+            "MATCH (n:RingNode)-[:RING_HOLDS]->(i:RingItem) RETURN n.key AS n, i.key AS i "
+            "ORDER BY n, i"
+        ),
+    }
+
+
+def test_a_tie_pruned_before_and_now_leaves_the_other_component_as_it_was(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Two pairs of numbers, each dealing with its own borrowers (two components), and one
+    complaint naming a number of each pair (a tie one complaint supports: pruned). A submission
+    about the first pair's other number brings the first component into the region but not the
+    second: the rings, and the kept ring index, are those a search over every seed writes (the
+    second pair's seeds stay seeds in their own component)."""
+    far = [("李雷", "110101198803071114", "13900000021"), ("韩梅", "110101198903072229", "13900000022")]  # fmt: skip
+    submit(store, complaints(tmp_path / "a.csv", ["17700000001", "17700000002"], 1))
+    submit(store, complaints(tmp_path / "b.csv", ["17700000003", "17700000004"], 50, far))
+    stranger = [("郑和", "110101199003077774", "13900000011")]
+    bridge = complaints(tmp_path / "c.csv", ["17700000002"], 80, stranger)
+    rows = bridge.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace(",17700000002,,", ",17700000002,17700000003,")
+    bridge.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    submit(store, bridge)
+    four = [f"1770000000{i}" for i in range(1, 5)]
+    keep_scores(store, phone_scores(store, four))
+    full = ringregion.full_rings(store, **SETTINGS)
+    assert len(full.rings) == 2 and components(store) == 2
+    newcomer = [("王芳", "110101199103078889", "13900000012")]
+    changed = submit(store, complaints(tmp_path / "d.csv", ["17700000001"], 200, newcomer))
+    found = ringregion.region_rings(store, changed, **SETTINGS)
+    assert found is not None and found.region_seeds == 2 < found.seeds == 4
+    assert shape(found.rings) == [r for r in every_seed(store) if r[0][0].endswith("17700000001")]
+    after_region = ring_index(store)
+    ringregion.full_rings(store, **SETTINGS)
+    assert after_region == ring_index(store)
