@@ -25,7 +25,6 @@ server; see docs/scale.md.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from typing import Any
 
 import networkx as nx
@@ -44,17 +43,19 @@ WITH gds.graph.project($name, edge[0], edge[1],
 RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
 """
 
+# Grouped on the server: a row a group, not a row a node (36,000 rows through the driver took 5 s
+# at the 1M world's ring graph size, 3,000 groups 1 s).
 WCC = """
 CALL gds.wcc.stream($name, {concurrency: 1})
 YIELD nodeId, componentId
-RETURN nodeId AS node, componentId AS part
+RETURN componentId AS part, collect(nodeId) AS nodes
 """
 
 LEIDEN = """
 CALL gds.leiden.stream($name, {relationshipWeightProperty: 'weight', gamma: $gamma,
                               randomSeed: $seed, concurrency: 1})
 YIELD nodeId, communityId
-RETURN nodeId AS node, communityId AS part
+RETURN communityId AS part, collect(nodeId) AS nodes
 """
 
 DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
@@ -100,10 +101,7 @@ class GdsEngine:
         return [sorted(c) for c in components], communities
 
     def _groups(self, query: str, keys: list[str], **params: Any) -> list[set[str]]:
-        groups: dict[int, set[str]] = defaultdict(set)
-        for row in self.store.read(query, **params):
-            groups[row["part"]].add(keys[row["node"]])
-        return list(groups.values())
+        return [{keys[node] for node in row["nodes"]} for row in self.store.read(query, **params)]
 
 
 def ring_engine(store: GraphStore) -> GdsEngine | None:
