@@ -85,17 +85,24 @@ def ensure_jars(quiet: bool = True) -> Path:
     stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
     if LIB_STAMP.exists() and LIB_STAMP.read_text().strip() == stamp:
         return LIB_DIR
-    command = ["mvn", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies"]
+    _copy_dependencies(POM, "the Neo4j jars", quiet)
+    LIB_STAMP.write_text(stamp + "\n")
+    return LIB_DIR
+
+
+def _copy_dependencies(pom: Path, what: str, quiet: bool, *options: str) -> None:
+    """``mvn dependency:copy-dependencies`` of ``pom`` (fetched once into Maven's cache)."""
+    command = ["mvn", "-B", "-Dstyle.color=never", "-f", str(pom), "dependency:copy-dependencies"]
     if quiet:
         command.insert(1, "-q")
     try:
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL if quiet else None)
+        subprocess.run(
+            [*command, *options], check=True, stdout=subprocess.DEVNULL if quiet else None
+        )
     except FileNotFoundError:
-        raise UserError("Maven (mvn) is needed to fetch the Neo4j jars; install it") from None
+        raise UserError(f"Maven (mvn) is needed to fetch {what}; install it") from None
     except subprocess.CalledProcessError as error:
-        raise UserError(f"Maven could not fetch the Neo4j jars (exit {error.returncode})") from None
-    LIB_STAMP.write_text(stamp + "\n")
-    return LIB_DIR
+        raise UserError(f"Maven could not fetch {what} (exit {error.returncode})") from None
 
 
 def ensure_gds(quiet: bool = True) -> Path:
@@ -105,26 +112,12 @@ def ensure_gds(quiet: bool = True) -> Path:
     stamp = hashlib.sha256(pom.read_bytes()).hexdigest()
     if GDS_STAMP.exists() and GDS_STAMP.read_text().strip() == stamp:
         return GDS_PLUGINS
-    copy = ["mvn", "-B", "-Dstyle.color=never", "-f", str(pom), "dependency:copy-dependencies"]
-    if quiet:
-        copy.insert(1, "-q")
     group = "-D{}GroupIds=org.neo4j.gds"
     for folder, only in (
         (GDS_PLUGINS, group.format("include")),
         (GDS_LIB, group.format("exclude")),
     ):
-        try:
-            subprocess.run(
-                [*copy, only, f"-DoutputDirectory={folder}"],
-                check=True,
-                stdout=subprocess.DEVNULL if quiet else None,
-            )
-        except FileNotFoundError:
-            raise UserError("Maven (mvn) is needed to fetch the GDS plugin; install it") from None
-        except subprocess.CalledProcessError as error:
-            raise UserError(
-                f"Maven could not fetch the GDS plugin (exit {error.returncode})"
-            ) from None
+        _copy_dependencies(pom, "the GDS plugin", quiet, only, f"-DoutputDirectory={folder}")
     GDS_STAMP.write_text(stamp + "\n")
     return GDS_PLUGINS
 

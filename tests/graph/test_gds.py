@@ -16,7 +16,7 @@ import pytest
 from graph.db.store import GraphStore
 from graph.evidence import gds
 from graph.evidence.leads import detect
-from graph.evidence.rings import ring_communities
+from graph.evidence.rings import REFERENCE_WEIGHT, RESOLUTION, ring_communities
 from ingest.demo import load_world
 
 NO_GDS = "the server has no Graph Data Science plugin: run `make gds` and restart the test server"
@@ -31,28 +31,21 @@ def engine(store: GraphStore) -> gds.GdsEngine:
 
 
 def synthetic_rings(rings: int, bridges: int, seed: int) -> nx.Graph:
-    """Rings of 5–13 nodes (a random tree plus heavy ties, light leaves), ``bridges`` light ties
-    between rings: the shape of the 1M world's ring graph (``bench/communities.py``), smaller."""
+    """Rings of 5–13 nodes (small worlds of heavy ties, and a leaf on a light one), ``bridges``
+    light ties between random nodes, and a node alone."""
     rng = random.Random(seed)
     graph = nx.Graph()
-    cores: list[list[str]] = []
     for ring in range(rings):
-        size = rng.randint(5, 13)
-        core = [f"r{ring}:{i}" for i in range(max(3, size * 2 // 3))]
-        for i in range(1, len(core)):
-            graph.add_edge(core[i], core[rng.randrange(i)], weight=float(rng.randint(2, 25)))
-        for i, a in enumerate(core):
-            for b in core[i + 1 :]:
-                if not graph.has_edge(a, b) and rng.random() < 0.4:
-                    graph.add_edge(a, b, weight=float(rng.randint(2, 25)))
-        for i in range(len(core), size):
-            graph.add_edge(f"r{ring}:{i}", rng.choice(core), weight=float(rng.randint(1, 2)))
-        cores.append(core)
-    for _ in range(bridges):
-        one, other = rng.sample(range(rings), 2)
-        graph.add_edge(
-            rng.choice(cores[one]), rng.choice(cores[other]), weight=float(rng.randint(1, 2))
+        core = nx.connected_watts_strogatz_graph(
+            rng.randint(5, 12), 4, 0.3, seed=rng.randrange(2**31)
         )
+        name = {node: f"r{ring}:{node}" for node in core}
+        for a, b in core.edges:
+            graph.add_edge(name[a], name[b], weight=float(rng.randint(2, 25)))
+        graph.add_edge(f"r{ring}:leaf", name[0], weight=1.0)
+    nodes = sorted(graph)
+    for _ in range(bridges):
+        graph.add_edge(*rng.sample(nodes, 2), weight=float(rng.randint(1, 2)))
     graph.add_node("lonely")
     nx.set_edge_attributes(graph, {edge: {"SAME_PEOPLE"} for edge in graph.edges}, "why")
     return graph
@@ -92,7 +85,17 @@ def test_gds_communities_agree_with_louvain_on_a_synthetic_ring_graph(
     assert set().union(*leiden) == set(graph.nodes)
     assert sum(len(c) for c in leiden) == graph.number_of_nodes()  # a partition
     same = len(louvain & leiden) / len(louvain)
-    print(f"{len(louvain)} Louvain communities, {len(leiden)} Leiden ones, {same:.1%} the same")
+    # the one objective both maximise: modularity at the whole graph's scaled resolution
+    gamma = RESOLUTION * graph.size(weight="weight") / REFERENCE_WEIGHT
+    score = {
+        name: nx.community.modularity(graph, found, weight="weight", resolution=gamma)
+        for name, found in (("Louvain", louvain), ("Leiden", leiden))
+    }
+    print(
+        f"{len(louvain)} Louvain communities, {len(leiden)} Leiden ones, {same:.1%} the same; "
+        f"objective {score['Louvain']:.4f} / {score['Leiden']:.4f}"
+    )
+    assert score["Leiden"] >= score["Louvain"] - 0.01
     assert same >= 0.9
     assert abs(len(leiden) - len(louvain)) <= 0.1 * len(louvain)
     assert as_sets(ring_communities(graph, engine=engine)) == leiden  # seeded: a re-run agrees
