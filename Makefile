@@ -21,7 +21,7 @@ SELF_STARTED_TESTS ?= tests/graph/test_store.py tests/graph/test_bookmarks.py \
 	tests/workbench/test_cli.py
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
-.PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean
+.PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean gds gds-remove
 
 help:
 	@echo "make run    - install, start the local Neo4j, make the first admin (and the demo accounts"
@@ -34,6 +34,7 @@ help:
 	@echo "make lint   - ruff (lint and format) and mypy"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make stop   - stop the local Neo4j started by make run"
+	@echo "make gds    - add the optional GDS Community plugin (GPLv3) to the local Neo4j"
 
 # Debian packages: installed only when one is missing (apt-get needs root, as on CI here).
 system-deps:
@@ -57,6 +58,14 @@ venv: $(VENV)/.installed
 # Neo4j jars from Maven's cache into graph/db/server/lib (a no-op once the pom is unchanged).
 jars: venv
 	$(BIN)/python -c "from graph.db.local_neo4j import ensure_jars; ensure_jars()"
+
+# Optional: the Graph Data Science Community plugin (GPLv3, ~31 MB) for the local server, which
+# loads it from its next start; ring finding then runs on it (docs/scale.md). Undo: make gds-remove.
+gds: jars
+	$(BIN)/python -c "from graph.db.local_neo4j import ensure_gds; ensure_gds()"
+
+gds-remove:
+	rm -rf graph/db/server/gds/plugins graph/db/server/gds/lib
 
 run: system-deps venv jars
 	$(LEADGRAPH) db start

@@ -33,11 +33,18 @@ Louvain and does not depend on python-igraph or leidenalg.
 
     .venv/bin/python bench/communities.py [--rings 4000] [--bridges 1000] [--repeats 3] [--seed 7]
     .venv/bin/python bench/communities.py --from-db [--copies 10]
+    .venv/bin/python bench/communities.py --gds   # + Leiden on the benchmark server's GDS
+
+``--gds`` adds ``ring_communities`` with the GDS engine (``graph.evidence.gds``: the graph sent
+as parameters, projected, WCC and Leiden streamed back, dropped), timed end to end from Python;
+its CPU column is this process's only (the server's is not counted). It needs a server with the
+plugin (``make gds``; ``LEADGRAPH_HOME`` / ``NEO4J_URI`` name it as for ``--from-db``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import random
@@ -50,6 +57,7 @@ from typing import Any
 import networkx as nx
 from common import bench_store
 
+from graph.evidence import gds
 from graph.evidence.analytics import read_ring_data, score_entities
 from graph.evidence.rings import RESOLUTION, prune_ring_graph, ring_communities, ring_graph
 
@@ -103,6 +111,8 @@ def synthetic_ring_graph(rings: int, bridges: int, seed: int) -> tuple[nx.Graph,
         if not graph.has_edge(a, b):
             graph.add_edge(a, b, weight=float(rng.randint(1, 2)))
             added += 1
+    # the kinds of tie, which ring_communities copies with a component (all one kind here)
+    nx.set_edge_attributes(graph, {edge: {"SAME_PEOPLE"} for edge in graph.edges}, "why")
     return graph, truth
 
 
@@ -206,6 +216,9 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=1, help="with --from-db: disjoint copies of that graph"
     )
+    parser.add_argument(
+        "--gds", action="store_true", help="also Leiden on the benchmark server's GDS plugin"
+    )
     args = parser.parse_args()
 
     if args.from_db:
@@ -232,12 +245,39 @@ def main() -> None:
         print(
             "  python-igraph is not installed: Louvain only (pip install python-igraph leidenalg)"
         )
+    with contextlib.ExitStack() as stack:
+        if args.gds:
+            engine = gds.ring_engine(stack.enter_context(bench_store()))
+            if engine is None:
+                raise SystemExit("--gds: the benchmark server has no GDS plugin (make gds)")
+            methods["Leiden (GDS)"] = lambda graph, seed: list(
+                ring_communities(graph, seed=seed, engine=engine)
+            )
+        results = run_methods(graph, methods, args.seed, args.repeats)
+    report(graph, results, truth, truth_name, args.repeats)
+
+
+def run_methods(
+    graph: nx.Graph,
+    methods: dict[str, Callable[[nx.Graph, int], Partition]],
+    seed: int,
+    repeats: int,
+) -> dict[str, tuple[Partition, float, float]]:
     results = {}
     for name, method in methods.items():
-        partition, seconds, cpu = timed(functools.partial(method, graph, args.seed), args.repeats)
+        partition, seconds, cpu = timed(functools.partial(method, graph, seed), repeats)
         results[name] = (partition, seconds, cpu)
         print(f"  {name}: {seconds:.2f} s ({cpu:.2f} s CPU)", flush=True)
+    return results
 
+
+def report(
+    graph: nx.Graph,
+    results: dict[str, tuple[Partition, float, float]],
+    truth: dict[str, int],
+    truth_name: str,
+    repeats: int,
+) -> None:
     reference, louvain_s, louvain_cpu = results["Louvain (networkx)"]
     reference_labels = labels(reference)
     truth_header = f" │ ARI {truth_name}"
@@ -259,7 +299,7 @@ def main() -> None:
         cells += f" │ {adjusted_rand_index(truth, found):{4 + len(truth_name)}.4f}"
         print(cells)
     if ig is not None:
-        _, convert_s, _ = timed(lambda: to_igraph(graph), args.repeats)
+        _, convert_s, _ = timed(lambda: to_igraph(graph), repeats)
         print(f"\n  networkx -> igraph conversion alone: {convert_s:.2f} s (in the Leiden times)")
 
 

@@ -30,6 +30,12 @@ POM = SERVER_DIR / "pom.xml"
 LAUNCHER = SERVER_DIR / "Launcher.java"
 LIB_DIR = SERVER_DIR / "lib"
 LIB_STAMP = LIB_DIR / ".pom-sha256"
+# The optional GDS plugin (`make gds`, ``ensure_gds``): its procedure jars, scanned by the server,
+# and their other dependencies, on the class path only. The server loads it when present.
+GDS_DIR = SERVER_DIR / "gds"
+GDS_PLUGINS = GDS_DIR / "plugins"
+GDS_LIB = GDS_DIR / "lib"
+GDS_STAMP = GDS_PLUGINS / ".pom-sha256"
 SUPPORTED_JAVA = (17, 21)
 SERVER_UMASK = 0o077  # the server's files: 600, its folders 700
 
@@ -79,17 +85,46 @@ def ensure_jars(quiet: bool = True) -> Path:
     stamp = hashlib.sha256(POM.read_bytes()).hexdigest()
     if LIB_STAMP.exists() and LIB_STAMP.read_text().strip() == stamp:
         return LIB_DIR
-    command = ["mvn", "-B", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies"]
+    _copy_dependencies(POM, "the Neo4j jars", quiet)
+    LIB_STAMP.write_text(stamp + "\n")
+    return LIB_DIR
+
+
+def _copy_dependencies(pom: Path, what: str, quiet: bool, *options: str) -> None:
+    """``mvn dependency:copy-dependencies`` of ``pom`` (fetched once into Maven's cache)."""
+    command = ["mvn", "-B", "-Dstyle.color=never", "-f", str(pom), "dependency:copy-dependencies"]
     if quiet:
         command.insert(1, "-q")
     try:
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL if quiet else None)
+        subprocess.run(
+            [*command, *options], check=True, stdout=subprocess.DEVNULL if quiet else None
+        )
     except FileNotFoundError:
-        raise UserError("Maven (mvn) is needed to fetch the Neo4j jars; install it") from None
+        raise UserError(f"Maven (mvn) is needed to fetch {what}; install it") from None
     except subprocess.CalledProcessError as error:
-        raise UserError(f"Maven could not fetch the Neo4j jars (exit {error.returncode})") from None
-    LIB_STAMP.write_text(stamp + "\n")
-    return LIB_DIR
+        raise UserError(f"Maven could not fetch {what} (exit {error.returncode})") from None
+
+
+def ensure_gds(quiet: bool = True) -> Path:
+    """Copy the Graph Data Science Community plugin (``graph/db/server/gds/pom.xml``) for the
+    local server: its ``org.neo4j.gds`` jars into ``gds/plugins``, the rest into ``gds/lib``."""
+    pom = GDS_DIR / "pom.xml"
+    stamp = hashlib.sha256(pom.read_bytes()).hexdigest()
+    if GDS_STAMP.exists() and GDS_STAMP.read_text().strip() == stamp:
+        return GDS_PLUGINS
+    group = "-D{}GroupIds=org.neo4j.gds"
+    for folder, only in (
+        (GDS_PLUGINS, group.format("include")),
+        (GDS_LIB, group.format("exclude")),
+    ):
+        _copy_dependencies(pom, "the GDS plugin", quiet, only, f"-DoutputDirectory={folder}")
+    GDS_STAMP.write_text(stamp + "\n")
+    return GDS_PLUGINS
+
+
+def gds_installed() -> bool:
+    """Whether ``make gds`` placed the GDS plugin (the local server then loads it)."""
+    return GDS_STAMP.exists()
 
 
 def java_major_version(java: str) -> int:
@@ -169,13 +204,18 @@ def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> 
         (config.server_dir / "password-set").unlink(missing_ok=True)
     read_or_create_secret(config.password_file)
 
+    classpath = [f"{lib}/*"]
+    plugins: list[str] = []
+    if gds_installed():
+        classpath += [f"{GDS_PLUGINS}/*", f"{GDS_LIB}/*"]
+        plugins = ["--plugins", str(GDS_PLUGINS)]
     command = [
         config.java,
         *JVM_FLAGS,
         f"-Xms{config.heap}",
         f"-Xmx{config.heap}",
         "-cp",
-        f"{lib}/*",
+        ":".join(classpath),
         str(LAUNCHER),
         "--home",
         str(config.server_dir),
@@ -185,6 +225,7 @@ def start(config: Settings, port: int | None = None, timeout: float = 180.0) -> 
         str(config.password_file),
         "--pagecache",
         config.pagecache,
+        *plugins,
     ]
     with open_private(log_file(config), "ab") as log:
         process = subprocess.Popen(

@@ -26,7 +26,7 @@ from typing import Any
 from graph.core.limits import LIMITS
 from graph.core.model import load_model
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence import ringfacts
+from graph.evidence import gds, ringfacts
 from graph.evidence.bursts import with_bursts
 from graph.evidence.rings import (
     Ring,
@@ -475,6 +475,7 @@ def find_rings(
         hub_degree=ring_hub_degree,
         seed=seed,
         cache=ringfacts.KeptCommunities(store) if kept else None,
+        engine=gds.ring_engine(store),
     )
 
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from graph.core.clock import utc_now
 from graph.db.store import GraphStore
-from graph.evidence import rerank, ringfacts, ringregion, scorestate
+from graph.evidence import gds, rerank, ringfacts, ringregion, scorestate
 from graph.evidence.analytics import score_entities
 from graph.evidence.leads import (
     DetectSettings,
@@ -286,7 +286,9 @@ def _update_leads(
         written.append(row)
     report(0.9, "writes")
     now = utc_now()
-    write_candidates(store, written, method=method_record(settings), now=now)
+    write_candidates(
+        store, written, method=method_record(settings, gds.engine_name(store)), now=now
+    )
     stale = mark_stale(store, ids, now=now, among=found.nodes if found else None)
     if written:  # as detect does, for the leads written: the learned rank of a model in force
         rerank.apply_model(store, ids=[row["id"] for row in written])

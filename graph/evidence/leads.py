@@ -23,7 +23,7 @@ from graph.alliance.matches import match_links, matches_of
 from graph.core.clock import utc_now
 from graph.core.model import display_name, load_model
 from graph.db.store import GraphStore, chunked_by_weight
-from graph.evidence import rerank, ringfacts, ringregion, scorestate
+from graph.evidence import gds, rerank, ringfacts, ringregion, scorestate
 from graph.evidence.analytics import (
     CONTACT_MENTIONS,
     CONTACT_TIES,
@@ -261,10 +261,15 @@ class DetectSettings:
     contact_ties: bool = True
 
 
-def method_record(settings: DetectSettings) -> dict[str, Any]:
-    """How leads are found, recorded on each lead (``method_json``) and in its court package."""
+def method_record(settings: DetectSettings, ring_engine: str | None = None) -> dict[str, Any]:
+    """How leads are found, recorded on each lead (``method_json``) and in its court package;
+    ``ring_engine``: what found the rings when not networkx (``graph.evidence.gds``)."""
+    algorithm = ALGORITHM
+    if ring_engine:
+        algorithm = f"intermediary scores (weighted features) + {ring_engine} communities"
     return {
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
+        "ring_engine": ring_engine or "Louvain (networkx)",
         "seed": settings.seed,
         "contact_ties": settings.contact_ties,
         "thresholds": {"min_complainants": settings.min_complainants,
@@ -464,7 +469,7 @@ def detect(
     ringfacts.forget_all(store)  # a full rebuild reads every entity's facts again
     contact_hubs: dict[str, str] = {}
     rings = kept_rings(store, settings, contact_hubs)
-    method = method_record(settings)
+    method = method_record(settings, gds.engine_name(store))
     rows, leads = lead_rows(store, rings)
     write_candidates(store, rows, method=method, now=now, links_per_batch=links_per_batch)
     stale = mark_stale(store, [lead["id"] for lead in leads], now=now)

@@ -69,7 +69,7 @@ import networkx as nx
 
 from graph.core.limits import LIMITS
 from graph.db.store import GraphStore
-from graph.evidence import ringfacts, scorestate
+from graph.evidence import gds, ringfacts, scorestate
 from graph.evidence.analytics import (
     Beyond,
     RingData,
@@ -252,7 +252,7 @@ def _graph(data: RingData, hub_degree: int) -> nx.Graph:
 
 def _rings(data: RingData, graph: nx.Graph, seed: int, kept: bool, store: GraphStore) -> list[Ring]:
     cache = ringfacts.KeptCommunities(store) if kept else None
-    communities = ring_communities(graph, seed=seed, cache=cache)
+    communities = ring_communities(graph, seed=seed, cache=cache, engine=gds.ring_engine(store))
     labels = {key: row.get("label") for key, row in data.info.items()}
     return rings_from_communities(graph, communities, data.seeds, labels)
 

@@ -466,17 +466,34 @@ class CommunityCache(Protocol):
     def put(self, found: Mapping[str, list[list[str]]]) -> None: ...
 
 
+class CommunityEngine(Protocol):
+    """Where the communities are found when not by networkx (``graph.evidence.gds``)."""
+
+    name: str
+
+    def partition(
+        self, graph: nx.Graph, *, seed: int, resolution: float, reference_weight: float
+    ) -> tuple[list[list[str]], list[set[str]]]: ...
+
+
 def component_signature(
-    graph: nx.Graph, component: list[str], *, seed: int, resolution: float, reference_weight: float
+    graph: nx.Graph,
+    component: list[str],
+    *,
+    seed: int,
+    resolution: float,
+    reference_weight: float,
+    engine: str = "",
 ) -> str:
-    """A digest of everything Louvain's communities of one component (sorted keys) depend on:
-    its keys, its edges and their weights, the seed, the resolution, the reference weight and
-    the version of networkx."""
+    """A digest of everything the communities of one component (sorted keys) depend on: its
+    keys, its edges and their weights, the seed, the resolution, the reference weight, the
+    version of networkx and the ``engine`` when not networkx's Louvain."""
     inside = set(component)
     edges = sorted(
         (a, b, graph[a][b]["weight"]) for a in component for b in graph[a] if a < b and b in inside
     )
-    text = json.dumps([component, edges, seed, resolution, reference_weight, nx.__version__])
+    parts: list[Any] = [component, edges, seed, resolution, reference_weight, nx.__version__]
+    text = json.dumps([*parts, engine] if engine else parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -487,6 +504,7 @@ def ring_communities(
     resolution: float = RESOLUTION,
     reference_weight: float = REFERENCE_WEIGHT,
     cache: CommunityCache | None = None,
+    engine: CommunityEngine | None = None,
 ) -> list[set[str]]:
     """Louvain communities of ``graph`` by edge ``weight`` (networkx), found in each connected
     component on its own (``canonical_subgraph``, every component with the same ``seed``,
@@ -499,7 +517,8 @@ def ring_communities(
     incremental analysis (``graph.evidence.incremental``) recomputes the components a submission
     touched and gets the rings a full ``detect`` would. With a ``cache``, a component whose
     ``component_signature`` it knows takes the communities found then (Louvain would find them
-    again), and those found now are put in it.
+    again), and those found now are put in it. With an ``engine`` (GDS on the server), the
+    components and the communities of those not cached are the engine's.
 
     Examples
     --------
@@ -509,10 +528,26 @@ def ring_communities(
     >>> sorted(sorted(c) for c in ring_communities(graph))
     [['a', 'b'], ['c']]
     """
-    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
+    split: dict[str, list[set[str]]] = defaultdict(list)  # the engine's, by smallest key
+    if engine is None:
+        found_components = [sorted(c) for c in nx.connected_components(graph)]
+    else:
+        found_components, by_engine = engine.partition(
+            graph, seed=seed, resolution=resolution, reference_weight=reference_weight
+        )
+        found_components += [[n] for n in graph.nodes if graph.degree(n) == 0]
+        first = {key: component[0] for component in found_components for key in component}
+        for community in by_engine:
+            split[first[min(community)]].append(community)
+    components = sorted(found_components, key=lambda c: c[0])
     signatures = {
         component[0]: component_signature(
-            graph, component, seed=seed, resolution=resolution, reference_weight=reference_weight
+            graph,
+            component,
+            seed=seed,
+            resolution=resolution,
+            reference_weight=reference_weight,
+            engine=engine.name if engine is not None else "",
         )
         for component in components
         if cache is not None and len(component) > 1
@@ -528,11 +563,14 @@ def ring_communities(
         if signature in known:
             communities += [set(community) for community in known[signature]]
             continue
-        part = canonical_subgraph(graph, component)
-        weight = part.size(weight="weight")
-        these = nx.community.louvain_communities(
-            part, weight="weight", seed=seed, resolution=resolution * weight / reference_weight
-        )
+        if engine is not None:
+            these = split[component[0]]
+        else:
+            part = canonical_subgraph(graph, component)
+            weight = part.size(weight="weight")
+            these = nx.community.louvain_communities(
+                part, weight="weight", seed=seed, resolution=resolution * weight / reference_weight
+            )
         communities += these
         if signature:
             found[signature] = [sorted(community) for community in these]
@@ -596,9 +634,10 @@ def rings_from_ties(
     seed: int = 7,
     resolution: float = RESOLUTION,
     cache: CommunityCache | None = None,
+    engine: CommunityEngine | None = None,
 ) -> list[Ring]:
     """The rings of ``seeds`` and ``ties``: ``ring_graph``, ``prune_ring_graph``,
-    ``ring_communities`` (with ``cache``), ``rings_from_communities``.
+    ``ring_communities`` (with ``cache`` and ``engine``), ``rings_from_communities``.
 
     Parameters
     ----------
@@ -621,6 +660,8 @@ def rings_from_ties(
     """
     graph = ring_graph(seeds, ties)
     prune_ring_graph(graph, seeds, info, drop=drop, hub_degree=hub_degree)
-    communities = ring_communities(graph, seed=seed, resolution=resolution, cache=cache)
+    communities = ring_communities(
+        graph, seed=seed, resolution=resolution, cache=cache, engine=engine
+    )
     labels = {key: row.get("label") for key, row in info.items()}
     return rings_from_communities(graph, communities, seeds, labels)

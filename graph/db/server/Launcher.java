@@ -2,7 +2,11 @@
 //
 // Run as a single-file source program (no compile step):
 //   java <jvm flags> -cp 'lib/*' Launcher.java --home DIR --port 7687 --password-file FILE
-//        [--pagecache 2g] [--tx-memory 2g]
+//        [--pagecache 2g] [--tx-memory 2g] [--plugins DIR]
+//
+// With --plugins (the Graph Data Science jars that `make gds` copies, also on the class path), the
+// server loads the procedures of the jars in DIR and lets the gds.* ones run unrestricted, as a
+// Neo4j installation does with its plugins folder and dbms.security.procedures.unrestricted.
 //
 // The first start of a fresh data folder runs once with Bolt closed to set the generated password
 // of the `neo4j` user, so the server never answers Bolt with a default password. The process prints
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,6 +37,7 @@ public class Launcher {
         String password = Files.readString(Path.of(require(options, "password-file")), StandardCharsets.UTF_8).strip();
         long pageCache = parseBytes(options.getOrDefault("pagecache", "2g"));
         long txMemory = parseBytes(options.getOrDefault("tx-memory", "2g"));
+        String plugins = options.get("plugins");
 
         Path marker = home.resolve("password-set");
         if (!Files.exists(marker)) {
@@ -39,11 +45,15 @@ public class Launcher {
             Files.writeString(marker, "ok\n");
         }
 
-        DatabaseManagementService service = builder(home, pageCache)
+        DatabaseManagementServiceBuilder started = builder(home, pageCache)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory)
-                .build();
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory);
+        if (plugins != null) {
+            started.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(plugins).toAbsolutePath())
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
+        }
+        DatabaseManagementService service = started.build();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
