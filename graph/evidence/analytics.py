@@ -340,6 +340,7 @@ def read_ring_data(
     contact_ties: bool = True,
     kept: bool = False,
     beyond: Beyond | None = None,
+    memo: dict[str, dict[str, Any]] | None = None,
 ) -> RingData:
     """The seeds among ``scores`` (``rings.select_seeds``) and what the database says about
     them (``TIES``, ``CONTACT_TIES``, ``SEED_PEOPLE``, ``ENTITY_INFO``,
@@ -348,7 +349,8 @@ def read_ring_data(
     people, handles and handle mentions from ``graph.evidence.ringfacts`` when kept there (and
     keeps those it reads); ``reads`` counts the entities whose facts were read from the database.
     ``beyond``: ``scores`` are a region's (``graph.evidence.ringregion``), and the seeds outside
-    it count toward the thresholds and the calls to seeds."""
+    it count toward the thresholds and the calls to seeds. ``memo``: facts (and nodes' info)
+    read by an earlier round of the same ring finding (``ringfacts.read_kept``)."""
     seeds = select_seeds(scores, min_seed_score=min_seed_score, min_agent_share=min_agent_share)
     if not seeds:
         return RingData()
@@ -357,7 +359,9 @@ def read_ring_data(
 
     def facts(kind: str, wanted: list[str], read: Any, empty: Any) -> dict[str, Any]:
         nonlocal reads
-        found, fresh = ringfacts.read_kept(store, kind, wanted, read, kept=kept, empty=empty)
+        found, fresh = ringfacts.read_kept(
+            store, kind, wanted, read, kept=kept, empty=empty, memo=memo
+        )
         reads += fresh
         return found
 
@@ -408,7 +412,12 @@ def read_ring_data(
         )
         ties += kept_ties
     nodes = tied_keys(seeds, ties)
-    info = entity_info(store, nodes)
+    if memo is None:
+        info = entity_info(store, nodes)
+    else:
+        known = memo.setdefault("info", {})
+        known.update(entity_info(store, [key for key in nodes if key not in known]))
+        info = {key: known[key] for key in nodes if key in known}
     drop = ambiguous_name_firms(store, nodes)
     return RingData(seeds, ties, info, drop, hubs, reads, {k: people[k] for k in keys}, given)
 

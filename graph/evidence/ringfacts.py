@@ -132,10 +132,19 @@ def read_kept(
     *,
     kept: bool,
     empty: Any,
+    memo: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Each of ``keys``' fact of ``kind``: the kept one, else ``read`` from the database (``empty``
     for a key it says nothing about) and kept. ``kept=False`` reads every key and keeps nothing.
-    Returns the facts and how many keys were read from the database."""
+    ``memo``: facts this process already has (by kind, then key), used and added to (one ring
+    finding reads the same keys in several rounds). Returns the facts and how many keys were
+    read from the database."""
+    if memo is not None:
+        known = memo.setdefault(kind, {})
+        wanted = [key for key in keys if key not in known]
+        fresh_facts, reads = read_kept(store, kind, wanted, read, kept=kept, empty=empty)
+        known.update(fresh_facts)
+        return {key: known[key] for key in keys}, reads
     if not kept:
         fresh = read(keys) if keys else {}
         return {key: fresh.get(key, empty) for key in keys}, len(keys)

@@ -393,6 +393,7 @@ def region_rings(
     old_holdings: dict[str, set[str]] = defaultdict(set)
     seen_items: set[str] = set()
     extra = set(changed_seeds)  # seeds of the region in no component: dropped, or new
+    memo: dict[str, dict[str, Any]] = {}  # facts read by an earlier round
     while True:
         old_nodes = _batched(store, COMPONENT_NODES, "components", sorted(components))
         candidates = sorted({row["key"] for row in old_nodes if row["seed"]} | extra)
@@ -404,7 +405,8 @@ def region_rings(
             min_agent_share=min_agent_share,
             contact_ties=contact_ties,
             kept=True,
-            beyond=_beyond(store, candidates),
+            beyond=_beyond(store, candidates, memo),
+            memo=memo,
         )
         nodes = tied_keys(data.seeds, data.ties)
         # rule 2: only a changed seed's ties can be new (any other tie and its weight are as
@@ -531,7 +533,9 @@ def _item_components(
     return found
 
 
-def _beyond(store: GraphStore, region_seeds: list[str]) -> Beyond:
+def _beyond(
+    store: GraphStore, region_seeds: list[str], memo: dict[str, dict[str, Any]] | None = None
+) -> Beyond:
     """What ``read_ring_data`` needs about the seeds outside the region (``analytics.Beyond``),
     read from the index by key; ``region_seeds``: the region's seeds before and after."""
 
@@ -557,7 +561,13 @@ def _beyond(store: GraphStore, region_seeds: list[str]) -> Beyond:
             }
         )
         given, _ = ringfacts.read_kept(
-            store, "contacts", givers, lambda keys: contact_rows(store, keys), kept=True, empty=[]
+            store,
+            "contacts",
+            givers,
+            lambda keys: contact_rows(store, keys),
+            kept=True,
+            empty=[],
+            memo=memo,
         )
         wanted = set(handles)
         found: dict[str, set[str]] = defaultdict(set)
