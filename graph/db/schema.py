@@ -67,8 +67,24 @@ class SchemaReport:
     statements: int
 
 
+def natural_key_constraint(label: str, keys: tuple[str, ...]) -> tuple[str, str]:
+    """The name of the uniqueness constraint on a label's model keys, and its statement."""
+    name = f"{label.lower()}_{'_'.join(keys)}"
+    columns = ", ".join(f"n.{identifier(k)}" for k in keys)
+    target = columns if len(keys) == 1 else f"({columns})"
+    return (
+        name,
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE {target} IS UNIQUE",
+    )
+
+
 def schema_statements(model: Model) -> list[str]:
-    """One CREATE CONSTRAINT / INDEX statement for each key and index in the model."""
+    """One CREATE CONSTRAINT / INDEX statement for each key and index in the model.
+
+    An entity's model keys get no constraint of their own: its ``key`` is the label's prefix and
+    those keys (``phone:+86…``, ``complaint:<source>:<id>``), unique by ``entity_key``, so a second
+    uniqueness index on them would only cost every write (bench/incremental_writes.py measures it)
+    and no reader looks an entity up by them. Databases made before drop theirs."""
     statements = [
         f"CREATE CONSTRAINT entity_key IF NOT EXISTS "
         f"FOR (n:{ENTITY_LABEL}) REQUIRE n.key IS UNIQUE",
@@ -76,12 +92,8 @@ def schema_statements(model: Model) -> list[str]:
     ]
     for node in model.nodes.values():
         label = identifier(node.label)
-        keys = ", ".join(f"n.{identifier(k)}" for k in node.keys)
-        target = keys if len(node.keys) == 1 else f"({keys})"
-        name = f"{label.lower()}_{'_'.join(node.keys)}"
-        statements.append(
-            f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE {target} IS UNIQUE"
-        )
+        name, create = natural_key_constraint(label, node.keys)
+        statements.append(f"DROP CONSTRAINT {name} IF EXISTS" if node.entity else create)
         if not node.entity:
             # Non-entity nodes are found by their key string too (e.g. `lead:<id>`).
             statements.append(

@@ -43,7 +43,7 @@ from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.core.model import ENTITY_LABEL, identifier, load_model
 from graph.core.records import LinkRecord, QuarantineEntry, RowResult
-from graph.db.store import GraphStore
+from graph.db.store import ConstraintError, GraphStore
 
 # Link properties the loader aggregates over sources rather than overwrites.
 AGGREGATED_LINK_PROPS = {"count", "total_seconds", "first", "last"}
@@ -188,8 +188,9 @@ SET n += row.values, n.values_org = $org
 # property per entity, so nothing the pages or exports show changes. Named by the submission
 # and a digest of the keys, so a re-run of the same batch records nothing new.
 RECORD_KEYS = """
-MERGE (k:SubmissionKeys {id: $id})
-  ON CREATE SET k.submission = $submission, k.keys = $keys
+UNWIND $rows AS row
+MERGE (k:SubmissionKeys {id: row.id})
+  ON CREATE SET k.submission = $submission, k.keys = row.keys
 """
 
 
@@ -236,6 +237,102 @@ SET r += row.props,
     r.last_seen = reduce(m = r.last_seen, i IN fresh |
                          CASE WHEN m IS NULL OR i.last > m THEN i.last ELSE m END){counting}
 """
+
+
+# --- CREATE where the key is new -------------------------------------------------------------
+#
+# A MERGE reads before it writes and locks what it reads; most of an increment's nodes are new,
+# and the links of a new node are new too. So one read per batch finds which of its keys exist;
+# the new nodes, their Statements and every link that touches one are CREATEd, all in one
+# transaction; the rest take the MERGE path above. Nobody else can see a node before that
+# transaction commits, so nobody else can link to it first; another writer creating the same key
+# at the same time makes the CREATE fail on the key's uniqueness constraint, and the whole batch
+# then takes the MERGE path. The properties written are those the MERGE path gives a node, a
+# Statement and a link it creates (tests/graph/test_writer_create.py compares the two).
+
+EXISTING_KEYS = f"""
+UNWIND $keys AS key
+MATCH (n:{ENTITY_LABEL} {{key: key}})
+RETURN key
+"""
+
+EXISTING_STATEMENTS = """
+UNWIND $keys AS key
+MATCH (s:Statement {key: key})
+RETURN key
+"""
+
+
+def _create_nodes_query(label: str) -> str:
+    """CREATE new entity nodes of one label, each with its Statement when it states values."""
+    return f"""
+UNWIND $rows AS row
+CREATE (n:{ENTITY_LABEL}:{identifier(label)})
+SET n = row.props
+WITH n, row
+WHERE row.statement IS NOT NULL
+CREATE (s:Statement)-[:ABOUT]->(n)
+SET s = row.statement
+"""
+
+
+def _create_links_query(link_type: str) -> str:
+    """CREATE links of one type that touch a node created in the same transaction."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:{ENTITY_LABEL} {{key: row.start}})
+MATCH (b:{ENTITY_LABEL} {{key: row.end}})
+CREATE (a)-[r:{identifier(link_type)}]->(b)
+SET r = row.props
+"""
+
+
+def new_node_props(row: dict[str, Any], submission: str, org: str) -> dict[str, Any]:
+    """The properties :func:`_merge_nodes_query` gives a node it creates from ``row``."""
+    props = {
+        **row["identity"],
+        "key": row["key"],
+        "first_seen": row["first"],
+        "last_seen": row["last"],
+        "submissions": [submission],
+    }
+    if row["sources"]:
+        props["sources"] = list(row["sources"])
+    if row["values"]:
+        props.update(row["values"], values_org=org)
+    return props
+
+
+def new_statement_props(statement: dict[str, Any], info: SubmissionInfo) -> dict[str, Any]:
+    """The properties :func:`_merge_statements_query` gives a Statement it creates."""
+    props: dict[str, Any] = {
+        "key": statement["statement"],
+        "org": info.org,
+        "submission": info.id,
+        "entity": statement["key"],
+        "at": info.received_at,
+    }
+    if statement["forwarded_for"] is not None:
+        props["forwarded_for"] = statement["forwarded_for"]
+    props.update(statement["values"])
+    props["rows"] = list(statement["rows"])
+    return props
+
+
+def new_link_props(link: _LinkAcc, kind: str, counting: bool) -> dict[str, Any]:
+    """The properties :func:`_merge_links_query` gives a link it creates (all its items are
+    fresh)."""
+    props = {
+        **link.props,
+        "kind": kind,
+        "sources": [item["source"] for item in link.items],
+        "first_seen": min(item["first"] for item in link.items),
+        "last_seen": max(item["last"] for item in link.items),
+    }
+    if counting:
+        props["count"] = len(link.items)
+        props["total_seconds"] = sum(item["seconds"] or 0 for item in link.items)
+    return props
 
 
 # --- batching -----------------------------------------------------------------------------------
@@ -379,8 +476,11 @@ class SubmissionWriter:
         *,
         batch_rows: int | None = None,
         on_progress: Callable[[int], None] | None = None,
+        create_new: bool = True,
     ) -> None:
         self.store = store
+        # False: MERGE everything, as before issue 20 (benchmarks and the equality test)
+        self.create_new = create_new
         self.submission = submission
         self.model = load_model()
         self.report = LoadReport()
@@ -467,8 +567,11 @@ class SubmissionWriter:
         at once (Neo4j then works on more than one core); links lock both end nodes and run one
         type after another, so they never wait on each other's locks."""
         results, existing = self.resolve_firm_names(results)
-        nodes, links = aggregate(results, self.submission)
-        _check_endpoints(nodes, links, existing)
+        all_nodes, links = aggregate(results, self.submission)
+        _check_endpoints(all_nodes, links, existing)
+        nodes = all_nodes
+        if self.create_new:
+            nodes, links = self._create_new(all_nodes, links)
         threads = min(self.store.write_threads, len(nodes))
         if threads > 1:
             with ThreadPoolExecutor(threads, thread_name_prefix="leadgraph-write") as pool:
@@ -479,37 +582,139 @@ class SubmissionWriter:
                 self._write_nodes(label, by_key)
         for link_type, by_pair in links.items():
             self._write_links(link_type, by_pair)
+        self._record_keys(all_nodes)
         self.report.rows_loaded += len(results)
 
-    def _write_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
+    def _create_new(
+        self,
+        nodes: dict[str, dict[str, _NodeAcc]],
+        links: dict[str, dict[tuple[str, str], _LinkAcc]],
+    ) -> tuple[dict[str, dict[str, _NodeAcc]], dict[str, dict[tuple[str, str], _LinkAcc]]]:
+        """CREATE the batch's new nodes, their Statements and the links that touch them, in one
+        transaction; return the nodes and links left for the MERGE path."""
+        started = time.perf_counter()
+        node_batches = self._new_nodes(nodes)
+        new = {item["props"]["key"] for batch in node_batches.values() for item in batch}
+        if not new:
+            return nodes, links
+        new_links = {
+            link_type: [a for (start, end), a in by_pair.items() if start in new or end in new]
+            for link_type, by_pair in links.items()
+        }
+        statements = [
+            (_create_nodes_query(self.model.node(label).label), {"rows": batch})
+            for label, batch in node_batches.items()
+            if batch
+        ]
+        for link_type, accs in new_links.items():
+            spec = self.model.link(link_type)
+            link_rows = [
+                {
+                    "start": a.start,
+                    "end": a.end,
+                    "props": new_link_props(a, spec.kind, spec.type == "CALLED"),
+                }
+                for a in accs
+            ]
+            if link_rows:
+                statements.append((_create_links_query(spec.type), {"rows": link_rows}))
+        try:
+            self.store.write_all(statements)
+        except ConstraintError:
+            # another writer created one of these keys meanwhile: all of them MERGE instead
+            return nodes, links
+        report = self.report
+        report.timed("CREATE new", started)
+        for label, batch in node_batches.items():
+            report.nodes_sent[label] = report.nodes_sent.get(label, 0) + len(batch)
+            report.nodes_created[label] = report.nodes_created.get(label, 0) + len(batch)
+        for link_type, accs in new_links.items():
+            report.links_sent[link_type] = report.links_sent.get(link_type, 0) + len(accs)
+            report.links_created[link_type] = report.links_created.get(link_type, 0) + len(accs)
+        rest_nodes = {
+            label: kept
+            for label, by_key in nodes.items()
+            if (kept := {key: a for key, a in by_key.items() if key not in new})
+        }
+        rest_links = {
+            link_type: left
+            for link_type, by_pair in links.items()
+            if (left := {p: a for p, a in by_pair.items() if p[0] not in new and p[1] not in new})
+        }
+        return rest_nodes, rest_links
+
+    def _new_nodes(self, nodes: dict[str, dict[str, _NodeAcc]]) -> dict[str, list[dict[str, Any]]]:
+        """By label, the rows of :func:`_create_nodes_query` for the nodes a read shows are new."""
+        keys = [key for by_key in nodes.values() for key in by_key]
+        found = {row["key"] for row in self.store.read(EXISTING_KEYS, keys=keys)}
+        pairs = {
+            label: self._node_rows(label, [a for a in by_key.values() if a.key not in found])
+            for label, by_key in nodes.items()
+        }
+        # A Statement of this submission about a node that is not there (none the writer leaves
+        # behind; a deletion could): that node takes the MERGE path.
+        stated = [st["statement"] for rows in pairs.values() for _, st in rows if st]
+        kept = {row["key"] for row in self.store.read(EXISTING_STATEMENTS, keys=stated)}
+        info = self.submission
+        return {
+            label: [
+                {
+                    "props": new_node_props(row, info.id, info.org),
+                    "statement": new_statement_props(st, info) if st else None,
+                }
+                for row, st in rows
+                if not (st and st["statement"] in kept)
+            ]
+            for label, rows in pairs.items()
+        }
+
+    def _record_keys(self, nodes: dict[str, dict[str, _NodeAcc]]) -> None:
+        """One SubmissionKeys node per label of the batch, with every key the batch wrote."""
+        submission = self.submission.id
+        rows = [
+            {"id": _record_keys_id(submission, list(by_key)), "keys": list(by_key)}
+            for by_key in nodes.values()
+            if by_key
+        ]
+        if rows:
+            self.store.write(RECORD_KEYS, rows=rows, submission=submission)
+
+    def _node_rows(
+        self, label: str, accs: Iterable[_NodeAcc]
+    ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """Each node's row for the node queries, and its Statement's row when it states values."""
         values = set(self.model.node(label).values)
         org, submission = self.submission.org, self.submission.id
-        rows = []
-        statements = []
-        for a in by_key.values():
+        pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        for a in accs:
             stated = {k: v for k, v in a.props.items() if k in values}
             forwarded_for = _forwarded_for(label, a.props, org)
-            rows.append(
-                {
-                    "key": a.key,
-                    "identity": {k: v for k, v in a.props.items() if k not in values},
-                    "values": stated,
-                    "holder": label == "Complaint" and forwarded_for is None,
-                    "sources": a.sources,
-                    "first": a.first,
-                    "last": a.last,
-                }
-            )
+            row = {
+                "key": a.key,
+                "identity": {k: v for k, v in a.props.items() if k not in values},
+                "values": stated,
+                "holder": label == "Complaint" and forwarded_for is None,
+                "sources": a.sources,
+                "first": a.first,
+                "last": a.last,
+            }
+            statement = None
             if stated:
-                statements.append(
-                    {
-                        "key": a.key,
-                        "statement": f"stmt:{submission}:{a.key}",
-                        "values": stated,
-                        "rows": a.rows,
-                        "forwarded_for": forwarded_for,
-                    }
-                )
+                statement = {
+                    "key": a.key,
+                    "statement": f"stmt:{submission}:{a.key}",
+                    "values": stated,
+                    "rows": a.rows,
+                    "forwarded_for": forwarded_for,
+                }
+            pairs.append((row, statement))
+        return pairs
+
+    def _write_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
+        org, submission = self.submission.org, self.submission.id
+        pairs = self._node_rows(label, by_key.values())
+        rows = [row for row, _ in pairs]
+        statements = [st for _, st in pairs if st]
         started = time.perf_counter()
         summary = self.store.write_batches(
             _merge_nodes_query(self.model.node(label).label),
@@ -518,11 +723,6 @@ class SubmissionWriter:
             submission=submission,
             org=org,
         )
-        if rows:
-            keys = [a.key for a in by_key.values()]
-            self.store.write(
-                RECORD_KEYS, id=_record_keys_id(submission, keys), submission=submission, keys=keys
-            )
         if statements:
             self.store.write_batches(
                 _merge_statements_query(),
