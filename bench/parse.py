@@ -1,12 +1,14 @@
-"""Parsing alone (file → records, no Neo4j), per stage, one process against two workers.
+"""Parsing alone (file → records, no Neo4j), per stage, one process against two workers, the
+context model's n-grams taken whole (the old code) against built from cached segments.
 
     .venv/bin/python bench/parse.py [--world DIR] [--file complaints_beichen.csv]
                                     [--workers 2] [--repeat 3]
 
 Runs one complaint file of a world (the main checkout's ``.leadgraph/worlds/world-45000-23`` by
-default) and a GBK copy of it through ``ingest.pipeline.iter_file``: the baseline, one process
-(``workers=1``), timed per stage, and the new path, ``--workers`` forked workers
-(:mod:`ingest.parallel`), timed whole, the runs alternating. Each figure is the median of
+default) and a GBK copy of it through ``ingest.pipeline.iter_file`` four ways, the runs
+alternating: one process (``workers=1``) timed per stage and ``--workers`` forked workers
+(:mod:`ingest.parallel`) timed whole, each with the old n-grams
+(``graph.text.context.whole_text_ngrams``) and the new (``graph.text.context.ngrams``). Each figure is the median of
 ``--repeat`` runs, with the value caches (phones, dates, amounts, text summaries, contacts)
 emptied before every run, so no run profits from the one before. Stages of the baseline, each the time spent inside it:
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -48,8 +51,9 @@ STAGES = ("read", "phones", "slang", "context", "contacts", "keys")
 CACHES = (
     phone._parse_cached, phone.valid_phone, dates.parse_date, dates._parse_cached,
     amounts._parse_cached, names.firm_name_key, kinds.phone_node, kinds.text_contacts,
-    kinds.contact_node, kinds.text_summary, accounts.extract_phones,
+    kinds.contact_node, kinds.text_summary, accounts.extract_phones, context._segment_ngrams,
 )  # fmt: skip
+NEW_NGRAMS = context.ngrams
 
 
 def clear_caches() -> None:
@@ -119,8 +123,10 @@ class Clock:
             self._set(*self._undo.pop())
 
 
-def run_once(path: Path, workers: int, clock: Clock | None = None) -> dict[str, Any]:
+def run_once(path: Path, workers: int, clock: Clock | None = None, *, old: bool = False
+             ) -> dict[str, Any]:  # fmt: skip
     clear_caches()
+    context.ngrams = context.whole_text_ngrams if old else NEW_NGRAMS  # workers fork with it
     tally = Tally()
     if clock:
         clock.install()
@@ -132,6 +138,7 @@ def run_once(path: Path, workers: int, clock: Clock | None = None) -> dict[str, 
     finally:
         if clock:
             clock.remove()
+        context.ngrams = NEW_NGRAMS
     seconds = time.perf_counter() - started
     return {"rows": tally.rows_read, "seconds": seconds}
 
@@ -153,18 +160,26 @@ def summary(runs: list[dict[str, Any]], stage_runs: list[dict[str, float]]) -> d
     return result
 
 
-def compare(path: Path, workers: int, repeat: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Medians of the baseline (timed per stage) and of the workers, runs alternating so that
-    both see the same share of a machine other work also uses."""
-    one, stage_runs, many = [], [], []
+WAYS = ("old, one process", "new, one process", "old, {w} workers", "new, {w} workers")
+
+
+def compare(path: Path, workers: int, repeat: int) -> dict[str, dict[str, Any]]:
+    """Medians of the four ways, runs alternating so that all see the same share of a machine
+    other work also uses; each with its speed-up over the old code in one process."""
+    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in WAYS}
+    stage_runs: dict[str, list[dict[str, float]]] = {way: [] for way in WAYS[:2]}
     for _ in range(repeat):
-        clock = Clock()
-        one.append(run_once(path, 1, clock))
-        stage_runs.append(clock.spent)
-        many.append(run_once(path, workers, None))
-    baseline, fast = summary(one, stage_runs), summary(many, [])
-    fast["speedup"] = round(baseline["seconds"] / fast["seconds"], 2)
-    return baseline, fast
+        for way in WAYS:
+            clock = Clock() if way in stage_runs else None
+            runs[way].append(run_once(path, 1 if clock else workers, clock,
+                                      old=way.startswith("old")))  # fmt: skip
+            if clock:
+                stage_runs[way].append(clock.spent)
+    result = {way.format(w=workers): summary(runs[way], stage_runs.get(way, [])) for way in WAYS}
+    baseline = result[WAYS[0]]["seconds"]
+    for figures in result.values():
+        figures["speedup"] = round(baseline / figures["seconds"], 2)
+    return result
 
 
 def gbk_copy(path: Path, folder: Path) -> tuple[Path, str]:
@@ -194,24 +209,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lg-parse-") as folder:
         gbk, encoding = gbk_copy(source, Path(folder))
         for label, path in (("utf-8", source), (encoding, gbk)):
-            baseline, fast = compare(path, args.workers, args.repeat)
-            report[label] = {"one_process": baseline, f"{args.workers}_workers": fast}
-            print_table(label, baseline, fast, args.workers)
+            report[label] = compare(path, args.workers, args.repeat)
+            print_table(label, report[label])
+    report["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
-def print_table(label: str, baseline: dict[str, Any], fast: dict[str, Any], workers: int) -> None:
-    print(f"\n{label}: {baseline['rows']:,} rows")
-    print(f"  {'stage':<20} {'µs/row':>8} {'share':>7}")
-    for stage, us in baseline["stages_us_per_row"].items():
-        print(f"  {stage:<20} {us:>8} {baseline['stages_share'][stage]:>7.1%}")
-    print(
-        f"  one process: {baseline['rows_per_second']:,} rows/s ({baseline['us_per_row']} µs/row)"
-    )
-    print(
-        f"  {workers} workers:   {fast['rows_per_second']:,} rows/s ({fast['us_per_row']} µs/row),"
-        f" {fast['speedup']}× the one process"
-    )
+def print_table(label: str, result: dict[str, dict[str, Any]]) -> None:
+    old, new = result[WAYS[0]], result[WAYS[1]]
+    print(f"\n{label}: {old['rows']:,} rows")
+    print(f"  {'stage':<20} {'old µs/row':>10} {'share':>7} {'new µs/row':>10} {'share':>7}")
+    for stage, us in old["stages_us_per_row"].items():
+        print(f"  {stage:<20} {us:>10} {old['stages_share'][stage]:>7.1%}"
+              f" {new['stages_us_per_row'][stage]:>10} {new['stages_share'][stage]:>7.1%}")  # fmt: skip
+    for way, figures in result.items():
+        print(f"  {way:<18} {figures['rows_per_second']:>7,} rows/s ({figures['us_per_row']} µs/row),"
+              f" {figures['speedup']}× the old one process")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,7 +11,13 @@ data). At most :data:`AHEAD_CHUNKS` chunks per worker are in flight, so memory s
 
 Workers are forked (they start with the modules and the compiled slang detector the parent
 already has). A process that may not have children (the daemonic parsing child of
-:mod:`ingest.background`) or cannot fork parses in one process instead.
+:mod:`ingest.background`) or cannot fork parses in one process instead. A worker whose parent
+dies (``kill -9`` of ``leadgraph ingest``) ends too: it holds only the reading end of its task
+queue, which closes with the parent (``tests/ingest/test_parallel_submit.py``).
+
+The one ingest flow (:func:`ingest.submit.submit_file`) uses workers for a large file and asks
+for ``ahead_rows`` of a write batch or more, so that the workers go on parsing while the caller
+writes the batch before.
 """
 
 from __future__ import annotations
@@ -62,17 +68,20 @@ def _chunks(rows: Iterator[RowItem], size: int) -> Iterator[list[RowItem]]:
         yield chunk
 
 
-def parsed_in_workers(parser: Any, table: Any, workers: int) -> Iterator[Any]:
+def parsed_in_workers(parser: Any, table: Any, workers: int, ahead_rows: int = 0) -> Iterator[Any]:
     """The items ``parser`` makes of every row of ``table``, in file order, parsed by
-    ``workers`` forked processes; the table is closed at the end."""
+    ``workers`` forked processes; the table is closed at the end. Up to ``workers *
+    AHEAD_CHUNKS`` chunks, or ``ahead_rows`` rows if that is more, are sent ahead of the one
+    being yielded: what the workers parse while the caller is busy with what it has."""
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers, initializer=_start, initargs=(parser,))
+    in_flight = max(workers * AHEAD_CHUNKS, -(-ahead_rows // CHUNK_ROWS))
     pending: deque[Any] = deque()
     try:
         with table:
             for chunk in _chunks(table.rows(), CHUNK_ROWS):
                 pending.append(pool.apply_async(_parse_chunk, (chunk,)))
-                while len(pending) > workers * AHEAD_CHUNKS:
+                while len(pending) > in_flight:
                     yield from pending.popleft().get()
             while pending:
                 yield from pending.popleft().get()

@@ -107,6 +107,7 @@ def iter_file(
     mapping: Mapping | MappingABC[str, Any] | str | Path | None = None,
     sheet: str | None = None,
     workers: int = 1,
+    ahead_rows: int = 0,
 ) -> Iterator[Item]:
     """Read ``path`` as clues of ``kind``; yield a RowResult per accepted row (after a warning
     for each value it was loaded without) and the QuarantineEntries of every refused row, in
@@ -116,7 +117,8 @@ def iter_file(
     source column); ``hashing_key`` keys the Person hash (``graph.core.settings.load().hashing_key()``);
     ``mapping`` is a mapping file path, a parsed mapping document or a :class:`Mapping`;
     ``sheet`` picks an XLSX sheet; ``workers`` above 1 parses the rows in that many forked
-    processes (:mod:`ingest.parallel`: the same items in the same order). Raises UserError now
+    processes (:mod:`ingest.parallel`: the same items in the same order), sending up to
+    ``ahead_rows`` rows ahead of the consumer. Raises UserError now
     when the file cannot be read, a header is unknown or a required column is missing.
     """
     spec = get_kind(kind)
@@ -141,7 +143,7 @@ def iter_file(
         from ingest.parallel import can_use_workers, parsed_in_workers
 
         if can_use_workers():
-            return parsed_in_workers(parse, table, workers)
+            return parsed_in_workers(parse, table, workers, ahead_rows)
     return _rows(parse, table)
 
 

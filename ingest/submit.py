@@ -33,16 +33,21 @@ from graph.workflow.auth import operator
 from ingest import uploads
 from ingest.background import can_fork, iter_file_in_background
 from ingest.kinds import KIND_NAMES
+from ingest.parallel import can_use_workers
 from ingest.pipeline import iter_file
 from ingest.quarantine import write_report
 
 KINDS = KIND_NAMES
 DOORS = ("cli", "workbench", "demo")
 GRADE = re.compile(r"^[A-E][1-5]$")
-# Files of at least this size (some 10,000 complaint rows, a write batch) are parsed in a child
-# process while the batches are written (ingest/background.py); a smaller file is one batch, so
-# nothing would overlap.
+# Files of at least this size (some 10,000 complaint rows, a write batch) are parsed by
+# `config.parse_workers` forked workers (ingest/parallel.py), or with one worker in a child
+# process (ingest/background.py), while the batches are written; a smaller file is one batch,
+# so nothing would overlap, and forking would cost more than it saves.
 BACKGROUND_PARSE_BYTES = 8 * 1024 * 1024
+# Rows the workers may parse ahead of the writer, in write batches: the next batch is parsed
+# while the one before is written.
+AHEAD_BATCHES = 2
 
 
 def file_sha256(path: Path) -> str:
@@ -71,15 +76,19 @@ def submit_file(
     on_progress: Callable[[int], None] | None = None,
     config: settings.Settings | None = None,
     background: bool | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Ingest one file as one submission, audit it, and return its summary (what ``--json``
     prints).
 
     ``user`` is the submitting analyst the Submission records; ``actor`` who the audit entry
     names (default: ``user``, else the person at the command line, ``cli:<login>``); ``via`` the
-    door (``cli``, ``workbench``, ``demo``). ``background`` parses the file in a child process
-    while the batches are written; by default it does so for files of at least
-    ``BACKGROUND_PARSE_BYTES`` where the platform can fork.
+    door (``cli``, ``workbench``, ``demo``). ``workers`` above 1 parses the file in that many
+    forked workers, ``background`` (with one worker) in a child process, while the batches are
+    written; by default a file of at least ``BACKGROUND_PARSE_BYTES`` is parsed by
+    ``config.parse_workers`` workers (``LEADGRAPH_PARSE_WORKERS``) where the platform can fork.
+    Every way yields the same items in the same order, so the graph and the summary are the
+    same.
     """
     if kind not in KINDS:
         raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
@@ -105,12 +114,20 @@ def submit_file(
         contacts_version=contacts.version(),
         context_version=model_version(),
     )
+    large = path.stat().st_size >= BACKGROUND_PARSE_BYTES
+    if workers is None:
+        workers = config.parse_workers if large else 1
     if background is None:
-        background = can_fork() and path.stat().st_size >= BACKGROUND_PARSE_BYTES
-    reader = iter_file_in_background if background else iter_file
-    items = reader(
-        kind, path, source=org, hashing_key=config.hashing_key(), mapping=mapping, sheet=sheet
-    )
+        background = can_fork() and large
+    options: dict[str, Any] = {"source": org, "hashing_key": config.hashing_key(),
+                               "mapping": mapping, "sheet": sheet}  # fmt: skip
+    if workers > 1 and can_use_workers():
+        items = iter_file(kind, path, workers=workers,
+                          ahead_rows=AHEAD_BATCHES * store.batch_size, **options)  # fmt: skip
+    elif background:
+        items = iter_file_in_background(kind, path, **options)
+    else:
+        items = iter_file(kind, path, **options)
     with SubmissionWriter(store, submission, on_progress=on_progress) as writer:
         # the writer knows the submission's id: a new generation if an earlier one was withdrawn
         submission = writer.submission

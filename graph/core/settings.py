@@ -18,6 +18,7 @@ variable                   meaning                                              
 ``LEADGRAPH_PAGECACHE``    Neo4j page cache of the local server                          ``4g``
 ``LEADGRAPH_BATCH_SIZE``   rows per UNWIND write transaction                             ``10000``
 ``LEADGRAPH_WRITE_THREADS`` node labels of an ingest batch written at the same time          ``2``
+``LEADGRAPH_PARSE_WORKERS`` processes parsing a large file at ingest; ``1``: one, beside the writer  ``2`` (cores, at most 2)
 ``LEADGRAPH_RETRY_SECONDS`` how long a transaction is retried on transient errors        ``60``
 ``LEADGRAPH_ID_KEY``       key for hashing ID numbers (falls back to a generated file)   (file in home)
 ``LEADGRAPH_UPLOAD_RETENTION_DAYS`` days a workbench upload is kept; 0: deleted once ingested ``0``
@@ -108,6 +109,7 @@ class Settings:
     alliance_name: str = "leadgraph"
     alliance_min_set: int = 100
     alliance_max_per_day: int = 5
+    parse_workers: int = 2  # ingest/submit.py: forked parsers of a large file (1: no pool)
 
     @property
     def uses_local_server(self) -> bool:
@@ -207,6 +209,7 @@ def load() -> Settings:
         alliance_name=(env.get("LEADGRAPH_ALLIANCE_NAME") or socket.gethostname()).strip(),
         alliance_min_set=max(1, _int("LEADGRAPH_ALLIANCE_MIN_SET", 100)),
         alliance_max_per_day=max(0, _int("LEADGRAPH_ALLIANCE_MAX_PER_DAY", 5)),
+        parse_workers=max(1, _int("LEADGRAPH_PARSE_WORKERS", min(2, os.cpu_count() or 1))),
     )
 
 

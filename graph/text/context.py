@@ -61,6 +61,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -79,7 +80,8 @@ _DIGITS = re.compile(r"\d")
 # punctuated a text is, not what it is, so it is no feature. Emoji and symbols stay: they are
 # disguise noise (代🔥理).
 _PUNCTUATION = frozenset(" ,.!?;:'\"()、。…-~")
-_PUNCTUATION_RUN = re.compile("[" + re.escape("".join(sorted(_PUNCTUATION))) + "]+")
+_PUNCTUATION_CHARS = "".join(sorted(_PUNCTUATION))
+_PUNCTUATION_RUN = re.compile("[" + re.escape(_PUNCTUATION_CHARS) + "]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -94,22 +96,56 @@ def fold(text: str) -> str:
 
 
 def ngrams(text: str, max_n: int = MAX_N) -> set[str]:
-    """The distinct character 1- to ``max_n``-grams of the folded ``text``.
+    """The distinct character 1- to ``max_n``-grams of the folded ``text``, but those of
+    punctuation only.
 
     >>> sorted(ngrams("上岸"))
     ['上', '上岸', '岸']
+
+    Built from parts that repeat, since complaints are written from templates: the folded text
+    is cut after each punctuation run, and each segment (a sentence and its punctuation)
+    taken with the ``max_n - 1`` characters after it, so that every n-gram of the text lies
+    in one segment; each segment's n-grams are cached. ``tests/text/test_context_ngrams.py``
+    checks this against the n-grams of the whole text.
     """
+    segments = _segments(max_n).findall(fold(text))
+    return set().union(*map(_segment_ngrams, starmap(operator.add, segments), repeat(max_n)))
+
+
+def whole_text_ngrams(text: str, max_n: int = MAX_N) -> set[str]:
+    """What :func:`ngrams` returns, taken from the whole folded text: every 1- to
+    ``max_n``-gram, then those lying in a punctuation run dropped. The definition the model was
+    trained on, kept to check :func:`ngrams` against and to time it (``bench/parse.py``)."""
     folded = fold(text)
-    # built a length at a time from the one before (str + str in C, not a slice per position)
-    grams = set(folded)
-    level = list(folded)
-    for n in range(2, max_n + 1):
-        level = list(map(operator.add, level, folded[n - 1 :]))
-        grams.update(level)
-    for run in _PUNCTUATION_RUN.finditer(folded):  # drop the n-grams of punctuation only
+    grams = set(_all_ngrams(folded, max_n))
+    for run in _PUNCTUATION_RUN.finditer(folded):
         chars = run.group()
         for n in range(1, min(max_n, len(chars)) + 1):
             grams.difference_update(chars[i : i + n] for i in range(len(chars) - n + 1))
+    return grams
+
+
+@lru_cache(maxsize=8)
+def _segments(max_n: int) -> re.Pattern[str]:
+    """Each segment as (its text up to the end of its punctuation run, the characters after)."""
+    punctuation = re.escape(_PUNCTUATION_CHARS)
+    segment = f"([^{punctuation}]*[{punctuation}]+|[^{punctuation}]+$)"
+    return re.compile(segment + f"(?=(.{{0,{max_n - 1}}}))", re.DOTALL)
+
+
+@lru_cache(maxsize=16_384)  # a 10k-row complaint file has some 7,000 distinct segments
+def _segment_ngrams(segment: str, max_n: int) -> frozenset[str]:
+    return frozenset(g for g in _all_ngrams(segment, max_n) if g.strip(_PUNCTUATION_CHARS))
+
+
+def _all_ngrams(text: str, max_n: int) -> list[str]:
+    """Every 1- to ``max_n``-gram of ``text``, repeats included."""
+    # built a length at a time from the one before (str + str in C, not a slice per position)
+    grams = list(text)
+    level = grams
+    for n in range(2, max_n + 1):
+        level = list(map(operator.add, level, text[n - 1 :]))
+        grams += level
     return grams
 
 
@@ -254,4 +290,5 @@ __all__ = [
     "summary",
     "suppressed",
     "trade_scores",
+    "whole_text_ngrams",
 ]
