@@ -357,6 +357,41 @@ def _check_endpoints(
                 raise ValueError(f"{link_type} link names {missing} but no row asserts that node")
 
 
+def node_rows(
+    label: str, by_key: dict[str, _NodeAcc], org: str, submission: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parameter rows of one label's nodes in a batch, and of their Statements: identity
+    and values split by the model, the holder of a complaint, its forwarding org."""
+    values = set(load_model().node(label).values)
+    rows = []
+    statements = []
+    for a in by_key.values():
+        stated = {k: v for k, v in a.props.items() if k in values}
+        forwarded_for = _forwarded_for(label, a.props, org)
+        rows.append(
+            {
+                "key": a.key,
+                "identity": {k: v for k, v in a.props.items() if k not in values},
+                "values": stated,
+                "holder": label == "Complaint" and forwarded_for is None,
+                "sources": a.sources,
+                "first": a.first,
+                "last": a.last,
+            }
+        )
+        if stated:
+            statements.append(
+                {
+                    "key": a.key,
+                    "statement": f"stmt:{submission}:{a.key}",
+                    "values": stated,
+                    "rows": a.rows,
+                    "forwarded_for": forwarded_for,
+                }
+            )
+    return rows, statements
+
+
 class SubmissionWriter:
     """Writes one submission's rows in batches; ingest holds it as a context manager::
 
@@ -482,34 +517,8 @@ class SubmissionWriter:
         self.report.rows_loaded += len(results)
 
     def _write_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
-        values = set(self.model.node(label).values)
         org, submission = self.submission.org, self.submission.id
-        rows = []
-        statements = []
-        for a in by_key.values():
-            stated = {k: v for k, v in a.props.items() if k in values}
-            forwarded_for = _forwarded_for(label, a.props, org)
-            rows.append(
-                {
-                    "key": a.key,
-                    "identity": {k: v for k, v in a.props.items() if k not in values},
-                    "values": stated,
-                    "holder": label == "Complaint" and forwarded_for is None,
-                    "sources": a.sources,
-                    "first": a.first,
-                    "last": a.last,
-                }
-            )
-            if stated:
-                statements.append(
-                    {
-                        "key": a.key,
-                        "statement": f"stmt:{submission}:{a.key}",
-                        "values": stated,
-                        "rows": a.rows,
-                        "forwarded_for": forwarded_for,
-                    }
-                )
+        rows, statements = node_rows(label, by_key, org, submission)
         started = time.perf_counter()
         summary = self.store.write_batches(
             _merge_nodes_query(self.model.node(label).label),
