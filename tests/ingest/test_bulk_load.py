@@ -133,14 +133,21 @@ def test_a_bad_row_is_quarantined_as_ingest_would(
     path.write_text(
         "投诉编号,投诉日期,投诉人姓名,手机号,联系电话,代理人,投诉内容,金额\n"
         "C1,2025-09-01,张三,13800138000,+86 139 0013 9000,,协商还款,3000\n"
-        "C2,2025-02-30,李四,13800138001,,,坏行,\n",
+        "C2,2025-02-30,李四,13800138001,,,坏日期,\n"
+        ",2025-09-03,王五,13800138002,,,没有编号,\n",
         encoding="utf-8",
     )
     result = bulk_load([Step("complaints", path, "lender-a")], config=neo4j_server)
     (summary,) = result["files"]
-    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_quarantined"]) == (2, 1, 1)
-    (entry,) = summary["quarantine"]
-    assert (entry["file"], entry["row"], entry["field"]) == ("complaints.csv", 3, "投诉日期")
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_quarantined"]) == (3, 2, 1)
+    assert summary["fields_dropped"] == 1
+    where = {(q["file"], q["row"], q["field"], q["outcome"]) for q in summary["quarantine"]}
+    assert where == {
+        ("complaints.csv", 3, "投诉日期", "field dropped"),
+        ("complaints.csv", 4, "投诉编号", "row refused"),
+    }
+    with GraphStore.open(neo4j_server) as after:
+        assert after.read("MATCH (c:Complaint) RETURN count(c) AS n")[0]["n"] == 2
     assert "impossible date" in Path(summary["quarantine_report"]).read_text(encoding="utf-8-sig")
 
 
