@@ -201,7 +201,7 @@ def write_import_files(graph: BulkGraph, folder: Path) -> ImportFiles:
     type_of: dict[tuple[Any, ...], str] = {}
     for link_type, start, end, props in _links(graph):
         carried, rest = _split(props)
-        group = (link_type, tuple((name, kind) for name, kind, _ in carried))
+        link_group = (link_type, tuple((name, kind) for name, kind, _ in carried))
         header = ",".join(
             [f":START_ID({KEYED})", f":END_ID({KEYED})"]
             + [f"{name}:{kind}" for name, kind, _ in carried]
@@ -209,8 +209,8 @@ def write_import_files(graph: BulkGraph, folder: Path) -> ImportFiles:
         line = ",".join(
             [_quote(start), _quote(end), *(csv_cell(value, kind) for _, kind, value in carried)]
         )
-        groups.write(group, header, line)
-        type_of[group] = link_type
+        groups.write(link_group, header, line)
+        type_of[link_group] = link_type
         files.link_count += 1
         if rest:
             files.patches.append(Patch(None, None, None, (link_type, start, end), rest))

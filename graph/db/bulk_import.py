@@ -152,7 +152,7 @@ def apply_patches(store: GraphStore, patches: list[Patch]) -> int:
     for patch in patches:
         if patch.link is not None:
             link_type, start, end = patch.link
-            row = {"start": start, "end": end, "props": patch.props}
+            row: dict[str, Any] = {"start": start, "end": end, "props": patch.props}
             by_query.setdefault(_link_patch_query(link_type), []).append(row)
         else:
             assert patch.label and patch.id_name
