@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import print_json
-from app.commands.ingest import _merge
+from app.commands.ingest import _merge, print_files
 from graph.core.errors import UserError
 from ingest.bulk import Step, bulk_load
 from ingest.submit import KINDS
@@ -62,14 +62,7 @@ def bulk_load_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json(total)
         return 0
-    for f in total["files"]:
-        print(
-            f"{f['file']}: {f['rows_read']} rows read, {f['rows_loaded']} loaded, "
-            f"{f['rows_quarantined']} quarantined, {f['fields_dropped']} optional values dropped "
-            f"-> submission {f['submission']}"
-        )
-        if f["rows_quarantined"] or f["fields_dropped"]:
-            print(f"  quarantine report: {f['quarantine_report']}")
+    print_files(total["files"])
     seconds = result["seconds"]
     print(
         f"{result['nodes']:,} nodes and {result['links']:,} links imported in "

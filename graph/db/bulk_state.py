@@ -40,6 +40,7 @@ from graph.db.writer import (
     _rekey,
     aggregate,
     node_rows,
+    submission_params,
 )
 
 Props = dict[str, Any]
@@ -75,19 +76,9 @@ class BulkGraph:
         node = self.submissions.setdefault(
             s.id, {"id": s.id, "key": s.key, "received_at": s.received_at, "status": "loading"}
         )
-        node.update(
-            org=s.org,
-            kind=s.kind,
-            file_name=s.file_name,
-            sha256=s.sha256,
-            user=s.user,
-            grade=s.grade,
-            lexicon_version=s.lexicon_version,
-            contacts_version=s.contacts_version,
-            context_version=s.context_version,
-            generation=s.generation,
-            replaces=replace(s, generation=s.generation - 1).id if s.generation else None,
-        )
+        # BEGIN_SUBMISSION sets every property but those of its ON CREATE
+        params = submission_params(s)
+        node.update((k, v) for k, v in params.items() if k not in ("id", "key", "received_at"))
         return str(node["received_at"])
 
     def finish(self, submission_id: str, report: LoadReport, quarantine_report: str | None) -> None:

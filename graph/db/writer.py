@@ -357,6 +357,26 @@ def _check_endpoints(
                 raise ValueError(f"{link_type} link names {missing} but no row asserts that node")
 
 
+def submission_params(s: SubmissionInfo) -> dict[str, Any]:
+    """The parameters of ``BEGIN_SUBMISSION``: the Submission's properties, with ``org``."""
+    return {
+        "org": s.org,
+        "id": s.id,
+        "key": s.key,
+        "kind": s.kind,
+        "file_name": s.file_name,
+        "sha256": s.sha256,
+        "user": s.user,
+        "grade": s.grade,
+        "lexicon_version": s.lexicon_version,
+        "contacts_version": s.contacts_version,
+        "context_version": s.context_version,
+        "received_at": s.received_at,
+        "generation": s.generation,
+        "replaces": replace(s, generation=s.generation - 1).id if s.generation else None,
+    }
+
+
 def node_rows(
     label: str, by_key: dict[str, _NodeAcc], org: str, submission: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -458,24 +478,7 @@ class SubmissionWriter:
 
     def _begin(self) -> str:
         """MERGE the Org and Submission; returns the receipt time kept from the first attempt."""
-        s = self.submission
-        row = self.store.write(
-            BEGIN_SUBMISSION,
-            org=s.org,
-            id=s.id,
-            key=s.key,
-            kind=s.kind,
-            file_name=s.file_name,
-            sha256=s.sha256,
-            user=s.user,
-            grade=s.grade,
-            lexicon_version=s.lexicon_version,
-            contacts_version=s.contacts_version,
-            context_version=s.context_version,
-            received_at=s.received_at,
-            generation=s.generation,
-            replaces=replace(s, generation=s.generation - 1).id if s.generation else None,
-        )[0]
+        row = self.store.write(BEGIN_SUBMISSION, **submission_params(self.submission))[0]
         return str(row["received_at"])
 
     def resolve_firm_names(self, results: list[RowResult]) -> tuple[list[RowResult], set[str]]:
