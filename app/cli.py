@@ -46,6 +46,7 @@ COMMAND_MODULES = {
     "app.commands.rerank": ("rerank",),
     "app.commands.sealing": ("alliance",),
     "app.commands.alliance": ("alliance",),
+    "app.commands.bulk_load": ("bulk-load",),
 }
 
 

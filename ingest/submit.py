@@ -24,7 +24,7 @@ from graph.core import settings
 from graph.core.clock import utc_now
 from graph.core.errors import UserError
 from graph.db.store import GraphStore
-from graph.db.writer import SubmissionInfo, SubmissionWriter
+from graph.db.writer import LoadReport, SubmissionInfo, SubmissionWriter
 from graph.text import contacts
 from graph.text.context import model_version
 from graph.text.slang import lexicon_version
@@ -90,30 +90,11 @@ def submit_file(
     Every way yields the same items in the same order, so the graph and the summary are the
     same.
     """
-    if kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
-    if via not in DOORS:
-        raise ValueError(f"via {via!r} is not one of {DOORS}")
-    org = org.strip()
-    if not org:
-        raise UserError("--org names the submitting organisation and cannot be empty")
-    if grade and not GRADE.match(grade.strip().upper()):
-        raise UserError(f"grade {grade!r} is not a source grade A-E with information 1-5, e.g. B2")
     config = config or settings.load()
     started = time.perf_counter()
     path = Path(path)
-    submission = SubmissionInfo(
-        org=org,
-        kind=kind,
-        file_name=path.name,
-        sha256=file_sha256(path),
-        received_at=utc_now(),
-        user=user,
-        grade=grade.strip().upper() if grade else None,
-        lexicon_version=lexicon_version(),
-        contacts_version=contacts.version(),
-        context_version=model_version(),
-    )
+    submission = new_submission(kind, path, org=org, user=user, via=via, grade=grade)
+    org = submission.org
     large = path.stat().st_size >= BACKGROUND_PARSE_BYTES
     if workers is None:
         workers = config.parse_workers if large else 1
@@ -136,11 +117,61 @@ def submit_file(
         report_folder = config.state_folder("submissions", submission.id)
         csv_path, _ = write_report(writer.report.quarantine, report_folder)
         writer.quarantine_report = str(csv_path)
-    report = writer.report
-    summary = {
+    summary = summarise(path, submission, writer.report, csv_path, started)
+    after_landing(
+        store,
+        path,
+        submission,
+        summary,
+        writer.report,
+        who=actor or user or operator().username,
+        via=via,
+        config=config,
+    )
+    return summary
+
+
+def new_submission(
+    kind: str,
+    path: Path,
+    *,
+    org: str,
+    user: str | None = None,
+    via: str = "cli",
+    grade: str | None = None,
+) -> SubmissionInfo:
+    """The submission of ``path`` (received now), after checking the kind, door, org and grade."""
+    if kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if via not in DOORS:
+        raise ValueError(f"via {via!r} is not one of {DOORS}")
+    org = org.strip()
+    if not org:
+        raise UserError("--org names the submitting organisation and cannot be empty")
+    if grade and not GRADE.match(grade.strip().upper()):
+        raise UserError(f"grade {grade!r} is not a source grade A-E with information 1-5, e.g. B2")
+    return SubmissionInfo(
+        org=org,
+        kind=kind,
+        file_name=path.name,
+        sha256=file_sha256(path),
+        received_at=utc_now(),
+        user=user,
+        grade=grade.strip().upper() if grade else None,
+        lexicon_version=lexicon_version(),
+        contacts_version=contacts.version(),
+        context_version=model_version(),
+    )
+
+
+def summarise(
+    path: Path, submission: SubmissionInfo, report: LoadReport, csv_path: Path, started: float
+) -> dict[str, Any]:
+    """What ``--json`` prints of one submission."""
+    return {
         "file": str(path),
-        "kind": kind,
-        "org": org,
+        "kind": submission.kind,
+        "org": submission.org,
         "submission": submission.id,
         "sha256": submission.sha256,
         "lexicon_version": submission.lexicon_version,
@@ -157,7 +188,22 @@ def submit_file(
         "quarantine_report": str(csv_path),
         "quarantine": [entry.as_dict() for entry in report.quarantine],
     }
-    who = actor or user or operator().username
+
+
+def after_landing(
+    store: GraphStore,
+    path: Path,
+    submission: SubmissionInfo,
+    summary: dict[str, Any],
+    report: LoadReport,
+    *,
+    who: str,
+    via: str,
+    config: settings.Settings,
+) -> None:
+    """Everything after a submission's rows are in the graph, the same for ``ingest`` and
+    ``bulk-load`` (``ingest.bulk``): its audit entry, the watches it touches, its analysis job
+    (``summary["job"]``), the upload it came from (``summary["upload_deleted"]``)."""
     audit.append(
         store,
         who,
@@ -166,8 +212,8 @@ def submit_file(
         {
             "via": via,
             "file": path.name,
-            "kind": kind,
-            "org": org,
+            "kind": submission.kind,
+            "org": submission.org,
             "sha256": submission.sha256,
             "lexicon_version": submission.lexicon_version,
             "contacts_version": submission.contacts_version,
@@ -195,4 +241,3 @@ def submit_file(
         config=config,
     )
     uploads.prune(store, actor=who, config=config)
-    return summary

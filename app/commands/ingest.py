@@ -74,7 +74,13 @@ def ingest_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json(total)
         return 0
-    for f in total["files"]:
+    print_files(total["files"])
+    return 0
+
+
+def print_files(files: list[dict[str, Any]]) -> None:
+    """One line a file's summary, and where its quarantine report is when it has one."""
+    for f in files:
         print(
             f"{f['file']}: {f['rows_read']} rows read, {f['rows_loaded']} loaded, "
             f"{f['rows_quarantined']} quarantined, {f['fields_dropped']} optional values dropped "
@@ -82,4 +88,3 @@ def ingest_command(args: argparse.Namespace) -> int:
         )
         if f["rows_quarantined"] or f["fields_dropped"]:
             print(f"  quarantine report: {f['quarantine_report']}")
-    return 0

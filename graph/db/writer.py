@@ -454,6 +454,68 @@ def _check_endpoints(
                 raise ValueError(f"{link_type} link names {missing} but no row asserts that node")
 
 
+def submission_params(s: SubmissionInfo) -> dict[str, Any]:
+    """The parameters of ``BEGIN_SUBMISSION``: the Submission's properties, with ``org``."""
+    return {
+        "org": s.org,
+        "id": s.id,
+        "key": s.key,
+        "kind": s.kind,
+        "file_name": s.file_name,
+        "sha256": s.sha256,
+        "user": s.user,
+        "grade": s.grade,
+        "lexicon_version": s.lexicon_version,
+        "contacts_version": s.contacts_version,
+        "context_version": s.context_version,
+        "received_at": s.received_at,
+        "generation": s.generation,
+        "replaces": replace(s, generation=s.generation - 1).id if s.generation else None,
+    }
+
+
+def node_pairs(
+    label: str, accs: Iterable[_NodeAcc], org: str, submission: str
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Each node's parameter row for the node queries, and its Statement's row when it states
+    values: identity and values split by the model, the holder of a complaint, its forwarding
+    org."""
+    values = set(load_model().node(label).values)
+    pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for a in accs:
+        stated = {k: v for k, v in a.props.items() if k in values}
+        forwarded_for = _forwarded_for(label, a.props, org)
+        row = {
+            "key": a.key,
+            "identity": {k: v for k, v in a.props.items() if k not in values},
+            "values": stated,
+            "holder": label == "Complaint" and forwarded_for is None,
+            "sources": a.sources,
+            "first": a.first,
+            "last": a.last,
+        }
+        statement = None
+        if stated:
+            statement = {
+                "key": a.key,
+                "statement": f"stmt:{submission}:{a.key}",
+                "values": stated,
+                "rows": a.rows,
+                "forwarded_for": forwarded_for,
+            }
+        pairs.append((row, statement))
+    return pairs
+
+
+def node_rows(
+    label: str, by_key: dict[str, _NodeAcc], org: str, submission: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The parameter rows of one label's nodes in a batch, and of their Statements
+    (``node_pairs``)."""
+    pairs = node_pairs(label, by_key.values(), org, submission)
+    return [row for row, _ in pairs], [st for _, st in pairs if st]
+
+
 class SubmissionWriter:
     """Writes one submission's rows in batches; ingest holds it as a context manager::
 
@@ -523,24 +585,7 @@ class SubmissionWriter:
 
     def _begin(self) -> str:
         """MERGE the Org and Submission; returns the receipt time kept from the first attempt."""
-        s = self.submission
-        row = self.store.write(
-            BEGIN_SUBMISSION,
-            org=s.org,
-            id=s.id,
-            key=s.key,
-            kind=s.kind,
-            file_name=s.file_name,
-            sha256=s.sha256,
-            user=s.user,
-            grade=s.grade,
-            lexicon_version=s.lexicon_version,
-            contacts_version=s.contacts_version,
-            context_version=s.context_version,
-            received_at=s.received_at,
-            generation=s.generation,
-            replaces=replace(s, generation=s.generation - 1).id if s.generation else None,
-        )[0]
+        row = self.store.write(BEGIN_SUBMISSION, **submission_params(self.submission))[0]
         return str(row["received_at"])
 
     def resolve_firm_names(self, results: list[RowResult]) -> tuple[list[RowResult], set[str]]:
@@ -682,39 +727,12 @@ class SubmissionWriter:
     def _node_rows(
         self, label: str, accs: Iterable[_NodeAcc]
     ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-        """Each node's row for the node queries, and its Statement's row when it states values."""
-        values = set(self.model.node(label).values)
-        org, submission = self.submission.org, self.submission.id
-        pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-        for a in accs:
-            stated = {k: v for k, v in a.props.items() if k in values}
-            forwarded_for = _forwarded_for(label, a.props, org)
-            row = {
-                "key": a.key,
-                "identity": {k: v for k, v in a.props.items() if k not in values},
-                "values": stated,
-                "holder": label == "Complaint" and forwarded_for is None,
-                "sources": a.sources,
-                "first": a.first,
-                "last": a.last,
-            }
-            statement = None
-            if stated:
-                statement = {
-                    "key": a.key,
-                    "statement": f"stmt:{submission}:{a.key}",
-                    "values": stated,
-                    "rows": a.rows,
-                    "forwarded_for": forwarded_for,
-                }
-            pairs.append((row, statement))
-        return pairs
+        """Each node's row for the node queries, and its Statement's row (``node_pairs``)."""
+        return node_pairs(label, accs, self.submission.org, self.submission.id)
 
     def _write_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
         org, submission = self.submission.org, self.submission.id
-        pairs = self._node_rows(label, by_key.values())
-        rows = [row for row, _ in pairs]
-        statements = [st for _, st in pairs if st]
+        rows, statements = node_rows(label, by_key, org, submission)
         started = time.perf_counter()
         summary = self.store.write_batches(
             _merge_nodes_query(self.model.node(label).label),

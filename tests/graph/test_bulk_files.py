@@ -1,0 +1,45 @@
+"""The import files of a bulk load: what a CSV cell carries exactly, and what is left to Cypher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.db.bulk_files import csv_cell, csv_type, write_import_files
+from graph.db.bulk_state import BulkGraph
+
+
+def test_types_a_cell_carries_and_those_it_cannot() -> None:
+    assert [csv_type(v) for v in ("a", 1, 1.5, True, ["a", "b"], [1, 2])] == [
+        "string", "long", "double", "boolean", "string[]", "long[]",
+    ]  # fmt: skip
+    # left to a patch: an empty or mixed list, a delimiter or empty string inside a list,
+    # a carriage return or NUL, a number Java's long or double cannot hold
+    for value in ([], [1, "a"], ["a\x1fb"], [""], "a\rb", "a\x00", 2**70, float("nan")):
+        assert csv_type(value) is None, value
+
+
+def test_cells_quote_strings_always_and_double_their_quotes() -> None:
+    assert csv_cell("", "string") == '""'
+    assert csv_cell('他说"你好", 再见\n', "string") == '"他说""你好"", 再见\n"'
+    assert csv_cell(["a", 'b"'], "string[]") == '"a\x1fb"""'
+    assert csv_cell(0.1, "double") == "0.1" and csv_cell(False, "boolean") == "false"
+
+
+def test_nodes_are_grouped_by_labels_and_properties(tmp_path: Path) -> None:
+    graph = BulkGraph()
+    graph.entities = {
+        "phone:+1": {"key": "phone:+1", "e164": "+1", "tags": []},
+        "phone:+2": {"key": "phone:+2", "e164": "+2", "tags": ["x"]},
+        "phone:+3": {"key": "phone:+3", "e164": "+3", "tags": ["y"], "note": None},
+    }
+    graph.label_of = dict.fromkeys(graph.entities, "Phone")
+    files = write_import_files(graph, tmp_path)
+    assert files.node_count == 3 and len(files.nodes) == 2
+    texts = sorted(path.read_text(encoding="utf-8") for _, path in files.nodes)
+    assert texts[0] == 'key:ID(k),e164:string\n"phone:+1","+1"\n'
+    assert (
+        texts[1]
+        == 'key:ID(k),e164:string,tags:string[]\n"phone:+2","+2","x"\n"phone:+3","+3","y"\n'
+    )
+    (patch,) = files.patches
+    assert (patch.label, patch.identifier, patch.props) == ("Phone", "phone:+1", {"tags": []})
