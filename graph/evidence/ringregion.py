@@ -31,12 +31,13 @@ all of them: they are few).
    and that is not generic both before and after (more holders than its threshold): the
    components of all its holders, of the seeds that tie a non-seed holder, and of the handle.
    Those items are: the people and handles a changed node holds before or now but not both;
-   all its template clusters before and now when they differ (two seeds' template tie reads the
-   overlap of their whole sets); everything held by a node that became or stopped being a seed,
-   or that a changed seed tied before or ties now but not both (it may have joined or left the
-   ring graph, whose nodes' texts count as a handle's own); and every handle of ``X`` (a
-   handle a submission names has new mentions, which each tie through it reads). An item a
-   changed node holds before and after, with the same holders, ties the same seeds as before.
+   all its template clusters before and now (two seeds' template tie reads how many of each
+   one's complaints each cluster holds, and how many complaints each has); everything held by a
+   node that became or stopped being a seed, or that a changed seed tied before or ties now but
+   not both (it may have joined or left the ring graph, whose nodes' texts count as a handle's
+   own); and every handle of ``X`` (a handle a submission names has new mentions, which each
+   tie through it reads). A person or handle a changed node holds before and after, with the
+   same holders, ties the same seeds as before.
 
 Ring finding then runs on the region's seeds alone, with each item's holder count being its
 holders outside the region (from the index) plus those inside, and a handle's own texts
@@ -466,8 +467,9 @@ def _changed_items(
     old: dict[str, set[str]], new: dict[str, set[str]], nodes: Iterable[str], whole: set[str]
 ) -> set[str]:
     """Rule 3's items: of each of ``nodes``, the people and handles it holds before or now but
-    not both, its template clusters before and now when they differ (a seed's templates tie it
-    by their overlap with another's), and everything it holds before or now when in ``whole``."""
+    not both, every template cluster it holds before or now (a template tie reads how many of
+    each seed's complaints each cluster holds, and how many complaints the seed has: counts the
+    index does not keep), and everything it holds before or now when in ``whole``."""
     found: set[str] = set()
     for key in nodes:
         before, after = old.get(key, set()), new.get(key, set())
@@ -475,10 +477,7 @@ def _changed_items(
             found |= before | after
             continue
         found |= {item for item in before ^ after if not item.startswith("templates|")}
-        templates_before = {item for item in before if item.startswith("templates|")}
-        templates_after = {item for item in after if item.startswith("templates|")}
-        if templates_before != templates_after:
-            found |= templates_before | templates_after
+        found |= {item for item in before | after if item.startswith("templates|")}
     return found
 
 
