@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from test_incremental import assert_equals_full_rebuild, run_incrementally
-from test_ringfacts import complaints
+from test_ringfacts import BORROWERS, complaints
 
 from graph.db.store import GraphStore
 from graph.evidence import ringfacts, ringregion, scorestate
@@ -199,3 +199,30 @@ def test_a_tie_pruned_before_and_now_leaves_the_other_component_as_it_was(
     after_region = ring_index(store)
     ringregion.full_rings(store, **SETTINGS)
     assert after_region == ring_index(store)
+
+
+def template_score(key: str, in_cluster: int) -> EntityScore:
+    """A seed with four complaints, ``in_cluster`` of them in the template cluster ``tpl:x``."""
+    features = {"complaints": 4, "template_share": 1.0, "disguise_rate": 0.0}
+    return EntityScore(key, "Phone", 80.0, {}, features, {"tpl:x": in_cluster})
+
+
+def test_a_template_count_that_grows_reaches_a_component_outside_the_region(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Two numbers with one borrower in common, and complaints in the same template cluster: one
+    of the first's, two of the second's — too few in common to tie (a template tie needs two).
+    Then a second complaint of the first lands in that cluster: its set of clusters is the same,
+    its count grows, the two now tie, and the region must reach the second number's component
+    although nothing of it changed."""
+    common = ("郑和", "110101199003077774", "13900000011")
+    submit(store, complaints(tmp_path / "a.csv", ["17700000001"], 1, [common, BORROWERS[0]]))
+    submit(store, complaints(tmp_path / "b.csv", ["17700000002"], 50, [common, BORROWERS[1]]))
+    first, second = (s.key for s in phone_scores(store, ["17700000001", "17700000002"]))
+    keep_scores(store, [template_score(first, 1), template_score(second, 2)])
+    full = ringregion.full_rings(store, **SETTINGS)
+    assert [len(r.members) for r in full.rings] == [1, 1] and components(store) == 2
+    keep_scores(store, [template_score(first, 2)])
+    found = ringregion.region_rings(store, [first], **SETTINGS)
+    assert found is not None and [r.members for r in found.rings] == [sorted([first, second])]
+    assert shape(found.rings) == every_seed(store)
