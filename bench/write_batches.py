@@ -17,8 +17,11 @@ from common import bench_store, median_seconds
 
 from graph.db.schema import wipe_data
 
-MERGE_PHONE = "MERGE (p:Phone {e164: $e164}) SET p.n = $n"
-MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"
+MERGE_PHONE = "MERGE (p:Entity {key: 'phone:' + $e164}) SET p:Phone, p.e164 = $e164, p.n = $n"
+MERGE_PHONES = (
+    "UNWIND $rows AS row MERGE (p:Entity {key: 'phone:' + row.e164}) "
+    "SET p:Phone, p.e164 = row.e164, p.n = row.n"
+)
 
 
 def rows(count: int) -> list[dict[str, object]]:

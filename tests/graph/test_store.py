@@ -17,7 +17,11 @@ from graph.db.schema import (
 from graph.db.status import database_status
 from graph.db.store import ConstraintError, GraphStore, QueryTimeout, chunked, chunked_by_weight
 
-MERGE_PHONES = "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164}) SET p.n = row.n"
+# Merged by the entity key, which the schema indexes (entity_key), as the writer merges.
+MERGE_PHONES = (
+    "UNWIND $rows AS row MERGE (p:Entity {key: 'phone:' + row.e164}) "
+    "SET p:Phone, p.e164 = row.e164, p.n = row.n"
+)
 COUNT_PHONES = "MATCH (p:Phone) RETURN count(p) AS n, count(DISTINCT p.e164) AS distinct_keys"
 
 
