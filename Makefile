@@ -15,10 +15,14 @@ EXTERNAL_PORT ?= 7696
 EXTERNAL_HEAP ?= 2g
 EXTERNAL_PAGECACHE ?= 1g
 # The tests that exercise the self-started server (restart, generated password, `db status` of
-# a local server); `make test` runs them after the external pass. (tests/security's state
-# folder test starts a local server of its own in either pass.)
+# a local server, bulk-load's import into a stopped local server); `make test` runs them after
+# the external pass. (tests/security's state folder test starts a local server of its own in
+# either pass.)
+# bulk-load's 10k-world equality takes minutes that CI's 30 do not have: run it with
+# `make test-local TESTS=tests/ingest/test_bulk_load.py`.
 SELF_STARTED_TESTS ?= tests/graph/test_store.py tests/graph/test_bookmarks.py \
-	tests/workbench/test_cli.py
+	tests/workbench/test_cli.py tests/ingest/test_bulk_load.py \
+	--deselect tests/ingest/test_bulk_load.py::test_bulk_load_of_a_generated_10k_world_equals_ingest
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
 .PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean gds gds-remove
