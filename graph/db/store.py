@@ -9,7 +9,7 @@ writes (:mod:`graph.db.bookmarks`), so that on a cluster a read sees what was ju
 
 >>> with GraphStore.open() as store:            # doctest: +SKIP
 ...     store.write_batches(
-...         "UNWIND $rows AS row MERGE (p:Phone {e164: row.e164})", rows, batch_size=10_000)
+...         "UNWIND $rows AS row MERGE (p:Entity {key: row.key})", rows, batch_size=10_000)
 """
 
 from __future__ import annotations
