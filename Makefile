@@ -15,7 +15,7 @@ EXTERNAL_PORT ?= 7696
 EXTERNAL_HEAP ?= 2g
 EXTERNAL_PAGECACHE ?= 1g
 # The tests that exercise the self-started server (restart, generated password, `db status` of
-# a local server, bulk-load's import into a stopped local server); `make test` runs them after
+# a local server, bulk-load's import into a stopped local server); `make test` runs them beside
 # the external pass. (tests/security's state folder test starts a local server of its own in
 # either pass.)
 # bulk-load's 10k-world equality takes minutes that CI's 30 do not have: run it with
@@ -23,6 +23,10 @@ EXTERNAL_PAGECACHE ?= 1g
 SELF_STARTED_TESTS ?= tests/graph/test_store.py tests/graph/test_bookmarks.py \
 	tests/workbench/test_cli.py tests/ingest/test_bulk_load.py \
 	--deselect tests/ingest/test_bulk_load.py::test_bulk_load_of_a_generated_10k_world_equals_ingest
+# Where `make test` runs that local pass: not TEST_HOME/TEST_PORT, which the external pass uses.
+LOCAL_PASS_HOME := $(CURDIR)/.leadgraph/test-local
+LOCAL_PASS_PORT ?= 7695
+LOCAL_PASS_LOG := $(CURDIR)/.leadgraph/test-local.log
 SYSTEM_PACKAGES := graphviz fonts-noto-cjk poppler-utils chromium maven
 
 .PHONY: help run test test-local test-external test-pure lint bench stop system-deps venv jars clean gds gds-remove
@@ -82,10 +86,18 @@ run: system-deps venv jars
 # CI's run (.ci/run): every test against a Neo4j the tests did not start (test-external), then
 # the tests of the self-started path (SELF_STARTED_TESTS) against a server their session starts
 # (test-local). One full pass, not two: see "Running on another Neo4j" in the README.
+# The local pass runs beside the external one (its own home and port; it takes about two of CI's
+# thirty minutes); its output is printed after the external pass's.
 test: system-deps venv jars
+	mkdir -p $(CURDIR)/.leadgraph
+	( $(MAKE) --no-print-directory test-local TESTS="$(SELF_STARTED_TESTS)" \
+		TEST_HOME=$(LOCAL_PASS_HOME) TEST_PORT=$(LOCAL_PASS_PORT) \
+		> $(LOCAL_PASS_LOG) 2>&1 ) & local=$$!; \
 	status=0; \
 	$(MAKE) --no-print-directory test-external || status=1; \
-	$(MAKE) --no-print-directory test-local TESTS="$(SELF_STARTED_TESTS)" || status=1; \
+	wait $$local || status=1; \
+	echo "--- the self-started server's tests (make test-local) ---"; \
+	cat $(LOCAL_PASS_LOG); \
 	exit $$status
 
 # A throwaway Neo4j in its own state folder and port; tests/conftest.py starts and stops it, and
