@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,19 +114,20 @@ def _open_private(path: Path, flag: int) -> IO[str]:
 
 
 class _Groups:
-    """One open file per header, reopened for appending when too many are open at once."""
+    """One open file per header; when too many are open, the one written least recently is
+    closed (and reopened for appending when its group comes again)."""
 
     def __init__(self, folder: Path, prefix: str) -> None:
         self.folder = folder
         self.prefix = prefix
         self.paths: dict[tuple[Any, ...], Path] = {}
-        self.open: dict[tuple[Any, ...], IO[str]] = {}
+        self.open: OrderedDict[tuple[Any, ...], IO[str]] = OrderedDict()
 
     def write(self, group: tuple[Any, ...], header: str, line: str) -> None:
         handle = self.open.get(group)
         if handle is None:
             if len(self.open) >= MAX_OPEN_FILES:
-                self.close()
+                self.open.popitem(last=False)[1].close()
             path = self.paths.get(group)
             if path is None:
                 path = self.paths[group] = self.folder / f"{self.prefix}-{len(self.paths)}.csv"
@@ -133,6 +135,8 @@ class _Groups:
                 handle.write(header + "\n")
             else:
                 handle = self.open[group] = _open_private(path, os.O_APPEND)
+        else:
+            self.open.move_to_end(group)
         handle.write(line + "\n")
 
     def close(self) -> None:
