@@ -48,9 +48,10 @@ def read_run(path: Path) -> Iterator[Record]:
             yield from chunk
 
 
-def merged(paths: list[Path]) -> Iterator[tuple[Any, list[Any]]]:
-    """Every key of the runs ``paths`` in key order, with its states in the order of the runs
-    (``heapq.merge`` keeps the order of its inputs among equal keys)."""
-    streams = [read_run(path) for path in paths]
+def merged(paths: list[Path], last: Iterable[Record] = ()) -> Iterator[tuple[Any, list[Any]]]:
+    """Every key of the runs ``paths`` and of ``last`` (the latest run, still in memory and
+    sorted) in key order, with its states in the order of the runs (``heapq.merge`` keeps the
+    order of its inputs among equal keys)."""
+    streams = [*(read_run(path) for path in paths), iter(last)]
     for key, group in itertools.groupby(heapq.merge(*streams, key=itemgetter(0)), itemgetter(0)):
         yield key, [state for _, state in group]

@@ -319,16 +319,16 @@ class BulkGraph:
         if self.weight >= self.spill_at:
             self.spill()
 
-    def spill(self) -> None:
-        """Write what is held as one sorted run, and hold nothing."""
-        records = sorted(
-            (
-                ((what, key), state)
-                for what, held in self.held.items()
-                for key, state in held.items()
-            ),
+    def _sorted_held(self) -> list[tuple[tuple[str, Any], Props]]:
+        held = self.held.items()
+        return sorted(
+            (((what, key), state) for what, states in held for key, state in states.items()),
             key=itemgetter(0),
         )
+
+    def spill(self) -> None:
+        """Write what is held as one sorted run, and hold nothing."""
+        records = self._sorted_held()
         if records:
             path = self.folder / f"run-{len(self.runs):05d}.pickle"
             write_run(path, records)
@@ -338,10 +338,10 @@ class BulkGraph:
         self.weight = 0
 
     def write_files(self, folder: Path) -> ImportFiles:
-        """Merge the runs into the import files in ``folder``; the runs are deleted after."""
-        self.spill()
+        """Merge the runs, and what is still held, into the import files in ``folder``; the runs
+        are deleted after."""
         writer = ImportWriter(folder)
-        for (what, key), states in merged(self.runs):
+        for (what, key), states in merged(self.runs, self._sorted_held()):
             state = combine(what, states)
             if what == ENTITY:
                 self._write_node(writer, key, state)
@@ -363,6 +363,8 @@ class BulkGraph:
             writer.link("SUBMITTED", f"org:{props['org']}", props["key"], {})
         shutil.rmtree(self.folder, ignore_errors=True)
         self.runs = []
+        for held in self.held.values():
+            held.clear()
         return writer.close()
 
     def _write_node(self, writer: ImportWriter, key: str, state: Props) -> None:
