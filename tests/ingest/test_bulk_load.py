@@ -24,13 +24,13 @@ from graph.core.errors import UserError
 from graph.core.settings import Settings
 from graph.core.settings import load as load_settings
 from graph.db import bulk_state, writer
+from graph.db.bulk_files import read_patches
 from graph.db.schema import wipe_data
 from graph.db.snapshot import snapshot
 from graph.db.store import GraphStore
 from graph.workflow import audit, jobs
 from ingest import submit
 from ingest.bulk import Step, bulk_load
-from graph.db.bulk_files import read_patches
 from ingest.demo import FIXTURE_WORLD, plan
 from ingest.pipeline import iter_file
 from ingest.submit import submit_file
