@@ -7,7 +7,7 @@ same order, in a fraction of the time, but only into an empty database of the lo
 2. read every file through the one ingest pipeline (``ingest.pipeline.iter_file``: validation,
    normalisation, entity resolution, quarantine), each file one submission with its quarantine
    report, the rows folded by :class:`graph.db.bulk_state.BulkWriter` as the transactional
-   writer would write them;
+   writer would write them, spilling to sorted runs on disk so memory stays bounded;
 3. write the import files (:mod:`graph.db.bulk_files`), stop the server, import, start it
    (:mod:`graph.db.bulk_import`), create the schema, set what the files could not carry;
 4. for each submission, in order, what ``ingest.submit`` does once the rows are in: its
@@ -27,7 +27,7 @@ from typing import Any
 from graph.core import settings
 from graph.core.errors import UserError
 from graph.db import local_neo4j
-from graph.db.bulk_files import write_import_files
+from graph.db.bulk_files import read_patches
 from graph.db.bulk_import import (
     ImportMemory,
     apply_patches,
@@ -35,7 +35,7 @@ from graph.db.bulk_import import (
     import_files,
     require_local,
 )
-from graph.db.bulk_state import BulkGraph, BulkWriter
+from graph.db.bulk_state import BulkGraph, BulkWriter, set_created
 from graph.db.schema import init_schema
 from graph.db.store import GraphStore
 from graph.workflow.auth import operator
@@ -93,41 +93,43 @@ def bulk_load(
     with GraphStore.open(config) as store:
         check_empty(store)
 
-    graph = BulkGraph()
-    summaries, reports = [], []
-    for step, info in zip(steps, submissions, strict=True):
-        file_started = time.perf_counter()
-        items = iter_file(
-            step.kind,
-            step.path,
-            source=info.org,
-            hashing_key=config.hashing_key(),
-            mapping=mapping,
-            workers=workers,
-        )
-        with BulkWriter(graph, info, batch_rows=config.batch_size) as writer:
-            for item in items:
-                writer.add(item)
-            report_folder = config.state_folder("submissions", info.id)
-            csv_path, _ = write_report(writer.report.quarantine, report_folder)
-            writer.quarantine_report = str(csv_path)
-        summary = summarise(step.path, info, writer.report, csv_path, file_started)
-        summaries.append(summary)
-        reports.append(writer.report)
-        if on_file:
-            on_file(summary)
-    parsed = time.perf_counter()
-
     folder = config.state_folder("bulk-load")
     try:
-        files = write_import_files(graph, folder / "files")
+        graph = BulkGraph(folder / "runs")
+        summaries, reports = [], []
+        for step, info in zip(steps, submissions, strict=True):
+            file_started = time.perf_counter()
+            items = iter_file(
+                step.kind,
+                step.path,
+                source=info.org,
+                hashing_key=config.hashing_key(),
+                mapping=mapping,
+                workers=workers,
+            )
+            with BulkWriter(graph, info, batch_rows=config.batch_size) as writer:
+                for item in items:
+                    writer.add(item)
+                report_folder = config.state_folder("submissions", info.id)
+                csv_path, _ = write_report(writer.report.quarantine, report_folder)
+                writer.quarantine_report = str(csv_path)
+            summary = summarise(step.path, info, writer.report, csv_path, file_started)
+            summaries.append(summary)
+            reports.append(writer.report)
+            if on_file:
+                on_file(summary)
+        parsed = time.perf_counter()
+
+        files = graph.write_files(folder / "files")
+        for info, report in zip(submissions, reports, strict=True):
+            set_created(graph, info.id, report)
         del graph  # the import files hold it now
         prepared = time.perf_counter()
         phases = import_files(config, files, memory)
         imported = time.perf_counter()
         with GraphStore.open(config) as store:
             init_schema(store)
-            apply_patches(store, files.patches)
+            apply_patches(store, read_patches(files))
             who = actor or user or operator().username
             for step, info, summary, report in zip(
                 steps, submissions, summaries, reports, strict=True
@@ -142,7 +144,7 @@ def bulk_load(
         "files": summaries,
         "nodes": files.node_count,
         "links": files.link_count,
-        "patched": len(files.patches),
+        "patched": files.patch_count,
         "seconds": {
             "parse": round(parsed - started, 3),
             "prepare": round(prepared - parsed, 3),

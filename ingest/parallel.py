@@ -31,6 +31,7 @@ from ingest.forked import drop_parent_signal_handlers
 from ingest.read import RowItem
 
 CHUNK_ROWS = 500  # rows per task: large enough to amortise the pickling, small enough to stream
+WARM_ROWS = 100  # rows parsed before the fork (see parsed_in_workers)
 AHEAD_CHUNKS = 4  # chunks per worker sent ahead of the one being yielded (bounds memory)
 
 _parser: Any = None  # the worker's RowParser, set at fork
@@ -50,11 +51,15 @@ def _start(parser: Any) -> None:
     _parser = parser
 
 
-def _parse_chunk(chunk: list[RowItem]) -> list[Any]:
+def _parse_with(parser: Any, chunk: list[RowItem]) -> list[Any]:
     items: list[Any] = []
     for number, row in chunk:
-        items += _parser(number, row)
+        items += parser(number, row)
     return items
+
+
+def _parse_chunk(chunk: list[RowItem]) -> list[Any]:
+    return _parse_with(_parser, chunk)
 
 
 def _chunks(rows: Iterator[RowItem], size: int) -> Iterator[list[RowItem]]:
@@ -74,12 +79,19 @@ def parsed_in_workers(parser: Any, table: Any, workers: int, ahead_rows: int = 0
     AHEAD_CHUNKS`` chunks, or ``ahead_rows`` rows if that is more, are sent ahead of the one
     being yielded: what the workers parse while the caller is busy with what it has."""
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(workers, initializer=_start, initargs=(parser,))
     in_flight = max(workers * AHEAD_CHUNKS, -(-ahead_rows // CHUNK_ROWS))
     pending: deque[Any] = deque()
+    pool = None
     try:
         with table:
-            for chunk in _chunks(table.rows(), CHUNK_ROWS):
+            rows = table.rows()
+            # the first rows are parsed here, before the fork: the text models, phone metadata
+            # and caches they load are then the workers' too, instead of loaded again by every
+            # worker of every file
+            warm = _parse_with(parser, next(_chunks(rows, WARM_ROWS), []))
+            pool = context.Pool(workers, initializer=_start, initargs=(parser,))
+            yield from warm
+            for chunk in _chunks(rows, CHUNK_ROWS):
                 pending.append(pool.apply_async(_parse_chunk, (chunk,)))
                 while len(pending) > in_flight:
                     yield from pending.popleft().get()
@@ -88,4 +100,5 @@ def parsed_in_workers(parser: Any, table: Any, workers: int, ahead_rows: int = 0
         pool.close()
         pool.join()
     finally:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()

@@ -1,4 +1,4 @@
-"""A :class:`~graph.db.bulk_state.BulkGraph` written as ``neo4j-admin database import`` files.
+"""The nodes and links of a bulk load written as ``neo4j-admin database import`` files.
 
 Nodes and links are grouped by their labels (or type) and the exact set of their properties
 with each one's type, one CSV file a group with its own header (``key:ID(k),name:string,...``),
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from graph.core.private import FILE_MODE, private_folder
-from graph.db.bulk_state import BulkGraph, entity_labels
 
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_FLAG = "U+001F"
@@ -28,6 +29,7 @@ KEYED = "k"  # the id space of nodes found by their ``key``
 KEYS_SPACE = "sk"  # SubmissionKeys, found by ``id``
 LONG_RANGE = (-(2**63), 2**63 - 1)
 MAX_OPEN_FILES = 128
+PATCH_CHUNK = 1_000  # patches pickled at once
 
 
 @dataclass
@@ -48,9 +50,10 @@ class ImportFiles:
     folder: Path
     nodes: list[tuple[tuple[str, ...], Path]] = field(default_factory=list)
     links: list[tuple[str, Path]] = field(default_factory=list)
-    patches: list[Patch] = field(default_factory=list)
+    patches: Path = Path()  # a pickle stream of lists of :class:`Patch` (:func:`read_patches`)
     node_count: int = 0
     link_count: int = 0
+    patch_count: int = 0
 
 
 def _scalar_type(value: Any) -> str | None:
@@ -98,6 +101,11 @@ def csv_cell(value: Any, kind: str) -> str:
     return _plain(value)
 
 
+def _open_private_binary(path: Path) -> IO[bytes]:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+    return os.fdopen(fd, "wb")
+
+
 def _open_private(path: Path, flag: int) -> IO[str]:
     """A text file of mode 600 for writing (``os.O_TRUNC``) or appending (``os.O_APPEND``),
     kept open across many writes (``graph.core.private.open_private`` is a context manager)."""
@@ -106,19 +114,20 @@ def _open_private(path: Path, flag: int) -> IO[str]:
 
 
 class _Groups:
-    """One open file per header, reopened for appending when too many are open at once."""
+    """One open file per header; when too many are open, the one written least recently is
+    closed (and reopened for appending when its group comes again)."""
 
     def __init__(self, folder: Path, prefix: str) -> None:
         self.folder = folder
         self.prefix = prefix
         self.paths: dict[tuple[Any, ...], Path] = {}
-        self.open: dict[tuple[Any, ...], IO[str]] = {}
+        self.open: OrderedDict[tuple[Any, ...], IO[str]] = OrderedDict()
 
     def write(self, group: tuple[Any, ...], header: str, line: str) -> None:
         handle = self.open.get(group)
         if handle is None:
             if len(self.open) >= MAX_OPEN_FILES:
-                self.close()
+                self.open.popitem(last=False)[1].close()
             path = self.paths.get(group)
             if path is None:
                 path = self.paths[group] = self.folder / f"{self.prefix}-{len(self.paths)}.csv"
@@ -126,6 +135,8 @@ class _Groups:
                 handle.write(header + "\n")
             else:
                 handle = self.open[group] = _open_private(path, os.O_APPEND)
+        else:
+            self.open.move_to_end(group)
         handle.write(line + "\n")
 
     def close(self) -> None:
@@ -149,37 +160,25 @@ def _split(props: dict[str, Any]) -> tuple[list[tuple[str, str, Any]], dict[str,
     return carried, rest
 
 
-def _nodes(graph: BulkGraph) -> Iterator[tuple[tuple[str, ...], str, str, dict[str, Any]]]:
-    """(labels, id space, id property, properties) of every node."""
-    for key, props in graph.entities.items():
-        yield entity_labels(graph.label_of[key]), KEYED, "key", props
-    for props in graph.statements.values():
-        yield ("Statement",), KEYED, "key", props
-    for props in graph.orgs.values():
-        yield ("Org",), KEYED, "key", props
-    for props in graph.submissions.values():
-        yield ("Submission",), KEYED, "key", props
-    for props in graph.submission_keys.values():
-        yield ("SubmissionKeys",), KEYS_SPACE, "id", props
+class ImportWriter:
+    """The import files, written one node or link at a time (a node's or a link's whole
+    properties at once); :meth:`close` returns what they hold. Patches go to a file of their
+    own as they come (:func:`read_patches`), so nothing grows with the graph in memory."""
 
+    def __init__(self, folder: Path) -> None:
+        private_folder(folder)
+        self.files = ImportFiles(folder, patches=folder / "patches.pickle")
+        self._nodes = _Groups(folder, "nodes")
+        self._links = _Groups(folder, "links")
+        self._labels_of: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._type_of: dict[tuple[Any, ...], str] = {}
+        self._patches: list[Patch] = []
+        self._patch_file = _open_private_binary(self.files.patches)
 
-def _links(graph: BulkGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(type, start key, end key, properties) of every link."""
-    for (link_type, start, end), props in graph.links.items():
-        yield link_type, start, end, props
-    for props in graph.statements.values():
-        yield "ABOUT", props["key"], props["entity"], {}
-    for props in graph.submissions.values():
-        yield "SUBMITTED", f"org:{props['org']}", props["key"], {}
-
-
-def write_import_files(graph: BulkGraph, folder: Path) -> ImportFiles:
-    """Write every node and link of ``graph`` into ``folder`` (made if missing)."""
-    private_folder(folder)
-    files = ImportFiles(folder)
-    groups = _Groups(folder, "nodes")
-    labels_of: dict[tuple[Any, ...], tuple[str, ...]] = {}
-    for labels, space, id_name, props in _nodes(graph):
+    def node(
+        self, labels: tuple[str, ...], space: str, id_name: str, props: dict[str, Any]
+    ) -> None:
+        """One node: its labels, id space, identifying property, and every property."""
         identifier = props[id_name]
         carried, rest = _split({k: v for k, v in props.items() if k != id_name})
         group = (labels, space, tuple((name, kind) for name, kind, _ in carried))
@@ -189,17 +188,14 @@ def write_import_files(graph: BulkGraph, folder: Path) -> ImportFiles:
         line = ",".join(
             [_quote(identifier), *(csv_cell(value, kind) for _, kind, value in carried)]
         )
-        groups.write(group, header, line)
-        labels_of[group] = labels
-        files.node_count += 1
+        self._nodes.write(group, header, line)
+        self._labels_of[group] = labels
+        self.files.node_count += 1
         if rest:
-            files.patches.append(Patch(labels[-1], id_name, identifier, None, rest))
-    groups.close()
-    files.nodes = [(labels_of[group], path) for group, path in groups.paths.items()]
+            self._patch(Patch(labels[-1], id_name, identifier, None, rest))
 
-    groups = _Groups(folder, "links")
-    type_of: dict[tuple[Any, ...], str] = {}
-    for link_type, start, end, props in _links(graph):
+    def link(self, link_type: str, start: str, end: str, props: dict[str, Any]) -> None:
+        """One link between two keyed nodes, with every property."""
         carried, rest = _split(props)
         link_group = (link_type, tuple((name, kind) for name, kind, _ in carried))
         header = ",".join(
@@ -209,11 +205,39 @@ def write_import_files(graph: BulkGraph, folder: Path) -> ImportFiles:
         line = ",".join(
             [_quote(start), _quote(end), *(csv_cell(value, kind) for _, kind, value in carried)]
         )
-        groups.write(link_group, header, line)
-        type_of[link_group] = link_type
-        files.link_count += 1
+        self._links.write(link_group, header, line)
+        self._type_of[link_group] = link_type
+        self.files.link_count += 1
         if rest:
-            files.patches.append(Patch(None, None, None, (link_type, start, end), rest))
-    groups.close()
-    files.links = [(type_of[group], path) for group, path in groups.paths.items()]
-    return files
+            self._patch(Patch(None, None, None, (link_type, start, end), rest))
+
+    def _patch(self, patch: Patch) -> None:
+        self._patches.append(patch)
+        self.files.patch_count += 1
+        if len(self._patches) >= PATCH_CHUNK:
+            pickle.dump(self._patches, self._patch_file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._patches = []
+
+    def close(self) -> ImportFiles:
+        """Close every file; what they hold."""
+        self._nodes.close()
+        self._links.close()
+        if self._patches:
+            pickle.dump(self._patches, self._patch_file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._patches = []
+        self._patch_file.close()
+        files = self.files
+        files.nodes = [(self._labels_of[g], path) for g, path in self._nodes.paths.items()]
+        files.links = [(self._type_of[g], path) for g, path in self._links.paths.items()]
+        return files
+
+
+def read_patches(files: ImportFiles) -> Iterator[Patch]:
+    """The patches :class:`ImportWriter` kept, in the order it met them."""
+    with files.patches.open("rb") as stream:
+        while True:
+            try:
+                chunk = pickle.load(stream)  # our own file, written above: trusted
+            except EOFError:
+                return
+            yield from chunk

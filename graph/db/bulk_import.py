@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from graph.core.settings import Settings
 from graph.db import local_neo4j
 from graph.db.bulk_files import ARRAY_DELIMITER_FLAG, ImportFiles, Patch
 from graph.db.schema import META_LABEL
-from graph.db.store import GraphStore, chunked
+from graph.db.store import GraphStore
 
 DATABASE = "neo4j"  # the local server's one user database
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -146,19 +147,27 @@ SET r += row.props
 """
 
 
-def apply_patches(store: GraphStore, patches: list[Patch]) -> int:
-    """Set the properties the import files could not carry; returns how many were set."""
+def apply_patches(store: GraphStore, patches: Iterable[Patch]) -> int:
+    """Set the properties the import files could not carry (streamed: ``PATCH_BATCH`` rows of
+    a query at a time); returns how many were set."""
     by_query: dict[str, list[dict[str, Any]]] = {}
+    count = 0
     for patch in patches:
+        count += 1
         if patch.link is not None:
             link_type, start, end = patch.link
             row: dict[str, Any] = {"start": start, "end": end, "props": patch.props}
-            by_query.setdefault(_link_patch_query(link_type), []).append(row)
+            query = _link_patch_query(link_type)
         else:
             assert patch.label and patch.id_name
             row = {"id": patch.identifier, "props": patch.props}
-            by_query.setdefault(_node_patch_query(patch.label, patch.id_name), []).append(row)
+            query = _node_patch_query(patch.label, patch.id_name)
+        rows = by_query.setdefault(query, [])
+        rows.append(row)
+        if len(rows) >= PATCH_BATCH:
+            store.write(query, rows=rows)
+            by_query[query] = []
     for query, rows in by_query.items():
-        for batch in chunked(rows, PATCH_BATCH):
-            store.write(query, rows=batch)
-    return len(patches)
+        if rows:
+            store.write(query, rows=rows)
+    return count

@@ -16,19 +16,37 @@ same order (``ingest`` file by file, ``store.batch_size`` rows a batch):
   before the batch (``FIRMS_BY_NAME``);
 * each label's keys of a batch are kept in a ``SubmissionKeys`` node, for the analysis job.
 
+Memory stays bounded whatever the size: each node, Statement and link is held as a *partial
+state* of the batches that touched it since the last spill (:func:`node_delta`,
+:func:`link_delta`, …), and two partial states of the same key, earlier and later, combine into
+the state of both (:func:`combine`) — the rules above are all of that kind (a union, a min, a
+max, a sum, a last value wins; the values' "first org keeps them" rule is kept as the list of
+each org's values in order, and decided at the end). When too many are held they are written
+to a sorted run on disk (:mod:`graph.db.bulk_runs`); :meth:`BulkGraph.write_files` merges the
+runs key by key into the import files. Firms stay in memory whole: resolving a firm by name
+reads their current state. How many nodes and links each submission created is known at the
+merge (a node's first submission, a link's first source), in :attr:`BulkGraph.created`.
+
 Equality with the transactional path is what the tests check (``tests/ingest/test_bulk_load.py``
 compares the snapshots of both); a change to a rule in ``writer.py`` needs its twin here.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from graph.core.clock import utc_now
 from graph.core.model import ENTITY_LABEL, load_model
+from graph.core.private import private_folder
 from graph.core.records import RowResult
+from graph.db.bulk_files import KEYED, KEYS_SPACE, ImportFiles, ImportWriter
+from graph.db.bulk_runs import merged, write_run
 from graph.db.writer import (
     LoadReport,
     SubmissionInfo,
@@ -39,26 +57,163 @@ from graph.db.writer import (
     _record_keys_id,
     _rekey,
     aggregate,
+    new_link_props,
     node_rows,
     submission_params,
 )
 
 Props = dict[str, Any]
 
+SPILL_AT = 200_000  # partial states (a SubmissionKeys node weighs its keys) held before a spill
+
+# what a partial state is of, first in its sort key: an entity node, a link, a Statement, the
+# keys of one batch (a SubmissionKeys node)
+ENTITY, LINK, STATEMENT, KEYS = "e", "l", "s", "k"
+
+
+# --- partial states and how two of them combine ------------------------------------------------
+
+
+def node_delta(label: str, row: Props, *, org: str, submission: str) -> Props:
+    """The partial state of an entity node that one batch's ``row`` (``node_rows``) gives."""
+    return {
+        "label": label,
+        "identity": dict(row["identity"]),
+        "first": row["first"],
+        "last": row["last"],
+        "submissions": [submission],
+        "sources": list(row["sources"]),
+        # (org, holder, values) in order; decided in node_props (the first org keeps them)
+        "values": [(org, row["holder"], dict(row["values"]))] if row["values"] else [],
+    }
+
+
+def statement_delta(row: Props, *, org: str, submission: str, received_at: str) -> Props:
+    start = {
+        "key": row["statement"],
+        "org": org,
+        "submission": submission,
+        "entity": row["key"],
+        "at": received_at,
+        "forwarded_for": row["forwarded_for"],
+    }
+    return {"start": start, "values": dict(row["values"]), "rows": list(row["rows"])}
+
+
+def _union(earlier: list[Any], later: list[Any]) -> None:
+    """``earlier`` with the items of ``later`` it lacks appended, in order (as the writer)."""
+    seen = set(earlier)
+    earlier.extend(item for item in later if item not in seen)
+
+
+def _combine_node(a: Props, b: Props) -> Props:
+    a["identity"].update(b["identity"])
+    a["first"] = min(a["first"], b["first"])
+    a["last"] = max(a["last"], b["last"])
+    _union(a["submissions"], b["submissions"])
+    _union(a["sources"], b["sources"])
+    values = a["values"]
+    for org, holder, stated in b["values"]:
+        # the same org (and holder flag) again: both apply, or neither does, so one will do
+        if values and values[-1][:2] == (org, holder):
+            values[-1] = (org, holder, {**values[-1][2], **stated})
+        else:
+            values.append((org, holder, stated))
+    return a
+
+
+def _combine_statement(a: Props, b: Props) -> Props:
+    a["values"].update(b["values"])
+    _union(a["rows"], b["rows"])
+    return a
+
+
+def _combine_link(a: Props, b: Props) -> Props:
+    """The writer adds only sources a link lacks; a source is one row of one submission, and a
+    row is in one batch only, so every source of a later batch is new (checked)."""
+    if not set(b["sources"]).isdisjoint(a["sources"]):
+        raise AssertionError(f"a source in two batches: {a['sources']} and {b['sources']}")
+    combined = {
+        **a,
+        **b,
+        "sources": a["sources"] + b["sources"],
+        "first_seen": min(a["first_seen"], b["first_seen"]),
+        "last_seen": max(a["last_seen"], b["last_seen"]),
+    }
+    if "count" in a:
+        combined["count"] = a["count"] + b["count"]
+        combined["total_seconds"] = a["total_seconds"] + b["total_seconds"]
+    return combined
+
+
+def _first(a: Props, b: Props) -> Props:
+    return a  # a SubmissionKeys node is written once (MERGE … ON CREATE)
+
+
+COMBINE = {
+    ENTITY: _combine_node,
+    LINK: _combine_link,
+    STATEMENT: _combine_statement,
+    KEYS: _first,
+}
+
+
+def combine(what: str, states: list[Props]) -> Props:
+    """The state of every batch of ``states`` (earliest first) together."""
+    result = states[0]
+    for later in states[1:]:
+        result = COMBINE[what](result, later)
+    return result
+
+
+def node_props(key: str, state: Props) -> Props:
+    """The entity node's properties: what the writer's MERGE leaves after every batch."""
+    props = {"key": key, **state["identity"]}
+    props.update(
+        first_seen=state["first"], last_seen=state["last"], submissions=state["submissions"]
+    )
+    if state["sources"]:
+        props["sources"] = state["sources"]
+    values_org, values = None, {}
+    for org, holder, stated in state["values"]:
+        if values_org in (None, org) or holder:
+            values.update(stated)
+            values_org = org
+    if values_org is not None:
+        props.update(values)
+        props["values_org"] = values_org
+    return props
+
+
+def statement_props(state: Props) -> Props:
+    return {**state["start"], **state["values"], "rows": state["rows"]}
+
+
+# --- the fold ------------------------------------------------------------------------------
+
 
 @dataclass
 class BulkGraph:
-    """The nodes and links a series of submissions writes, by key, as plain dicts."""
+    """The nodes and links a series of submissions writes, folded into partial states that
+    spill to sorted runs in ``folder`` (made if missing) every ``spill_at`` states."""
 
-    entities: dict[str, Props] = field(default_factory=dict)  # entity key -> properties
-    label_of: dict[str, str] = field(default_factory=dict)  # entity key -> its model label
-    statements: dict[str, Props] = field(default_factory=dict)  # statement key -> properties
-    links: dict[tuple[str, str, str], Props] = field(default_factory=dict)  # (type, start, end)
+    folder: Path
+    spill_at: int = field(default_factory=lambda: SPILL_AT)  # read when made (tests lower it)
+    held: dict[str, dict[Any, Props]] = field(
+        default_factory=lambda: {ENTITY: {}, LINK: {}, STATEMENT: {}, KEYS: {}}
+    )
+    firms: dict[str, Props] = field(default_factory=dict)  # Firm key -> state, never spilled
     orgs: dict[str, Props] = field(default_factory=dict)  # org name -> properties
     submissions: dict[str, Props] = field(default_factory=dict)  # submission id -> properties
-    submission_keys: dict[str, Props] = field(default_factory=dict)  # id -> properties
     # name_key -> keys of the firms with a USCC of that name (FIRMS_BY_NAME)
     firm_names: dict[str, set[str]] = field(default_factory=dict)
+    runs: list[Path] = field(default_factory=list)
+    weight: int = 0  # what ``held`` holds, against ``spill_at``
+    # submission id -> how many nodes (by label) and links (by type) it created; at the merge
+    created: dict[str, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        private_folder(self.folder)
 
     # --- submissions (BEGIN_SUBMISSION, FINISH_SUBMISSION) ------------------------------------
 
@@ -104,37 +259,33 @@ class BulkGraph:
                 found[name_key] = next(iter(keys))
         return found
 
-    def merge_nodes(self, label: str, rows: list[Props], *, org: str, submission: str) -> int:
-        """Fold one batch of one label's node rows; returns how many nodes were new."""
-        created = 0
-        for row in rows:
-            key = row["key"]
-            n = self.entities.get(key)
-            if n is None:
-                n = self.entities[key] = {"key": key}
-                self.label_of[key] = label
-                created += 1
-            old_name_key = n.get("name_key") if label == "Firm" and "uscc" in n else None
-            n.update(row["identity"])
-            if "first_seen" not in n or row["first"] < n["first_seen"]:
-                n["first_seen"] = row["first"]
-            if "last_seen" not in n or row["last"] > n["last_seen"]:
-                n["last_seen"] = row["last"]
-            submissions = n.setdefault("submissions", [])
-            if submission not in submissions:
-                submissions.append(submission)
-            if row["sources"]:
-                sources = n.setdefault("sources", [])
-                seen = set(sources)
-                sources.extend(s for s in row["sources"] if s not in seen)
-            if row["values"] and (n.get("values_org") in (None, org) or row["holder"]):
-                n.update(row["values"])
-                n["values_org"] = org
-            if label == "Firm":
-                self._index_firm(key, old_name_key, n)
-        return created
+    def _hold(self, what: str, key: Any, delta: Props, weight: int = 1) -> None:
+        held = self.held[what]
+        state = held.get(key)
+        if state is None:
+            held[key] = delta
+            self.weight += weight
+        else:
+            held[key] = COMBINE[what](state, delta)
 
-    def _index_firm(self, key: str, old_name_key: str | None, firm: Props) -> None:
+    def merge_nodes(self, label: str, rows: list[Props], *, org: str, submission: str) -> None:
+        """Fold one batch of one label's node rows."""
+        for row in rows:
+            delta = node_delta(label, row, org=org, submission=submission)
+            if label == "Firm":
+                self._merge_firm(row["key"], delta)
+            else:
+                self._hold(ENTITY, row["key"], delta)
+
+    def _merge_firm(self, key: str, delta: Props) -> None:
+        state = self.firms.get(key)
+        old_name_key = None
+        if state is not None:
+            before = node_props(key, state)
+            old_name_key = before.get("name_key") if "uscc" in before else None
+            delta = _combine_node(state, delta)
+        self.firms[key] = delta
+        firm = node_props(key, delta)
         if old_name_key is not None:
             self.firm_names.get(old_name_key, set()).discard(key)
         if firm.get("uscc") is not None and firm.get("name_key") is not None:
@@ -142,66 +293,93 @@ class BulkGraph:
 
     def record_keys(self, submission: str, keys: list[str]) -> None:
         identifier = _record_keys_id(submission, keys)
-        self.submission_keys.setdefault(
-            identifier, {"id": identifier, "submission": submission, "keys": keys}
-        )
+        state = {"id": identifier, "submission": submission, "keys": keys}
+        self._hold(KEYS, identifier, state, weight=len(keys))
 
     def merge_statements(
         self, statements: list[Props], *, org: str, submission: str, received_at: str
     ) -> None:
         for row in statements:
-            s = self.statements.get(row["statement"])
-            if s is None:
-                s = self.statements[row["statement"]] = {
-                    "key": row["statement"],
-                    "org": org,
-                    "submission": submission,
-                    "entity": row["key"],
-                    "at": received_at,
-                    "forwarded_for": row["forwarded_for"],
-                }
-            s.update(row["values"])
-            rows = s.setdefault("rows", [])
-            seen = set(rows)
-            rows.extend(r for r in row["rows"] if r not in seen)
+            delta = statement_delta(row, org=org, submission=submission, received_at=received_at)
+            self._hold(STATEMENT, row["statement"], delta)
 
     # --- links (the writer's _merge_links_query) ---------------------------------------------
 
     def merge_links(
         self, link_type: str, by_pair: dict[tuple[str, str], _LinkAcc], kind: str
-    ) -> int:
-        """Fold one batch of one type's links; returns how many links were new."""
-        created = 0
+    ) -> None:
+        """Fold one batch of one type's links."""
+        counting = link_type == "CALLED"
         for (start, end), acc in by_pair.items():
-            r = self.links.get((link_type, start, end))
-            if r is None:
-                r = self.links[(link_type, start, end)] = {}
-                created += 1
-            sources = r.get("sources", [])
-            known = set(sources)
-            fresh = [item for item in acc.items if item["source"] not in known]
-            if not fresh:
-                continue
-            r.update(acc.props)
-            r["kind"] = kind
-            r["sources"] = sources + [item["source"] for item in fresh]
-            for item in fresh:
-                if r.get("first_seen") is None or item["first"] < r["first_seen"]:
-                    r["first_seen"] = item["first"]
-                if r.get("last_seen") is None or item["last"] > r["last_seen"]:
-                    r["last_seen"] = item["last"]
-            if link_type == "CALLED":
-                r["count"] = r.get("count", 0) + len(fresh)
-                r["total_seconds"] = r.get("total_seconds", 0) + sum(
-                    item["seconds"] or 0 for item in fresh
-                )
-        return created
+            self._hold(LINK, (link_type, start, end), new_link_props(acc, kind, counting))
+
+    # --- spilling, and the import files ------------------------------------------------------
+
+    def spill_if_full(self) -> None:
+        if self.weight >= self.spill_at:
+            self.spill()
+
+    def _sorted_held(self) -> list[tuple[tuple[str, Any], Props]]:
+        held = self.held.items()
+        return sorted(
+            (((what, key), state) for what, states in held for key, state in states.items()),
+            key=itemgetter(0),
+        )
+
+    def spill(self) -> None:
+        """Write what is held as one sorted run, and hold nothing."""
+        records = self._sorted_held()
+        if records:
+            path = self.folder / f"run-{len(self.runs):05d}.pickle"
+            write_run(path, records)
+            self.runs.append(path)
+        for held in self.held.values():
+            held.clear()
+        self.weight = 0
+
+    def write_files(self, folder: Path) -> ImportFiles:
+        """Merge the runs, and what is still held, into the import files in ``folder``; the runs
+        are deleted after."""
+        writer = ImportWriter(folder)
+        for (what, key), states in merged(self.runs, self._sorted_held()):
+            state = combine(what, states)
+            if what == ENTITY:
+                self._write_node(writer, key, state)
+            elif what == STATEMENT:
+                writer.node(("Statement",), KEYED, "key", statement_props(state))
+                writer.link("ABOUT", key, state["start"]["entity"], {})
+            elif what == LINK:
+                link_type, start, end = key
+                self._created(state["sources"][0].rpartition("#")[0])[1][link_type] += 1
+                writer.link(link_type, start, end, state)
+            else:
+                writer.node(("SubmissionKeys",), KEYS_SPACE, "id", state)
+        for key, state in self.firms.items():
+            self._write_node(writer, key, state)
+        for props in self.orgs.values():
+            writer.node(("Org",), KEYED, "key", props)
+        for props in self.submissions.values():
+            writer.node(("Submission",), KEYED, "key", props)
+            writer.link("SUBMITTED", f"org:{props['org']}", props["key"], {})
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.runs = []
+        for held in self.held.values():
+            held.clear()
+        return writer.close()
+
+    def _write_node(self, writer: ImportWriter, key: str, state: Props) -> None:
+        self._created(state["submissions"][0])[0][state["label"]] += 1
+        writer.node(entity_labels(state["label"]), KEYED, "key", node_props(key, state))
+
+    def _created(self, submission: str) -> tuple[Counter[str], Counter[str]]:
+        return self.created.setdefault(submission, (Counter(), Counter()))
 
 
 class BulkWriter(SubmissionWriter):
     """A :class:`SubmissionWriter` that folds its batches into a :class:`BulkGraph` instead of
     sending them to Neo4j: the same batching, aggregation, firm resolution, endpoint checks and
-    report; no store."""
+    report, but for how many nodes and links were new (:func:`set_created`, after the merge);
+    no store."""
 
     def __init__(self, graph: BulkGraph, submission: SubmissionInfo, *, batch_rows: int) -> None:
         self.graph = graph
@@ -239,16 +417,16 @@ class BulkWriter(SubmissionWriter):
         for label, by_key in nodes.items():
             self._fold_nodes(label, by_key)
         for link_type, by_pair in links.items():
-            created = self.graph.merge_links(link_type, by_pair, self.model.link(link_type).kind)
+            self.graph.merge_links(link_type, by_pair, self.model.link(link_type).kind)
             report = self.report
             report.links_sent[link_type] = report.links_sent.get(link_type, 0) + len(by_pair)
-            report.links_created[link_type] = report.links_created.get(link_type, 0) + created
         self.report.rows_loaded += len(results)
+        self.graph.spill_if_full()
 
     def _fold_nodes(self, label: str, by_key: dict[str, _NodeAcc]) -> None:
         org, submission = self.submission.org, self.submission.id
         rows, statements = node_rows(label, by_key, org, submission)
-        created = self.graph.merge_nodes(label, rows, org=org, submission=submission)
+        self.graph.merge_nodes(label, rows, org=org, submission=submission)
         if rows:
             self.graph.record_keys(submission, [a.key for a in by_key.values()])
         self.graph.merge_statements(
@@ -256,7 +434,6 @@ class BulkWriter(SubmissionWriter):
         )
         report = self.report
         report.nodes_sent[label] = report.nodes_sent.get(label, 0) + len(rows)
-        report.nodes_created[label] = report.nodes_created.get(label, 0) + created
 
     def _finish(self) -> None:
         self.graph.finish(self.submission.id, self.report, self.quarantine_report)
@@ -265,3 +442,10 @@ class BulkWriter(SubmissionWriter):
 def entity_labels(label: str) -> tuple[str, str]:
     """The labels of an entity node of the model's ``label``: the shared one and its own."""
     return ENTITY_LABEL, load_model().node(label).label
+
+
+def set_created(graph: BulkGraph, submission: str, report: LoadReport) -> None:
+    """``report``'s new nodes and links, once :meth:`BulkGraph.write_files` has counted them."""
+    nodes, links = graph.created.get(submission, (Counter(), Counter()))
+    report.nodes_created = {label: nodes[label] for label in report.nodes_sent}
+    report.links_created = {link_type: links[link_type] for link_type in report.links_sent}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.db.bulk_files import csv_cell, csv_type, write_import_files
-from graph.db.bulk_state import BulkGraph
+from graph.db.bulk_files import ImportWriter, csv_cell, csv_type, read_patches
 
 
 def test_types_a_cell_carries_and_those_it_cannot() -> None:
@@ -26,14 +25,14 @@ def test_cells_quote_strings_always_and_double_their_quotes() -> None:
 
 
 def test_nodes_are_grouped_by_labels_and_properties(tmp_path: Path) -> None:
-    graph = BulkGraph()
-    graph.entities = {
-        "phone:+1": {"key": "phone:+1", "e164": "+1", "tags": []},
-        "phone:+2": {"key": "phone:+2", "e164": "+2", "tags": ["x"]},
-        "phone:+3": {"key": "phone:+3", "e164": "+3", "tags": ["y"], "note": None},
-    }
-    graph.label_of = dict.fromkeys(graph.entities, "Phone")
-    files = write_import_files(graph, tmp_path)
+    writer = ImportWriter(tmp_path)
+    for props in (
+        {"key": "phone:+1", "e164": "+1", "tags": []},
+        {"key": "phone:+2", "e164": "+2", "tags": ["x"]},
+        {"key": "phone:+3", "e164": "+3", "tags": ["y"], "note": None},
+    ):
+        writer.node(("Entity", "Phone"), "k", "key", props)
+    files = writer.close()
     assert files.node_count == 3 and len(files.nodes) == 2
     texts = sorted(path.read_text(encoding="utf-8") for _, path in files.nodes)
     assert texts[0] == 'key:ID(k),e164:string\n"phone:+1","+1"\n'
@@ -41,5 +40,6 @@ def test_nodes_are_grouped_by_labels_and_properties(tmp_path: Path) -> None:
         texts[1]
         == 'key:ID(k),e164:string,tags:string[]\n"phone:+2","+2","x"\n"phone:+3","+3","y"\n'
     )
-    (patch,) = files.patches
+    (patch,) = read_patches(files)
+    assert files.patch_count == 1
     assert (patch.label, patch.identifier, patch.props) == ("Phone", "phone:+1", {"tags": []})

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from graph.core.errors import UserError
 from graph.core.settings import Settings
 from graph.core.settings import load as load_settings
 from graph.db import bulk_state, writer
+from graph.db.bulk_files import read_patches
 from graph.db.schema import wipe_data
 from graph.db.snapshot import snapshot
 from graph.db.store import GraphStore
@@ -30,6 +32,7 @@ from graph.workflow import audit, jobs
 from ingest import submit
 from ingest.bulk import Step, bulk_load
 from ingest.demo import FIXTURE_WORLD, plan
+from ingest.pipeline import iter_file
 from ingest.submit import submit_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +57,13 @@ def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every receipt and landing time the same in both runs."""
     for module in (submit, writer, bulk_state):
         monkeypatch.setattr(module, "utc_now", lambda: NOW)
+
+
+@pytest.fixture
+def small_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fold spills to a sorted run every few hundred states, so that the runs' merge
+    (``graph/db/bulk_runs.py``) is part of what equals ingest."""
+    monkeypatch.setattr(bulk_state, "SPILL_AT", 300)
 
 
 def _state(store: GraphStore) -> dict[str, Any]:
@@ -99,7 +109,7 @@ def _assert_same(bulk: dict[str, Any], transactional: dict[str, Any]) -> None:
 
 
 def test_bulk_load_of_the_fixture_world_equals_ingest(
-    store: GraphStore, neo4j_server: Settings, stopped_clock: None
+    store: GraphStore, neo4j_server: Settings, stopped_clock: None, small_runs: None
 ) -> None:
     steps = plan(FIXTURE_WORLD)
     transactional = _transactional(store, steps)
@@ -128,6 +138,14 @@ def test_bulk_load_of_the_fixture_world_equals_ingest(
 def test_bulk_load_of_a_generated_10k_world_equals_ingest(
     store: GraphStore, neo4j_server: Settings, stopped_clock: None, tmp_path: Path
 ) -> None:
+    bulk_state.SPILL_AT, default = 20_000, bulk_state.SPILL_AT  # several runs at 10k
+    try:
+        _test_10k_world(store, neo4j_server, tmp_path)
+    finally:
+        bulk_state.SPILL_AT = default
+
+
+def _test_10k_world(store: GraphStore, neo4j_server: Settings, tmp_path: Path) -> None:
     world = tmp_path / "world"
     generate(10_000, 31, world)
     steps = plan(world)
@@ -205,3 +223,33 @@ def test_bad_kind_file_arguments_are_refused_naming_them(
     twice = _cli("--org", "o", f"phones={path}", f"phones={path}")
     assert twice.returncode == 1 and "the same file as" in twice.stderr
     assert json.dumps(snapshot(store)) == json.dumps({"nodes": [], "links": []})
+
+
+def _files_of(folder: Path, spill_at: int) -> dict[str, Any]:
+    """The import files of the fixture world folded in batches of 40 rows, spilling every
+    ``spill_at`` states: each file's header with its sorted lines, and the patches."""
+    graph = bulk_state.BulkGraph(folder / "runs", spill_at=spill_at)
+    for kind, path, org in plan(FIXTURE_WORLD):
+        info = submit.new_submission(kind, path, org=org, user=None, via="cli", grade=None)
+        info = replace(info, received_at=NOW)
+        items = iter_file(kind, path, source=org, hashing_key=b"k" * 32)
+        with bulk_state.BulkWriter(graph, info, batch_rows=40) as bulk_writer:
+            for item in items:
+                bulk_writer.add(item)
+    for props in graph.submissions.values():
+        props.update(landed_at=NOW, landed_ms=0)  # the clock's, not the fold's
+    files = graph.write_files(folder / "files")
+    texts = {}
+    for _, path in files.nodes + files.links:
+        header, *lines = path.read_text(encoding="utf-8").splitlines()
+        texts[header] = sorted(texts.get(header, []) + lines)
+    patches = sorted(repr(patch) for patch in read_patches(files))
+    return {"files": texts, "patches": patches, "created": graph.created}
+
+
+def test_spilling_to_sorted_runs_changes_no_file(tmp_path: Path, stopped_clock: None) -> None:
+    in_memory = _files_of(tmp_path / "one", spill_at=10**9)
+    spilled = _files_of(tmp_path / "many", spill_at=50)
+    assert len(list((tmp_path / "many").glob("runs/*"))) == 0  # the runs go once merged
+    assert spilled == in_memory
+    assert in_memory["files"] and in_memory["patches"]
