@@ -109,61 +109,90 @@ CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 NODES = """
 UNWIND $keys AS key
 MATCH (n:RingNode {key: key})
-RETURN n.key AS key, n.seed AS seed, n.component AS component
+RETURN n.key AS key, n.seed AS seed, n.component AS component, n.ambiguous AS ambiguous
 """
 COMPONENT_NODES = """
 UNWIND $components AS component
 MATCH (n:RingNode {component: component})
-RETURN n.key AS key, n.seed AS seed, n.component AS component
+RETURN n.key AS key, n.seed AS seed, n.component AS component, n.ambiguous AS ambiguous
 """
 NAME_ONLY = """
 MATCH (n:RingNode) WHERE n.key STARTS WITH 'firm:name:'
 RETURN n.key AS key, coalesce(n.ambiguous, false) AS ambiguous
 """
 SEED_COUNT = "MATCH (n:RingNode) WHERE n.seed RETURN count(n) AS n"
-# The seeds that tie each of ``$keys`` (before pruning), with their components.
+# The components of the seeds that tie any of ``$keys`` (before pruning). Like the reads below,
+# one row a batch or a key, with lists or counts: at 1M complaints the region's reads fetched
+# 190,000 rows, one a (key, item) pair, and the driver's work per row was most of their time.
 TYING = """
 UNWIND $keys AS key
 MATCH (:RingNode {key: key})<-[:RING_TIES]-(s:RingNode)
-RETURN key, s.key AS seed, s.component AS component
+WHERE s.component IS NOT NULL
+RETURN collect(DISTINCT s.component) AS components
 """
 TIED_BY = """
 UNWIND $keys AS key
 MATCH (:RingNode {key: key})-[:RING_TIES]->(n:RingNode)
-RETURN key, n.key AS node
+RETURN key, collect(n.key) AS nodes
 """
 HOLDINGS = """
 UNWIND $keys AS key
 MATCH (:RingNode {key: key})-[:RING_HOLDS]->(i:RingItem)
-RETURN key, i.key AS item
+RETURN key, collect(i.key) AS items
 """
-HOLDERS = """
-UNWIND $items AS item
-MATCH (:RingItem {key: item})<-[:RING_HOLDS]-(n:RingNode)
-RETURN item, n.key AS key, n.seed AS seed, n.component AS component
-"""
-# The seeds holding each item.
-SEED_HOLDERS = """
+# How many seeds hold each item, and how many of them are not among ``$inside``.
+HOLDER_COUNTS = """
 UNWIND $items AS item
 MATCH (i:RingItem {key: item})
-RETURN item, [(i)<-[:RING_HOLDS]-(n:RingNode) WHERE n.seed | n.key] AS seeds
+RETURN collect(item) AS items,
+       collect(COUNT { (i)<-[:RING_HOLDS]-(n:RingNode) WHERE n.seed }) AS seeds,
+       collect(COUNT { (i)<-[:RING_HOLDS]-(n:RingNode) WHERE n.seed AND NOT n.key IN $inside })
+         AS outside
 """
-# The nodes whose texts give each handle, each a seed or with the seeds that tie it.
+# The components of every holder of the items, and of the seeds that tie a holder not a seed.
+HOLDER_COMPONENTS = """
+UNWIND $items AS item
+MATCH (:RingItem {key: item})<-[:RING_HOLDS]-(n:RingNode)
+WITH DISTINCT n
+CALL (n) {
+  WITH n WHERE n.component IS NOT NULL
+  RETURN n.component AS component
+  UNION
+  WITH n WHERE NOT coalesce(n.seed, false)
+  MATCH (n)<-[:RING_TIES]-(s:RingNode) WHERE s.component IS NOT NULL
+  RETURN s.component AS component
+}
+RETURN collect(DISTINCT component) AS components
+"""
+# The nodes not among ``$nodes`` whose texts give a handle of ``$items`` and that are seeds not
+# among ``$inside`` or that such a seed ties.
 GIVERS = """
 UNWIND $items AS item
 MATCH (:RingItem {key: item})<-[:RING_HOLDS]-(n:RingNode)
-RETURN item, n.key AS key, n.seed AS seed, [(n)<-[:RING_TIES]-(s:RingNode) | s.key] AS tying
+WHERE NOT n.key IN $nodes
+  AND ((n.seed AND NOT n.key IN $inside)
+       OR EXISTS { (n)<-[:RING_TIES]-(s:RingNode) WHERE NOT s.key IN $inside })
+RETURN collect(DISTINCT n.key) AS keys
 """
 
 # Writing the index for a set of nodes (``$rows``: ``[{key, seed, component, ambiguous}]``).
-FORGET_OWN = """
+# What each of ``$keys`` ties and holds: only the links that changed are written.
+LINKS = """
 UNWIND $keys AS key
-MATCH (n:RingNode {key: key})-[r:RING_TIES|RING_HOLDS]->()
+MATCH (n:RingNode {key: key})
+RETURN key, [(n)-[:RING_TIES]->(m:RingNode) | m.key] AS nodes,
+       [(n)-[:RING_HOLDS]->(i:RingItem) | i.key] AS items
+"""
+DROP_TIES = """
+UNWIND $rows AS row
+MATCH (:RingNode {key: row.key})-[r:RING_TIES]->(n:RingNode)
+WHERE n.key IN row.nodes
 DELETE r
 """
-FORGET_HANDLES = """
-UNWIND $keys AS key
-MATCH (n:RingNode {key: key})-[r:RING_HOLDS]->(i:RingItem) WHERE i.key STARTS WITH 'handles|'
+DROP_HOLDS = """
+UNWIND $rows AS row
+MATCH (:RingNode {key: row.key})-[r:RING_HOLDS]->(i:RingItem)
+WHERE i.key IN row.items
 DELETE r
 """
 WRITE_NODES = """
@@ -233,6 +262,55 @@ def _write(store: GraphStore, query: str, name: str, values: list[Any]) -> None:
         store.write(query, **{name: values[start : start + BATCH]})
 
 
+class _Nodes:
+    """The kept index's rows of nodes (``NODES``: key, seed, component, ambiguous), each read
+    once by one region's ring finding: the index does not change until ``_write_index`` writes
+    it, so a row read in an earlier round (or by ``COMPONENT_NODES``) is the row now."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.known: dict[str, dict[str, Any] | None] = {}
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.known.update((row["key"], row) for row in rows)
+
+    def rows(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """The rows of those of ``keys`` the index holds, in the order of ``keys``."""
+        keys = list(keys)
+        unread = [key for key in dict.fromkeys(keys) if key not in self.known]
+        self.known.update(dict.fromkeys(unread))
+        self.add(_batched(self.store, NODES, "keys", unread))
+        return [row for row in (self.known[key] for key in keys) if row is not None]
+
+    def of_components(self, components: list[str]) -> list[dict[str, Any]]:
+        """The rows of every node of ``components`` (``COMPONENT_NODES``)."""
+        rows = _batched(self.store, COMPONENT_NODES, "components", components)
+        self.add(rows)
+        return rows
+
+
+def _collected(
+    store: GraphStore, query: str, name: str, values: list[Any], **params: Any
+) -> set[str]:
+    """The union of the one list column a batched read returns in each row (``TYING``,
+    ``GIVERS``, ``HOLDER_COMPONENTS``)."""
+    found: set[str] = set()
+    for row in _batched(store, query, name, values, **params):
+        found.update(*row.values())
+    return found
+
+
+def _holder_counts(
+    store: GraphStore, items: list[str], inside: list[str]
+) -> dict[str, tuple[int, int]]:
+    """Each item's seed holders in the index (``HOLDER_COUNTS``): how many in all and how many
+    not among ``inside``; an item the index does not hold is left out."""
+    found: dict[str, tuple[int, int]] = {}
+    for row in _batched(store, HOLDER_COUNTS, "items", items, inside=inside):
+        found.update(zip(row["items"], zip(row["seeds"], row["outside"], strict=True), strict=True))
+    return found
+
+
 def is_current(store: GraphStore) -> bool:
     """Whether the kept ring index was written by this version (else the rings are found over
     every seed, and the index written whole)."""
@@ -281,7 +359,7 @@ def full_rings(
     graph = _graph(data, hub_degree)
     rings = _rings(data, graph, seed, True, store) if data.seeds else []
     forget(store)
-    _write_index(store, data, graph, old=[])
+    _write_index(store, data, graph, old=[], index=_Nodes(store))
     store.write(WRITE_STATE, version=VERSION)
     return Found(rings, len(data.seeds), len(data.seeds), [], data.reads, data.contact_hubs)
 
@@ -309,16 +387,17 @@ def _holdings(data: RingData, keys: Iterable[str]) -> dict[str, set[str]]:
     return found
 
 
-def _write_index(store: GraphStore, data: RingData, graph: nx.Graph, old: list[str]) -> None:
-    """Write the index for the nodes of ``data``'s ring graph (before pruning), after dropping
-    what the nodes ``old`` (the region's old nodes) and the region's seeds kept; old nodes no
-    longer in the graph are retired (``RETIRE``)."""
+def _write_index(
+    store: GraphStore, data: RingData, graph: nx.Graph, old: list[str], index: _Nodes
+) -> None:
+    """Write the index for the nodes of ``data``'s ring graph (before pruning): the region's
+    seeds before (those of ``old``, the region's old nodes) and now tie and hold what ``data``
+    says, its other nodes give the handles ``data`` says. Only what differs from the index is
+    written: the nodes' rows unlike those read before (``index``) and the links added or gone
+    (``LINKS``). Old nodes no longer in the graph are retired (``RETIRE``)."""
     inside = set(old) | set(data.seeds)
     tied = tied_keys(data.seeds, data.ties)
-    before = {
-        row["key"]: row
-        for row in _batched(store, NODES, "keys", [k for k in tied if k not in inside])
-    }
+    before = {row["key"]: row for row in index.rows(k for k in tied if k not in inside)}
     # a seed outside the region, or a node of a component outside it, that a region seed ties
     # through a tie pruned before and now (module, rule 2): its row is its own component's
     nodes = [
@@ -330,9 +409,25 @@ def _write_index(store: GraphStore, data: RingData, graph: nx.Graph, old: list[s
     ]
     components = _components(graph)
     dropped = set(data.drop)
-    seeds_before = [row["key"] for row in _batched(store, NODES, "keys", old) if row["seed"]]
-    _write(store, FORGET_OWN, "keys", sorted(set(seeds_before) | set(data.seeds)))
-    _write(store, FORGET_HANDLES, "keys", nodes)
+    seeds_before = [row["key"] for row in index.rows(old) if row["seed"]]
+    # the region's seeds before and now: every tie and holding rewritten; its other nodes:
+    # the handles their texts give
+    owners = set(seeds_before) | set(data.seeds)
+    ties: dict[str, set[str]] = {key: set() for key in owners}
+    for tie in data.ties:
+        if tie["other"] is not None:
+            ties[tie["key"]].add(tie["other"])
+    holds = _holdings(data, nodes)
+    holds.update((key, holds.get(key, set())) for key in owners)
+    before_ties: dict[str, set[str]] = {}
+    before_holds: dict[str, set[str]] = {}
+    for row in _batched(store, LINKS, "keys", sorted(holds)):
+        mine = row["key"] in owners
+        if mine:
+            before_ties[row["key"]] = set(row["nodes"])
+        before_holds[row["key"]] = {i for i in row["items"] if mine or i.startswith("handles|")}
+    _write(store, DROP_TIES, "rows", _links(before_ties, ties, "nodes"))
+    _write(store, DROP_HOLDS, "rows", _links(before_holds, holds, "items"))
     rows = [
         {
             "key": key,
@@ -342,17 +437,22 @@ def _write_index(store: GraphStore, data: RingData, graph: nx.Graph, old: list[s
         }
         for key in nodes
     ]
-    _write(store, WRITE_NODES, "rows", rows)
-    tying: dict[str, set[str]] = defaultdict(set)
-    for tie in data.ties:
-        if tie["other"] is not None:
-            tying[tie["key"]].add(tie["other"])
-    _write(store, WRITE_TIES, "rows", [{"key": k, "nodes": sorted(v)} for k, v in tying.items()])
-    holds = _holdings(data, nodes)
-    _write(
-        store, WRITE_HOLDS, "rows", [{"key": k, "items": sorted(v)} for k, v in holds.items() if v]
-    )
+    known = {row["key"]: row for row in index.rows(nodes)}
+    _write(store, WRITE_NODES, "rows", [row for row in rows if known.get(row["key"]) != row])
+    _write(store, WRITE_TIES, "rows", _links(ties, before_ties, "nodes"))
+    _write(store, WRITE_HOLDS, "rows", _links(holds, before_holds, "items"))
     _write(store, RETIRE, "keys", sorted(set(old) - set(nodes)))
+
+
+def _links(
+    links: dict[str, set[str]], without: dict[str, set[str]], name: str
+) -> list[dict[str, Any]]:
+    """``[{key, <name>}]``: each key's ``links`` that are not among its ``without``."""
+    rows = []
+    for key, ends in sorted(links.items()):
+        if wanted := sorted(ends - without.get(key, set())):
+            rows.append({"key": key, name: wanted})
+    return rows
 
 
 def _changed_ambiguity(store: GraphStore) -> set[str]:
@@ -378,27 +478,33 @@ def region_rings(
         return None
     changed_set = set(changed) | _changed_ambiguity(store)
     keys = sorted(changed_set)
-    old = {row["key"]: row for row in _batched(store, NODES, "keys", keys)}
+    index = _Nodes(store)
+    old = {row["key"]: row for row in index.rows(keys)}
     scored = {s.key: s for s in scorestate.scores_of(store, keys)}
     new_seeds = set(select_seeds(scored.values(), min_seed_score=min_seed_score,
                                  min_agent_share=min_agent_share))  # fmt: skip
     was_seeds = {k for k, row in old.items() if row["seed"]}
     changed_seeds = new_seeds | was_seeds
     components = {row["component"] for row in old.values() if row["component"]}
-    components |= {
-        row["component"] for row in _batched(store, TYING, "keys", keys) if row["component"]
-    }
+    components |= _collected(store, TYING, "keys", keys)
     old_tied = defaultdict(set)
     for row in _batched(store, TIED_BY, "keys", sorted(changed_seeds)):
-        old_tied[row["key"]].add(row["node"])
+        old_tied[row["key"]].update(row["nodes"])
     old_holdings: dict[str, set[str]] = defaultdict(set)
     seen_items: set[str] = set()
     extra = set(changed_seeds)  # seeds of the region in no component: dropped, or new
     memo: dict[str, dict[str, Any]] = {}  # facts read by an earlier round
+    old_nodes: list[dict[str, Any]] = []
+    read_components: set[str] = set()
     while True:
-        old_nodes = _batched(store, COMPONENT_NODES, "components", sorted(components))
+        old_nodes += index.of_components(sorted(components - read_components))
+        read_components |= components
         candidates = sorted({row["key"] for row in old_nodes if row["seed"]} | extra)
-        scores = sorted(scorestate.scores_of(store, candidates), key=lambda s: (-s.score, s.key))
+        unscored = [key for key in candidates if key not in scored]
+        scored.update((s.key, s) for s in scorestate.scores_of(store, unscored))
+        scores = sorted(
+            (scored[key] for key in candidates if key in scored), key=lambda s: (-s.score, s.key)
+        )
         data = read_ring_data(
             store,
             scores,
@@ -406,14 +512,13 @@ def region_rings(
             min_agent_share=min_agent_share,
             contact_ties=contact_ties,
             kept=True,
-            beyond=_beyond(store, candidates, memo),
+            beyond=_beyond(store, candidates, index, memo),
             memo=memo,
         )
         nodes = tied_keys(data.seeds, data.ties)
         # rule 2: only a changed seed's ties can be new (any other tie and its weight are as
         # the index was written from, so its edge was kept or pruned as it is now)
-        ends = _changed_ends(data.ties, changed_seeds)
-        reached = _batched(store, NODES, "keys", ends)
+        reached = index.rows(_changed_ends(data.ties, changed_seeds))
         more = {
             row["component"]
             for row in reached
@@ -433,7 +538,7 @@ def region_rings(
         for key in unread:
             old_holdings[key] = set()
         for row in _batched(store, HOLDINGS, "keys", unread):
-            old_holdings[row["key"]].add(row["item"])
+            old_holdings[row["key"]].update(row["items"])
         in_graph = set(nodes)
         new_holdings = _holdings(data, [k for k in touched_nodes if k in in_graph])
         # every item of a node that became or stopped being a seed, or that a changed seed
@@ -443,7 +548,7 @@ def region_rings(
         items |= {f"handles|{key}" for key in changed_set if is_contact_key(key)}
         fresh = sorted(items - seen_items)
         seen_items |= items
-        more |= _item_components(store, fresh, data, set(candidates)) - components
+        more |= _item_components(store, fresh, data, candidates, index) - components
         if not more and not outside_seeds:
             break
         components |= more
@@ -451,7 +556,7 @@ def region_rings(
     graph = _graph(data, hub_degree)
     rings = _rings(data, graph, seed, True, store) if data.seeds else []
     old_keys = sorted({row["key"] for row in old_nodes} | extra)
-    _write_index(store, data, graph, old=old_keys)
+    _write_index(store, data, graph, old=old_keys, index=index)
     total = store.read_one(SEED_COUNT)
     return Found(
         rings,
@@ -495,70 +600,52 @@ def _changed_ends(ties: Iterable[dict[str, Any]], changed_seeds: set[str]) -> li
 
 
 def _item_components(
-    store: GraphStore, items: list[str], data: RingData, candidates: set[str]
+    store: GraphStore, items: list[str], data: RingData, candidates: list[str], index: _Nodes
 ) -> set[str]:
     """Rule 3 of the module for ``items`` (``kind|item``): the components of the holders of each
     item not generic both before (the index's seed holders) and after (those outside the region
     and the region's own), of the seeds tying a non-seed holder, and of a handle's own node."""
     if not items:
         return set()
-    holders: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _batched(store, HOLDERS, "items", items):
-        holders[row["item"]].append(row)
+    counts = _holder_counts(store, items, candidates)
     now: dict[str, int] = defaultdict(int)
     for held in _holdings(data, data.seeds).values():
         for item in held:
             now[item] += 1
-    found: set[str] = set()
-    non_seeds: set[str] = set()
+    wanted = []
     handles = []
     for item in items:
         kind, _, value = item.partition("|")
-        rows = holders.get(item, [])
-        before = sum(1 for row in rows if row["seed"])
-        after = sum(1 for row in rows if row["seed"] and row["key"] not in candidates)
-        after += now.get(item, 0)
-        if min(before, after) > THRESHOLDS[kind]:
+        before, outside = counts.get(item, (0, 0))
+        if min(before, outside + now.get(item, 0)) > THRESHOLDS[kind]:
             continue  # generic before and after: ties nobody either way
-        found |= {row["component"] for row in rows if row["component"]}
-        non_seeds |= {row["key"] for row in rows if not row["seed"]}
+        wanted.append(item)
         if kind == "handles":
             handles.append(value)
-    found |= {
-        row["component"] for row in _batched(store, NODES, "keys", handles) if row["component"]
-    }
-    tying = _batched(store, TYING, "keys", sorted(non_seeds))
-    found |= {row["component"] for row in tying if row["component"]}
-    return found
+    found = _collected(store, HOLDER_COMPONENTS, "items", wanted)
+    return found | {row["component"] for row in index.rows(handles) if row["component"]}
 
 
 def _beyond(
-    store: GraphStore, region_seeds: list[str], memo: dict[str, dict[str, Any]] | None = None
+    store: GraphStore,
+    region_seeds: list[str],
+    index: _Nodes,
+    memo: dict[str, dict[str, Any]] | None = None,
 ) -> Beyond:
     """What ``read_ring_data`` needs about the seeds outside the region (``analytics.Beyond``),
     read from the index by key; ``region_seeds``: the region's seeds before and after."""
 
     def seeds_among(keys: list[str]) -> set[str]:
-        return {row["key"] for row in _batched(store, NODES, "keys", keys) if row["seed"]}
-
-    inside = set(region_seeds)
+        return {row["key"] for row in index.rows(keys) if row["seed"]}
 
     def holders(kind: str, items: list[str]) -> dict[str, int]:
-        rows = _batched(store, SEED_HOLDERS, "items", [f"{kind}|{i}" for i in items])
-        return {row["item"].partition("|")[2]: len(set(row["seeds"]) - inside) for row in rows}
+        counts = _holder_counts(store, [f"{kind}|{i}" for i in items], region_seeds)
+        return {item.partition("|")[2]: outside for item, (_, outside) in counts.items()}
 
     def subjects(handles: list[str], nodes: list[str]) -> dict[str, set[str]]:
         # the givers outside the region's nodes that are seeds or that a seed outside ties
-        rows = _batched(store, GIVERS, "items", [f"handles|{h}" for h in handles])
-        region_nodes = set(nodes)
-        givers = sorted(
-            {
-                row["key"]
-                for row in rows
-                if row["key"] not in region_nodes
-                and ((row["seed"] and row["key"] not in inside) or set(row["tying"]) - inside)
-            }
-        )
+        items = [f"handles|{h}" for h in handles]
+        givers = sorted(_collected(store, GIVERS, "items", items, nodes=nodes, inside=region_seeds))
         given, _ = ringfacts.read_kept(
             store,
             "contacts",

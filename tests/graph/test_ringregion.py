@@ -90,6 +90,7 @@ def test_a_person_crossing_its_holder_threshold_unties_every_holder_in_the_regio
     found = ringregion.region_rings(store, [*changed, new[0].key], **SETTINGS)
     assert found is not None and found.region_seeds == found.seeds == 21
     assert len(found.rings) == 21 and shape(found.rings) == every_seed(store)
+    assert_index_as_written_whole(store)
 
 
 def test_a_submission_merges_two_components_and_leaves_a_third_alone(
@@ -116,6 +117,7 @@ def test_a_submission_merges_two_components_and_leaves_a_third_alone(
     assert shape(found.rings) == [r for r in every_seed(store) if r not in third]
     assert len(third) == 1 and third[0] in shape(full.rings)
     assert components(store) == 2  # of three: two merged
+    assert_index_as_written_whole(store)
 
 
 def test_a_seed_leaving_splits_its_component(store: GraphStore, tmp_path: Path) -> None:
@@ -133,6 +135,7 @@ def test_a_seed_leaving_splits_its_component(store: GraphStore, tmp_path: Path) 
     found = ringregion.region_rings(store, [middle[0].key], **SETTINGS)
     assert found is not None and shape(found.rings) == every_seed(store)
     assert len(found.rings) == 2 and found.seeds == 2 and components(store) == 2
+    assert_index_as_written_whole(store)
 
 
 def test_a_withdrawal_finds_the_rings_over_every_seed_again(
@@ -170,6 +173,14 @@ def ring_index(store: GraphStore) -> dict[str, list[Any]]:
     }
 
 
+def assert_index_as_written_whole(store: GraphStore) -> None:
+    """The ring index a region left (only its changed rows and links written) is the one ring
+    finding over every seed writes whole."""
+    after_region = ring_index(store)
+    ringregion.full_rings(store, **SETTINGS)
+    assert after_region == ring_index(store)
+
+
 def test_a_tie_pruned_before_and_now_leaves_the_other_component_as_it_was(
     store: GraphStore, tmp_path: Path
 ) -> None:
@@ -196,9 +207,7 @@ def test_a_tie_pruned_before_and_now_leaves_the_other_component_as_it_was(
     found = ringregion.region_rings(store, changed, **SETTINGS)
     assert found is not None and found.region_seeds == 2 < found.seeds == 4
     assert shape(found.rings) == [r for r in every_seed(store) if r[0][0].endswith("17700000001")]
-    after_region = ring_index(store)
-    ringregion.full_rings(store, **SETTINGS)
-    assert after_region == ring_index(store)
+    assert_index_as_written_whole(store)
 
 
 def template_score(key: str, in_cluster: int) -> EntityScore:
@@ -226,3 +235,4 @@ def test_a_template_count_that_grows_reaches_a_component_outside_the_region(
     found = ringregion.region_rings(store, [first], **SETTINGS)
     assert found is not None and [r.members for r in found.rings] == [sorted([first, second])]
     assert shape(found.rings) == every_seed(store)
+    assert_index_as_written_whole(store)
