@@ -3,8 +3,8 @@
 ``leadgraph templates`` (:func:`graph.evidence.templates.build_templates`) writes, as a by-product,
 the :class:`graph.text.template_index.TemplateIndex` of every complaint text into the state folder
 (``<home>/templates``): the signatures and LSH bucket keys as raw arrays that only ever grow
-(``signatures.u32``, memory-mapped; ``keys.u64``), the rest (ids, id order, short texts, ids
-without a text, verified pairs, hubs, components) in one ``state-<version>.npz``, and
+(``signatures.u32``, memory-mapped; ``keys.u64``), the rest (ids, places in write order, write
+and id order, short texts, ids without a text, verified pairs, hubs, components) in one ``state-<version>.npz``, and
 ``meta.json`` naming the version, the parameters, the row count and the number of complaints
 (with a text or not). The same version, parameters and count are stamped on a ``TemplateIndex``
 node in Neo4j, and a refresh compares that count with :func:`count_complaints` — the number of
@@ -46,7 +46,20 @@ SET t.version = $version, t.params = $params, t.count = $count
 COUNT_COMPLAINTS = "MATCH (c:Complaint) RETURN count(c) AS n"  # the count store: instant
 UPDATING = "updating"  # the stamp while the graph and the files are being changed
 
-ARRAYS = ("ids", "order", "short", "left", "right", "similarity", "hub_of", "comp")
+# ``written`` and ``by_id`` came with write order: an index saved before lacks them, and
+# :func:`load_index` then answers None (the caller rebuilds once)
+ARRAYS = (
+    "ids",
+    "order",
+    "short",
+    "left",
+    "right",
+    "similarity",
+    "hub_of",
+    "comp",
+    "written",
+    "by_id",
+)
 OPTIONAL = ("bare",)  # an index written before it had none: then its count is of texts only
 GROWING = {"sig": ("signatures.u32", np.uint32), "keys": ("keys.u64", np.uint64)}
 

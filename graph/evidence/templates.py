@@ -14,6 +14,14 @@ folder (:mod:`graph.evidence.template_index`); the graph it leaves is exactly th
 ``build_templates`` would write on the same data. When the index cannot be trusted — missing,
 written for other parameters, from another database or host, or complaints were removed — it
 falls back to the full build (logged, and the next refresh is incremental again).
+
+Both cluster the complaints in write order (:mod:`graph.text.templates`): a complaint's place is
+the receipt time of its first submission (``submissions[0]``, the submission that created it;
+``received_at``, in seconds), then its key. The graph already holds both, so no property is
+added and no migration is needed; an index saved before write order lacks its ``written`` array
+and is rebuilt once. A withdrawal can change a complaint's first submission, so it forgets the
+index (:mod:`graph.workflow.withdraw`) and the next refresh rebuilds; a complaint whose place
+changed otherwise is seen by the index (:class:`IndexMismatch`) and rebuilt too.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from graph.core.clock import parse_time
 from graph.db.store import GraphStore
 from graph.evidence import template_index as stored
 from graph.text.template_index import IndexMismatch, TemplateChanges, TemplateIndex
@@ -37,7 +46,11 @@ log = logging.getLogger(__name__)
 
 COMPLAINT_TEXTS = """
 MATCH (c:Complaint)
-RETURN c.key AS key, c.text AS text
+RETURN c.key AS key, c.text AS text, c.submissions[0] AS first_submission
+"""
+RECEIVED = """
+MATCH (s:Submission)
+RETURN s.id AS id, s.received_at AS received_at
 """
 CLEAR_LINKS = """
 MATCH (:Complaint)-[r:SAME_TEMPLATE]->(:Complaint)
@@ -71,7 +84,7 @@ DELETE r
 TEXTS_OF = """
 UNWIND $keys AS key
 MATCH (c:Entity {key: key}) WHERE c:Complaint
-RETURN c.key AS key, c.text AS text
+RETURN c.key AS key, c.text AS text, c.submissions[0] AS first_submission
 """
 CLUSTER_OF = """
 MATCH (c:Complaint) WHERE c.template_cluster IS NOT NULL
@@ -108,15 +121,18 @@ def _build(store: GraphStore, folder: Any, threshold: float, seed: int) -> Templ
     params = template_params(threshold=threshold, seed=seed)
     stored.write_stamp(store, stored.UPDATING, "", -1)
     bare: list[str] = []  # complaints without a text: counted by the index, not clustered
+    received = receipt_seconds(store)
+    written: dict[str, int] = {}
 
     def texts() -> Iterator[tuple[str, str]]:
         for row in store.stream(COMPLAINT_TEXTS):
             if row["text"] is None:
                 bare.append(row["key"])
             else:
+                written[row["key"]] = received.get(row["first_submission"], 0)
                 yield row["key"], row["text"]
 
-    result, clustering = cluster_texts(texts(), params)
+    result, clustering = cluster_texts(texts(), params, written=written)
     store.run_autocommit(CLEAR_LINKS)
     store.run_autocommit(CLEAR_CLUSTERS)
     store.write_batches(
@@ -163,17 +179,17 @@ def refresh_templates(
         index = stored.load_index(folder, params, stored.read_stamp(store))
         reason = "no usable template index (missing, other parameters or another database)"
         if index is not None:
-            items = [
-                (row["key"], row["text"])
-                for row in store.read(TEXTS_OF, keys=sorted(set(complaint_keys)))
-            ]
+            rows = store.read(TEXTS_OF, keys=sorted(set(complaint_keys)))
+            items = [(row["key"], row["text"]) for row in rows]
+            received = receipt_seconds(store)
+            written = {row["key"]: received.get(row["first_submission"], 0) for row in rows}
             fresh = index.unknown([key for key, _ in items])
             complaints = stored.count_complaints(store)
             reason = f"{complaints} complaints, the index has {index.count} + {fresh} new"
             if complaints == index.count + fresh:
                 stored.write_stamp(store, stored.UPDATING, "", -1)
                 try:
-                    changes = index.add(items)
+                    changes = index.add(items, written)
                 except IndexMismatch as error:
                     reason = str(error)
                 else:
@@ -196,6 +212,17 @@ def refresh_templates(
         return sorted(
             key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
         )
+
+
+def receipt_seconds(store: GraphStore) -> dict[str, int]:
+    """Each submission's receipt time, in seconds since the epoch: the place in write order of
+    the complaints it created (a complaint without a known first submission takes 0)."""
+    places = {}
+    for row in store.read(RECEIVED):
+        moment = parse_time(row["received_at"])
+        if moment is not None:
+            places[row["id"]] = int(moment.timestamp())
+    return places
 
 
 def _method(threshold: float, seed: int) -> str:

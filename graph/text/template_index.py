@@ -6,29 +6,33 @@ keys, the verified pairs, each text's hub and connected component — so that ad
 (:meth:`TemplateIndex.add`) recomputes only what they can change, and the clusters and links are
 always exactly those ``find_templates`` gives on all texts so far. Why this is exact:
 
-* **Candidate pairs are anchor pairs** (each bucket member with the bucket's smallest id). A
-  bucket that no new text joined keeps its members and anchor, so its pairs stand. A bucket a
-  new text joined with a larger id than its anchor keeps its anchor: its old pairs stand, and
-  it gains only the pairs of its new members. A new text that becomes a bucket's anchor (or a
-  bucket of new texts only) changes every pair of it. So the *affected* set A is the new texts
-  and every member of every bucket (of any band) whose anchor is a new text. A pair with no
-  end in A is in the same buckets with the same anchors in every band before and after, so it
-  is a candidate after exactly when it was before; every pair that appears or goes has an end
-  in A. Stored pairs touching A are dropped and every anchor pair involving A is made again
-  from all bands' buckets, then verified with the stored signatures. (New ids sort after the
-  old ones in a real submission's buckets far more often than before them, so A is mostly the
-  new texts: at 1M, 14,461 rows for 10,000 new texts instead of 461,517 when A held every
-  member of every bucket joined.)
+* **Candidate pairs are anchor pairs** (each bucket member with the bucket's first text in
+  write order: by ``written``, then id — :mod:`graph.text.templates`). A bucket that no new
+  text joined keeps its members and anchor, so its pairs stand. A bucket a new text joined
+  after its anchor keeps its anchor: its old pairs stand, and it gains only the pairs of its
+  new members. A new text that becomes a bucket's anchor (or a bucket of new texts only)
+  changes every pair of it. So the *affected* set A is the new texts and every member of every
+  bucket (of any band) whose anchor is a new text. A pair with no end in A is in the same
+  buckets with the same anchors in every band before and after, so it is a candidate after
+  exactly when it was before; every pair that appears or goes has an end in A. Stored pairs
+  touching A are dropped and every anchor pair involving A is made again from all bands'
+  buckets, then verified with the stored signatures. A submission's new complaints are written
+  after every complaint already indexed, so they anchor no old bucket and A is just the new
+  texts; only texts placed before old ones — a submission received earlier but refreshed later,
+  two received in the same second, a caller's own ``written`` — make A larger, and the same
+  rule keeps that general case exact. (In id order, a new lender whose keys sort first
+  re-anchored every bucket it joined: at 1M, A was 141,870 rows for yunshan's file.)
 * **Star peeling depends only on each connected component of the verified pairs** (every step
   of :func:`graph.text.templates._star_clusters` reads a text's neighbours, and the round bound
   counts the same rounds in a component alone). Components that neither contained nor now touch
   A keep their edges, hence their clusters. The rest — the old components of A (they may split
   when a pair goes) and the components new pairs joined to them — are peeled again, as one
-  subgraph with the ids' order kept, by the same function the batch uses.
+  subgraph with the write order kept, by the same function the batch uses.
 
-Texts are stored in the order they were added (rows); ``order`` lists the rows in id order, so
-ties that the batch breaks by id are broken the same way. An id added again with the same text
-changes nothing; with another text, :class:`IndexMismatch` is raised and the caller rebuilds.
+Texts are stored in the order they were added (rows); ``order`` lists the rows in write order,
+so ties that the batch breaks by that order are broken the same way (``by_id`` lists them in id
+order, for finding ids). An id added again with the same text and place in write order changes
+nothing; with another text or place, :class:`IndexMismatch` is raised and the caller rebuilds.
 Ids added without a text (``None``) are kept too (``bare``), so that :attr:`TemplateIndex.count`
 counts every id the index has seen and a caller can compare it with a cheap count of all its
 items; a known id that gains or loses its text raises :class:`IndexMismatch`.
@@ -37,7 +41,7 @@ items; a known id that gains or loses its text raises :class:`IndexMismatch`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +85,7 @@ class TemplateChanges:
 class TemplateIndex:
     params: dict[str, Any]
     ids: np.ndarray  # bytes (UTF-8) of each row's id, in the order rows were added
-    order: np.ndarray  # rows in id order (int64)
+    order: np.ndarray  # rows in write order (int64): by ``written``, then id
     short: np.ndarray  # ids too short to cluster, sorted (bytes)
     sig: np.ndarray  # rows × num_perm (uint32)
     keys: np.ndarray  # rows × bands (uint64)
@@ -90,6 +94,8 @@ class TemplateIndex:
     similarity: np.ndarray  # float32
     hub_of: np.ndarray  # each row's hub row, -1 when unclustered (int64)
     comp: np.ndarray  # each row's component: its smallest row (int64)
+    written: np.ndarray  # each row's place in write order (int64)
+    by_id: np.ndarray  # rows in id order (int64)
     bare: np.ndarray = field(default_factory=lambda: _encode([]))  # ids without a text, sorted
     # how new rows join ``sig`` and ``keys`` (a file-backed index appends to its files)
     grow: Callable[[str, np.ndarray, np.ndarray], np.ndarray] | None = None
@@ -120,20 +126,27 @@ class TemplateIndex:
             similarity=clustering.similarity.astype(np.float32),
             hub_of=clustering.hub_of.astype(np.int64),
             comp=_components(n, clustering.left, clustering.right, np.arange(n)),
+            written=clustering.written.astype(np.int64),
+            by_id=np.argsort(_encode(clustering.ids), kind="stable").astype(np.int64),
             bare=np.sort(_encode(list(bare))),
         )
 
     @classmethod
-    def build(cls, items: list[tuple[str, str | None]], params: dict[str, Any]) -> TemplateIndex:
+    def build(
+        cls,
+        items: list[tuple[str, str | None]],
+        params: dict[str, Any],
+        written: Mapping[str, int] | None = None,
+    ) -> TemplateIndex:
         texts = [(key, text) for key, text in items if text is not None]
-        _, clustering = cluster_texts(texts, params)
+        _, clustering = cluster_texts(texts, params, written=written)
         assert clustering is not None
         return cls.from_clustering(clustering, params, [k for k, t in items if t is None])
 
     # --- reading -------------------------------------------------------------------------------
 
     def rank(self) -> np.ndarray:
-        """Each row's position in id order."""
+        """Each row's position in write order."""
         rank = np.empty(self.rows, dtype=np.int64)
         rank[self.order] = np.arange(self.rows, dtype=np.int64)
         return rank
@@ -150,7 +163,7 @@ class TemplateIndex:
     def find(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """For each id, its row (-1 when not a row), and whether it is a known short text."""
         wanted = _encode(ids)
-        return _lookup(self.ids[self.order], wanted, self.order), _lookup(
+        return _lookup(self.ids[self.by_id], wanted, self.by_id), _lookup(
             self.short, wanted, np.arange(len(self.short))
         ) >= 0
 
@@ -162,9 +175,13 @@ class TemplateIndex:
 
     # --- adding ----------------------------------------------------------------------------------
 
-    def add(self, items: Iterable[tuple[str, str | None]]) -> TemplateChanges:
-        """Add texts (new ids; known ids must bring their old text) and return what changed."""
+    def add(
+        self, items: Iterable[tuple[str, str | None]], written: Mapping[str, int] | None = None
+    ) -> TemplateChanges:
+        """Add texts (new ids; known ids must bring their old text and place) and return what
+        changed. ``written``: each id's place in write order (absent: 0), as the batch takes it."""
         clock = _Stopwatch()
+        place = written or {}
         items = list(items)
         self._add_bare(sorted({key for key, text in items if text is None}))
         texts = dict(sorted((key, text) for key, text in items if text is not None))
@@ -187,13 +204,18 @@ class TemplateIndex:
             sig[signature_of[again]], np.asarray(self.sig[row_of[again]])
         ):
             raise IndexMismatch("a known text changed")
+        places = np.array([place.get(key, 0) for key in item_ids], dtype=np.int64)
+        if len(again) and not np.array_equal(places[again], self.written[row_of[again]]):
+            raise IndexMismatch("a known text changed its place in write order")
         new_short = [item_ids[i] for i in np.flatnonzero(~eligible & ~known)]
         if new_short:
             self.short = np.sort(np.concatenate((self.short, _encode(new_short))))
         fresh = np.flatnonzero(eligible & ~known)
         if len(fresh) == 0:
             return TemplateChanges()
-        return self._add_rows([item_ids[i] for i in fresh], sig[signature_of[fresh]], clock)
+        return self._add_rows(
+            [item_ids[i] for i in fresh], places[fresh], sig[signature_of[fresh]], clock
+        )
 
     def _add_bare(self, keys: list[str]) -> None:
         """Keep ``keys`` as ids without a text (a known text that went raises)."""
@@ -206,16 +228,24 @@ class TemplateIndex:
             self.bare = np.sort(np.concatenate((self.bare, new)))
 
     def _add_rows(
-        self, new_ids: list[str], new_sig: np.ndarray, clock: _Stopwatch
+        self, new_ids: list[str], new_written: np.ndarray, new_sig: np.ndarray, clock: _Stopwatch
     ) -> TemplateChanges:
         params = self.params
         old_n, m = self.rows, len(new_ids)
         n = old_n + m
         new_rows = np.arange(old_n, n, dtype=np.int64)
         encoded = _encode(new_ids)  # sorted, as ``add`` sorts its items
-        position = np.searchsorted(self.ids[self.order], encoded)
-        self.order = np.insert(self.order, position, new_rows)
+        self.by_id = np.insert(self.by_id, np.searchsorted(self.ids[self.by_id], encoded), new_rows)
+        in_write_order = np.argsort(new_written, kind="stable")  # by place, then id
+        position = _write_positions(
+            self.written[self.order],
+            self.ids[self.order],
+            new_written[in_write_order],
+            encoded[in_write_order],
+        )
+        self.order = np.insert(self.order, position, new_rows[in_write_order])
         self.ids = np.concatenate((self.ids, encoded))
+        self.written = np.concatenate((self.written, new_written))
         new_keys = band_key_matrix(new_sig, params["bands"], params["rows"])
         grow = self.grow or _concatenate
         self.sig = grow("sig", self.sig, new_sig)
@@ -253,7 +283,7 @@ class TemplateIndex:
         reached[made_right] = True
         region = old_touch | _components_of(self.comp, reached)
         rows = np.flatnonzero(region)
-        rows = rows[np.argsort(rank[rows], kind="stable")]  # id order
+        rows = rows[np.argsort(rank[rows], kind="stable")]  # write order
         inside = region[self.left]
         local = np.full(n, -1, dtype=np.int64)
         local[rows] = np.arange(len(rows), dtype=np.int64)
@@ -285,7 +315,7 @@ def _anchor_pairs_of(
     columns: np.ndarray, affected: np.ndarray, rank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every anchor pair, in any band (a row of ``columns``), with an end in ``affected``;
-    (left, right) with left the smaller id, deduplicated."""
+    (left, right) with left the earlier in write order, deduplicated."""
     n = len(rank)
     found: list[np.ndarray] = []
     for column in columns:
@@ -300,16 +330,32 @@ def _anchor_pairs_of(
 
 def _reanchored(column: np.ndarray, rank: np.ndarray, old_n: int) -> np.ndarray:
     """The rows of the buckets of ``column`` (one band's keys) whose anchor is a new row (rows
-    from ``old_n`` on): a new bucket, or one a new row joined with a smaller id than every old
-    member. Only these buckets' pairs change otherwise than by a new row's own pairs."""
+    from ``old_n`` on): a new bucket, or one a new row joined ahead of every old member in
+    write order (``rank``). Only these buckets' pairs change otherwise than by a new row's own
+    pairs."""
     joined = np.flatnonzero(_in_keys(column, column[old_n:]))
-    members = joined[np.lexsort((rank[joined], column[joined]))]  # by bucket, then id order
+    members = joined[np.lexsort((rank[joined], column[joined]))]  # by bucket, then rank
     keys = column[members]
     first = np.ones(len(members), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
     bucket = np.cumsum(first) - 1
     anchor_is_new = members[first] >= old_n
     return members[anchor_is_new[bucket]]
+
+
+def _write_positions(
+    old_written: np.ndarray, old_ids: np.ndarray, written: np.ndarray, ids: np.ndarray
+) -> np.ndarray:
+    """Where rows of place ``written`` and id ``ids`` go among rows in write order (``old_*``,
+    both sorted by place, then id): a binary search by place, then by id among equal places."""
+    first = np.searchsorted(old_written, written, side="left")
+    last = np.searchsorted(old_written, written, side="right")
+    position = first.copy()
+    for value in sorted_unique(written):
+        chosen = np.flatnonzero(written == value)
+        start, stop = int(first[chosen[0]]), int(last[chosen[0]])
+        position[chosen] = start + np.searchsorted(old_ids[start:stop], ids[chosen])
+    return position
 
 
 def _in_keys(column: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -389,7 +435,7 @@ def _clusters_of(
     rank: np.ndarray, order: np.ndarray, rows: np.ndarray, hubs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """For ``rows`` (whole clusters) with their ``hubs``: each row's cluster as its first member
-    in id order (its id is ``tpl:`` + that member's id, as in the batch; -1 when unclustered),
+    in write order (its id is ``tpl:`` + that member's id, as in the batch; -1 when unclustered),
     and the cluster's size (0)."""
     first_row = np.full(len(rows), -1, dtype=np.int64)
     size = np.zeros(len(rows), dtype=np.int64)

@@ -18,8 +18,8 @@ in the number of texts:
 3. **LSH banding** with the band count and width that datasketch's ``MinHashLSH`` chooses for the
    threshold (it minimises false positives and negatives). Texts that agree on a whole band share
    a bucket. Instead of all pairs of a bucket — 12.5 million for a bucket of 5,000 letters — each
-   member is paired with the bucket's *anchor*, its smallest id: at most ``n × bands`` candidate
-   pairs overall, and the buckets still connect every family.
+   member is paired with the bucket's *anchor*, its first text in write order (see below): at
+   most ``n × bands`` candidate pairs overall, and the buckets still connect every family.
 4. **Verification.** A candidate pair counts when its estimated Jaccard similarity (the share of
    equal signature values) is at least ``threshold``.
 5. **Clusters** are stars, not connected components: components chain (A~B, B~C, C~D put A
@@ -30,8 +30,19 @@ in the number of texts:
    most similar to, when that estimated similarity is at least ``threshold``; the rest go round
    again (at most ``max_rounds`` rounds; ``params["unplaced"]`` counts any left). So every
    member of a cluster is within the threshold of its representative, the hub. A cluster's id
-   is ``tpl:`` + its smallest member id; every choice depends on the ids only, so the result
-   does not depend on input order or on the run.
+   is ``tpl:`` + its first member in write order.
+
+Write order
+-----------
+Every choice — anchors, the peel's ties, a cluster's id — follows one order of the texts: by
+``written`` (an integer per id that grows as texts are written; for complaints, the receipt
+time of the submission that first named them), then by id. Without ``written`` it is id order.
+So the result depends only on the items and their ``written``, not on input order or the run.
+Why write order rather than id order: a later submission's texts then come after every text
+already clustered, so they become the anchor of no existing bucket and the incremental index
+(:mod:`graph.text.template_index`) pairs again little more than the new texts themselves; in
+id order a new lender's keys that sort first (``complaint:云杉…``) re-anchored every bucket they
+joined and re-clustered far more complaints than the submission touched.
 
 Links for the graph (``SAME_TEMPLATE``)
 ---------------------------------------
@@ -52,7 +63,7 @@ Example
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -87,7 +98,7 @@ class TemplateLink(NamedTuple):
 @dataclass(frozen=True)
 class TemplateCluster:
     cluster_id: str
-    members: tuple[str, ...]  # sorted ids
+    members: tuple[str, ...]  # sorted ids (the cluster id names the first in write order)
     representative: str  # id of the representative member
     text: str  # the representative's original text
 
@@ -269,11 +280,11 @@ def band_key_matrix(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 def anchor_pairs(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Within each bucket of ``keys`` (one band's key per text), every member paired with the
-    bucket's *anchor*, its member of smallest ``rank`` (id order): (anchor, member) indices."""
+    bucket's *anchor*, its member of smallest ``rank`` (write order): (anchor, member) indices."""
     n = len(keys)
     if n == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    order = np.lexsort((rank, keys))  # within a bucket: id order
+    order = np.lexsort((rank, keys))  # within a bucket: by rank
     sorted_keys = keys[order]
     new_group = np.empty(n, dtype=bool)
     new_group[0] = True
@@ -285,7 +296,7 @@ def anchor_pairs(keys: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _candidate_pairs(keys: np.ndarray) -> np.ndarray:
     """Anchor pairs (anchor index, member index) from every band of ``keys`` (texts × bands, the
-    texts in id order), deduplicated, as int64 codes ``anchor * n + member``."""
+    texts in write order), deduplicated, as int64 codes ``anchor * n + member``."""
     n = keys.shape[0]
     rank = np.arange(n, dtype=np.int64)
     found: list[np.ndarray] = []
@@ -360,7 +371,8 @@ def _star_clusters(
 
     Each round assigns at least the neighbours of the best hub in each part, so the rounds end;
     after ``max_rounds`` the texts still active stay unclustered (counted in the result). All
-    choices depend on indices (= id order) only: deterministic and independent of input order.
+    choices depend on indices (= write order) only: deterministic and independent of input
+    order.
 
     Returns ``(hub_of, rounds, unplaced)``: ``hub_of[i]`` is the hub index of text ``i`` (itself
     for a hub) or -1 when unclustered.
@@ -422,13 +434,15 @@ def find_templates(
     min_chars: int = DEFAULT_MIN_CHARS,
     links: Literal["star", "forest"] = "star",
     max_rounds: int = DEFAULT_MAX_ROUNDS,
+    written: Mapping[str, int] | None = None,
 ) -> TemplateResult:
     """Cluster near-duplicate texts.
 
     Parameters
     ----------
     items : iterable of (id, text)
-        Ids must be unique. Order does not matter: the result depends only on the set of items.
+        Ids must be unique. Order does not matter: the result depends only on the set of items
+        (and ``written``).
     threshold : float
         Estimated Jaccard similarity of shingle sets at which two texts are the same template.
     num_perm : int
@@ -444,6 +458,9 @@ def find_templates(
     max_rounds : int
         Bound on the rounds of star peeling; texts still unassigned after it stay unclustered
         (``params["unplaced"]``).
+    written : mapping of id to int, optional
+        Each text's place in write order (absent: 0), ties broken by id; see the module
+        docstring. Without it, id order.
 
     Returns
     -------
@@ -454,6 +471,7 @@ def find_templates(
         items,
         template_params(threshold, num_perm, seed, k, min_chars, links, max_rounds),
         keep=False,
+        written=written,
     )
     return result
 
@@ -490,10 +508,11 @@ def template_params(
 
 @dataclass
 class Clustering:
-    """Everything a clustering computed, indexed by text in id order: what an incremental
+    """Everything a clustering computed, indexed by text in write order: what an incremental
     update (:mod:`graph.text.template_index`) starts from."""
 
-    ids: list[str]  # texts long enough to cluster, in id order
+    ids: list[str]  # texts long enough to cluster, in write order (then id)
+    written: np.ndarray  # their place in write order (int64)
     short: list[str]  # texts too short to cluster
     sig: np.ndarray  # MinHash signatures (texts × num_perm, uint32)
     keys: np.ndarray  # LSH bucket keys (texts × bands, uint64)
@@ -525,16 +544,21 @@ def text_signatures(texts: list[str], params: dict[str, Any]) -> tuple[np.ndarra
 
 
 def cluster_texts(
-    items: Iterable[tuple[str, str]], params: dict[str, Any], *, keep: bool = True
+    items: Iterable[tuple[str, str]],
+    params: dict[str, Any],
+    *,
+    keep: bool = True,
+    written: Mapping[str, int] | None = None,
 ) -> tuple[TemplateResult, Clustering | None]:
     """:func:`find_templates` with checked ``params`` (:func:`template_params`); with ``keep``
-    also the :class:`Clustering` it computed."""
+    also the :class:`Clustering` it computed. ``written``: each id's place in write order."""
     params = dict(params)
     pairs = list(items)
     ids = [item_id for item_id, _ in pairs]
     if len(set(ids)) != len(ids):
         raise UserError("find_templates: ids must be unique")
-    pairs.sort(key=lambda pair: pair[0])
+    place = written or {}
+    pairs.sort(key=lambda pair: (place.get(pair[0], 0), pair[0]))
     ids = [item_id for item_id, _ in pairs]
     texts = [text for _, text in pairs]
     del pairs
@@ -558,6 +582,7 @@ def cluster_texts(
         chosen = set(kept)
         clustering = Clustering(
             ids=[ids[i] for i in kept],
+            written=np.array([place.get(ids[i], 0) for i in kept], dtype=np.int64),
             short=[item_id for i, item_id in enumerate(ids) if i not in chosen],
             sig=sig,
             keys=keys,
@@ -587,17 +612,16 @@ def _result(
     clustered = np.flatnonzero(hub_of >= 0)
     if len(clustered) == 0:
         return TemplateResult([], [], params)
-    # members grouped by hub, ordered by index (= id order) inside each group
+    # members grouped by hub, ordered by index (= write order) inside each group
     order = clustered[np.argsort(hub_of[clustered], kind="stable")]
     boundaries = np.flatnonzero(np.diff(hub_of[order])) + 1
     clusters: list[TemplateCluster] = []
     for group in np.split(order, boundaries):
         hub = int(hub_of[group[0]])
-        members = tuple(ids[kept[i]] for i in group)
         clusters.append(
             TemplateCluster(
-                cluster_id=f"tpl:{members[0]}",
-                members=members,
+                cluster_id=f"tpl:{ids[kept[group[0]]]}",
+                members=tuple(sorted(ids[kept[i]] for i in group)),
                 representative=ids[kept[hub]],
                 text=texts[kept[hub]],
             )

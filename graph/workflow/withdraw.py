@@ -253,6 +253,11 @@ class WithdrawReport:
 # Facts left the graph: the intermediary scores kept for the incremental analysis
 # (graph/evidence/scorestate.py) are out of date, so the next analysis re-scores every entity.
 FORGET_SCORES = "MATCH (m:ScoreState {id: 'scores'}) DELETE m"
+# A complaint's first submission may have been this one: its place in the templates' write order
+# (graph/evidence/templates.py) moves, and a value it took from this submission may have gone, so
+# the template index is forgotten (its stamp, graph/evidence/template_index.py): the next
+# refresh rebuilds the templates.
+FORGET_TEMPLATE_INDEX = "MATCH (t:TemplateIndex {id: 'complaints'}) DELETE t"
 # The keys the withdrawn submission wrote (graph/db/writer.py RECORD_KEYS): nothing to analyse.
 FORGET_KEYS = "MATCH (k:SubmissionKeys {submission: $id}) DELETE k"
 
@@ -363,6 +368,7 @@ def withdraw_submission(
     report.node_sources, report.entities = done["node_sources"], done["entities"]
     report.kept_for_leads, report.detached_links = done["kept"], done["detached"]
     store.write(FORGET_SCORES)
+    store.write(FORGET_TEMPLATE_INDEX)
     store.write(FORGET_KEYS, id=submission_id)
 
     # Audited before the status flips: a crash in between leaves it ``withdrawing``, and running

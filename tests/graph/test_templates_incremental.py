@@ -6,6 +6,7 @@ import csv
 import json
 import logging
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,8 @@ import pytest
 from graph.db.store import GraphStore
 from graph.evidence import template_index as stored
 from graph.evidence.templates import build_templates, refresh_templates
+from graph.workflow.auth import Principal
+from graph.workflow.withdraw import withdraw_submission
 from ingest.demo import FIXTURE_WORLD, plan
 from ingest.headers import alias_table, normalize_header
 from ingest.submit import submit_file
@@ -32,6 +35,9 @@ MATCH (a:Complaint)-[r:SAME_TEMPLATE]->(b:Complaint)
 RETURN a.key AS a, b.key AS b, r.similarity AS similarity, r.kind AS kind, r.method AS method
 """
 KEYS = "MATCH (c:Complaint) RETURN c.key AS key"
+# the submissions so far were received a while ago (a later one is then later to the second)
+RECEIVED_EARLIER = "MATCH (s:Submission) SET s.received_at = '2025-01-01T00:00:00Z'"
+ADMIN = Principal("root", "admin", None, None)
 
 
 def snapshot(store: GraphStore) -> tuple[dict[str, tuple[str, int]], list[tuple[Any, ...]]]:
@@ -190,4 +196,63 @@ def test_complaints_without_a_text_are_counted_and_behind_the_back_ones_seen(
         )
         assert refreshed_fully(store, caplog, *parts.pop(3))
     assert not refreshed_fully(store, caplog, *parts[3])
+    assert_equal_to_full_build(store)
+
+
+def test_a_later_lender_whose_keys_sort_first_re_anchors_no_old_bucket(
+    store: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Yunshan's keys (``complaint:云杉…``) sort before every other lender's, but its file comes
+    later: its complaints join old template buckets without becoming their anchors, so the
+    refresh pairs only them again (in key order it paired every member of every bucket they
+    joined) and the graph still equals a full build."""
+    caplog.set_level(logging.INFO, logger="graph.evidence.templates")
+    shutil.rmtree(stored.index_folder(), ignore_errors=True)
+    files = [(path, org) for kind, path, org in plan(FIXTURE_WORLD) if kind == "complaints"]
+    later = next((path, org) for path, org in files if path.name == "complaints_yunshan.csv")
+    for path, org in files:
+        if path != later[0]:
+            submit_file(store, "complaints", path, org=org, via="cli", background=False)
+    store.write(RECEIVED_EARLIER)
+    build_templates(store)
+    old = snapshot(store)[0]
+    before = {row["key"] for row in store.read(KEYS)}
+    rows_before = stored.read_meta(stored.index_folder())["rows"]
+
+    caplog.clear()
+    submit_and_refresh(store, *later)
+    new = {row["key"] for row in store.read(KEYS)} - before
+    refreshed = re.search(r"templates refreshed: \d+ new complaints, (\d+) affected", caplog.text)
+    assert refreshed is not None, caplog.text
+    rows_added = stored.read_meta(stored.index_folder())["rows"] - rows_before
+    assert int(refreshed.group(1)) == rows_added > 0
+    # not vacuous: new complaints sort first and joined clusters of old ones
+    clusters = snapshot(store)[0]
+    joined = {clusters[key][0] for key in new if key in clusters} & {c for c, _ in old.values()}
+    assert joined
+    assert min(new) < min(before)
+    assert_equal_to_full_build(store)
+
+
+def test_a_withdrawal_makes_the_next_refresh_a_full_build(
+    store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Withdrawing a complaint's first submission moves it in write order (its first submission
+    is now a later one) though no complaint goes: the next refresh rebuilds, and equals a full
+    build."""
+    caplog.set_level(logging.INFO, logger="graph.evidence.templates")
+    shutil.rmtree(stored.index_folder(), ignore_errors=True)
+    parts = split_complaints(FIXTURE_WORLD, tmp_path, parts=2)
+    (first, org), *rest = parts
+    withdrawn = submit_file(store, "complaints", first, org=org, via="cli", background=False)
+    store.write(RECEIVED_EARLIER)
+    build_templates(store)
+    with first.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    again = tmp_path / "again.csv"  # the same complaints in another file: another submission
+    with again.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *reversed(rows)])
+    assert not refreshed_fully(store, caplog, again, org)
+    withdraw_submission(store, ADMIN, withdrawn["submission"])
+    assert refreshed_fully(store, caplog, *rest[0])
     assert_equal_to_full_build(store)

@@ -84,22 +84,26 @@ def _pairs(index: TemplateIndex) -> set[tuple[str, str, float]]:
 
 
 @pytest.mark.parametrize("seed", range(40))  # some split a component as they grow
-def test_adding_batches_equals_the_batch(seed: int) -> None:
+@pytest.mark.parametrize("places", ["id order", "mixed"])
+def test_adding_batches_equals_the_batch(seed: int, places: str) -> None:
+    """In id order, and with places in write order drawn at random (ties, and texts placed
+    before texts already indexed: the general case), adding equals the batch."""
     rng = random.Random(seed)
     items = _corpus(rng, rng.randint(60, 160))
     rng.shuffle(items)
     params = template_params()
+    written = {key: rng.randint(0, 3) for key, _ in items} if places == "mixed" else None
     cuts = sorted(rng.sample(range(1, len(items)), 4))
     parts = [items[a:b] for a, b in zip([0, *cuts], [*cuts, len(items)], strict=True)]
-    index = TemplateIndex.build(parts[0], params)
+    index = TemplateIndex.build(parts[0], params, written)
     seen = list(parts[0])
     graph_clusters = _ids(index.assignments(np.arange(index.rows)))  # what the graph holds
     graph_links = set(index.links())
     for part in parts[1:]:
         before = index.assignments(np.arange(index.rows))
-        changes = index.add(part)
+        changes = index.add(part, written)
         seen.extend(part)
-        result, clustering = cluster_texts(seen, params)
+        result, clustering = cluster_texts(seen, params, written=written)
         assert _view(index) == _batch_view(result)
         # only the difference is written, and it is enough
         graph_links -= set(changes.links_removed)
@@ -111,6 +115,11 @@ def test_adding_batches_equals_the_batch(seed: int) -> None:
         assert (graph_clusters, sorted(graph_links)) == (_ids(batch_clusters), batch_links)
         assert clustering is not None
         assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, params))
+        rows, _ = index.find([key for key, _ in seen])  # found by id, whatever the order
+        assert [index.ids[row].decode() for row in rows if row >= 0] == [
+            key for (key, _), row in zip(seen, rows, strict=True) if row >= 0
+        ]
+        assert int((rows >= 0).sum()) == index.rows
         after = index.assignments(np.arange(index.rows))
         expected = sorted(
             key
@@ -131,6 +140,23 @@ def test_new_first_id_renames_the_cluster_and_anchors_move() -> None:
     assert index.add([("m1", letter + "丙")]).changed == []  # the same text again: nothing
     with pytest.raises(IndexMismatch):
         index.add([("m1", letter + "丁丁丁丁")])  # another text under a known id
+
+
+def test_a_later_text_that_sorts_first_joins_without_renaming_the_cluster() -> None:
+    """In write order the cluster keeps the name of its first written member, the old texts
+    keep their pairs, and only the new text is paired (in id order, above, all moved)."""
+    letter = "本人于去年在贵司借款由于收入中断无法按时还款贵司催收人员多次骚扰本人家人和同事"
+    written = {"m2": 1, "m3": 1, "m1": 2}
+    index = TemplateIndex.build(
+        [("m2", letter + "甲"), ("m3", letter + "乙")], template_params(), written
+    )
+    changes = index.add([("m1", letter + "丙")], written)
+    assert changes.changed == ["m1"]
+    assert changes.clusters == {"m1": "tpl:m2"}
+    assert changes.affected == 1
+    assert index.add([("m1", letter + "丙")], written).changed == []  # the same again: nothing
+    with pytest.raises(IndexMismatch):
+        index.add([("m1", letter + "丙")], {"m1": 3})  # a known text moved in write order
 
 
 @pytest.mark.parametrize(
@@ -157,25 +183,33 @@ def _joined_buckets(index: TemplateIndex, new: list[str]) -> int:
 
 
 @pytest.mark.parametrize("seed", range(12))
-@pytest.mark.parametrize("prefix", ["b", "d"])  # new ids before ("b") or after ("d") the old
-def test_only_buckets_a_new_text_anchors_are_paired_again(seed: int, prefix: str) -> None:
-    """New ids after every old id anchor no old bucket: only the new texts' own pairs are made
-    (affected = the new texts); new ids before every old id anchor every bucket they join:
-    all its members are paired again. Either way the result is the batch's."""
+@pytest.mark.parametrize(
+    ("prefix", "later"),
+    [("b", False), ("d", False), ("b", True)],  # new ids before ("b") or after ("d") the old
+)
+def test_only_buckets_a_new_text_anchors_are_paired_again(
+    seed: int, prefix: str, later: bool
+) -> None:
+    """New texts after every old one anchor no old bucket: only the new texts' own pairs are
+    made (affected = the new texts); new texts before every old one anchor every bucket they
+    join: all its members are paired again. Either way the result is the batch's. In id order
+    new ids before the old ones come first; written later (a later lender's submission whose
+    keys sort first), they come after."""
     rng = random.Random(1000 + seed)
     items = _corpus(rng, rng.randint(80, 160))
     cut = len(items) // 2
     base = items[:cut]
     new = [(prefix + key, text) for key, text in items[cut:]]
-    index = TemplateIndex.build(base, template_params())
+    written = {key: 2 if key.startswith(prefix) else 1 for key, _ in base + new} if later else None
+    index = TemplateIndex.build(base, template_params(), written)
     before = _pairs(index)
-    changes = index.add(new)
-    result, clustering = cluster_texts(base + new, template_params())
+    changes = index.add(new, written)
+    result, clustering = cluster_texts(base + new, template_params(), written=written)
     assert _view(index) == _batch_view(result)
     assert clustering is not None
     assert _pairs(index) == _pairs(TemplateIndex.from_clustering(clustering, template_params()))
     fresh = [key for key, _ in new if index.find([key])[0][0] >= 0]
-    if prefix == "d":
+    if prefix == "d" or later:
         assert changes.affected == len(fresh)
         old_ids = {key for key, _ in base}
         assert {(a, b, s) for a, b, s in _pairs(index) if a in old_ids and b in old_ids} == before
