@@ -1,16 +1,21 @@
-"""Parsing alone (file → records, no Neo4j), per stage, one process against two workers, the
-context model's n-grams taken whole (the old code) against built from cached segments.
+"""Parsing alone (file → records, no Neo4j), per stage, this checkout against a baseline one, in
+one process and in forked workers, CPU and wall time.
 
     .venv/bin/python bench/parse.py [--world DIR] [--file complaints_beichen.csv]
-                                    [--workers 2] [--repeat 3]
+                                    [--baseline DIR] [--workers 2] [--repeat 3]
 
 Runs one complaint file of a world (the main checkout's ``.leadgraph/worlds/world-45000-23`` by
-default) and a GBK copy of it through ``ingest.pipeline.iter_file`` four ways, the runs
-alternating: one process (``workers=1``) timed per stage and ``--workers`` forked workers
-(:mod:`ingest.parallel`) timed whole, each with the old n-grams
-(``graph.text.context.whole_text_ngrams``) and the new (``graph.text.context.ngrams``). Each figure is the median of
-``--repeat`` runs, with the value caches (phones, dates, amounts, text summaries, contacts)
-emptied before every run, so no run profits from the one before. Stages of the baseline, each the time spent inside it:
+default) and a GBK copy of it through ``ingest.pipeline.iter_file``: in one process
+(``workers=1``) timed per stage, and in ``--workers`` forked workers (:mod:`ingest.parallel`)
+timed whole. ``--baseline`` names another checkout of the project (say the commit before a
+change: ``git worktree add /tmp/parse-old <commit>``, removed afterwards) whose code is timed
+the same way in the same run, the runs alternating, so that both see the same share of a
+machine that other work also uses. Each run is a fresh child process that imports the code of
+its checkout, loads the slang detector, the context model and phone metadata outside the
+timing, and starts with every cache empty. Figures are medians of ``--repeat`` runs; CPU time
+counts the parsing workers too, and is the fairer figure on a busy machine.
+
+Stages of the one-process runs, each the wall time spent inside it:
 
 * ``read`` — the reader's rows (``csv`` module, decoding);
 * ``phones`` — the phone checks (the mobile fast path, phonenumbers for the rest);
@@ -19,7 +24,7 @@ emptied before every run, so no run profits from the one before. Stages of the b
 * ``map/validate/build`` — the rest: header mapping, the other checks, the records.
 
 Prints a table and one JSON object. The wrappers that time the stages cost about a microsecond
-a call, far below a row's milliseconds.
+a call, far below a row's hundreds of microseconds.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,29 +43,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from graph.core.model import Model  # noqa: E402
-from graph.text import context, slang  # noqa: E402
-from graph.values import accounts, amounts, dates, names, phone  # noqa: E402
-from ingest import kinds, pipeline, validate  # noqa: E402
-from ingest.pipeline import Tally, iter_file  # noqa: E402
-from ingest.read import detect_encoding  # noqa: E402
-
-KEY = b"bench-key"
 DEFAULT_WORLD = ROOT.parent / "main" / ".leadgraph" / "worlds" / "world-45000-23"
+KEY = b"bench-key"
 STAGES = ("read", "phones", "slang", "context", "contacts", "keys")
-CACHES = (
-    phone._parse_cached, phone.valid_phone, dates.parse_date, dates._parse_cached,
-    amounts._parse_cached, names.firm_name_key, kinds.phone_node, kinds.text_contacts,
-    kinds.contact_node, kinds.text_summary, accounts.extract_phones, context._segment_ngrams,
-)  # fmt: skip
-NEW_NGRAMS = context.ngrams
 
 
-def clear_caches() -> None:
-    for cached in CACHES:
-        cached.cache_clear()  # type: ignore[attr-defined]
+# --- one run, in a child process that imports the code of its checkout -------------------------
 
 
 class Clock:
@@ -66,7 +56,6 @@ class Clock:
 
     def __init__(self) -> None:
         self.spent = dict.fromkeys(STAGES, 0.0)
-        self._undo: list[tuple[Any, str, Any]] = []
 
     def _wrap(self, owner: Any, name: str, stage: str) -> None:
         original = owner[name] if isinstance(owner, dict) else getattr(owner, name)
@@ -79,15 +68,10 @@ class Clock:
             finally:
                 spent[stage] += time.perf_counter() - started
 
-        self._set(owner, name, timed)
-        self._undo.append((owner, name, original))
-
-    @staticmethod
-    def _set(owner: Any, name: str, value: Any) -> None:
         if isinstance(owner, dict):
-            owner[name] = value
+            owner[name] = timed
         else:
-            setattr(owner, name, value)
+            setattr(owner, name, timed)
 
     def _timed_rows(self, rows: Iterator[Any]) -> Iterator[Any]:
         spent = self.spent
@@ -100,6 +84,10 @@ class Clock:
             yield item
 
     def install(self) -> None:
+        from graph.core.model import Model
+        from graph.text import context, slang
+        from ingest import kinds, pipeline, validate
+
         for check in ("phone", "phones"):
             self._wrap(validate.CHECKS, check, "phones")
         self._wrap(slang, "scan", "slang")
@@ -115,75 +103,91 @@ class Clock:
             table._rows = self._timed_rows(table._rows)
             return table
 
-        self._set(pipeline, "open_table", timed_open)
-        self._undo.append((pipeline, "open_table", open_table))
-
-    def remove(self) -> None:
-        while self._undo:
-            self._set(*self._undo.pop())
+        pipeline.open_table = timed_open  # type: ignore[assignment]
 
 
-def run_once(path: Path, workers: int, clock: Clock | None = None, *, old: bool = False
-             ) -> dict[str, Any]:  # fmt: skip
-    clear_caches()
-    context.ngrams = context.whole_text_ngrams if old else NEW_NGRAMS  # workers fork with it
-    tally = Tally()
+def measure(tree: Path, path: Path, workers: int, stages: bool) -> dict[str, Any]:
+    """Parse ``path`` with the code of checkout ``tree``, in this (fresh) process."""
+    sys.path.insert(0, str(tree))
+    from graph.text import context
+    from graph.values import phone
+    from ingest import kinds
+    from ingest.pipeline import Tally, iter_file
+
+    kinds.text_summary("预热")  # the slang detector and the context model, outside the timing
+    phone.parse_phone("13800138000")
+    kinds.text_summary.cache_clear()
+    features = getattr(context.default_model(), "_features", None)  # none in older checkouts
+    if features is not None:
+        features.clear()
+    clock = Clock() if stages else None
     if clock:
         clock.install()
+    tally = Tally()
+    cpu = time.process_time()
     started = time.perf_counter()
-    try:
-        for item in iter_file("complaints", path, source="bench", hashing_key=KEY,
-                              workers=workers):  # fmt: skip
-            tally.add(item)
-    finally:
-        if clock:
-            clock.remove()
-        context.ngrams = NEW_NGRAMS
+    for item in iter_file("complaints", path, source="bench", hashing_key=KEY, workers=workers):
+        tally.add(item)
     seconds = time.perf_counter() - started
-    return {"rows": tally.rows_read, "seconds": seconds}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, joined by now
+    cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
+    return {"rows": tally.rows_read, "seconds": seconds, "cpu": cpu,
+            "stages": clock.spent if clock else {}}  # fmt: skip
 
 
-def summary(runs: list[dict[str, Any]], stage_runs: list[dict[str, float]]) -> dict[str, Any]:
-    rows = runs[0]["rows"]
-    seconds = statistics.median(r["seconds"] for r in runs)
-    result: dict[str, Any] = {
-        "rows": rows,
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(rows / seconds),
-        "us_per_row": round(seconds / rows * 1e6),
-    }
-    if stage_runs:
-        stages = {s: statistics.median(r[s] for r in stage_runs) for s in STAGES}
-        stages["map/validate/build"] = max(0.0, seconds - sum(stages.values()))
-        result["stages_us_per_row"] = {s: round(v / rows * 1e6) for s, v in stages.items()}
-        result["stages_share"] = {s: round(v / seconds, 3) for s, v in stages.items()}
+def run_child(tree: Path, path: Path, workers: int, stages: bool) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--measure", str(tree), "--path", str(path),
+               "--workers", str(workers)] + (["--stages"] if stages else [])  # fmt: skip
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=tree)
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
 
 
-WAYS = ("old, one process", "new, one process", "old, {w} workers", "new, {w} workers")
+# --- the comparison ------------------------------------------------------------------------------
 
 
-def compare(path: Path, workers: int, repeat: int) -> dict[str, dict[str, Any]]:
-    """Medians of the four ways, runs alternating so that all see the same share of a machine
-    other work also uses; each with its speed-up over the old code in one process."""
-    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in WAYS}
-    stage_runs: dict[str, list[dict[str, float]]] = {way: [] for way in WAYS[:2]}
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = runs[0]["rows"]
+    seconds = statistics.median(r["seconds"] for r in runs)
+    cpu = statistics.median(r["cpu"] for r in runs)
+    result: dict[str, Any] = {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_second": round(rows / seconds),
+        "us_per_row": round(seconds / rows * 1e6),
+        "cpu_us_per_row": round(cpu / rows * 1e6),
+    }
+    if runs[0]["stages"]:
+        spent = {s: statistics.median(r["stages"][s] for r in runs) for s in STAGES}
+        spent["map/validate/build"] = max(0.0, seconds - sum(spent.values()))
+        result["stages_us_per_row"] = {s: round(v / rows * 1e6) for s, v in spent.items()}
+        result["stages_share"] = {s: round(v / seconds, 3) for s, v in spent.items()}
+    return result
+
+
+def compare(trees: dict[str, Path], path: Path, workers: int, repeat: int
+            ) -> dict[str, dict[str, Any]]:  # fmt: skip
+    """Medians of each checkout in one process and in ``workers`` workers, runs alternating;
+    each with its CPU and wall ratio to the first checkout (the baseline) in one process."""
+    ways = [(label, tree, w) for label, tree in trees.items() for w in (1, workers)]
+    runs: dict[str, list[dict[str, Any]]] = {f"{label}, {w} worker(s)": [] for label, _, w in ways}
     for _ in range(repeat):
-        for way in WAYS:
-            clock = Clock() if way in stage_runs else None
-            runs[way].append(run_once(path, 1 if clock else workers, clock,
-                                      old=way.startswith("old")))  # fmt: skip
-            if clock:
-                stage_runs[way].append(clock.spent)
-    result = {way.format(w=workers): summary(runs[way], stage_runs.get(way, [])) for way in WAYS}
-    baseline = result[WAYS[0]]["seconds"]
+        for label, tree, w in ways:
+            runs[f"{label}, {w} worker(s)"].append(run_child(tree, path, w, stages=w == 1))
+    result = {way: summary(found) for way, found in runs.items()}
+    base = next(iter(result.values()))
     for figures in result.values():
-        figures["speedup"] = round(baseline / figures["seconds"], 2)
+        figures["cpu_speedup"] = round(base["cpu_seconds"] / figures["cpu_seconds"], 2)
+        figures["wall_speedup"] = round(base["seconds"] / figures["seconds"], 2)
     return result
 
 
 def gbk_copy(path: Path, folder: Path) -> tuple[Path, str]:
     """The file re-encoded as GBK (GB18030 when a character has no GBK code), BOM dropped."""
+    sys.path.insert(0, str(ROOT))
+    from ingest.read import detect_encoding
+
     text = path.read_text(encoding=detect_encoding(path)).removeprefix("\ufeff")
     copy = folder / f"{path.stem}_gbk{path.suffix}"
     for encoding in ("gbk", "gb18030"):
@@ -195,36 +199,46 @@ def gbk_copy(path: Path, folder: Path) -> tuple[Path, str]:
     raise AssertionError("unreachable: GB18030 encodes every character")
 
 
+def print_table(label: str, result: dict[str, dict[str, Any]]) -> None:
+    first = next(iter(result.values()))
+    print(f"\n{label}: {first['rows']:,} rows")
+    staged = [(way, f) for way, f in result.items() if "stages_us_per_row" in f]
+    print(f"  {'stage (wall µs/row)':<20}" + "".join(f" {way[:24]:>26}" for way, _ in staged))
+    for stage in first["stages_us_per_row"]:
+        cells = [f"{f['stages_us_per_row'][stage]:>6} ({f['stages_share'][stage]:>6.1%})"
+                 for _, f in staged]  # fmt: skip
+        print(f"  {stage:<20}" + "".join(f" {cell:>26}" for cell in cells))
+    for way, f in result.items():
+        print(f"  {way:<26} CPU {f['cpu_us_per_row']:>5} µs/row ({f['cpu_speedup']}×),"
+              f" wall {f['us_per_row']:>5} µs/row ({f['wall_speedup']}×)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--world", type=Path, default=DEFAULT_WORLD)
     parser.add_argument("--file", default="complaints_beichen.csv")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time in the same run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # a child's checkout
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.path, args.workers, args.stages)))
+        return
+    trees = {"baseline": args.baseline.resolve()} if args.baseline else {}
+    trees["this"] = ROOT
     source = args.world / args.file
-    kinds.text_summary("预热")  # load the slang detector and the context model outside timing
-    phone.parse_phone("13800138000")
-    report: dict[str, Any] = {"file": str(source), "workers": args.workers}
+    report: dict[str, Any] = {"file": str(source), "workers": args.workers,
+                              "trees": {k: str(v) for k, v in trees.items()}}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="lg-parse-") as folder:
         gbk, encoding = gbk_copy(source, Path(folder))
         for label, path in (("utf-8", source), (encoding, gbk)):
-            report[label] = compare(path, args.workers, args.repeat)
+            report[label] = compare(trees, path, args.workers, args.repeat)
             print_table(label, report[label])
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, ensure_ascii=False, indent=2))
-
-
-def print_table(label: str, result: dict[str, dict[str, Any]]) -> None:
-    old, new = result[WAYS[0]], result[WAYS[1]]
-    print(f"\n{label}: {old['rows']:,} rows")
-    print(f"  {'stage':<20} {'old µs/row':>10} {'share':>7} {'new µs/row':>10} {'share':>7}")
-    for stage, us in old["stages_us_per_row"].items():
-        print(f"  {stage:<20} {us:>10} {old['stages_share'][stage]:>7.1%}"
-              f" {new['stages_us_per_row'][stage]:>10} {new['stages_share'][stage]:>7.1%}")  # fmt: skip
-    for way, figures in result.items():
-        print(f"  {way:<18} {figures['rows_per_second']:>7,} rows/s ({figures['us_per_row']} µs/row),"
-              f" {figures['speedup']}× the old one process")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -52,14 +52,14 @@ pinyin, a mixed spelling) and which the model calls benign (score below
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import operator
 import re
+import threading
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat, starmap
 from pathlib import Path
@@ -133,9 +133,12 @@ def _segments(max_n: int) -> re.Pattern[str]:
     return re.compile(segment + f"(?=(.{{0,{max_n - 1}}}))", re.DOTALL)
 
 
-@lru_cache(maxsize=16_384)  # a 10k-row complaint file has some 7,000 distinct segments
-def _segment_ngrams(segment: str, max_n: int) -> frozenset[str]:
+def _grams_of_segment(segment: str, max_n: int) -> frozenset[str]:
     return frozenset(g for g in _all_ngrams(segment, max_n) if g.strip(_PUNCTUATION_CHARS))
+
+
+# a 10k-row complaint file has some 7,000 distinct segments
+_segment_ngrams = lru_cache(maxsize=16_384)(_grams_of_segment)
 
 
 def _all_ngrams(text: str, max_n: int) -> list[str]:
@@ -147,6 +150,63 @@ def _all_ngrams(text: str, max_n: int) -> list[str]:
         level = list(map(operator.add, level, text[n - 1 :]))
         grams += level
     return grams
+
+
+SEGMENT_CACHE_SIZE = 32_768  # segments remembered (a 22k-row complaint file has some 15,000)
+GRAM_NUMBERS = 1 << 16  # n-grams numbered before starting afresh: a mask stays under 8 KiB
+
+
+class SegmentFeatures:
+    """What the agent score needs of each segment of :func:`ngrams` (a sentence and its
+    punctuation, with the ``max_n - 1`` characters after it), remembered per segment: its
+    n-grams as the bits of one integer, each n-gram numbered when first met, and the weights of
+    those the model knows, by number. A text's distinct n-grams are then its segments' masks
+    or-ed together and counted, and its known ones one dict merge: the same sets as
+    :func:`ngrams` builds, without a union of a few hundred strings per text.
+
+    Bounded: once either table is full, both start afresh, and only between two texts (a mask
+    means something only under the numbering it was built with). A lock keeps one text's
+    segments under one numbering when threads share the model (the workbench)."""
+
+    def __init__(self, weights: dict[str, float], max_n: int) -> None:
+        self._weights = weights
+        self._max_n = max_n
+        self._numbers: dict[str, int] = {}
+        self._segments: dict[str, tuple[int, dict[int, float]]] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._numbers.clear()
+            self._segments.clear()
+
+    def of_text(self, segments: Iterable[str]) -> tuple[int, list[float]]:
+        """The number of distinct n-grams in ``segments`` and the weights of the known ones,
+        each n-gram once."""
+        with self._lock:
+            if len(self._segments) >= SEGMENT_CACHE_SIZE or len(self._numbers) >= GRAM_NUMBERS:
+                self._numbers.clear()
+                self._segments.clear()
+            mask = 0
+            known: dict[int, float] = {}
+            for segment in segments:
+                features = self._segments.get(segment)
+                if features is None:
+                    features = self._segments[segment] = self._features(segment)
+                mask |= features[0]
+                known.update(features[1])
+            return mask.bit_count(), list(known.values())
+
+    def _features(self, segment: str) -> tuple[int, dict[int, float]]:
+        numbers = self._numbers
+        grams = {gram: numbers.setdefault(gram, len(numbers))
+                 for gram in _grams_of_segment(segment, self._max_n)}  # fmt: skip
+        bits = bytearray(len(numbers) // 8 + 1)
+        for number in grams.values():
+            bits[number >> 3] |= 1 << (number & 7)
+        weights = self._weights
+        known = {number: weights[gram] for gram, number in grams.items() if gram in weights}
+        return int.from_bytes(bits, "little"), known
 
 
 @dataclass(frozen=True)
@@ -161,6 +221,10 @@ class ContextModel:
     trade: dict[str, tuple[float, ...]]
     max_n: int = MAX_N
     version: str = ""
+    _features: SegmentFeatures = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_features", SegmentFeatures(self.agent, self.max_n))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], version: str = "") -> ContextModel:
@@ -184,12 +248,14 @@ class ContextModel:
         return {g: self.agent[g] * norm for g in grams if g in self.agent}
 
     def agent_score(self, text: str) -> float:
-        """P(agent-like): the sum of :meth:`contributions`, taken without building them."""
-        grams = ngrams(text, self.max_n)
-        if not grams:
+        """P(agent-like): the sum of :meth:`contributions`, taken without building them, from
+        each segment's features (:class:`SegmentFeatures`): the same n-grams as
+        :func:`ngrams`, and ``math.fsum`` is exact, so the same score to the last bit."""
+        segments = _segments(self.max_n).findall(fold(text))
+        count, weights = self._features.of_text(starmap(operator.add, segments))
+        if not count:
             return _sigmoid(self.agent_bias)
-        total = math.fsum(map(self.agent.get, grams, itertools.repeat(0.0)))
-        return _sigmoid(self.agent_bias + total / math.sqrt(len(grams)))
+        return _sigmoid(self.agent_bias + math.fsum(weights) / math.sqrt(count))
 
     def trade_scores(self, text: str) -> dict[str, float]:
         grams = ngrams(text, self.max_n)

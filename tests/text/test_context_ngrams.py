@@ -102,3 +102,22 @@ def test_public_complaint_texts() -> None:
         texts += list(csv_column(path, "Consumer complaint narrative"))
     assert len(texts) > 300
     assert_same(texts)
+
+
+def test_scores_stay_the_same_when_the_segment_tables_start_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tables so small that they start afresh every few texts, in the middle of a run of texts
+    sharing segments: a mask kept from an old numbering would count the wrong n-grams."""
+    monkeypatch.setattr(context, "SEGMENT_CACHE_SIZE", 5)
+    monkeypatch.setattr(context, "GRAM_NUMBERS", 60)
+    context.default_model()._features.clear()
+    parts = ["我于2023年10月办理了分期业务，", "停息挂账。", "代理维权!!加V:fawu_1", "上岸，",
+             "请帮我更正征信记录。", "ＺＸ 征信  138"]  # fmt: skip
+    chance = random.Random(7)
+    texts = ["".join(chance.choices(parts, k=chance.randint(1, 6))) for _ in range(400)]
+    try:
+        for text in texts * 2:  # the second pass meets remembered segments
+            assert context.agent_score(text) == whole_text_score(text), text
+    finally:
+        context.default_model()._features.clear()
