@@ -33,12 +33,10 @@ compares the snapshots of both); a change to a rule in ``writer.py`` needs its t
 
 from __future__ import annotations
 
-import gc
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -213,19 +211,6 @@ def statement_props(state: Props) -> Props:
 # --- the fold ------------------------------------------------------------------------------
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for the fold of a batch and the merge, which make
-    no cycles but so many objects that the collector would walk the whole heap again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass
 class BulkGraph:
     """The nodes and links a series of submissions writes, folded into partial states that
@@ -373,12 +358,6 @@ class BulkGraph:
     def write_files(self, folder: Path) -> ImportFiles:
         """Merge the runs, and what is still held, into the import files in ``folder``; the runs
         are deleted after. The kinds go one after the other, entities first (as they sort)."""
-        with _collector_paused():
-            files = self._write_files(folder)
-        gc.unfreeze()  # what the fold froze (BulkWriter.write), the collector's again
-        return files
-
-    def _write_files(self, folder: Path) -> ImportFiles:
         writer = ImportWriter(folder)
         write: dict[str, Callable[[ImportWriter, Any, Props], None]] = {
             ENTITY: self._write_node,
@@ -462,16 +441,6 @@ class BulkWriter(SubmissionWriter):
         return [_rekey(result, to_key) for result in results], set(to_key.values())
 
     def write(self, results: list[RowResult]) -> None:
-        # What the fold holds lives until the next spill, and each full pass of the cyclic
-        # garbage collector walked all of it again: two thirds of the fold's CPU at 100k. The
-        # fold makes no cycles, so it runs without the collector, and what it holds then leaves
-        # the collector's sight (refcounts still free it when spilled; write_files gives the
-        # collector back everything frozen).
-        with _collector_paused():
-            self._fold(results)
-        gc.freeze()
-
-    def _fold(self, results: list[RowResult]) -> None:
         results, existing = self.resolve_firm_names(results)
         nodes, links = aggregate(results, self.submission)
         _check_endpoints(nodes, links, existing)
