@@ -15,8 +15,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,7 +27,8 @@ ARRAY_DELIMITER_FLAG = "U+001F"
 KEYED = "k"  # the id space of nodes found by their ``key``
 KEYS_SPACE = "sk"  # SubmissionKeys, found by ``id``
 LONG_RANGE = (-(2**63), 2**63 - 1)
-MAX_OPEN_FILES = 128
+GROUP_LINES = 500  # a group's lines appended to its file at once
+WAITING_LINES = 50_000  # lines of every group waiting at most (then all are appended)
 PATCH_CHUNK = 1_000  # patches pickled at once
 
 
@@ -101,63 +101,128 @@ def csv_cell(value: Any, kind: str) -> str:
     return _plain(value)
 
 
+def _string_cell(value: str) -> tuple[str, str] | None:
+    if "\r" in value or "\x00" in value:
+        return None
+    return "string", '"' + value.replace('"', '""') + '"'
+
+
+def _long_cell(value: int) -> tuple[str, str] | None:
+    return ("long", str(value)) if LONG_RANGE[0] <= value <= LONG_RANGE[1] else None
+
+
+def _list_cell(value: list[Any]) -> tuple[str, str] | None:
+    types = set(map(type, value))
+    if types == {str}:  # the common list: sources, submissions, names
+        joined = ARRAY_DELIMITER.join(value)
+        if (
+            "" in value
+            or joined.count(ARRAY_DELIMITER) != len(value) - 1
+            or "\r" in joined
+            or "\x00" in joined
+        ):
+            return None
+        return "string[]", '"' + joined.replace('"', '""') + '"'
+    if types == {int} and LONG_RANGE[0] <= min(value) and max(value) <= LONG_RANGE[1]:
+        return "long[]", '"' + ARRAY_DELIMITER.join(map(str, value)) + '"'
+    return _any_cell(value)
+
+
+def _any_cell(value: Any) -> tuple[str, str] | None:
+    kind = csv_type(value)
+    return None if kind is None else (kind, csv_cell(value, kind))
+
+
+# the cell of a value of exactly these types, without csv_type's chain of isinstance
+_CELL_OF_TYPE: dict[type, Callable[[Any], tuple[str, str] | None]] = {
+    str: _string_cell,
+    int: _long_cell,
+    bool: lambda value: ("boolean", "true" if value else "false"),
+    float: lambda value: ("double", repr(value)) if math.isfinite(value) else None,
+    list: _list_cell,
+}
+
+
+def typed_cell(value: Any) -> tuple[str, str] | None:
+    """``(csv_type(value), csv_cell(value, that type))``, or None when a cell cannot carry it:
+    the same, in one pass."""
+    return _CELL_OF_TYPE.get(type(value), _any_cell)(value)
+
+
 def _open_private_binary(path: Path) -> IO[bytes]:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
     return os.fdopen(fd, "wb")
 
 
 def _open_private(path: Path, flag: int) -> IO[str]:
-    """A text file of mode 600 for writing (``os.O_TRUNC``) or appending (``os.O_APPEND``),
-    kept open across many writes (``graph.core.private.open_private`` is a context manager)."""
+    """A text file of mode 600 for writing (``os.O_TRUNC``) or appending (``os.O_APPEND``)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | flag | os.O_CLOEXEC, FILE_MODE)
     return os.fdopen(fd, "a" if flag == os.O_APPEND else "w", encoding="utf-8", newline="")
 
 
+Columns = tuple[tuple[str, str], ...]  # (name, type) of each property column, sorted by name
+
+
 class _Groups:
-    """One open file per header; when too many are open, the one written least recently is
-    closed (and reopened for appending when its group comes again)."""
+    """One file per group (its header first), numbered in the order the groups first come.
+    Each group's lines wait in memory and are appended a few hundred at a time (the file opened
+    and closed again), so no file stays open and a line costs no write call of its own."""
 
     def __init__(self, folder: Path, prefix: str) -> None:
         self.folder = folder
         self.prefix = prefix
         self.paths: dict[tuple[Any, ...], Path] = {}
-        self.open: OrderedDict[tuple[Any, ...], IO[str]] = OrderedDict()
+        self.waiting: dict[tuple[Any, ...], list[str]] = {}
+        self.waiting_lines = 0
 
-    def write(self, group: tuple[Any, ...], header: str, line: str) -> None:
-        handle = self.open.get(group)
-        if handle is None:
-            if len(self.open) >= MAX_OPEN_FILES:
-                self.open.popitem(last=False)[1].close()
-            path = self.paths.get(group)
-            if path is None:
-                path = self.paths[group] = self.folder / f"{self.prefix}-{len(self.paths)}.csv"
-                handle = self.open[group] = _open_private(path, os.O_TRUNC)
-                handle.write(header + "\n")
-            else:
-                handle = self.open[group] = _open_private(path, os.O_APPEND)
-        else:
-            self.open.move_to_end(group)
-        handle.write(line + "\n")
+    def new(self, group: tuple[Any, ...], header: str) -> None:
+        """Start the file of a group not met before."""
+        path = self.paths[group] = self.folder / f"{self.prefix}-{len(self.paths)}.csv"
+        with _open_private(path, os.O_TRUNC) as handle:
+            handle.write(header + "\n")
+        self.waiting[group] = []
 
-    def close(self) -> None:
-        for handle in self.open.values():
-            handle.close()
-        self.open.clear()
+    def write(self, group: tuple[Any, ...], line: str) -> None:
+        lines = self.waiting[group]
+        lines.append(line)
+        if len(lines) >= GROUP_LINES:
+            self._append(group)
+        self.waiting_lines += 1
+        if self.waiting_lines >= WAITING_LINES:
+            self.flush()
+
+    def _append(self, group: tuple[Any, ...]) -> None:
+        lines = self.waiting[group]
+        if lines:
+            with _open_private(self.paths[group], os.O_APPEND) as handle:
+                handle.write("\n".join(lines) + "\n")
+            self.waiting_lines -= len(lines)
+            lines.clear()
+
+    def flush(self) -> None:
+        for group in self.waiting:
+            self._append(group)
 
 
-def _split(props: dict[str, Any]) -> tuple[list[tuple[str, str, Any]], dict[str, Any]]:
-    """(name, type, value) of the properties a cell carries, sorted by name; and the rest."""
-    carried, rest = [], {}
+def _cells(props: dict[str, Any], skip: str | None) -> tuple[Columns, list[str], dict[str, Any]]:
+    """The columns and cells of the properties a cell carries, sorted by name (but ``skip``
+    and those that are None); and the rest, left to a patch."""
+    columns, cells, rest = [], [], {}
     for name in sorted(props):
         value = props[name]
-        if value is None:
+        if value is None or name == skip:
             continue
-        kind = csv_type(value)
-        if kind is None:
+        if type(value) is str and "\r" not in value and "\x00" not in value:  # most are
+            columns.append((name, "string"))
+            cells.append('"' + value.replace('"', '""') + '"')
+            continue
+        typed = typed_cell(value)
+        if typed is None:
             rest[name] = value
         else:
-            carried.append((name, kind, value))
-    return carried, rest
+            columns.append((name, typed[0]))
+            cells.append(typed[1])
+    return tuple(columns), cells, rest
 
 
 class ImportWriter:
@@ -180,33 +245,26 @@ class ImportWriter:
     ) -> None:
         """One node: its labels, id space, identifying property, and every property."""
         identifier = props[id_name]
-        carried, rest = _split({k: v for k, v in props.items() if k != id_name})
-        group = (labels, space, tuple((name, kind) for name, kind, _ in carried))
-        header = ",".join(
-            [f"{id_name}:ID({space})", *(f"{name}:{kind}" for name, kind, _ in carried)]
-        )
-        line = ",".join(
-            [_quote(identifier), *(csv_cell(value, kind) for _, kind, value in carried)]
-        )
-        self._nodes.write(group, header, line)
-        self._labels_of[group] = labels
+        columns, cells, rest = _cells(props, id_name)
+        group = (labels, space, columns)
+        if group not in self._labels_of:
+            header = [f"{id_name}:ID({space})", *(f"{name}:{kind}" for name, kind in columns)]
+            self._nodes.new(group, ",".join(header))
+            self._labels_of[group] = labels
+        self._nodes.write(group, ",".join([_quote(identifier), *cells]))
         self.files.node_count += 1
         if rest:
             self._patch(Patch(labels[-1], id_name, identifier, None, rest))
 
     def link(self, link_type: str, start: str, end: str, props: dict[str, Any]) -> None:
         """One link between two keyed nodes, with every property."""
-        carried, rest = _split(props)
-        link_group = (link_type, tuple((name, kind) for name, kind, _ in carried))
-        header = ",".join(
-            [f":START_ID({KEYED})", f":END_ID({KEYED})"]
-            + [f"{name}:{kind}" for name, kind, _ in carried]
-        )
-        line = ",".join(
-            [_quote(start), _quote(end), *(csv_cell(value, kind) for _, kind, value in carried)]
-        )
-        self._links.write(link_group, header, line)
-        self._type_of[link_group] = link_type
+        columns, cells, rest = _cells(props, None)
+        group = (link_type, columns)
+        if group not in self._type_of:
+            header = [f":START_ID({KEYED})", f":END_ID({KEYED})"]
+            self._links.new(group, ",".join(header + [f"{n}:{k}" for n, k in columns]))
+            self._type_of[group] = link_type
+        self._links.write(group, ",".join([_quote(start), _quote(end), *cells]))
         self.files.link_count += 1
         if rest:
             self._patch(Patch(None, None, None, (link_type, start, end), rest))
@@ -220,8 +278,8 @@ class ImportWriter:
 
     def close(self) -> ImportFiles:
         """Close every file; what they hold."""
-        self._nodes.close()
-        self._links.close()
+        self._nodes.flush()
+        self._links.flush()
         if self._patches:
             pickle.dump(self._patches, self._patch_file, protocol=pickle.HIGHEST_PROTOCOL)
             self._patches = []

@@ -36,8 +36,9 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,24 @@ def combine(what: str, states: list[Props]) -> Props:
     return result
 
 
+def combined(what: str, records: Iterable[tuple[Any, Props]]) -> Iterator[tuple[Any, Props]]:
+    """Each key of ``records`` (in key order, a key's partial states consecutive and earliest
+    first, as :func:`graph.db.bulk_runs.merged` gives them) with its states combined."""
+    join = COMBINE[what]
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
+        return
+    key, state = first
+    for next_key, later in records:
+        if next_key == key:
+            state = join(state, later)
+        else:
+            yield key, state
+            key, state = next_key, later
+    yield key, state
+
+
 def node_props(key: str, state: Props) -> Props:
     """The entity node's properties: what the writer's MERGE leaves after every batch."""
     props = {"key": key, **state["identity"]}
@@ -207,7 +226,10 @@ class BulkGraph:
     submissions: dict[str, Props] = field(default_factory=dict)  # submission id -> properties
     # name_key -> keys of the firms with a USCC of that name (FIRMS_BY_NAME)
     firm_names: dict[str, set[str]] = field(default_factory=dict)
-    runs: list[Path] = field(default_factory=list)
+    # the runs of each kind of state, in the order they were written
+    runs: dict[str, list[Path]] = field(
+        default_factory=lambda: {ENTITY: [], LINK: [], STATEMENT: [], KEYS: []}
+    )
     weight: int = 0  # what ``held`` holds, against ``spill_at``
     # submission id -> how many nodes (by label) and links (by type) it created; at the merge
     created: dict[str, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
@@ -319,41 +341,36 @@ class BulkGraph:
         if self.weight >= self.spill_at:
             self.spill()
 
-    def _sorted_held(self) -> list[tuple[tuple[str, Any], Props]]:
-        held = self.held.items()
-        return sorted(
-            (((what, key), state) for what, states in held for key, state in states.items()),
-            key=itemgetter(0),
-        )
+    def _sorted_held(self, what: str) -> list[tuple[Any, Props]]:
+        held = self.held[what]
+        return [(key, held[key]) for key in sorted(held)]
 
     def spill(self) -> None:
-        """Write what is held as one sorted run, and hold nothing."""
-        records = self._sorted_held()
-        if records:
-            path = self.folder / f"run-{len(self.runs):05d}.pickle"
-            write_run(path, records)
-            self.runs.append(path)
-        for held in self.held.values():
-            held.clear()
+        """Write what is held as one sorted run of each kind, and hold nothing."""
+        for what, held in self.held.items():
+            if held:
+                path = self.folder / f"run-{len(self.runs[what]):05d}-{what}.pickle"
+                write_run(path, self._sorted_held(what))
+                self.runs[what].append(path)
+                held.clear()
         self.weight = 0
 
     def write_files(self, folder: Path) -> ImportFiles:
         """Merge the runs, and what is still held, into the import files in ``folder``; the runs
-        are deleted after."""
+        are deleted after. The kinds go one after the other, entities first (as they sort)."""
         writer = ImportWriter(folder)
-        for (what, key), states in merged(self.runs, self._sorted_held()):
-            state = combine(what, states)
-            if what == ENTITY:
-                self._write_node(writer, key, state)
-            elif what == STATEMENT:
-                writer.node(("Statement",), KEYED, "key", statement_props(state))
-                writer.link("ABOUT", key, state["start"]["entity"], {})
-            elif what == LINK:
-                link_type, start, end = key
-                self._created(state["sources"][0].rpartition("#")[0])[1][link_type] += 1
-                writer.link(link_type, start, end, state)
-            else:
-                writer.node(("SubmissionKeys",), KEYS_SPACE, "id", state)
+        write: dict[str, Callable[[ImportWriter, Any, Props], None]] = {
+            ENTITY: self._write_node,
+            KEYS: self._write_keys,
+            LINK: self._write_link,
+            STATEMENT: self._write_statement,
+        }
+        for what in sorted(self.held):
+            records = merged(self.runs[what], self._sorted_held(what))
+            self.held[what].clear()
+            write_one = write[what]
+            for key, state in combined(what, records):
+                write_one(writer, key, state)
         for key, state in self.firms.items():
             self._write_node(writer, key, state)
         for props in self.orgs.values():
@@ -362,17 +379,30 @@ class BulkGraph:
             writer.node(("Submission",), KEYED, "key", props)
             writer.link("SUBMITTED", f"org:{props['org']}", props["key"], {})
         shutil.rmtree(self.folder, ignore_errors=True)
-        self.runs = []
-        for held in self.held.values():
-            held.clear()
+        self.runs = {what: [] for what in self.runs}
         return writer.close()
+
+    def _write_keys(self, writer: ImportWriter, key: str, state: Props) -> None:
+        writer.node(("SubmissionKeys",), KEYS_SPACE, "id", state)
+
+    def _write_statement(self, writer: ImportWriter, key: str, state: Props) -> None:
+        writer.node(("Statement",), KEYED, "key", statement_props(state))
+        writer.link("ABOUT", key, state["start"]["entity"], {})
+
+    def _write_link(self, writer: ImportWriter, key: tuple[str, str, str], state: Props) -> None:
+        link_type, start, end = key
+        self._created(state["sources"][0].rpartition("#")[0])[1][link_type] += 1
+        writer.link(link_type, start, end, state)
 
     def _write_node(self, writer: ImportWriter, key: str, state: Props) -> None:
         self._created(state["submissions"][0])[0][state["label"]] += 1
         writer.node(entity_labels(state["label"]), KEYED, "key", node_props(key, state))
 
     def _created(self, submission: str) -> tuple[Counter[str], Counter[str]]:
-        return self.created.setdefault(submission, (Counter(), Counter()))
+        counters = self.created.get(submission)
+        if counters is None:
+            counters = self.created[submission] = (Counter(), Counter())
+        return counters
 
 
 class BulkWriter(SubmissionWriter):
@@ -439,6 +469,7 @@ class BulkWriter(SubmissionWriter):
         self.graph.finish(self.submission.id, self.report, self.quarantine_report)
 
 
+@cache
 def entity_labels(label: str) -> tuple[str, str]:
     """The labels of an entity node of the model's ``label``: the shared one and its own."""
     return ENTITY_LABEL, load_model().node(label).label

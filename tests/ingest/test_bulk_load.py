@@ -227,7 +227,8 @@ def test_bad_kind_file_arguments_are_refused_naming_them(
 
 def _files_of(folder: Path, spill_at: int) -> dict[str, Any]:
     """The import files of the fixture world folded in batches of 40 rows, spilling every
-    ``spill_at`` states: each file's header with its sorted lines, and the patches."""
+    ``spill_at`` states: each file byte for byte, and the patches in order (the merge writes
+    keys in order whether they were spilled or not)."""
     graph = bulk_state.BulkGraph(folder / "runs", spill_at=spill_at)
     for kind, path, org in plan(FIXTURE_WORLD):
         info = submit.new_submission(kind, path, org=org, user=None, via="cli", grade=None)
@@ -239,11 +240,8 @@ def _files_of(folder: Path, spill_at: int) -> dict[str, Any]:
     for props in graph.submissions.values():
         props.update(landed_at=NOW, landed_ms=0)  # the clock's, not the fold's
     files = graph.write_files(folder / "files")
-    texts = {}
-    for _, path in files.nodes + files.links:
-        header, *lines = path.read_text(encoding="utf-8").splitlines()
-        texts[header] = sorted(texts.get(header, []) + lines)
-    patches = sorted(repr(patch) for patch in read_patches(files))
+    texts = {path.name: path.read_bytes() for _, path in files.nodes + files.links}
+    patches = [repr(patch) for patch in read_patches(files)]
     return {"files": texts, "patches": patches, "created": graph.created}
 
 
