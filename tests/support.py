@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import html
 import json
+import math
 import os
 import re
 import socket
@@ -620,3 +621,18 @@ def running_server(config: Any) -> Iterator[Any]:
 def is_server_version(text: str) -> bool:
     """True for a Neo4j version string of any release: ``5.26.0``, ``2025.01.0``, ``5.27-aura``."""
     return re.match(r"\d+\.\d+", text or "") is not None
+
+
+def whole_text_score(text: str) -> float:
+    """The agent score as the context model was trained: from the whole folded text's n-grams
+    (what the per-segment tables of ``graph.text.context`` must reproduce to the last bit)."""
+    from graph.text import context
+
+    model = context.default_model()
+    if not text or not text.strip():
+        return 0.0
+    grams = context.whole_text_ngrams(text, model.max_n)
+    if not grams:
+        return context._sigmoid(model.agent_bias)
+    total = math.fsum(model.agent.get(g, 0.0) for g in grams)
+    return context._sigmoid(model.agent_bias + total / math.sqrt(len(grams)))

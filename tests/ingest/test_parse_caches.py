@@ -8,12 +8,12 @@ complaints do, and hold slang and contacts that straddle punctuation and the par
 from __future__ import annotations
 
 import csv
-import math
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import whole_text_score
 
 from app.synth import generate
 from graph.text import context
@@ -52,18 +52,6 @@ def complaints_file(folder: Path, seed: int = 1) -> Path:
             contact = chance.choice(["13800138000", "", "99"])  # one refused (a warning)
             writer.writerow([f"C{n}", text, note, own, contact])
     return path
-
-
-def whole_text_score(text: str) -> float:
-    """The agent score as the model was trained: from the whole folded text's n-grams."""
-    model = context.default_model()
-    if not text or not text.strip():
-        return 0.0
-    grams = context.whole_text_ngrams(text, model.max_n)
-    if not grams:
-        return context._sigmoid(model.agent_bias)
-    total = math.fsum(model.agent.get(g, 0.0) for g in grams)
-    return context._sigmoid(model.agent_bias + total / math.sqrt(len(grams)))
 
 
 def parse(path: Path) -> list[Any]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import ROOT, whole_text_score
 
 from app.synth import generate
 from graph.text import context
@@ -21,17 +20,6 @@ from ingest.read import detect_encoding
 
 SHARED = ROOT.parent / "shared" / "data"
 RECOGNITION = ROOT / "tests" / "data" / "recognition" / "dev.jsonl"
-
-
-def whole_text_score(text: str) -> float:
-    model = context.default_model()
-    if not text or not text.strip():
-        return 0.0
-    grams = context.whole_text_ngrams(text, model.max_n)
-    if not grams:
-        return context._sigmoid(model.agent_bias)
-    total = math.fsum(model.agent.get(g, 0.0) for g in grams)
-    return context._sigmoid(model.agent_bias + total / math.sqrt(len(grams)))
 
 
 def assert_same(texts: list[str]) -> None:
