@@ -230,10 +230,25 @@ def idle(page: Any) -> None:
 
 def browser_choose(page: Any, key: str, typed: str) -> None:
     """Pick the option that ``typed`` finds in the select box (or multiselect) whose Streamlit
-    key is ``key``."""
+    key is ``key``.
+
+    Enter is pressed only once the list shows a matching option: on a loaded machine the rerun
+    that brings the option (e.g. after another filter changed) can still be on its way when
+    :func:`idle` returns, and Enter on a list without it would pick nothing. A list left over
+    from before that rerun is closed and opened again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.locator(f".st-key-{key} input").first
-    box.click()
-    box.fill(typed)
+    option = page.get_by_role("option").filter(has_text=typed).first
+    for _ in range(3):
+        box.click()
+        box.fill(typed)
+        try:
+            option.wait_for(timeout=WAIT_MS // 3)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            idle(page)
     page.keyboard.press("Enter")
     idle(page)
 
