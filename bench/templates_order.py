@@ -2,8 +2,9 @@
 
 Run (offline: no Neo4j; the state folder only gives the ingest reader its hashing key)::
 
+    .venv/bin/leadgraph synth --scale 45000 --seed 31 --out .leadgraph/worlds/world-45000-31
     LEADGRAPH_HOME=$PWD/.leadgraph/bench-order .venv/bin/python bench/templates_order.py \\
-        --world /work/worlds/world-45000-31 \\
+        --world .leadgraph/worlds/world-45000-31 \\
         --later complaints_yunshan.csv --later complaints_qinghe.csv [--repeats 3]
 
 Every complaint text of ``--world`` is read by the ingest reader (so keys and texts are the

@@ -58,7 +58,7 @@ import operator
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat, starmap
@@ -108,8 +108,13 @@ def ngrams(text: str, max_n: int = MAX_N) -> set[str]:
     in one segment; each segment's n-grams are cached. ``tests/text/test_context_ngrams.py``
     checks this against the n-grams of the whole text.
     """
-    segments = _segments(max_n).findall(fold(text))
-    return set().union(*map(_segment_ngrams, starmap(operator.add, segments), repeat(max_n)))
+    return set().union(*map(_segment_ngrams, text_segments(text, max_n), repeat(max_n)))
+
+
+def text_segments(text: str, max_n: int) -> Iterator[str]:
+    """The folded ``text``'s segments as :func:`ngrams` cuts them: each sentence and its
+    punctuation with the ``max_n - 1`` characters after it."""
+    return starmap(operator.add, _segments(max_n).findall(fold(text)))
 
 
 def whole_text_ngrams(text: str, max_n: int = MAX_N) -> set[str]:
@@ -251,8 +256,7 @@ class ContextModel:
         """P(agent-like): the sum of :meth:`contributions`, taken without building them, from
         each segment's features (:class:`SegmentFeatures`): the same n-grams as
         :func:`ngrams`, and ``math.fsum`` is exact, so the same score to the last bit."""
-        segments = _segments(self.max_n).findall(fold(text))
-        count, weights = self._features.of_text(starmap(operator.add, segments))
+        count, weights = self._features.of_text(text_segments(text, self.max_n))
         if not count:
             return _sigmoid(self.agent_bias)
         return _sigmoid(self.agent_bias + math.fsum(weights) / math.sqrt(count))
