@@ -19,7 +19,7 @@ same order (``ingest`` file by file, ``store.batch_size`` rows a batch):
 Memory stays bounded whatever the size: each node, Statement and link is held as a *partial
 state* of the batches that touched it since the last spill (:func:`node_delta`,
 :func:`link_delta`, …), and two partial states of the same key, earlier and later, combine into
-the state of both (:func:`combine`) — the rules above are all of that kind (a union, a min, a
+the state of both (:func:`combined`) — the rules above are all of that kind (a union, a min, a
 max, a sum, a last value wins; the values' "first org keeps them" rule is kept as the list of
 each org's values in order, and decided at the end). When too many are held they are written
 to a sorted run on disk (:mod:`graph.db.bulk_runs`); :meth:`BulkGraph.write_files` merges the
@@ -157,14 +157,6 @@ COMBINE = {
     STATEMENT: _combine_statement,
     KEYS: _first,
 }
-
-
-def combine(what: str, states: list[Props]) -> Props:
-    """The state of every batch of ``states`` (earliest first) together."""
-    result = states[0]
-    for later in states[1:]:
-        result = COMBINE[what](result, later)
-    return result
 
 
 def combined(what: str, records: Iterable[tuple[Any, Props]]) -> Iterator[tuple[Any, Props]]:
